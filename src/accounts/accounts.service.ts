@@ -1,0 +1,83 @@
+// Use cases for accounts. Deleting an account in use is refused with the reason.
+import type { AppContext, Actor } from '../context.ts';
+import type { AccountRow } from '../db/schema.ts';
+import type { Tx } from '../db/database.ts';
+import { conflict, notFound, validationFailed } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+import { nowIso } from '../shared/time.ts';
+import { decodeCursor, toPage, type Page } from '../shared/pagination.ts';
+import { writeAudit } from '../audit/audit.repo.ts';
+import type { Account, CreateAccountInput, UpdateAccountInput } from './accounts.schema.ts';
+import * as repo from './accounts.repo.ts';
+
+export const toAccount = (r: AccountRow): Account => ({
+  id: r.id,
+  name: r.name,
+  parentAccountId: r.parent_account_id,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+async function checkParent(tx: Tx, id: string, parentId: string | null | undefined): Promise<void> {
+  if (!parentId) return;
+  if (parentId === id) throw validationFailed('parentAccountId', 'an account cannot be its own parent');
+  if (!(await repo.findAccount(tx, parentId))) throw validationFailed('parentAccountId', 'no such account');
+  if ((await repo.ancestorIds(tx, parentId)).includes(id)) throw validationFailed('parentAccountId', 'would make a cycle of parent accounts');
+}
+
+/** Used by other features (contacts, invitations) to check a reference. */
+export async function accountExists(db: Tx | AppContext['db'], id: string): Promise<boolean> {
+  return (await repo.findAccount(db, id)) !== undefined;
+}
+
+export async function createAccount(ctx: AppContext, actor: Actor, input: CreateAccountInput): Promise<Account> {
+  const now = nowIso();
+  const row: AccountRow = { id: newId(), name: input.name, parent_account_id: input.parentAccountId ?? null, created_at: now, updated_at: now };
+  await ctx.db.transaction().execute(async (tx) => {
+    await checkParent(tx, row.id, row.parent_account_id);
+    await tx.insertInto('accounts').values(row).execute();
+    await writeAudit(tx, { actor, action: 'create', recordType: 'account', recordId: row.id, details: { name: row.name } });
+  });
+  return toAccount(row);
+}
+
+export async function getAccount(ctx: AppContext, id: string): Promise<Account> {
+  const row = await repo.findAccount(ctx.db, id);
+  if (!row) throw notFound('The account');
+  return toAccount(row);
+}
+
+export async function listAccounts(ctx: AppContext, q: { limit: number; cursor?: string | undefined; q?: string | undefined; parentAccountId?: string | undefined }): Promise<Page<Account>> {
+  const rows = await repo.listAccounts(ctx.db, { limit: q.limit, after: decodeCursor(q.cursor), q: q.q, parentAccountId: q.parentAccountId });
+  return toPage(rows, q.limit, toAccount);
+}
+
+export async function updateAccount(ctx: AppContext, actor: Actor, id: string, input: UpdateAccountInput): Promise<Account> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const current = await repo.findAccount(tx, id);
+    if (!current) throw notFound('The account');
+    await checkParent(tx, id, input.parentAccountId);
+    const changes: Partial<AccountRow> = { updated_at: nowIso() };
+    if (input.name !== undefined) changes.name = input.name;
+    if (input.parentAccountId !== undefined) changes.parent_account_id = input.parentAccountId;
+    await tx.updateTable('accounts').set(changes).where('id', '=', id).execute();
+    await writeAudit(tx, { actor, action: 'update', recordType: 'account', recordId: id, details: { fields: Object.keys(input) } });
+    return toAccount({ ...current, ...changes });
+  });
+}
+
+export async function deleteAccount(ctx: AppContext, actor: Actor, id: string): Promise<void> {
+  await ctx.db.transaction().execute(async (tx) => {
+    const current = await repo.findAccount(tx, id);
+    if (!current) throw notFound('The account');
+    const usage = await repo.accountUsage(tx, id);
+    const uses = [
+      usage.contacts && `${usage.contacts} contact(s) have it as parent account`,
+      usage.childAccounts && `${usage.childAccounts} account(s) have it as parent`,
+      usage.invitations && `${usage.invitations} invitation(s) assign it`,
+    ].filter(Boolean);
+    if (uses.length > 0) throw conflict(`The account is in use: ${uses.join('; ')}.`);
+    await tx.deleteFrom('accounts').where('id', '=', id).execute();
+    await writeAudit(tx, { actor, action: 'delete', recordType: 'account', recordId: id, details: { name: current.name } });
+  });
+}

@@ -1,0 +1,103 @@
+// Builds the Fastify app from its parts. main.ts starts it; tests build it too.
+import Fastify, { type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.ts';
+import type { AppContext } from './context.ts';
+import type { DatabaseHandle } from './db/database.ts';
+import { createSecrets } from './shared/crypto.ts';
+import { AppError } from './shared/errors.ts';
+import { errorHandler, sendProblem } from './http/errors.ts';
+import { useBearerAuth } from './http/auth.ts';
+import type { Api } from './http/types.ts';
+import { loggerOptions } from './ops/logging.ts';
+import { useMetrics } from './ops/metrics.ts';
+import { opsRoutes } from './ops/ops.routes.ts';
+import { usersRoutes } from './users/users.routes.ts';
+import { tokensRoutes } from './tokens/tokens.routes.ts';
+import { accountsRoutes } from './accounts/accounts.routes.ts';
+import { contactsRoutes } from './contacts/contacts.routes.ts';
+import { webRolesRoutes } from './web-roles/web-roles.routes.ts';
+import { siteSettingsRoutes } from './site-settings/site-settings.routes.ts';
+
+export interface BuildOptions {
+  config: Config;
+  database: DatabaseHandle;
+  /** Where logs go (default stdout); tests pass a stream to read them. */
+  logStream?: NodeJS.WritableStream;
+}
+
+export interface BuiltApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+}
+
+export const API_PREFIX = '/api/v1';
+
+export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
+  const { config, database } = options;
+  const ctx: AppContext = { config, db: database.db, dialect: database.dialect, secrets: createSecrets(config.secretKey) };
+
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel, options.logStream),
+    bodyLimit: config.bodyLimit,
+    trustProxy: false,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, new AppError('not-found', `Nothing exists at ${request.method} ${request.url.split('?')[0]}.`)));
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        // Not forced: an operator may serve plain http on a private network.
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: config.bodyLimit });
+
+  const registry = useMetrics(app);
+  opsRoutes(app, ctx, registry);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Portal Invitations API', version: '1', description: 'Invite contacts to a portal. Errors are application/problem+json with a stable `code`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: `${API_PREFIX}/docs` });
+  app.get(`${API_PREFIX}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(
+    async (api) => {
+      const typed = api as unknown as Api;
+      useBearerAuth(api, ctx);
+      usersRoutes(typed, ctx);
+      tokensRoutes(typed, ctx);
+      accountsRoutes(typed, ctx);
+      contactsRoutes(typed, ctx);
+      webRolesRoutes(typed, ctx);
+      siteSettingsRoutes(typed, ctx);
+    },
+    { prefix: API_PREFIX },
+  );
+
+  return { app, ctx };
+}

@@ -1,0 +1,101 @@
+// Every setting, read from the environment and validated once at start.
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+
+const envSchema = z.object({
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  HOST: z.preprocess(emptyToUndefined, z.string().default('127.0.0.1')),
+  PUBLIC_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine((v) => /^(postgres|postgresql|sqlite):/.test(v) || !v.includes('://'), 'must be postgres://…, sqlite:PATH or a file path')
+      .optional(),
+  ),
+  SECRET_KEY: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
+  SMTP_URL: z.preprocess(emptyToUndefined, z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  BODY_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1024).default(1_048_576)),
+  INITIAL_ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email().optional()),
+  INITIAL_ADMIN_PASSWORD: optionalString,
+  INITIAL_ADMIN_NAME: optionalString,
+  INITIAL_API_TOKEN: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
+});
+
+export type DatabaseConfig = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  database: DatabaseConfig;
+  secretKey: string;
+  smtpUrl: string | undefined;
+  logLevel: string;
+  bodyLimit: number;
+  initialAdmin: { email: string; password: string; name: string; apiToken: string | undefined } | undefined;
+}
+
+export class ConfigError extends Error {}
+
+export function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseConfig {
+  if (url === undefined) return { dialect: 'sqlite', file: join(dataDir, 'portal.db') };
+  if (/^postgres(ql)?:\/\//.test(url)) return { dialect: 'postgres', url };
+  const file = url.replace(/^sqlite:(\/\/)?/, '');
+  return { dialect: 'sqlite', file: file === ':memory:' ? file : resolve(file) };
+}
+
+/** Reads SECRET_KEY, or the generated DATA_DIR/secret.key, creating it (mode 0600) on first start. */
+export function loadOrCreateSecretKey(dataDir: string): string {
+  const file = join(dataDir, 'secret.key');
+  if (existsSync(file)) {
+    const key = readFileSync(file, 'utf8').trim();
+    if (key.length < 32) throw new ConfigError(`${file} holds a key shorter than 32 characters`);
+    return key;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return key;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  if ((e.INITIAL_ADMIN_EMAIL === undefined) !== (e.INITIAL_ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError('Invalid configuration:\n  INITIAL_ADMIN_EMAIL and INITIAL_ADMIN_PASSWORD go together');
+  }
+  if (e.INITIAL_API_TOKEN !== undefined && e.INITIAL_ADMIN_EMAIL === undefined) {
+    throw new ConfigError('Invalid configuration:\n  INITIAL_API_TOKEN needs INITIAL_ADMIN_EMAIL and INITIAL_ADMIN_PASSWORD');
+  }
+  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST === '127.0.0.1' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    dataDir,
+    database: parseDatabaseUrl(e.DATABASE_URL, dataDir),
+    secretKey: e.SECRET_KEY ?? loadOrCreateSecretKey(dataDir),
+    smtpUrl: e.SMTP_URL,
+    logLevel: e.LOG_LEVEL,
+    bodyLimit: e.BODY_LIMIT,
+    initialAdmin:
+      e.INITIAL_ADMIN_EMAIL && e.INITIAL_ADMIN_PASSWORD
+        ? { email: e.INITIAL_ADMIN_EMAIL, password: e.INITIAL_ADMIN_PASSWORD, name: e.INITIAL_ADMIN_NAME ?? 'Administrator', apiToken: e.INITIAL_API_TOKEN }
+        : undefined,
+  };
+}

@@ -1,0 +1,166 @@
+// Use cases for contacts: the records API and the "Change Password" command.
+import type { AppContext, Actor } from '../context.ts';
+import type { ContactRow } from '../db/schema.ts';
+import type { Tx } from '../db/database.ts';
+import { fromFlag, isUniqueViolation, toFlag } from '../db/database.ts';
+import { conflict, notFound, validationFailed } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+import { nowIso } from '../shared/time.ts';
+import { randomToken } from '../shared/crypto.ts';
+import { hashPassword, passwordProblem } from '../shared/passwords.ts';
+import { decodeCursor, toPage, type Page } from '../shared/pagination.ts';
+import { writeAudit } from '../audit/audit.repo.ts';
+import { accountExists } from '../accounts/accounts.service.ts';
+import { assertWebRolesExist } from '../web-roles/web-roles.service.ts';
+import type { Contact, ContactListQuery, CreateContactInput, UpdateContactInput } from './contacts.schema.ts';
+import * as repo from './contacts.repo.ts';
+
+export const fullNameOf = (r: Pick<ContactRow, 'first_name' | 'last_name' | 'emailaddress1'>): string =>
+  [r.first_name, r.last_name].filter(Boolean).join(' ') || r.emailaddress1 || '';
+
+export const toContact = (r: ContactRow, webRoleIds: string[]): Contact => ({
+  id: r.id,
+  firstName: r.first_name,
+  lastName: r.last_name,
+  fullName: fullNameOf(r),
+  emailaddress1: r.emailaddress1,
+  emailaddress2: r.emailaddress2,
+  emailaddress3: r.emailaddress3,
+  parentAccountId: r.parent_account_id,
+  locale: r.locale === 'da' || r.locale === 'en' ? r.locale : null,
+  webRoleIds,
+  username: r.username,
+  loginEnabled: fromFlag(r.login_enabled),
+  emailConfirmed: fromFlag(r.email_confirmed),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+async function checkReferences(tx: Tx, input: UpdateContactInput): Promise<void> {
+  if (input.parentAccountId && !(await accountExists(tx, input.parentAccountId))) throw validationFailed('parentAccountId', 'no such account');
+  if (input.webRoleIds) await assertWebRolesExist(tx, input.webRoleIds);
+}
+
+const usernameTaken = (username: string | null | undefined) => conflict(`The username "${username}" is taken by another contact.`);
+
+export async function createContact(ctx: AppContext, actor: Actor, input: CreateContactInput): Promise<Contact> {
+  const now = nowIso();
+  const row: ContactRow = {
+    id: newId(),
+    first_name: input.firstName ?? null,
+    last_name: input.lastName ?? null,
+    emailaddress1: input.emailaddress1 ?? null,
+    emailaddress2: input.emailaddress2 ?? null,
+    emailaddress3: input.emailaddress3 ?? null,
+    parent_account_id: input.parentAccountId ?? null,
+    locale: input.locale ?? null,
+    username: input.username ?? null,
+    password_hash: null,
+    email_confirmed: 0,
+    login_enabled: toFlag(input.loginEnabled ?? true),
+    lockout_end: null,
+    access_failed_count: 0,
+    security_stamp: randomToken(16),
+    last_sign_in_at: null,
+    created_at: now,
+    updated_at: now,
+  };
+  const webRoleIds = [...new Set(input.webRoleIds ?? [])];
+  try {
+    await ctx.db.transaction().execute(async (tx) => {
+      await checkReferences(tx, input);
+      await tx.insertInto('contacts').values(row).execute();
+      await repo.replaceWebRoles(tx, row.id, webRoleIds);
+      await writeAudit(tx, { actor, action: 'create', recordType: 'contact', recordId: row.id });
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw usernameTaken(input.username);
+    throw err;
+  }
+  return toContact(row, webRoleIds.sort());
+}
+
+export async function getContact(ctx: AppContext, id: string): Promise<Contact> {
+  const row = await repo.findContact(ctx.db, id);
+  if (!row) throw notFound('The contact');
+  const roles = await repo.webRoleIdsOf(ctx.db, [id]);
+  return toContact(row, roles.get(id) ?? []);
+}
+
+export async function listContacts(ctx: AppContext, q: ContactListQuery): Promise<Page<Contact>> {
+  const rows = await repo.listContacts(ctx.db, { limit: q.limit, after: decodeCursor(q.cursor), email: q.email, accountId: q.accountId, q: q.q });
+  const roles = await repo.webRoleIdsOf(
+    ctx.db,
+    rows.slice(0, q.limit).map((r) => r.id),
+  );
+  return toPage(rows, q.limit, (r) => toContact(r, roles.get(r.id) ?? []));
+}
+
+export async function updateContact(ctx: AppContext, actor: Actor, id: string, input: UpdateContactInput): Promise<Contact> {
+  try {
+    return await ctx.db.transaction().execute(async (tx) => {
+      const current = await repo.findContact(tx, id);
+      if (!current) throw notFound('The contact');
+      await checkReferences(tx, input);
+      const changes: Partial<ContactRow> = { updated_at: nowIso() };
+      if (input.firstName !== undefined) changes.first_name = input.firstName;
+      if (input.lastName !== undefined) changes.last_name = input.lastName;
+      if (input.emailaddress1 !== undefined) {
+        changes.emailaddress1 = input.emailaddress1;
+        // A changed primary email is no longer the confirmed one.
+        if ((input.emailaddress1 ?? '').toLowerCase() !== (current.emailaddress1 ?? '').toLowerCase()) changes.email_confirmed = 0;
+      }
+      if (input.emailaddress2 !== undefined) changes.emailaddress2 = input.emailaddress2;
+      if (input.emailaddress3 !== undefined) changes.emailaddress3 = input.emailaddress3;
+      if (input.parentAccountId !== undefined) changes.parent_account_id = input.parentAccountId;
+      if (input.locale !== undefined) changes.locale = input.locale;
+      if (input.username !== undefined) changes.username = input.username;
+      if (input.loginEnabled !== undefined) changes.login_enabled = toFlag(input.loginEnabled);
+      const next = { ...current, ...changes };
+      if (!next.first_name && !next.last_name && !next.emailaddress1) {
+        throw validationFailed('lastName', 'a contact needs a first name, a last name or an email address');
+      }
+      await tx.updateTable('contacts').set(changes).where('id', '=', id).execute();
+      if (input.webRoleIds !== undefined) await repo.replaceWebRoles(tx, id, input.webRoleIds);
+      await writeAudit(tx, { actor, action: 'update', recordType: 'contact', recordId: id, details: { fields: Object.keys(input) } });
+      const roles = await repo.webRoleIdsOf(tx, [id]);
+      return toContact(next, roles.get(id) ?? []);
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw usernameTaken(input.username);
+    throw err;
+  }
+}
+
+export async function deleteContact(ctx: AppContext, actor: Actor, id: string): Promise<void> {
+  await ctx.db.transaction().execute(async (tx) => {
+    const current = await repo.findContact(tx, id);
+    if (!current) throw notFound('The contact');
+    const usage = await repo.contactUsage(tx, id);
+    const uses = [
+      usage.invited && `${usage.invited} invitation(s) invite it`,
+      usage.inviter && `it is the inviter on ${usage.inviter} invitation(s)`,
+      usage.redeemed && `it has redeemed ${usage.redeemed} invitation(s)`,
+    ].filter(Boolean);
+    if (uses.length > 0) throw conflict(`The contact is in use: ${uses.join('; ')}. Disable its login instead.`);
+    await tx.deleteFrom('contacts').where('id', '=', id).execute();
+    await writeAudit(tx, { actor, action: 'delete', recordType: 'contact', recordId: id });
+  });
+}
+
+/** "Change Password": sets a contact's portal password and ends the lockout. */
+export async function setContactPassword(ctx: AppContext, actor: Actor, id: string, password: string): Promise<void> {
+  const problem = passwordProblem(password);
+  if (problem) throw validationFailed('password', problem);
+  const passwordHash = await hashPassword(password);
+  await ctx.db.transaction().execute(async (tx) => {
+    const result = await tx
+      .updateTable('contacts')
+      .set({ password_hash: passwordHash, access_failed_count: 0, lockout_end: null, security_stamp: randomToken(16), updated_at: nowIso() })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw notFound('The contact');
+    await tx.deleteFrom('sessions').where('contact_id', '=', id).execute();
+    await writeAudit(tx, { actor, action: 'change-password', recordType: 'contact', recordId: id });
+  });
+}

@@ -1,0 +1,7 @@
+// The list of migrations, in order. Forward only: add a new file, never edit a shipped one.
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_data_model.ts';
+
+export const migrations: Record<string, Migration> = {
+  '0001_data_model': m0001,
+};

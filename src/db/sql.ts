@@ -1,0 +1,14 @@
+// Small SQL helpers that behave the same on SQLite and PostgreSQL.
+import { sql, type RawBuilder } from 'kysely';
+
+const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** `column` contains `text`, ignoring letter case (with an explicit ESCAPE, which SQLite lacks by default). */
+export function containsCi(column: string, text: string): RawBuilder<boolean> {
+  return sql<boolean>`lower(${sql.ref(column)}) like ${`%${escapeLike(text.toLowerCase())}%`} escape '\\'`;
+}
+
+/** `column` equals `text`, ignoring letter case (served by the lower(...) indexes). */
+export function equalsCi(column: string, text: string): RawBuilder<boolean> {
+  return sql<boolean>`lower(${sql.ref(column)}) = ${text.toLowerCase()}`;
+}

@@ -1,0 +1,46 @@
+// Starts the service: reads the configuration, opens the database, runs migrations, listens.
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { migrateToLatest, openDatabase } from './db/database.ts';
+import { buildApp } from './app.ts';
+import { bootstrapInitialAdmin } from './bootstrap.ts';
+
+export interface ServeOptions {
+  config?: Config;
+}
+
+export async function serve(options: ServeOptions = {}): Promise<void> {
+  const config = options.config ?? loadConfig();
+  const database = openDatabase(config.database);
+  await migrateToLatest(database.db);
+  const { app, ctx } = await buildApp({ config, database });
+  const boot = await bootstrapInitialAdmin(ctx);
+  if (boot === 'created') app.log.info({ email: config.initialAdmin?.email }, 'created the first administrator');
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    // Stop accepting, let requests in flight finish, then close the database.
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(`Portal Invitations on ${config.publicUrl} (${database.dialect}); API reference at ${config.publicUrl}/api/v1/docs`);
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/src/main.ts');
+if (isMain) {
+  serve().catch((err: unknown) => {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,56 @@
+// The site settings the product knows: Power Pages' names where it has them, their defaults
+// and the values each accepts. Values are strings, as in the model.
+
+export type SettingKind = 'boolean' | 'integer' | 'timespan' | 'locale' | 'text';
+
+export interface SettingDefinition {
+  name: string;
+  kind: SettingKind;
+  default: string;
+  description: string;
+}
+
+export const settingDefinitions: SettingDefinition[] = [
+  { name: 'Authentication/Registration/Enabled', kind: 'boolean', default: 'true', description: 'Master switch for all sign-up.' },
+  { name: 'Authentication/Registration/OpenRegistrationEnabled', kind: 'boolean', default: 'false', description: 'Sign-up without an invitation.' },
+  { name: 'Authentication/Registration/InvitationEnabled', kind: 'boolean', default: 'true', description: 'The redeem page and sign-up with an invitation code.' },
+  { name: 'Authentication/Registration/LocalLoginEnabled', kind: 'boolean', default: 'true', description: 'Sign-in and sign-up with email or username and password.' },
+  { name: 'Authentication/Registration/ExternalLoginEnabled', kind: 'boolean', default: 'true', description: 'Sign-in with external identity providers.' },
+  { name: 'Authentication/Registration/RequiresConfirmation', kind: 'boolean', default: 'true', description: 'Email confirmation before sign-in.' },
+  { name: 'Authentication/Registration/RequireUniqueEmail', kind: 'boolean', default: 'true', description: 'No two portal identities share an email address.' },
+  { name: 'Authentication/UserManager/MaxFailedAccessAttemptsBeforeLockout', kind: 'integer', default: '5', description: 'Failed sign-ins before the account locks.' },
+  { name: 'Authentication/UserManager/DefaultAccountLockoutTimeSpan', kind: 'timespan', default: '00:05:00', description: 'How long a lockout lasts (hh:mm:ss).' },
+  { name: 'Authentication/RateLimit/InvitationCodes/Count', kind: 'integer', default: '20', description: 'Unknown invitation codes one client may try per window.' },
+  { name: 'Authentication/RateLimit/InvitationCodes/WindowSeconds', kind: 'integer', default: '600', description: 'Window of the invitation code limit, in seconds.' },
+  { name: 'Authentication/RateLimit/SignUp/Count', kind: 'integer', default: '100', description: 'Sign-ups one client may make per window.' },
+  { name: 'Authentication/RateLimit/SignUp/WindowSeconds', kind: 'integer', default: '3600', description: 'Window of the sign-up limit, in seconds.' },
+  { name: 'Authentication/RateLimit/SignIn/Count', kind: 'integer', default: '100', description: 'Sign-in attempts one client may make per window.' },
+  { name: 'Authentication/RateLimit/SignIn/WindowSeconds', kind: 'integer', default: '3600', description: 'Window of the sign-in limit, in seconds.' },
+  { name: 'Webhooks/AllowPrivateNetworks', kind: 'boolean', default: 'false', description: 'Allow webhooks to loopback and private addresses.' },
+  { name: 'Site/DefaultLocale', kind: 'locale', default: 'en', description: 'Language of the portal and emails when nothing else decides it.' },
+];
+
+export const definitionByName = new Map(settingDefinitions.map((d) => [d.name, d]));
+
+/** Why `value` is not acceptable for `kind`, or undefined when it is. */
+export function valueProblem(kind: SettingKind, value: string): string | undefined {
+  switch (kind) {
+    case 'boolean':
+      return value === 'true' || value === 'false' ? undefined : 'must be "true" or "false"';
+    case 'integer':
+      return /^\d{1,9}$/.test(value) ? undefined : 'must be a whole number';
+    case 'timespan':
+      return /^(\d+\.)?\d{1,2}:\d{2}:\d{2}$/.test(value) ? undefined : 'must be a time span like 00:05:00 (hh:mm:ss)';
+    case 'locale':
+      return value === 'da' || value === 'en' ? undefined : 'must be "da" or "en"';
+    default:
+      return value.length <= 4000 ? undefined : 'must be at most 4000 characters';
+  }
+}
+
+/** Parses a Power Pages time span ("[d.]hh:mm:ss") into milliseconds. */
+export function timespanMs(value: string): number {
+  const m = /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})$/.exec(value);
+  if (!m) return 0;
+  return (((Number(m[1] ?? 0) * 24 + Number(m[2])) * 60 + Number(m[3])) * 60 + Number(m[4])) * 1000;
+}

@@ -1,0 +1,55 @@
+// Site settings: stored values over the defaults of site-settings.definitions.ts.
+import type { AppContext, Actor } from '../context.ts';
+import { notFound, validationFailed } from '../shared/errors.ts';
+import { nowIso } from '../shared/time.ts';
+import { writeAudit } from '../audit/audit.repo.ts';
+import { requireAdmin } from '../users/users.service.ts';
+import { definitionByName, settingDefinitions, valueProblem } from './site-settings.definitions.ts';
+import type { SiteSetting } from './site-settings.schema.ts';
+
+const describe = (name: string, value: string, stored: boolean): SiteSetting => {
+  const def = definitionByName.get(name);
+  return { name, value, isDefault: !stored, description: def?.description ?? null };
+};
+
+export async function listSiteSettings(ctx: AppContext): Promise<SiteSetting[]> {
+  const rows = await ctx.db.selectFrom('site_settings').select(['name', 'value']).orderBy('name').execute();
+  const stored = new Map(rows.map((r) => [r.name, r.value]));
+  const known = settingDefinitions.map((d) => describe(d.name, stored.get(d.name) ?? d.default, stored.has(d.name)));
+  const extra = rows.filter((r) => !definitionByName.has(r.name)).map((r) => describe(r.name, r.value, true));
+  return [...known, ...extra];
+}
+
+export async function getSiteSetting(ctx: AppContext, name: string): Promise<SiteSetting> {
+  const row = await ctx.db.selectFrom('site_settings').select('value').where('name', '=', name).executeTakeFirst();
+  if (row) return describe(name, row.value, true);
+  const def = definitionByName.get(name);
+  if (!def) throw notFound(`The site setting ${name}`);
+  return describe(name, def.default, false);
+}
+
+/** The value in force (stored or default) of a known setting; for services. */
+export async function settingValue(ctx: Pick<AppContext, 'db'>, name: string): Promise<string> {
+  const row = await ctx.db.selectFrom('site_settings').select('value').where('name', '=', name).executeTakeFirst();
+  return row?.value ?? definitionByName.get(name)?.default ?? '';
+}
+
+export const settingFlag = async (ctx: Pick<AppContext, 'db'>, name: string): Promise<boolean> => (await settingValue(ctx, name)) === 'true';
+export const settingInt = async (ctx: Pick<AppContext, 'db'>, name: string): Promise<number> => Number.parseInt(await settingValue(ctx, name), 10) || 0;
+
+export async function putSiteSetting(ctx: AppContext, actor: Actor, name: string, value: string): Promise<SiteSetting> {
+  requireAdmin(actor);
+  const def = definitionByName.get(name);
+  const problem = valueProblem(def?.kind ?? 'text', value);
+  if (problem) throw validationFailed('value', problem);
+  const now = nowIso();
+  await ctx.db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('site_settings')
+      .values({ name, value, updated_at: now })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ value, updated_at: now }))
+      .execute();
+    await writeAudit(tx, { actor, action: 'update', recordType: 'site-setting', recordId: null, details: { name, value } });
+  });
+  return describe(name, value, true);
+}

@@ -1,0 +1,36 @@
+// Queries on system_users.
+import { equalsCi } from '../db/sql.ts';
+import type { Db, Tx } from '../db/database.ts';
+import type { SystemUserRow } from '../db/schema.ts';
+
+export const findUserById = (db: Db | Tx, id: string) => db.selectFrom('system_users').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const findUserByEmail = (db: Db | Tx, email: string) =>
+  db.selectFrom('system_users').selectAll().where(equalsCi('email', email)).executeTakeFirst();
+
+export async function listUsers(db: Db, q: { limit: number; after?: string; email?: string }): Promise<SystemUserRow[]> {
+  let query = db.selectFrom('system_users').selectAll().orderBy('id').limit(q.limit + 1);
+  if (q.after) query = query.where('id', '>', q.after);
+  if (q.email) query = query.where(equalsCi('email', q.email));
+  return query.execute();
+}
+
+export async function countUsers(db: Db | Tx): Promise<number> {
+  const row = await db.selectFrom('system_users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function countAdmins(db: Db | Tx): Promise<number> {
+  const row = await db.selectFrom('system_users').select((eb) => eb.fn.countAll().as('n')).where('role', '=', 'admin').executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** What keeps a user from being deleted: records that name it as owner or creator. */
+export async function userReferences(db: Db | Tx, id: string): Promise<number> {
+  const row = await db
+    .selectFrom('invitations')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where((eb) => eb.or([eb('owner_id', '=', id), eb('created_by', '=', id)]))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,112 @@
+// Use cases for system users. Admin-only rules are checked by the caller's role here, not in routes.
+import type { AppContext, Actor } from '../context.ts';
+import type { SystemUserRow } from '../db/schema.ts';
+import { isUniqueViolation } from '../db/database.ts';
+import { conflict, forbidden, notFound, validationFailed } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+import { nowIso } from '../shared/time.ts';
+import { hashPassword, passwordProblem } from '../shared/passwords.ts';
+import { decodeCursor, toPage, type Page } from '../shared/pagination.ts';
+import { writeAudit } from '../audit/audit.repo.ts';
+import type { CreateUserInput, UpdateUserInput, User } from './users.schema.ts';
+import * as repo from './users.repo.ts';
+
+export const toUser = (r: SystemUserRow): User => ({
+  id: r.id,
+  email: r.email,
+  fullName: r.full_name,
+  role: r.role,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export function requireAdmin(actor: Actor): void {
+  if (actor.type !== 'system' && !(actor.type === 'user' && actor.role === 'admin')) throw forbidden('Only administrators can do this.');
+}
+
+async function checkedHash(password: string | undefined): Promise<string | null> {
+  if (password === undefined) return null;
+  const problem = passwordProblem(password);
+  if (problem) throw validationFailed('password', problem);
+  return hashPassword(password);
+}
+
+export async function createUser(ctx: AppContext, actor: Actor, input: CreateUserInput): Promise<User> {
+  requireAdmin(actor);
+  const passwordHash = await checkedHash(input.password);
+  const now = nowIso();
+  const row: SystemUserRow = {
+    id: newId(),
+    email: input.email,
+    full_name: input.fullName,
+    role: input.role,
+    password_hash: passwordHash,
+    created_at: now,
+    updated_at: now,
+  };
+  try {
+    await ctx.db.transaction().execute(async (tx) => {
+      await tx.insertInto('system_users').values(row).execute();
+      await writeAudit(tx, { actor, action: 'create', recordType: 'system-user', recordId: row.id, details: { email: row.email, role: row.role } });
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict(`A user with the email ${input.email} already exists.`);
+    throw err;
+  }
+  return toUser(row);
+}
+
+export async function getUser(ctx: AppContext, actor: Actor, id: string): Promise<User> {
+  requireAdmin(actor);
+  const row = await repo.findUserById(ctx.db, id);
+  if (!row) throw notFound('The user');
+  return toUser(row);
+}
+
+export async function listUsers(ctx: AppContext, actor: Actor, q: { limit: number; cursor?: string | undefined; email?: string | undefined }): Promise<Page<User>> {
+  requireAdmin(actor);
+  const after = decodeCursor(q.cursor);
+  const rows = await repo.listUsers(ctx.db, { limit: q.limit, ...(after ? { after } : {}), ...(q.email ? { email: q.email } : {}) });
+  return toPage(rows, q.limit, toUser);
+}
+
+export async function updateUser(ctx: AppContext, actor: Actor, id: string, input: UpdateUserInput): Promise<User> {
+  requireAdmin(actor);
+  const passwordHash = await checkedHash(input.password);
+  try {
+    return await ctx.db.transaction().execute(async (tx) => {
+      const current = await repo.findUserById(tx, id);
+      if (!current) throw notFound('The user');
+      if (current.role === 'admin' && input.role === 'staff' && (await repo.countAdmins(tx)) <= 1) {
+        throw conflict('This is the last administrator; make another user an administrator first.');
+      }
+      const changes: Partial<SystemUserRow> = { updated_at: nowIso() };
+      if (input.email !== undefined) changes.email = input.email;
+      if (input.fullName !== undefined) changes.full_name = input.fullName;
+      if (input.role !== undefined) changes.role = input.role;
+      if (passwordHash !== null) changes.password_hash = passwordHash;
+      await tx.updateTable('system_users').set(changes).where('id', '=', id).execute();
+      const fields = Object.keys(input);
+      await writeAudit(tx, { actor, action: 'update', recordType: 'system-user', recordId: id, details: { fields } });
+      return toUser({ ...current, ...changes });
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict(`A user with the email ${input.email} already exists.`);
+    throw err;
+  }
+}
+
+export async function deleteUser(ctx: AppContext, actor: Actor, id: string): Promise<void> {
+  requireAdmin(actor);
+  await ctx.db.transaction().execute(async (tx) => {
+    const current = await repo.findUserById(tx, id);
+    if (!current) throw notFound('The user');
+    if (actor.type === 'user' && actor.id === id) throw conflict('You cannot delete yourself.');
+    if (current.role === 'admin' && (await repo.countAdmins(tx)) <= 1) throw conflict('This is the last administrator.');
+    const refs = await repo.userReferences(tx, id);
+    if (refs > 0) throw conflict(`The user owns or created ${refs} invitation(s); give them to another owner first.`);
+    await tx.deleteFrom('system_users').where('id', '=', id).execute();
+    await writeAudit(tx, { actor, action: 'delete', recordType: 'system-user', recordId: id, details: { email: current.email } });
+  });
+}
+
