@@ -1,0 +1,87 @@
+// Builds the real app on a fresh test database, with an admin and a staff user and their tokens.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { Config } from '../../src/config.ts';
+import type { AppContext } from '../../src/context.ts';
+import { buildApp } from '../../src/app.ts';
+import { bootstrapInitialAdmin } from '../../src/bootstrap.ts';
+import { createUser } from '../../src/users/users.service.ts';
+import { createToken } from '../../src/tokens/tokens.service.ts';
+import { randomToken } from '../../src/shared/crypto.ts';
+import { createTestDatabase, type TestDatabase } from './db.ts';
+
+export function testConfig(overrides: Partial<Config> & Pick<Config, 'database'>): Config {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    publicUrl: 'http://localhost:3000',
+    dataDir: mkdtempSync(join(tmpdir(), 'portal-data-')),
+    secretKey: randomToken(32),
+    smtpUrl: undefined,
+    logLevel: 'silent',
+    bodyLimit: 1_048_576,
+    initialAdmin: undefined,
+    ...overrides,
+  };
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+  database: TestDatabase;
+  adminToken: string;
+  adminId: string;
+  staffToken: string;
+  staffId: string;
+  /** Every log line the app wrote (when built with captureLogs). */
+  logs: string[];
+  api(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, options?: { body?: unknown; token?: string | null; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export async function createTestApp(options: { captureLogs?: boolean; config?: Partial<Config> } = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const adminToken = `pit_${randomToken(32)}`;
+  const config = testConfig({
+    database: database.config,
+    initialAdmin: { email: 'admin@example.com', password: 'Admin-password-1', name: 'Ada Admin', apiToken: adminToken },
+    ...(options.captureLogs ? { logLevel: 'info' } : {}),
+    ...options.config,
+  });
+  const logs: string[] = [];
+  let logStream: PassThrough | undefined;
+  if (options.captureLogs) {
+    logStream = new PassThrough();
+    logStream.on('data', (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+  }
+  const { app, ctx } = await buildApp({ config, database, ...(logStream ? { logStream } : {}) });
+  await app.ready();
+  await bootstrapInitialAdmin(ctx);
+  const admin = await ctx.db.selectFrom('system_users').select('id').executeTakeFirstOrThrow();
+  const system = { type: 'system', id: null } as const;
+  const staff = await createUser(ctx, system, { email: 'staff@example.com', fullName: 'Sam Staff', role: 'staff', password: 'Staff-password-1' });
+  const staffToken = (await createToken(ctx, system, { name: 'staff token', userId: staff.id })).token;
+
+  return {
+    app,
+    ctx,
+    database,
+    adminToken,
+    adminId: admin.id,
+    staffToken,
+    staffId: staff.id,
+    logs,
+    api(method, url, opts = {}) {
+      const token = opts.token === undefined ? adminToken : opts.token;
+      const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...opts.headers };
+      return app.inject({ method, url: url.startsWith('/') ? url : `/api/v1/${url}`, headers, ...(opts.body !== undefined ? { payload: opts.body as object } : {}) });
+    },
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}

@@ -1,0 +1,15 @@
+// Every test file runs twice: once on SQLite and once on PostgreSQL (a cluster the suite starts itself).
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'sqlite', env: { TEST_DB: 'sqlite' } } },
+      { extends: true, test: { name: 'postgres', env: { TEST_DB: 'postgres' }, globalSetup: ['test/postgres-cluster.ts'] } },
+    ],
+  },
+});
