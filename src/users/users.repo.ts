@@ -1,6 +1,6 @@
 // Queries on system_users.
 import { equalsCi } from '../db/sql.ts';
-import type { Db, Tx } from '../db/database.ts';
+import type { Db, Dialect, Tx } from '../db/database.ts';
 import type { SystemUserRow } from '../db/schema.ts';
 
 export const findUserById = (db: Db | Tx, id: string) => db.selectFrom('system_users').selectAll().where('id', '=', id).executeTakeFirst();
@@ -23,6 +23,21 @@ export async function countUsers(db: Db | Tx): Promise<number> {
 export async function countAdmins(db: Db | Tx): Promise<number> {
   const row = await db.selectFrom('system_users').select((eb) => eb.fn.countAll().as('n')).where('role', '=', 'admin').executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/**
+ * The number of admins, locking their rows on PostgreSQL: two transactions that each take away an
+ * admin then run one after the other, so the second sees the first's change and the last admin stays.
+ * (SQLite has one writer at a time.)
+ */
+export async function countAdminsForUpdate(tx: Tx, dialect: Dialect): Promise<number> {
+  const rows = await tx
+    .selectFrom('system_users')
+    .select('id')
+    .where('role', '=', 'admin')
+    .$if(dialect === 'postgres', (q) => q.forUpdate())
+    .execute();
+  return rows.length;
 }
 
 /** What keeps a user from being deleted: records that name it as owner or creator. */

@@ -77,7 +77,7 @@ export async function updateUser(ctx: AppContext, actor: Actor, id: string, inpu
     return await ctx.db.transaction().execute(async (tx) => {
       const current = await repo.findUserById(tx, id);
       if (!current) throw notFound('The user');
-      if (current.role === 'admin' && input.role === 'staff' && (await repo.countAdmins(tx)) <= 1) {
+      if (current.role === 'admin' && input.role === 'staff' && (await repo.countAdminsForUpdate(tx, ctx.dialect)) <= 1) {
         throw conflict('This is the last administrator; make another user an administrator first.');
       }
       const changes: Partial<SystemUserRow> = { updated_at: nowIso() };
@@ -102,7 +102,7 @@ export async function deleteUser(ctx: AppContext, actor: Actor, id: string): Pro
     const current = await repo.findUserById(tx, id);
     if (!current) throw notFound('The user');
     if (actor.type === 'user' && actor.id === id) throw conflict('You cannot delete yourself.');
-    if (current.role === 'admin' && (await repo.countAdmins(tx)) <= 1) throw conflict('This is the last administrator.');
+    if (current.role === 'admin' && (await repo.countAdminsForUpdate(tx, ctx.dialect)) <= 1) throw conflict('This is the last administrator.');
     const refs = await repo.userReferences(tx, id);
     if (refs > 0) throw conflict(`The user owns or created ${refs} invitation(s); give them to another owner first.`);
     await tx.deleteFrom('system_users').where('id', '=', id).execute();
