@@ -1,0 +1,114 @@
+// Queries on invitations and their link tables.
+import { sql } from 'kysely';
+import type { Db, Dialect, Tx } from '../db/database.ts';
+import type { InvitationRow } from '../db/schema.ts';
+import { containsCi } from '../db/sql.ts';
+import type { InvitationStatus } from './invitations.schema.ts';
+
+export const findInvitation = (db: Db | Tx, id: string) => db.selectFrom('invitations').selectAll().where('id', '=', id).executeTakeFirst();
+
+/** Reads an invitation for change: on PostgreSQL the row is locked until the transaction ends. */
+export function lockInvitation(tx: Tx, dialect: Dialect, id: string): Promise<InvitationRow | undefined> {
+  const q = tx.selectFrom('invitations').selectAll().where('id', '=', id);
+  return (dialect === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
+}
+
+export const findInvitationByCodeHash = (db: Db | Tx, codeHash: string) => db.selectFrom('invitations').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
+
+export interface ListFilter {
+  limit: number;
+  after?: string | undefined;
+  status?: InvitationStatus | undefined;
+  type?: 'single' | 'group' | undefined;
+  invitedContactId?: string | undefined;
+  ownerId?: string | undefined;
+  expiringBefore?: string | undefined;
+  q?: string | undefined;
+  now: string;
+}
+
+export function listInvitations(db: Db, f: ListFilter): Promise<InvitationRow[]> {
+  let query = db.selectFrom('invitations').selectAll().orderBy('id').limit(f.limit + 1);
+  if (f.after) query = query.where('id', '>', f.after);
+  if (f.type) query = query.where('type', '=', f.type);
+  if (f.ownerId) query = query.where('owner_id', '=', f.ownerId);
+  if (f.expiringBefore) query = query.where('expires_at', '<', f.expiringBefore);
+  if (f.q) query = query.where(containsCi('name', f.q));
+  if (f.invitedContactId) {
+    const contactId = f.invitedContactId;
+    query = query.where('id', 'in', (eb) => eb.selectFrom('invitation_invited_contacts').select('invitation_id').where('contact_id', '=', contactId));
+  }
+  // "expired" is derived: a new or sent invitation at or past its expiry shows as expired.
+  if (f.status === 'expired') {
+    query = query.where((eb) => eb.or([eb('status', '=', 'expired'), eb.and([eb('status', 'in', ['new', 'sent']), eb('expires_at', '<=', f.now)])]));
+  } else if (f.status === 'new' || f.status === 'sent') {
+    query = query.where('status', '=', f.status).where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', f.now)]));
+  } else if (f.status) {
+    query = query.where('status', '=', f.status);
+  }
+  return query.execute();
+}
+
+async function groupIds<K extends 'contact_id' | 'web_role_id'>(
+  db: Db | Tx,
+  table: 'invitation_invited_contacts' | 'invitation_web_roles' | 'redemptions',
+  column: K,
+  invitationIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const map = new Map<string, string[]>(invitationIds.map((id) => [id, []]));
+  if (invitationIds.length === 0) return map;
+  const rows = await db
+    .selectFrom(table)
+    .select([sql<string>`invitation_id`.as('invitation_id'), sql<string>`${sql.ref(column)}`.as('ref')])
+    .where(sql.ref('invitation_id'), 'in', [...invitationIds])
+    .orderBy(sql.ref(column))
+    .execute();
+  for (const r of rows) map.get(r.invitation_id)?.push(r.ref);
+  return map;
+}
+
+export const invitedContactIdsOf = (db: Db | Tx, ids: readonly string[]) => groupIds(db, 'invitation_invited_contacts', 'contact_id', ids);
+export const webRoleIdsOf = (db: Db | Tx, ids: readonly string[]) => groupIds(db, 'invitation_web_roles', 'web_role_id', ids);
+export const redeemedContactIdsOf = (db: Db | Tx, ids: readonly string[]) => groupIds(db, 'redemptions', 'contact_id', ids);
+
+export async function replaceInvitedContacts(tx: Tx, invitationId: string, contactIds: readonly string[]): Promise<void> {
+  await tx.deleteFrom('invitation_invited_contacts').where('invitation_id', '=', invitationId).execute();
+  await insertLinks(tx, 'invitation_invited_contacts', 'contact_id', [...new Set(contactIds)].map((id) => [invitationId, id]));
+}
+
+export async function replaceWebRoles(tx: Tx, invitationId: string, webRoleIds: readonly string[]): Promise<void> {
+  await tx.deleteFrom('invitation_web_roles').where('invitation_id', '=', invitationId).execute();
+  await insertLinks(tx, 'invitation_web_roles', 'web_role_id', [...new Set(webRoleIds)].map((id) => [invitationId, id]));
+}
+
+/** Batched insert of (invitation, other) pairs; batches keep under both databases' parameter limits. */
+export async function insertLinks(tx: Tx, table: 'invitation_invited_contacts' | 'invitation_web_roles', column: 'contact_id' | 'web_role_id', pairs: Array<[string, string]>): Promise<void> {
+  for (let i = 0; i < pairs.length; i += 2000) {
+    const values = pairs.slice(i, i + 2000).map(([invitation_id, other]) => ({ invitation_id, [column]: other }));
+    await tx.insertInto(table).values(values as never).execute();
+  }
+}
+
+/** Batched insert of invitation rows. */
+export async function insertInvitations(tx: Tx, rows: InvitationRow[]): Promise<void> {
+  // 22 columns a row: 500 rows stay under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
+  for (let i = 0; i < rows.length; i += 500) await tx.insertInto('invitations').values(rows.slice(i, i + 500)).execute();
+}
+
+export function listRedemptions(db: Db, invitationId: string, limit: number, after?: string) {
+  let q = db.selectFrom('redemptions').selectAll().where('invitation_id', '=', invitationId).orderBy('id').limit(limit + 1);
+  if (after) q = q.where('id', '>', after);
+  return q.execute();
+}
+
+/** The ids among `ids` that are not rows of `table`. */
+export async function missingIds(db: Db | Tx, table: 'contacts' | 'system_users' | 'accounts' | 'workflows', ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const have = new Set<string>();
+  const unique = [...new Set(ids)];
+  for (let i = 0; i < unique.length; i += 5000) {
+    const rows = await db.selectFrom(table).select('id').where('id', 'in', unique.slice(i, i + 5000)).execute();
+    for (const r of rows) have.add(r.id);
+  }
+  return unique.filter((id) => !have.has(id));
+}
