@@ -1,0 +1,36 @@
+// The glue between commander and the commands: one wrapper that runs a command's handler and
+// prints its result, and the mapping of zod input errors to the service's validation-failed.
+import type { Command } from 'commander';
+import type { z } from 'zod';
+import { AppError, type FieldError } from '../shared/errors.ts';
+import { writeResult, type CliIo, type CommandResult } from './io.ts';
+
+/** Shared by every command of one run: the streams, and whether --json was asked for. */
+export interface CliRun {
+  io: CliIo;
+  json: boolean;
+}
+
+/** Makes a commander action from a handler that returns what to print. */
+export function action(run: CliRun, handler: (cmd: Command) => Promise<CommandResult | void>) {
+  return async (...args: unknown[]): Promise<void> => {
+    const cmd = args[args.length - 1] as Command;
+    run.json = Boolean(cmd.optsWithGlobals<{ json?: boolean }>().json);
+    const result = await handler(cmd);
+    if (result) writeResult(run.io, run.json, result);
+  };
+}
+
+/**
+ * Validates CLI input with the same zod schema the API uses, naming fields as the options the
+ * user typed (`fullName` → `--name`), and fails with the service's own validation-failed.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, optionNames: Record<string, string>): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const errors: FieldError[] = parsed.error.issues.map((issue) => {
+    const key = issue.path.map(String).join('.');
+    return { field: optionNames[key] ?? key, message: issue.message };
+  });
+  throw new AppError('validation-failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+}

@@ -1,0 +1,43 @@
+// `serve` and `migrate`: running the service and bringing the database schema up to date.
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { loadConfig } from '../config.ts';
+import { action, type CliRun } from './command.ts';
+import { withCliContext } from './context.ts';
+
+function portNumber(value: string): string {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be a port number (0–65535).');
+  return value;
+}
+
+export function registerServerCommands(program: Command, run: CliRun): void {
+  program
+    .command('serve')
+    .description('start the service (runs pending migrations first); stops cleanly on SIGTERM/SIGINT')
+    .option('--port <port>', 'port to listen on (overrides PORT)', portNumber)
+    .option('--host <host>', 'address to listen on (overrides HOST)')
+    .addHelpText('after', '\nEverything else comes from the environment: DATA_DIR, DATABASE_URL, SECRET_KEY, SMTP_URL, INITIAL_ADMIN_* … (see the README).')
+    .action(
+      action(run, async (cmd) => {
+        const opts = cmd.opts<{ port?: string; host?: string }>();
+        const config = loadConfig({ ...run.io.env, ...(opts.port !== undefined ? { PORT: opts.port } : {}), ...(opts.host !== undefined ? { HOST: opts.host } : {}) });
+        // Resolves once listening; the server then keeps the process alive until a signal.
+        // Loaded here, not at the top: the other commands need not load the whole web app.
+        const { serve } = await import('../main.ts');
+        await serve({ config });
+      }),
+    );
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations (DATA_DIR / DATABASE_URL) and print which ran')
+    .action(
+      action(run, async () => {
+        const { applied, dialect } = await withCliContext(run.io.env, async ({ ctx, applied }) => ({ applied, dialect: ctx.dialect }));
+        return {
+          lines: applied.length ? applied.map((name) => `applied ${name}`) : ['The database is up to date; no migrations were pending.'],
+          json: { database: dialect, applied },
+        };
+      }),
+    );
+}
