@@ -41,10 +41,10 @@ export interface ContactsTable {
   locale: string | null;
   username: string | null;
   password_hash: string | null;
-  email_confirmed: number;
-  login_enabled: number;
+  email_confirmed: Generated<number>;
+  login_enabled: Generated<number>;
   lockout_end: string | null;
-  access_failed_count: number;
+  access_failed_count: Generated<number>;
   security_stamp: string | null;
   last_sign_in_at: string | null;
   created_at: string;
@@ -298,5 +298,3 @@ export type ContactUpdate = Updateable<ContactsTable>;
 export type WebRoleRow = Selectable<WebRolesTable>;
 export type InvitationRow = Selectable<InvitationsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
-// Generated is kept importable for later tables with database defaults.
-export type { Generated };

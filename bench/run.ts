@@ -1,0 +1,21 @@
+// `npm run bench`: every benchmark, each printing ratios against a baseline measured in the same run.
+// Pick some with arguments: `npm run bench -- bulk`.
+import { stopCluster } from './lib.ts';
+import { runBulkCreateBench } from './invitations-bulk.ts';
+
+const benches: Record<string, () => Promise<unknown>> = {
+  bulk: runBulkCreateBench,
+};
+
+const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = chosen.length > 0 ? chosen : Object.keys(benches);
+try {
+  console.log(`# Portal Invitations benchmarks (${new Date().toISOString()}, Node ${process.version})`);
+  for (const name of names) {
+    const bench = benches[name];
+    if (!bench) throw new Error(`Unknown benchmark "${name}"; known: ${Object.keys(benches).join(', ')}`);
+    await bench();
+  }
+} finally {
+  stopCluster();
+}
