@@ -1,7 +1,7 @@
 // Use cases for accounts. Deleting an account in use is refused with the reason.
 import type { AppContext, Actor } from '../context.ts';
 import type { AccountRow } from '../db/schema.ts';
-import type { Tx } from '../db/database.ts';
+import type { Dialect, Tx } from '../db/database.ts';
 import { conflict, notFound, validationFailed } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
@@ -18,10 +18,10 @@ export const toAccount = (r: AccountRow): Account => ({
   updatedAt: r.updated_at,
 });
 
-async function checkParent(tx: Tx, id: string, parentId: string | null | undefined): Promise<void> {
+async function checkParent(ctx: AppContext, tx: Tx, id: string, parentId: string | null | undefined): Promise<void> {
   if (!parentId) return;
   if (parentId === id) throw validationFailed('parentAccountId', 'an account cannot be its own parent');
-  if (!(await repo.findAccount(tx, parentId))) throw validationFailed('parentAccountId', 'no such account');
+  if (!(await repo.findAccountLocked(tx, ctx.dialect, parentId, 'share'))) throw validationFailed('parentAccountId', 'no such account');
   if ((await repo.ancestorIds(tx, parentId)).includes(id)) throw validationFailed('parentAccountId', 'would make a cycle of parent accounts');
 }
 
@@ -30,11 +30,19 @@ export async function accountExists(db: Tx | AppContext['db'], id: string): Prom
   return (await repo.findAccount(db, id)) !== undefined;
 }
 
+/**
+ * For a transaction about to make a record refer to the account: true when it exists, and then it
+ * cannot be deleted until the transaction ends (see accounts.repo findAccountLocked).
+ */
+export async function lockAccountForReference(tx: Tx, dialect: Dialect, id: string): Promise<boolean> {
+  return (await repo.findAccountLocked(tx, dialect, id, 'share')) !== undefined;
+}
+
 export async function createAccount(ctx: AppContext, actor: Actor, input: CreateAccountInput): Promise<Account> {
   const now = nowIso();
   const row: AccountRow = { id: newId(), name: input.name, parent_account_id: input.parentAccountId ?? null, created_at: now, updated_at: now };
   await ctx.db.transaction().execute(async (tx) => {
-    await checkParent(tx, row.id, row.parent_account_id);
+    await checkParent(ctx, tx, row.id, row.parent_account_id);
     await tx.insertInto('accounts').values(row).execute();
     await writeAudit(tx, { actor, action: 'create', recordType: 'account', recordId: row.id, details: { name: row.name } });
   });
@@ -56,7 +64,7 @@ export async function updateAccount(ctx: AppContext, actor: Actor, id: string, i
   return ctx.db.transaction().execute(async (tx) => {
     const current = await repo.findAccount(tx, id);
     if (!current) throw notFound('The account');
-    await checkParent(tx, id, input.parentAccountId);
+    await checkParent(ctx, tx, id, input.parentAccountId);
     const changes: Partial<AccountRow> = { updated_at: nowIso() };
     if (input.name !== undefined) changes.name = input.name;
     if (input.parentAccountId !== undefined) changes.parent_account_id = input.parentAccountId;
@@ -68,7 +76,7 @@ export async function updateAccount(ctx: AppContext, actor: Actor, id: string, i
 
 export async function deleteAccount(ctx: AppContext, actor: Actor, id: string): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
-    const current = await repo.findAccount(tx, id);
+    const current = await repo.findAccountLocked(tx, ctx.dialect, id, 'update');
     if (!current) throw notFound('The account');
     const usage = await repo.accountUsage(tx, id);
     const uses = [

@@ -10,7 +10,7 @@ import { randomToken } from '../shared/crypto.ts';
 import { hashPassword, passwordProblem } from '../shared/passwords.ts';
 import { decodeCursor, toPage, type Page } from '../shared/pagination.ts';
 import { writeAudit } from '../audit/audit.repo.ts';
-import { accountExists } from '../accounts/accounts.service.ts';
+import { lockAccountForReference } from '../accounts/accounts.service.ts';
 import { assertWebRolesExist } from '../web-roles/web-roles.service.ts';
 import type { Contact, ContactListQuery, CreateContactInput, UpdateContactInput } from './contacts.schema.ts';
 import * as repo from './contacts.repo.ts';
@@ -36,9 +36,10 @@ export const toContact = (r: ContactRow, webRoleIds: string[]): Contact => ({
   updatedAt: r.updated_at,
 });
 
-async function checkReferences(tx: Tx, input: UpdateContactInput): Promise<void> {
-  if (input.parentAccountId && !(await accountExists(tx, input.parentAccountId))) throw validationFailed('parentAccountId', 'no such account');
-  if (input.webRoleIds) await assertWebRolesExist(tx, input.webRoleIds);
+/** Checks the account and web roles the contact will refer to, and keeps them from being deleted meanwhile. */
+async function checkReferences(ctx: AppContext, tx: Tx, input: UpdateContactInput): Promise<void> {
+  if (input.parentAccountId && !(await lockAccountForReference(tx, ctx.dialect, input.parentAccountId))) throw validationFailed('parentAccountId', 'no such account');
+  if (input.webRoleIds) await assertWebRolesExist(tx, input.webRoleIds, 'webRoleIds', ctx.dialect);
 }
 
 const usernameTaken = (username: string | null | undefined) => conflict(`The username "${username}" is taken by another contact.`);
@@ -68,7 +69,7 @@ export async function createContact(ctx: AppContext, actor: Actor, input: Create
   const webRoleIds = [...new Set(input.webRoleIds ?? [])];
   try {
     await ctx.db.transaction().execute(async (tx) => {
-      await checkReferences(tx, input);
+      await checkReferences(ctx, tx, input);
       await tx.insertInto('contacts').values(row).execute();
       await repo.replaceWebRoles(tx, row.id, webRoleIds);
       await writeAudit(tx, { actor, action: 'create', recordType: 'contact', recordId: row.id });
@@ -101,7 +102,7 @@ export async function updateContact(ctx: AppContext, actor: Actor, id: string, i
     return await ctx.db.transaction().execute(async (tx) => {
       const current = await repo.findContact(tx, id);
       if (!current) throw notFound('The contact');
-      await checkReferences(tx, input);
+      await checkReferences(ctx, tx, input);
       const changes: Partial<ContactRow> = { updated_at: nowIso() };
       if (input.firstName !== undefined) changes.first_name = input.firstName;
       if (input.lastName !== undefined) changes.last_name = input.lastName;

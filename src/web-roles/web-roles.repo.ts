@@ -1,5 +1,5 @@
 // Queries on web_roles and their links.
-import type { Db, Tx } from '../db/database.ts';
+import type { Db, Dialect, Tx } from '../db/database.ts';
 import { containsCi } from '../db/sql.ts';
 
 export const findWebRole = (db: Db | Tx, id: string) => db.selectFrom('web_roles').selectAll().where('id', '=', id).executeTakeFirst();
@@ -11,10 +11,27 @@ export function listWebRoles(db: Db, q: { limit: number; after?: string | undefi
   return query.execute();
 }
 
-/** The ids among `ids` that are not web roles. */
-export async function missingWebRoleIds(db: Db | Tx, ids: readonly string[]): Promise<string[]> {
+/**
+ * Reads a web role and, on PostgreSQL, locks it until the transaction ends: `share` while a record
+ * comes to refer to it, `update` while it is deleted, so the two never both pass their checks.
+ */
+export const findWebRoleLocked = (tx: Tx, dialect: Dialect, id: string, mode: 'share' | 'update') =>
+  tx
+    .selectFrom('web_roles')
+    .selectAll()
+    .where('id', '=', id)
+    .$if(dialect === 'postgres', (q) => (mode === 'share' ? q.forShare() : q.forUpdate()))
+    .executeTakeFirst();
+
+/** The ids among `ids` that are not web roles; with `lock` (PostgreSQL, in a transaction) the found ones stay until it ends. */
+export async function missingWebRoleIds(db: Db | Tx, ids: readonly string[], lock?: Dialect): Promise<string[]> {
   if (ids.length === 0) return [];
-  const found = await db.selectFrom('web_roles').select('id').where('id', 'in', [...ids]).execute();
+  const found = await db
+    .selectFrom('web_roles')
+    .select('id')
+    .where('id', 'in', [...ids])
+    .$if(lock === 'postgres' && db.isTransaction, (q) => q.forShare())
+    .execute();
   const have = new Set(found.map((r) => r.id));
   return ids.filter((id) => !have.has(id));
 }

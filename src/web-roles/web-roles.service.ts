@@ -1,7 +1,7 @@
 // Use cases for web roles. Names are unique (a database constraint); a role in use cannot be deleted.
 import type { AppContext, Actor } from '../context.ts';
 import type { WebRoleRow } from '../db/schema.ts';
-import type { Db, Tx } from '../db/database.ts';
+import type { Db, Dialect, Tx } from '../db/database.ts';
 import { fromFlag, isUniqueViolation, toFlag } from '../db/database.ts';
 import { conflict, notFound, validationFailed } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
@@ -20,9 +20,12 @@ export const toWebRole = (r: WebRoleRow): WebRole => ({
   updatedAt: r.updated_at,
 });
 
-/** Throws a 422 naming `field` when any of `ids` is not a web role. */
-export async function assertWebRolesExist(db: Db | Tx, ids: readonly string[], field = 'webRoleIds'): Promise<void> {
-  const missing = await repo.missingWebRoleIds(db, ids);
+/**
+ * Throws a 422 naming `field` when any of `ids` is not a web role. Pass the dialect when the caller's
+ * transaction will refer to the roles: they then cannot be deleted until it ends.
+ */
+export async function assertWebRolesExist(db: Db | Tx, ids: readonly string[], field = 'webRoleIds', lock?: Dialect): Promise<void> {
+  const missing = await repo.missingWebRoleIds(db, ids, lock);
   if (missing.length > 0) throw validationFailed(field, `no such web role: ${missing.join(', ')}`);
 }
 
@@ -82,7 +85,7 @@ export async function updateWebRole(ctx: AppContext, actor: Actor, id: string, i
 
 export async function deleteWebRole(ctx: AppContext, actor: Actor, id: string): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
-    const current = await repo.findWebRole(tx, id);
+    const current = await repo.findWebRoleLocked(tx, ctx.dialect, id, 'update');
     if (!current) throw notFound('The web role');
     const usage = await repo.webRoleUsage(tx, id);
     const uses = [
