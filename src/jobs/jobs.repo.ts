@@ -1,0 +1,113 @@
+// Queries on the jobs table: insert, claim with a lease, and the guarded transitions after a run.
+// Every transition after a claim is guarded by `locked_by`, so a worker whose lease ran out (and
+// whose job another worker claimed) cannot overwrite the newer worker's outcome.
+import type { ExpressionBuilder, Selectable } from 'kysely';
+import type { Db, Dialect, Tx } from '../db/database.ts';
+import type { Database, JobsTable } from '../db/schema.ts';
+
+export type JobRow = Selectable<JobsTable>;
+
+export async function insertJob(tx: Tx, row: JobRow): Promise<void> {
+  await tx.insertInto('jobs').values(row).execute();
+}
+
+/**
+ * Claims up to `limit` due jobs for `workerId` until `lockedUntil`: queued jobs whose time has
+ * come, and running jobs whose lease ran out (their worker died). Counts the attempt.
+ *
+ * PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED` and the update in one transaction, so any number
+ * of processes claim disjoint sets without waiting on each other.
+ * SQLite: one guarded UPDATE … RETURNING. SQLite runs one writer at a time and a single statement
+ * is atomic, so the guard (status and lease re-checked in the statement itself) decides; no
+ * read-then-write transaction that could fail with SQLITE_BUSY_SNAPSHOT between processes.
+ */
+export async function claimDueJobs(db: Db, dialect: Dialect, workerId: string, limit: number, now: string, lockedUntil: string): Promise<JobRow[]> {
+  if (limit <= 0) return [];
+  const claim = { status: 'running' as const, locked_by: workerId, locked_until: lockedUntil, updated_at: now };
+  const due = (eb: ExpressionBuilder<Database, 'jobs'>) =>
+    eb.or([eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', now)]), eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)])]);
+  if (dialect === 'postgres') {
+    return db.transaction().execute(async (tx) => {
+      const ids = await tx
+        .selectFrom('jobs')
+        .select('id')
+        .where(due)
+        .orderBy('run_at')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      if (ids.length === 0) return [];
+      return tx
+        .updateTable('jobs')
+        .set((eb) => ({ ...claim, attempts: eb('attempts', '+', 1) }))
+        .where(
+          'id',
+          'in',
+          ids.map((r) => r.id),
+        )
+        .returningAll()
+        .execute();
+    });
+  }
+  return db
+    .updateTable('jobs')
+    .set((eb) => ({ ...claim, attempts: eb('attempts', '+', 1) }))
+    .where((eb) => eb.and([eb('id', 'in', eb.selectFrom('jobs').select('id').where(due).orderBy('run_at').limit(limit)), due(eb)]))
+    .returningAll()
+    .execute();
+}
+
+/** Keeps a running job's lease alive; false when the job is no longer this worker's. */
+export async function extendLease(db: Db, id: string, workerId: string, lockedUntil: string): Promise<boolean> {
+  const r = await db
+    .updateTable('jobs')
+    .set({ locked_until: lockedUntil })
+    .where('id', '=', id)
+    .where('locked_by', '=', workerId)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export async function markSucceeded(db: Db, id: string, workerId: string, now: string): Promise<boolean> {
+  const r = await db
+    .updateTable('jobs')
+    .set({ status: 'succeeded', locked_by: null, locked_until: null, last_error: null, updated_at: now })
+    .where('id', '=', id)
+    .where('locked_by', '=', workerId)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Back to the queue for another attempt at `runAt`, keeping the error visible meanwhile. */
+export async function markForRetry(db: Db, id: string, workerId: string, runAt: string, error: string, now: string): Promise<boolean> {
+  const r = await db
+    .updateTable('jobs')
+    .set({ status: 'queued', run_at: runAt, locked_by: null, locked_until: null, last_error: error, updated_at: now })
+    .where('id', '=', id)
+    .where('locked_by', '=', workerId)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export async function markFailed(db: Db, id: string, workerId: string, error: string, now: string): Promise<boolean> {
+  const r = await db
+    .updateTable('jobs')
+    .set({ status: 'failed', locked_by: null, locked_until: null, last_error: error, updated_at: now })
+    .where('id', '=', id)
+    .where('locked_by', '=', workerId)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Removes succeeded jobs last touched before `before`; failed ones stay visible. */
+export async function deleteSucceededBefore(db: Db, before: string): Promise<number> {
+  const r = await db.deleteFrom('jobs').where('status', '=', 'succeeded').where('updated_at', '<', before).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+export const findJob = (db: Db | Tx, id: string) => db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();

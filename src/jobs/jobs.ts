@@ -1,0 +1,78 @@
+// Background jobs: enqueued in the same transaction as the change that causes them, so nothing is
+// queued for a change that rolled back and nothing is lost for one that committed.
+import type { Tx } from '../db/database.ts';
+import { newId } from '../shared/ids.ts';
+import { nowIso } from '../shared/time.ts';
+import { insertJob, type JobRow } from './jobs.repo.ts';
+
+export type { JobRow } from './jobs.repo.ts';
+
+export const DEFAULT_MAX_ATTEMPTS = 10;
+
+export interface EnqueueJobInput {
+  /** Names the handler that runs it, e.g. `deliver-email`. */
+  type: string;
+  /** Anything JSON can hold; kept as text. */
+  payload: unknown;
+  /** When it may run first (default: now). */
+  runAt?: Date | string;
+  /** Attempts before it fails for good (default 10). */
+  maxAttempts?: number;
+}
+
+/**
+ * Writes a job in the caller's transaction (a `Transaction`, so the compiler refuses a call outside
+ * one). After the transaction commits, `notifyWorkers()` wakes this process's workers at once;
+ * other processes find it at their next poll.
+ */
+export async function enqueueJob(tx: Tx, input: EnqueueJobInput): Promise<string> {
+  if (input.type.length === 0 || input.type.length > 50) throw new Error('a job type has 1 to 50 characters');
+  const maxAttempts = input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new Error('maxAttempts must be a whole number of at least 1');
+  const now = nowIso();
+  const runAt = input.runAt === undefined ? now : new Date(input.runAt).toISOString();
+  const row: JobRow = {
+    id: newId(),
+    type: input.type,
+    payload: JSON.stringify(input.payload ?? null),
+    status: 'queued',
+    run_at: runAt,
+    attempts: 0,
+    max_attempts: maxAttempts,
+    locked_by: null,
+    locked_until: null,
+    last_error: null,
+    created_at: now,
+    updated_at: now,
+  };
+  await insertJob(tx, row);
+  return row.id;
+}
+
+/** Thrown by a handler when trying again cannot help: the job fails at once, with this message. */
+export class PermanentJobError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PermanentJobError';
+  }
+}
+
+/** A handler gets the parsed payload and the job as claimed (`attempts` counts this run). */
+export type JobHandler<P = any> = (payload: P, job: JobRow) => Promise<void>;
+export type JobHandlers = Record<string, JobHandler>;
+
+export interface Backoff {
+  /** Delay after the first failure; doubled after each further one. */
+  baseMs: number;
+  /** Upper bound of the delay. */
+  maxMs: number;
+}
+
+export const DEFAULT_BACKOFF: Backoff = { baseMs: 10_000, maxMs: 60 * 60_000 };
+
+/** Delay before the next attempt after `attempts` failed ones: base·2^(attempts−1), capped. */
+export function backoffDelay(backoff: Backoff, attempts: number): number {
+  const exponent = Math.max(0, attempts - 1);
+  // 2^31 ms is already weeks; keeps the arithmetic finite.
+  return Math.min(backoff.maxMs, backoff.baseMs * 2 ** Math.min(exponent, 31));
+}

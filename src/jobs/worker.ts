@@ -1,0 +1,266 @@
+// The job worker: claims due jobs with a lease, runs their handlers, retries with exponential
+// back-off and keeps failed jobs (with their error) visible. Idle cost is one claim query per poll.
+//
+// A claim counts an attempt and holds a lease (`locked_until`) that a heartbeat extends while the
+// handler runs. When a process dies, its leases run out and any worker claims those jobs again, so
+// handlers must be safe to run again after a crash (the email handler is: see email/delivery.ts).
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { AppContext } from '../context.ts';
+import { isoPlus, nowIso } from '../shared/time.ts';
+import { backoffDelay, DEFAULT_BACKOFF, PermanentJobError, type Backoff, type JobHandlers, type JobRow } from './jobs.ts';
+import * as repo from './jobs.repo.ts';
+
+/** The pino-style subset the worker logs through (Fastify's `app.log` fits). */
+export interface JobLogger {
+  error(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+}
+
+const defaultLogger: JobLogger = {
+  error: (obj, msg) => console.error(msg, obj),
+  warn: () => {},
+  info: () => {},
+};
+
+export interface WorkerOptions {
+  /** Written to `locked_by`; unique per process (default host:pid:random). */
+  workerId?: string;
+  /** How often an idle worker looks for due jobs (default 1000 ms). */
+  pollMs?: number;
+  /** How long a claim holds a job before another worker may take it (default 60 s). */
+  leaseMs?: number;
+  /** Jobs run at once (default 10). */
+  concurrency?: number;
+  backoff?: Backoff;
+  logger?: JobLogger;
+  /** Succeeded jobs older than this are deleted now and then (default 7 days; 0 keeps them). */
+  keepSucceededMs?: number;
+}
+
+export interface Worker {
+  readonly id: string;
+  start(): void;
+  /** Stops claiming and waits for the running jobs to finish. */
+  stop(): Promise<void>;
+  /** Looks for due jobs now instead of at the next poll. */
+  notify(): void;
+  /** Jobs running now. */
+  readonly active: number;
+}
+
+export interface RunSummary {
+  claimed: number;
+  succeeded: number;
+  retried: number;
+  failed: number;
+}
+
+type Outcome = 'succeeded' | 'retried' | 'failed' | 'lost';
+
+const defaultWorkerId = () => `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`.slice(0, 100);
+
+const errorText = (err: unknown): string => {
+  if (err instanceof Error) return (err.message || err.name).slice(0, 4000);
+  return String(err).slice(0, 4000);
+};
+
+/** What a worker and `runDueJobsOnce` share: claiming and running one job to its next state. */
+function createExecutor(ctx: AppContext, handlers: JobHandlers, options: WorkerOptions) {
+  const workerId = (options.workerId ?? defaultWorkerId()).slice(0, 100);
+  const leaseMs = options.leaseMs ?? 60_000;
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const log = options.logger ?? defaultLogger;
+
+  const claim = (limit: number): Promise<JobRow[]> => {
+    const now = new Date();
+    return repo.claimDueJobs(ctx.db, ctx.dialect, workerId, limit, now.toISOString(), isoPlus(leaseMs, now));
+  };
+
+  async function run(job: JobRow): Promise<Outcome> {
+    const failFor = async (message: string): Promise<Outcome> => {
+      log.warn({ jobId: job.id, type: job.type, attempts: job.attempts, err: message }, 'job failed');
+      return (await repo.markFailed(ctx.db, job.id, workerId, message, nowIso())) ? 'failed' : 'lost';
+    };
+    if (job.attempts > job.max_attempts) {
+      // Its last attempt's worker died holding it (the lease ran out): no attempts are left.
+      return failFor(`No attempts left: the worker running attempt ${job.max_attempts} stopped before finishing it${job.last_error ? ` (earlier error: ${job.last_error})` : ''}.`);
+    }
+    const handler = handlers[job.type];
+    let payload: unknown;
+    try {
+      payload = JSON.parse(job.payload);
+    } catch {
+      return failFor('The payload is not JSON.');
+    }
+
+    // Keeps the lease while the handler runs (a slow server, a rate limit), so that no other
+    // worker takes a job that is still making progress.
+    const heartbeat = setInterval(
+      () => {
+        repo.extendLease(ctx.db, job.id, workerId, isoPlus(leaseMs)).then(
+          (mine) => {
+            if (!mine) log.warn({ jobId: job.id, type: job.type }, 'job lease lost while running');
+          },
+          (err: unknown) => log.error({ jobId: job.id, err: errorText(err) }, 'could not extend a job lease'),
+        );
+      },
+      Math.max(10, Math.floor(leaseMs / 3)),
+    );
+    try {
+      if (!handler) throw new Error(`No handler for job type "${job.type}" in worker ${workerId}.`);
+      await handler(payload, job);
+    } catch (err) {
+      clearInterval(heartbeat);
+      const message = errorText(err);
+      if (err instanceof PermanentJobError || job.attempts >= job.max_attempts) return failFor(message);
+      const runAt = isoPlus(backoffDelay(backoff, job.attempts));
+      log.info({ jobId: job.id, type: job.type, attempts: job.attempts, runAt, err: message }, 'job will be retried');
+      return (await repo.markForRetry(ctx.db, job.id, workerId, runAt, message, nowIso())) ? 'retried' : 'lost';
+    } finally {
+      clearInterval(heartbeat);
+    }
+    return (await repo.markSucceeded(ctx.db, job.id, workerId, nowIso())) ? 'succeeded' : 'lost';
+  }
+
+  /** Runs a job; never throws (a database error leaves the job to its lease). */
+  async function runSafely(job: JobRow): Promise<Outcome> {
+    try {
+      const outcome = await run(job);
+      if (outcome === 'lost') log.warn({ jobId: job.id, type: job.type }, 'job was taken over by another worker before it finished');
+      return outcome;
+    } catch (err) {
+      log.error({ jobId: job.id, type: job.type, err: errorText(err) }, 'could not record the outcome of a job; its lease will bring it back');
+      return 'lost';
+    }
+  }
+
+  return { workerId, log, claim, runSafely };
+}
+
+const localWorkers = new Set<Worker>();
+
+/** Wakes every started worker of this process (call after committing a transaction that enqueued jobs). */
+export function notifyWorkers(): void {
+  for (const w of localWorkers) w.notify();
+}
+
+export function createWorker(ctx: AppContext, handlers: JobHandlers, options: WorkerOptions = {}): Worker {
+  const exec = createExecutor(ctx, handlers, options);
+  const pollMs = options.pollMs ?? 1000;
+  const concurrency = Math.max(1, options.concurrency ?? 10);
+  const keepSucceededMs = options.keepSucceededMs ?? 7 * 24 * 3600_000;
+  const PRUNE_EVERY_MS = 3600_000;
+
+  let started = false;
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+  let polling: Promise<void> | undefined;
+  let pollAgain = false;
+  /** The last claim filled every free slot: more jobs may be due. */
+  let saturated = false;
+  let lastPrune = Date.now();
+  const inFlight = new Set<Promise<unknown>>();
+
+  const schedule = (ms: number) => {
+    if (!started || stopping) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void poll(), ms);
+  };
+
+  async function pollLoop(): Promise<void> {
+    do {
+      pollAgain = false;
+      const room = concurrency - inFlight.size;
+      if (room <= 0) return;
+      let jobs: JobRow[];
+      try {
+        jobs = await exec.claim(room);
+      } catch (err) {
+        exec.log.error({ workerId: exec.workerId, err: errorText(err) }, 'could not claim jobs');
+        return;
+      }
+      saturated = jobs.length === room;
+      for (const job of jobs) {
+        const p = exec.runSafely(job).finally(() => {
+          inFlight.delete(p);
+          if (saturated && !stopping) void poll();
+        });
+        inFlight.add(p);
+      }
+      if (saturated) pollAgain = true;
+    } while (pollAgain && !stopping);
+    await prune();
+  }
+
+  async function prune(): Promise<void> {
+    if (keepSucceededMs <= 0 || Date.now() - lastPrune < PRUNE_EVERY_MS) return;
+    lastPrune = Date.now();
+    try {
+      await repo.deleteSucceededBefore(ctx.db, isoPlus(-keepSucceededMs));
+    } catch (err) {
+      exec.log.error({ err: errorText(err) }, 'could not delete old succeeded jobs');
+    }
+  }
+
+  function poll(): Promise<void> {
+    if (!started || stopping) return Promise.resolve();
+    if (polling) {
+      pollAgain = true;
+      return polling;
+    }
+    clearTimeout(timer);
+    polling = pollLoop().finally(() => {
+      polling = undefined;
+      schedule(pollMs);
+    });
+    return polling;
+  }
+
+  const worker: Worker = {
+    id: exec.workerId,
+    get active() {
+      return inFlight.size;
+    },
+    start() {
+      if (started) return;
+      started = true;
+      stopping = false;
+      localWorkers.add(worker);
+      void poll();
+    },
+    notify() {
+      if (!started || stopping) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void poll(), 0);
+    },
+    async stop() {
+      if (!started) return;
+      stopping = true;
+      clearTimeout(timer);
+      localWorkers.delete(worker);
+      if (polling) await polling;
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      started = false;
+    },
+  };
+  return worker;
+}
+
+/**
+ * Runs due jobs in this process until none is due (for tests and the CLI). Jobs retried with a
+ * back-off are not due again at once, so this ends.
+ */
+export async function runDueJobsOnce(ctx: AppContext, handlers: JobHandlers, options: WorkerOptions = {}): Promise<RunSummary> {
+  const exec = createExecutor(ctx, handlers, options);
+  const concurrency = Math.max(1, options.concurrency ?? 10);
+  const summary: RunSummary = { claimed: 0, succeeded: 0, retried: 0, failed: 0 };
+  for (;;) {
+    const jobs = await exec.claim(concurrency);
+    if (jobs.length === 0) return summary;
+    summary.claimed += jobs.length;
+    const outcomes = await Promise.all(jobs.map((j) => exec.runSafely(j)));
+    for (const o of outcomes) if (o !== 'lost') summary[o]++;
+  }
+}
