@@ -1,0 +1,145 @@
+// Delivers email activities: the `deliver-email` job handler.
+//
+// The email's status changes around each hand-over, so that a retry or a restart never sends
+// again a message the server accepted:
+//
+//   pending ──(right before the point of no return: the final "." of SMTP DATA, or writing the
+//              .eml)──▶ sending (attempts + 1) ──(server said 250)──▶ sent
+//   sending ──(4xx, refused/dropped connection)──▶ pending, retried with back-off
+//   sending ──(5xx)──▶ failed, with the server's reply; the job fails at once
+//   pending ──(failure before the point of no return)──▶ pending (attempts + 1), retried
+//
+// A row found in `sent` or `failed` is left alone, so a second run of the job does nothing.
+//
+// THE CRASH CASE. A row found in `sending` by a later attempt means an earlier attempt stopped
+// between "the server may have the message" and recording its answer (the process died, or the
+// database was unreachable at that moment). Because `sending` is written only right before the
+// final ".", everything that died earlier (connecting, envelope, body) is still `pending` and is
+// simply sent again. For a row in `sending`:
+//   - the transport is asked first: the local store knows (the .eml exists or not: it is written
+//     atomically), and the SMTP transport knows the outcomes it saw in this process;
+//   - when it cannot tell, the email is marked `failed` with an "outcome unknown" error and NOT
+//     sent again. SMTP offers no way to ask a server whether it took a message, so the choice is
+//     between a possible duplicate and a possibly missing email; the product promises never to
+//     send twice, so it is at most once here, visible to staff, who can send again by hand. The
+//     window is one server reply plus one database write per message.
+//   - a late "sent" from the original attempt (a worker that lost its lease but was alive) still
+//     wins over that "outcome unknown" failure, since the server did accept it.
+import type { AppContext } from '../context.ts';
+import { PermanentJobError, type JobHandlers, type JobRow } from '../jobs/jobs.ts';
+import { nowIso } from '../shared/time.ts';
+import * as repo from './email.repo.ts';
+import type { EmailRow } from './email.repo.ts';
+import { DELIVER_EMAIL_JOB } from './email.service.ts';
+import { MailSendError, type MailTransport, type OutgoingEmail, type SendResult } from './transport.ts';
+
+export const OUTCOME_UNKNOWN = 'Delivery outcome unknown';
+
+export interface DeliverEmailPayload {
+  emailId: string;
+}
+
+export interface DeliveryHooks {
+  /** Called once an email reached `sent` or `failed` (for workflow runs to show the result). */
+  onSettled?: (email: EmailRow) => Promise<void> | void;
+}
+
+const toOutgoing = (r: EmailRow): OutgoingEmail => ({
+  id: r.id,
+  messageId: r.message_id,
+  from: r.from_address,
+  to: r.to_address,
+  subject: r.subject,
+  html: r.html,
+  text: r.text,
+});
+
+/** Thrown inside the hand-over when the email is no longer ours to send. */
+class NotPendingAnymore extends Error {}
+
+async function settled(ctx: AppContext, id: string, hooks: DeliveryHooks): Promise<void> {
+  if (!hooks.onSettled) return;
+  const row = await repo.findEmail(ctx.db, id);
+  if (row && (row.status === 'sent' || row.status === 'failed')) await hooks.onSettled(row);
+}
+
+/** Records `sent`, trying a few times: the server has the message, losing that fact is costly. */
+async function recordSent(ctx: AppContext, id: string, result: SendResult): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await repo.markSent(ctx.db, id, result.providerMessageId, nowIso(), OUTCOME_UNKNOWN);
+      return;
+    } catch (err) {
+      if (attempt >= 4) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
+/**
+ * Delivers one email activity. `job` (attempts, max_attempts) tells whether this is the last try,
+ * after which a temporary failure fails the email too.
+ */
+export async function deliverEmail(
+  ctx: AppContext,
+  transport: MailTransport,
+  emailId: string,
+  job: Pick<JobRow, 'attempts' | 'max_attempts'> = { attempts: 1, max_attempts: 1 },
+  hooks: DeliveryHooks = {},
+): Promise<void> {
+  const email = await repo.findEmail(ctx.db, emailId);
+  if (!email) throw new PermanentJobError(`The email ${emailId} does not exist.`);
+  if (email.status === 'sent' || email.status === 'failed') return;
+  const outgoing = toOutgoing(email);
+
+  if (email.status === 'sending') {
+    const outcome = await transport.outcomeOf(outgoing);
+    if (outcome) {
+      await recordSent(ctx, emailId, outcome);
+      await settled(ctx, emailId, hooks);
+      return;
+    }
+    if (outcome === undefined) {
+      const message = `${OUTCOME_UNKNOWN}: attempt ${email.attempts} stopped after handing the message to the mail server and before its answer was recorded. It was not sent again, so that the recipient never gets it twice; send it again if it did not arrive.`;
+      await repo.markFailed(ctx.db, emailId, 'sending', message, nowIso());
+      await settled(ctx, emailId, hooks);
+      throw new PermanentJobError(message);
+    }
+    // The transport knows the server did not take it: an ordinary retry.
+    await repo.markPendingAgain(ctx.db, emailId, email.last_error ?? 'The previous attempt did not finish.', nowIso());
+  }
+
+  let handedOver = false;
+  let result: SendResult;
+  try {
+    result = await transport.send(outgoing, async () => {
+      if (!(await repo.claimForSending(ctx.db, emailId, nowIso()))) throw new NotPendingAnymore();
+      handedOver = true;
+    });
+  } catch (err) {
+    // Another run of this email got there first (a duplicate job): it owns the outcome.
+    if (err instanceof NotPendingAnymore) return;
+    const failure = err instanceof MailSendError ? err : new MailSendError('temporary', err instanceof Error ? err.message : String(err), undefined, { cause: err });
+    const from = handedOver ? 'sending' : 'pending';
+    const lastTry = job.attempts >= job.max_attempts;
+    if (failure.kind === 'permanent' || lastTry) {
+      const message = failure.kind === 'permanent' ? (failure.reply ?? failure.message) : `${failure.message} (gave up after ${job.attempts} attempts)`;
+      if (handedOver) await repo.markFailed(ctx.db, emailId, from, message, nowIso());
+      else await repo.recordFailedAttempt(ctx.db, emailId, message, nowIso(), 'failed');
+      await settled(ctx, emailId, hooks);
+      throw new PermanentJobError(message, { cause: err });
+    }
+    if (handedOver) await repo.markPendingAgain(ctx.db, emailId, failure.message, nowIso());
+    else await repo.recordFailedAttempt(ctx.db, emailId, failure.message, nowIso(), 'pending');
+    throw failure;
+  }
+  await recordSent(ctx, emailId, result);
+  await settled(ctx, emailId, hooks);
+}
+
+/** The job handlers of this module, for a worker: `{ 'deliver-email': … }`. */
+export function emailJobHandlers(ctx: AppContext, transport: MailTransport, hooks: DeliveryHooks = {}): JobHandlers {
+  return {
+    [DELIVER_EMAIL_JOB]: (payload: DeliverEmailPayload, job) => deliverEmail(ctx, transport, payload.emailId, job, hooks),
+  };
+}

@@ -1,0 +1,38 @@
+// The email activity: every message the product sends, as the API shows it.
+import { z } from 'zod';
+import { idSchema } from '../shared/schemas.ts';
+import { listSchema, pageQuerySchema } from '../shared/pagination.ts';
+
+export const emailStatusSchema = z.enum(['pending', 'sending', 'sent', 'failed']);
+
+export const emailActivitySchema = z.object({
+  id: idSchema,
+  toContactId: idSchema.nullable(),
+  to: z.string(),
+  from: z.string(),
+  subject: z.string(),
+  html: z.string(),
+  text: z.string(),
+  /** `sending` while a hand-over to the mail server is under way. */
+  status: emailStatusSchema,
+  attempts: z.number().int(),
+  /** The RFC 5322 Message-ID the message carries, the same on every attempt. */
+  messageId: z.string(),
+  providerMessageId: z.string().nullable(),
+  lastError: z.string().nullable(),
+  regardingType: z.string().nullable(),
+  regardingId: idSchema.nullable(),
+  workflowRunId: idSchema.nullable(),
+  createdAt: z.string(),
+  sentAt: z.string().nullable(),
+});
+export type EmailActivity = z.infer<typeof emailActivitySchema>;
+
+export const emailListQuery = pageQuerySchema.extend({
+  regardingId: idSchema.optional(),
+  workflowRunId: idSchema.optional(),
+  toContactId: idSchema.optional(),
+  status: emailStatusSchema.optional(),
+});
+export type EmailListQuery = z.infer<typeof emailListQuery>;
+export const emailListSchema = listSchema(emailActivitySchema);

@@ -1,0 +1,75 @@
+// Email templates in Liquid: the HTML body escapes every output (`{{ contact.firstName }}` with
+// `<script>` in it stays text); subject and text body are not HTML, so they are not escaped.
+// Templates cannot read files (no include from disk) and have time and memory limits.
+import { Liquid, type Template } from 'liquidjs';
+
+export interface EmailTemplateSource {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface TemplateProblem {
+  line: number;
+  column: number;
+  message: string;
+}
+
+const limits = {
+  // Includes and layouts resolve only against this (empty) map, never the file system.
+  templates: {},
+  strictFilters: true,
+  ownPropertyOnly: true,
+  parseLimit: 1_000_000,
+  renderLimit: 1_000,
+  memoryLimit: 10_000_000,
+};
+
+const htmlEngine = new Liquid({ ...limits, outputEscape: 'escape' });
+const plainEngine = new Liquid(limits);
+
+type Kind = 'html' | 'plain';
+const engineOf = (kind: Kind) => (kind === 'html' ? htmlEngine : plainEngine);
+
+// Parsed templates by source; a template is parsed once however many emails it renders.
+const MAX_CACHED = 500;
+const cache = new Map<string, Template[]>();
+
+function parsed(kind: Kind, source: string): Template[] {
+  const key = `${kind}\u0000${source}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const templates = engineOf(kind).parse(source);
+  cache.set(key, templates);
+  if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value as string);
+  return templates;
+}
+
+/** A problem of the Liquid in `source` (syntax, unknown filter), or null when it is valid. */
+export function validateTemplate(source: string): TemplateProblem | null {
+  try {
+    plainEngine.parse(source);
+    return null;
+  } catch (err) {
+    const e = err as { message?: string; token?: { getPosition?: () => [number, number] } };
+    const [line, column] = e.token?.getPosition?.() ?? [1, 1];
+    const message = (e.message ?? String(err)).replace(/, line:\d+, col:\d+$/, '');
+    return { line, column, message };
+  }
+}
+
+/** Renders subject, HTML and text with `variables`. The subject is one line. */
+export function renderEmail(template: EmailTemplateSource, variables: Record<string, unknown>): RenderedEmail {
+  const subject = plainEngine.renderSync(parsed('plain', template.subject), variables) as string;
+  return {
+    subject: subject.replace(/\s*[\r\n]+\s*/g, ' ').trim(),
+    html: htmlEngine.renderSync(parsed('html', template.html), variables) as string,
+    text: plainEngine.renderSync(parsed('plain', template.text), variables) as string,
+  };
+}
