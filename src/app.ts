@@ -23,6 +23,7 @@ import { accountsRoutes } from './accounts/accounts.routes.ts';
 import { contactsRoutes } from './contacts/contacts.routes.ts';
 import { webRolesRoutes } from './web-roles/web-roles.routes.ts';
 import { siteSettingsRoutes } from './site-settings/site-settings.routes.ts';
+import { emailRoutes } from './email/email.routes.ts';
 import { invitationsRoutes } from './invitations/invitations.routes.ts';
 
 export interface BuildOptions {
@@ -96,6 +97,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
       contactsRoutes(typed, ctx);
       webRolesRoutes(typed, ctx);
       siteSettingsRoutes(typed, ctx);
+      emailRoutes(typed, ctx);
       invitationsRoutes(typed, ctx);
     },
     { prefix: API_PREFIX },
