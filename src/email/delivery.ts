@@ -26,6 +26,9 @@
 //   - a late "sent" from the original attempt (a worker that lost its lease but was alive) still
 //     wins over that "outcome unknown" failure, since the server did accept it.
 import type { AppContext } from '../context.ts';
+
+/** What delivery needs of the app's context. */
+type DeliveryContext = Pick<AppContext, 'db'>;
 import { PermanentJobError, type JobHandlers, type JobRow } from '../jobs/jobs.ts';
 import { nowIso } from '../shared/time.ts';
 import * as repo from './email.repo.ts';
@@ -57,14 +60,14 @@ const toOutgoing = (r: EmailRow): OutgoingEmail => ({
 /** Thrown inside the hand-over when the email is no longer ours to send. */
 class NotPendingAnymore extends Error {}
 
-async function settled(ctx: AppContext, id: string, hooks: DeliveryHooks): Promise<void> {
+async function settled(ctx: DeliveryContext, id: string, hooks: DeliveryHooks): Promise<void> {
   if (!hooks.onSettled) return;
   const row = await repo.findEmail(ctx.db, id);
   if (row && (row.status === 'sent' || row.status === 'failed')) await hooks.onSettled(row);
 }
 
 /** Records `sent`, trying a few times: the server has the message, losing that fact is costly. */
-async function recordSent(ctx: AppContext, id: string, result: SendResult): Promise<void> {
+async function recordSent(ctx: DeliveryContext, id: string, result: SendResult): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       await repo.markSent(ctx.db, id, result.providerMessageId, nowIso(), OUTCOME_UNKNOWN);
@@ -81,7 +84,7 @@ async function recordSent(ctx: AppContext, id: string, result: SendResult): Prom
  * after which a temporary failure fails the email too.
  */
 export async function deliverEmail(
-  ctx: AppContext,
+  ctx: DeliveryContext,
   transport: MailTransport,
   emailId: string,
   job: Pick<JobRow, 'attempts' | 'max_attempts'> = { attempts: 1, max_attempts: 1 },
@@ -138,7 +141,7 @@ export async function deliverEmail(
 }
 
 /** The job handlers of this module, for a worker: `{ 'deliver-email': … }`. */
-export function emailJobHandlers(ctx: AppContext, transport: MailTransport, hooks: DeliveryHooks = {}): JobHandlers {
+export function emailJobHandlers(ctx: DeliveryContext, transport: MailTransport, hooks: DeliveryHooks = {}): JobHandlers {
   return {
     [DELIVER_EMAIL_JOB]: (payload: DeliverEmailPayload, job) => deliverEmail(ctx, transport, payload.emailId, job, hooks),
   };

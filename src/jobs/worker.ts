@@ -7,6 +7,9 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../context.ts';
+
+/** What the worker needs of the app's context. */
+export type JobContext = Pick<AppContext, 'db' | 'dialect'>;
 import { isoPlus, nowIso } from '../shared/time.ts';
 import { backoffDelay, DEFAULT_BACKOFF, PermanentJobError, type Backoff, type JobHandlers, type JobRow } from './jobs.ts';
 import * as repo from './jobs.repo.ts';
@@ -67,7 +70,7 @@ const errorText = (err: unknown): string => {
 };
 
 /** What a worker and `runDueJobsOnce` share: claiming and running one job to its next state. */
-function createExecutor(ctx: AppContext, handlers: JobHandlers, options: WorkerOptions) {
+function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerOptions) {
   const workerId = (options.workerId ?? defaultWorkerId()).slice(0, 100);
   const leaseMs = options.leaseMs ?? 60_000;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
@@ -146,7 +149,7 @@ export function notifyWorkers(): void {
   for (const w of localWorkers) w.notify();
 }
 
-export function createWorker(ctx: AppContext, handlers: JobHandlers, options: WorkerOptions = {}): Worker {
+export function createWorker(ctx: JobContext, handlers: JobHandlers, options: WorkerOptions = {}): Worker {
   const exec = createExecutor(ctx, handlers, options);
   const pollMs = options.pollMs ?? 1000;
   const concurrency = Math.max(1, options.concurrency ?? 10);
@@ -252,7 +255,7 @@ export function createWorker(ctx: AppContext, handlers: JobHandlers, options: Wo
  * Runs due jobs in this process until none is due (for tests and the CLI). Jobs retried with a
  * back-off are not due again at once, so this ends.
  */
-export async function runDueJobsOnce(ctx: AppContext, handlers: JobHandlers, options: WorkerOptions = {}): Promise<RunSummary> {
+export async function runDueJobsOnce(ctx: JobContext, handlers: JobHandlers, options: WorkerOptions = {}): Promise<RunSummary> {
   const exec = createExecutor(ctx, handlers, options);
   const concurrency = Math.max(1, options.concurrency ?? 10);
   const summary: RunSummary = { claimed: 0, succeeded: 0, retried: 0, failed: 0 };

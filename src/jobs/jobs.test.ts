@@ -1,0 +1,185 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../test/helpers/db.ts';
+import { openDatabase } from '../db/database.ts';
+import { isoPlus } from '../shared/time.ts';
+import { enqueueJob, PermanentJobError, type JobHandlers } from './jobs.ts';
+import { claimDueJobs, findJob } from './jobs.repo.ts';
+import { createWorker, runDueJobsOnce, type JobContext } from './worker.ts';
+
+let database: TestDatabase;
+let ctx: JobContext;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  ctx = { db: database.db, dialect: database.dialect };
+});
+afterAll(async () => {
+  await database.drop();
+});
+
+const waitUntil = async (check: () => Promise<boolean> | boolean, timeoutMs = 15_000) => {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+const jobsOfType = (type: string) => database.db.selectFrom('jobs').selectAll().where('type', '=', type).execute();
+
+describe('jobs', () => {
+  it('writes a job only when its transaction commits', async () => {
+    await expect(
+      database.db.transaction().execute(async (tx) => {
+        await enqueueJob(tx, { type: 'rolled-back', payload: { n: 1 } });
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect(await jobsOfType('rolled-back')).toEqual([]);
+
+    const id = await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'committed', payload: { n: 2 } }));
+    const ran: unknown[] = [];
+    const summary = await runDueJobsOnce(ctx, { committed: async (p) => void ran.push(p) });
+    expect(summary).toMatchObject({ claimed: 1, succeeded: 1 });
+    expect(ran).toEqual([{ n: 2 }]);
+    expect(await findJob(database.db, id)).toMatchObject({ status: 'succeeded', attempts: 1, locked_by: null });
+  });
+
+  it('does not run a job before its runAt', async () => {
+    await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'later', payload: null, runAt: new Date(Date.now() + 60_000) }));
+    const summary = await runDueJobsOnce(ctx, { later: async () => {} });
+    expect(summary.claimed).toBe(0);
+  });
+
+  it('retries a failing job with exponential back-off, then fails it with its last error visible', async () => {
+    const id = await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'flaky', payload: {}, maxAttempts: 3 }));
+    const runs: number[] = [];
+    const worker = createWorker(
+      ctx,
+      {
+        flaky: async (_p, job) => {
+          runs.push(Date.now());
+          throw new Error(`boom ${job.attempts}`);
+        },
+      },
+      { pollMs: 10, backoff: { baseMs: 150, maxMs: 10_000 }, concurrency: 2 },
+    );
+    worker.start();
+    await waitUntil(async () => (await findJob(database.db, id))?.status === 'failed');
+    await worker.stop();
+    expect(runs).toHaveLength(3);
+    const [a, b, c] = runs as [number, number, number];
+    expect(b - a).toBeGreaterThanOrEqual(140); // base
+    expect(c - b).toBeGreaterThanOrEqual(290); // base·2
+    expect(await findJob(database.db, id)).toMatchObject({ status: 'failed', attempts: 3, last_error: 'boom 3', locked_by: null });
+  });
+
+  it('fails at once on a PermanentJobError', async () => {
+    const id = await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'hopeless', payload: {} }));
+    let runs = 0;
+    await runDueJobsOnce(ctx, {
+      hopeless: async () => {
+        runs++;
+        throw new PermanentJobError('no such thing');
+      },
+    });
+    expect(runs).toBe(1);
+    expect(await findJob(database.db, id)).toMatchObject({ status: 'failed', attempts: 1, last_error: 'no such thing' });
+  });
+
+  it('claims again a job whose lease ran out (its worker died), and fails it when no attempts are left', async () => {
+    const id = await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'orphan', payload: {}, maxAttempts: 2 }));
+    const now = new Date();
+    const claimed = await claimDueJobs(database.db, database.dialect, 'dead-worker', 100, now.toISOString(), isoPlus(100, now));
+    expect(claimed.map((j) => j.id)).toContain(id);
+    // Within the lease nobody else takes it.
+    expect((await runDueJobsOnce(ctx, { orphan: async () => {} })).claimed).toBe(0);
+    await new Promise((r) => setTimeout(r, 150));
+    let runs = 0;
+    const summary = await runDueJobsOnce(ctx, {
+      orphan: async () => {
+        runs++;
+      },
+    });
+    expect(summary.claimed).toBe(1);
+    expect(runs).toBe(1);
+    expect(await findJob(database.db, id)).toMatchObject({ status: 'succeeded', attempts: 2 });
+
+    // A job whose last attempt died with its worker fails instead of running a third time.
+    const last = await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'orphan2', payload: {}, maxAttempts: 1 }));
+    await claimDueJobs(database.db, database.dialect, 'dead-worker', 100, new Date().toISOString(), isoPlus(50));
+    await new Promise((r) => setTimeout(r, 100));
+    let ran = false;
+    await runDueJobsOnce(ctx, { orphan2: async () => void (ran = true) });
+    expect(ran).toBe(false);
+    expect((await findJob(database.db, last))?.status).toBe('failed');
+    expect((await findJob(database.db, last))?.last_error).toMatch(/No attempts left/);
+  });
+
+  it('keeps the lease of a long job alive, so no other worker takes it', async () => {
+    const id = await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'slow', payload: {} }));
+    let runs = 0;
+    const handlers: JobHandlers = {
+      slow: async () => {
+        runs++;
+        await new Promise((r) => setTimeout(r, 700));
+      },
+    };
+    const a = createWorker(ctx, handlers, { pollMs: 20, leaseMs: 200, workerId: 'a' });
+    const b = createWorker(ctx, handlers, { pollMs: 20, leaseMs: 200, workerId: 'b' });
+    a.start();
+    await waitUntil(() => runs === 1);
+    b.start();
+    await waitUntil(async () => (await findJob(database.db, id))?.status === 'succeeded');
+    await Promise.all([a.stop(), b.stop()]);
+    expect(runs).toBe(1);
+  });
+
+  it('two workers on their own connections never run the same job twice', async () => {
+    const second = openDatabase(database.config);
+    try {
+      const n = 300;
+      await database.db.transaction().execute(async (tx) => {
+        for (let i = 0; i < n; i++) await enqueueJob(tx, { type: 'count', payload: { i } });
+      });
+      const runsById = new Map<string, number>();
+      const byWorker = { a: 0, b: 0 };
+      const handler =
+        (who: 'a' | 'b'): JobHandlers['count'] =>
+        async (_p, job) => {
+          runsById.set(job.id, (runsById.get(job.id) ?? 0) + 1);
+          byWorker[who]++;
+          await new Promise((r) => setTimeout(r, Math.random() * 5));
+        };
+      const a = createWorker(ctx, { count: handler('a') }, { pollMs: 10, concurrency: 8, workerId: 'worker-a' });
+      const b = createWorker({ db: second.db, dialect: second.dialect }, { count: handler('b') }, { pollMs: 10, concurrency: 8, workerId: 'worker-b' });
+      a.start();
+      b.start();
+      await waitUntil(async () => {
+        const left = await database.db.selectFrom('jobs').select((eb) => eb.fn.countAll().as('n')).where('type', '=', 'count').where('status', '!=', 'succeeded').executeTakeFirstOrThrow();
+        return Number(left.n) === 0;
+      }, 20_000);
+      await Promise.all([a.stop(), b.stop()]);
+      expect(runsById.size).toBe(n);
+      expect([...runsById.values()].every((c) => c === 1)).toBe(true);
+      expect(byWorker.a).toBeGreaterThan(0);
+      expect(byWorker.b).toBeGreaterThan(0);
+      const rows = await jobsOfType('count');
+      expect(rows.every((r) => r.attempts === 1)).toBe(true);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('wakes at once on notify() instead of waiting for the next poll', async () => {
+    let ran = false;
+    const w = createWorker(ctx, { wake: async () => void (ran = true) }, { pollMs: 60_000 });
+    w.start();
+    await new Promise((r) => setTimeout(r, 50));
+    await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'wake', payload: {} }));
+    const t0 = Date.now();
+    w.notify();
+    await waitUntil(() => ran, 5_000);
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    await w.stop();
+  });
+});
