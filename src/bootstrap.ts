@@ -5,6 +5,7 @@ import { newId } from './shared/ids.ts';
 import { nowIso } from './shared/time.ts';
 import { hashPassword, passwordProblem } from './shared/passwords.ts';
 import { writeAudit } from './audit/audit.repo.ts';
+import { isUniqueViolation } from './db/database.ts';
 import { countUsers } from './users/users.repo.ts';
 import { insertToken } from './tokens/tokens.service.ts';
 
@@ -17,14 +18,20 @@ export async function bootstrapInitialAdmin(ctx: AppContext): Promise<BootstrapR
   const problem = passwordProblem(initial.password);
   if (problem) throw new Error(`INITIAL_ADMIN_PASSWORD ${problem}`);
   const passwordHash = await hashPassword(initial.password);
-  return ctx.db.transaction().execute(async (tx) => {
-    // Checked again inside the transaction: two processes starting together create one admin.
-    if ((await countUsers(tx)) > 0) return 'users-exist' as const;
-    const now = nowIso();
-    const id = newId();
-    await tx.insertInto('system_users').values({ id, email: initial.email, full_name: initial.name, role: 'admin', password_hash: passwordHash, created_at: now, updated_at: now }).execute();
-    if (initial.apiToken) await insertToken(ctx, tx, id, 'initial token', initial.apiToken);
-    await writeAudit(tx, { actor: systemActor, action: 'bootstrap', recordType: 'system-user', recordId: id, details: { email: initial.email, apiToken: Boolean(initial.apiToken) } });
-    return 'created' as const;
-  });
+  try {
+    return await ctx.db.transaction().execute(async (tx) => {
+      // Checked again inside the transaction; on PostgreSQL both may still see no users, and then
+      // the unique email index lets one insert win and the other is told the users exist.
+      if ((await countUsers(tx)) > 0) return 'users-exist' as const;
+      const now = nowIso();
+      const id = newId();
+      await tx.insertInto('system_users').values({ id, email: initial.email, full_name: initial.name, role: 'admin', password_hash: passwordHash, created_at: now, updated_at: now }).execute();
+      if (initial.apiToken) await insertToken(ctx, tx, id, 'initial token', initial.apiToken);
+      await writeAudit(tx, { actor: systemActor, action: 'bootstrap', recordType: 'system-user', recordId: id, details: { email: initial.email, apiToken: Boolean(initial.apiToken) } });
+      return 'created' as const;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) return 'users-exist';
+    throw err;
+  }
 }
