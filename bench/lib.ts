@@ -64,6 +64,7 @@ export async function openBenchDatabase(dialect: 'sqlite' | 'postgres', poolSize
     database: config,
     secretKey: randomToken(32),
     smtpUrl: undefined,
+    mailFrom: 'portal@example.com',
     logLevel: 'silent',
     bodyLimit: 10_485_760,
     initialAdmin: undefined,

@@ -25,6 +25,7 @@ import { webRolesRoutes } from './web-roles/web-roles.routes.ts';
 import { siteSettingsRoutes } from './site-settings/site-settings.routes.ts';
 import { emailRoutes } from './email/email.routes.ts';
 import { invitationsRoutes } from './invitations/invitations.routes.ts';
+import { portalApiRoutes } from './portal/portal-api.routes.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -101,6 +102,14 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
       invitationsRoutes(typed, ctx);
     },
     { prefix: API_PREFIX },
+  );
+
+  await app.register(
+    async (portalApi) => {
+      portalApi.decorateRequest('portalSession', null);
+      portalApiRoutes(portalApi as unknown as Api, ctx);
+    },
+    { prefix: '/portal/api' },
   );
 
   return { app, ctx };

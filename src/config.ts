@@ -20,6 +20,7 @@ const envSchema = z.object({
       .optional(),
   ),
   SECRET_KEY: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
+  MAIL_FROM: z.preprocess(emptyToUndefined, z.email().optional()),
   SMTP_URL: z.preprocess(emptyToUndefined, z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
   BODY_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1024).default(1_048_576)),
@@ -39,6 +40,8 @@ export interface Config {
   database: DatabaseConfig;
   secretKey: string;
   smtpUrl: string | undefined;
+  /** Sender of the portal's own emails (confirmation, password reset). */
+  mailFrom: string;
   logLevel: string;
   bodyLimit: number;
   initialAdmin: { email: string; password: string; name: string; apiToken: string | undefined } | undefined;
@@ -91,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: parseDatabaseUrl(e.DATABASE_URL, dataDir),
     secretKey: e.SECRET_KEY ?? loadOrCreateSecretKey(dataDir),
     smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? `no-reply@${new URL(publicUrl).hostname === 'localhost' ? 'localhost.localdomain' : new URL(publicUrl).hostname}`,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
     initialAdmin:

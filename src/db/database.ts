@@ -65,3 +65,24 @@ export function isForeignKeyViolation(err: unknown): boolean {
 /** Boolean columns are integers 0/1 on both databases. */
 export const toFlag = (b: boolean): number => (b ? 1 : 0);
 export const fromFlag = (n: number | boolean | null | undefined): boolean => n === 1 || n === true;
+
+/**
+ * A transaction that writes. On SQLite it starts with BEGIN IMMEDIATE, so the write lock is taken
+ * at the start (waiting up to the busy timeout) instead of failing with SQLITE_BUSY when a read
+ * lock is upgraded while another process writes. On PostgreSQL it is an ordinary transaction.
+ */
+export async function writeTransaction<T>(db: Db, dialect: Dialect, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (dialect === 'postgres') return db.transaction().execute(fn);
+  return db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      // A connection inside BEGIN … COMMIT is what Kysely's Transaction is on SQLite.
+      const result = await fn(conn as unknown as Tx);
+      await sql`commit`.execute(conn);
+      return result;
+    } catch (err) {
+      await sql`rollback`.execute(conn).catch(() => {});
+      throw err;
+    }
+  });
+}

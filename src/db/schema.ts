@@ -226,6 +226,8 @@ export interface ContactTokensTable {
   contact_id: string;
   purpose: 'confirm-email' | 'reset-password';
   token_hash: string;
+  /** JSON: what completes when the link is used (a pending identity, a pending redemption). */
+  data: string | null;
   expires_at: string;
   used_at: string | null;
   created_at: string;

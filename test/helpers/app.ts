@@ -21,6 +21,7 @@ export function testConfig(overrides: Partial<Config> & Pick<Config, 'database'>
     dataDir: mkdtempSync(join(tmpdir(), 'portal-data-')),
     secretKey: randomToken(32),
     smtpUrl: undefined,
+    mailFrom: 'portal@example.com',
     logLevel: 'silent',
     bodyLimit: 1_048_576,
     initialAdmin: undefined,

@@ -282,6 +282,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('contact_id', id, (c) => c.notNull().references('contacts.id').onDelete('cascade'))
     .addColumn('purpose', 'varchar(20)', (c) => c.notNull().check(sql`purpose in ('confirm-email', 'reset-password')`))
     .addColumn('token_hash', 'varchar(64)', (c) => c.notNull().unique())
+    .addColumn('data', 'text')
     .addColumn('expires_at', time, (c) => c.notNull())
     .addColumn('used_at', time)
     .addColumn('created_at', time, (c) => c.notNull())

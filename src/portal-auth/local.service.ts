@@ -1,0 +1,400 @@
+// Local accounts: sign-up (with or without an invitation code), sign-in with lockout, email
+// confirmation and password reset. Routes and pages call these; nothing here knows HTTP.
+import type { AppContext } from '../context.ts';
+import type { ContactRow, InvitationRow } from '../db/schema.ts';
+import type { Db, Tx } from '../db/database.ts';
+import { AppError, conflict, validationFailed } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+import { isoPlus, nowIso } from '../shared/time.ts';
+import { randomToken } from '../shared/crypto.ts';
+import { hashPassword, passwordProblem, verifyPassword } from '../shared/passwords.ts';
+import { equalsCi } from '../db/sql.ts';
+import { settingFlag, settingInt, settingValue } from '../site-settings/site-settings.service.ts';
+import { timespanMs } from '../site-settings/site-settings.definitions.ts';
+import { takeAttempt } from '../rate-limit/rate-limit.service.ts';
+import {
+  checkBinding,
+  inRedemptionTransaction,
+  lookUpCode,
+  precheck,
+  redeemInTransaction,
+  type Client,
+  type RedeemResult,
+  unavailableReason,
+} from '../redemption/redemption.service.ts';
+import { queuePortalEmail, type Locale } from './portal-emails.ts';
+
+const S = {
+  enabled: 'Authentication/Registration/Enabled',
+  open: 'Authentication/Registration/OpenRegistrationEnabled',
+  invitation: 'Authentication/Registration/InvitationEnabled',
+  local: 'Authentication/Registration/LocalLoginEnabled',
+  confirm: 'Authentication/Registration/RequiresConfirmation',
+  unique: 'Authentication/Registration/RequireUniqueEmail',
+  maxFailed: 'Authentication/UserManager/MaxFailedAccessAttemptsBeforeLockout',
+  lockout: 'Authentication/UserManager/DefaultAccountLockoutTimeSpan',
+} as const;
+
+const CONFIRM_TTL_MS = 24 * 3600_000;
+const RESET_TTL_MS = 3600_000;
+
+export type SignUpOutcome =
+  /** The identity may sign in now (its email is verified, or confirmation is off). */
+  | { kind: 'signed-in'; contactId: string; redemption: RedeemResult | null }
+  /** A confirmation link was emailed; sign-in (and, where pending, the redemption) follow its use. */
+  | { kind: 'confirmation-sent'; contactId: string | null; redemption: RedeemResult | null };
+
+export interface SignUpInput {
+  email: string;
+  password: string;
+  invitationCode?: string | undefined;
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+  locale: Locale;
+  client: Client;
+}
+
+/** What a confirmation link completes when it is used. */
+interface PendingConfirmation {
+  /** Attach this password to the contact (a sign-up whose email matched a contact without an account). */
+  passwordHash?: string;
+  /** Redeem this invitation once the email is proven. */
+  invitationId?: string;
+  signInMethod?: string;
+}
+
+const normEmail = (e: string) => e.trim().toLowerCase();
+
+async function hasIdentity(db: Db | Tx, contact: ContactRow): Promise<boolean> {
+  if (contact.password_hash) return true;
+  return (await db.selectFrom('external_logins').select('id').where('contact_id', '=', contact.id).executeTakeFirst()) !== undefined;
+}
+
+/** Contacts whose primary email is `email` (any letter case), those with a portal identity first. */
+async function contactsByEmail(db: Db | Tx, email: string): Promise<ContactRow[]> {
+  const rows = await db.selectFrom('contacts').selectAll().where(equalsCi('emailaddress1', email)).orderBy('id').limit(20).execute();
+  return rows.sort((a, b) => Number(Boolean(b.password_hash)) - Number(Boolean(a.password_hash)));
+}
+
+async function assertEmailFree(ctx: AppContext, db: Db | Tx, email: string, exceptContactId: string | null): Promise<void> {
+  if (!(await settingFlag(ctx, S.unique))) return;
+  for (const c of await contactsByEmail(db, email)) {
+    if (c.id !== exceptContactId && (await hasIdentity(db, c))) throw conflict('An account with this email address already exists. Sign in instead, or reset your password.');
+  }
+}
+
+async function issueToken(tx: Tx, contactId: string, purpose: 'confirm-email' | 'reset-password', ttlMs: number, data: PendingConfirmation | null, hash: (t: string) => string): Promise<string> {
+  const token = randomToken(32);
+  await tx
+    .insertInto('contact_tokens')
+    .values({ id: newId(), contact_id: contactId, purpose, token_hash: hash(token), data: data ? JSON.stringify(data) : null, expires_at: isoPlus(ttlMs), used_at: null, created_at: nowIso() })
+    .execute();
+  return token;
+}
+
+const tokenHasher = (ctx: AppContext) => (t: string) => ctx.secrets.hash('contact-token', t);
+
+async function sendConfirmation(ctx: AppContext, tx: Tx, contactId: string, address: string, locale: Locale, data: PendingConfirmation | null): Promise<void> {
+  const token = await issueToken(tx, contactId, 'confirm-email', CONFIRM_TTL_MS, data, tokenHasher(ctx));
+  await queuePortalEmail(ctx, tx, 'confirm-email', { contactId, address, locale }, `${ctx.config.publicUrl}/portal/confirm-email?token=${token}`);
+}
+
+function newContactRow(email: string, input: SignUpInput, passwordHash: string, emailConfirmed: boolean): ContactRow {
+  const now = nowIso();
+  return {
+    id: newId(),
+    first_name: input.firstName?.trim() || null,
+    last_name: input.lastName?.trim() || null,
+    emailaddress1: email,
+    emailaddress2: null,
+    emailaddress3: null,
+    parent_account_id: null,
+    locale: input.locale,
+    username: null,
+    password_hash: passwordHash,
+    email_confirmed: emailConfirmed ? 1 : 0,
+    login_enabled: 1,
+    lockout_end: null,
+    access_failed_count: 0,
+    security_stamp: randomToken(16),
+    last_sign_in_at: null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+/** Checks the switches that apply to every local sign-up. */
+async function assertLocalSignUpOpen(ctx: AppContext, withCode: boolean): Promise<void> {
+  if (!(await settingFlag(ctx, S.enabled))) throw new AppError('registration-closed', 'Sign-up is turned off on this portal.');
+  if (!(await settingFlag(ctx, S.local))) throw new AppError('forbidden', 'Sign-up with a password is turned off on this portal; use one of the sign-in providers.');
+  if (withCode && !(await settingFlag(ctx, S.invitation))) throw new AppError('registration-closed', 'Sign-up with an invitation is turned off on this portal.');
+  if (!withCode && !(await settingFlag(ctx, S.open))) throw new AppError('registration-closed', 'Sign-up is open only through an invitation. Use the link or code from your invitation.');
+}
+
+export async function signUp(ctx: AppContext, input: SignUpInput): Promise<SignUpOutcome> {
+  const withCode = Boolean(input.invitationCode?.trim());
+  await assertLocalSignUpOpen(ctx, withCode);
+  await takeAttempt(ctx, 'signUp', input.client.ip ?? 'unknown');
+  const email = input.email.trim();
+  const problem = passwordProblem(input.password);
+  if (problem) throw validationFailed('password', problem);
+  const requiresConfirmation = await settingFlag(ctx, S.confirm);
+
+  if (!withCode) {
+    await assertEmailFree(ctx, ctx.db, email, null);
+    const passwordHash = await hashPassword(input.password);
+    const existing = (await contactsByEmail(ctx.db, email))[0];
+    return ctx.db.transaction().execute(async (tx) => {
+      if (existing && !(await hasIdentity(tx, existing))) {
+        // A contact with this email exists: it is never taken over on an unproven email.
+        await sendConfirmation(ctx, tx, existing.id, email, input.locale, { passwordHash, signInMethod: 'local' });
+        return { kind: 'confirmation-sent', contactId: null, redemption: null };
+      }
+      const row = newContactRow(email, input, passwordHash, false);
+      await tx.insertInto('contacts').values(row).execute();
+      if (requiresConfirmation) {
+        await sendConfirmation(ctx, tx, row.id, email, input.locale, null);
+        return { kind: 'confirmation-sent', contactId: row.id, redemption: null };
+      }
+      return { kind: 'signed-in', contactId: row.id, redemption: null };
+    });
+  }
+
+  const invitation = await lookUpCode(ctx, input.invitationCode as string, input.client);
+  const reason = unavailableReason(invitation);
+  if (reason) throw reason;
+  const passwordHash = await hashPassword(input.password);
+  return invitation.type === 'single'
+    ? signUpSingle(ctx, input, email, invitation, passwordHash, requiresConfirmation)
+    : signUpGroup(ctx, input, email, invitation, passwordHash, requiresConfirmation);
+}
+
+/** A single invitation's code proves the invited mailbox: the identity goes on the invited contact. */
+async function signUpSingle(ctx: AppContext, input: SignUpInput, email: string, invitation: InvitationRow, passwordHash: string, requiresConfirmation: boolean): Promise<SignUpOutcome> {
+  const link = await ctx.db.selectFrom('invitation_invited_contacts').select('contact_id').where('invitation_id', '=', invitation.id).executeTakeFirst();
+  const invited = link ? await ctx.db.selectFrom('contacts').selectAll().where('id', '=', link.contact_id).executeTakeFirst() : undefined;
+  if (!invited) throw new AppError('invitation-not-found', 'This invitation has no invited contact.');
+  if (await hasIdentity(ctx.db, invited)) throw conflict('The invited person already has an account. Sign in with it, then redeem the code.');
+  const provesMailbox = normEmail(invited.emailaddress1 ?? '') === normEmail(email);
+  await precheck(ctx.db, invitation, invited.id, provesMailbox ? [normEmail(email)] : []);
+  await assertEmailFree(ctx, ctx.db, email, invited.id);
+  return inRedemptionTransaction(ctx, async (tx) => {
+    // The guarded claim comes first in the transaction; the identity is attached only if it wins.
+    const redemption = await redeemInTransaction(ctx, tx, { invitation, contactId: invited.id, client: input.client, signInMethod: 'local' });
+    const changes: Partial<ContactRow> = { password_hash: passwordHash, login_enabled: 1, updated_at: nowIso(), locale: invited.locale ?? input.locale };
+    if (provesMailbox) changes.email_confirmed = 1;
+    else {
+      // Signing up with another address makes it the primary one, unconfirmed until its link is used.
+      changes.emailaddress1 = email;
+      changes.email_confirmed = 0;
+    }
+    if (input.firstName && !invited.first_name) changes.first_name = input.firstName.trim();
+    if (input.lastName && !invited.last_name) changes.last_name = input.lastName.trim();
+    await tx.updateTable('contacts').set(changes).where('id', '=', invited.id).execute();
+    if (!provesMailbox && requiresConfirmation) {
+      await sendConfirmation(ctx, tx, invited.id, email, (invited.locale as Locale | null) ?? input.locale, null);
+      return { kind: 'confirmation-sent', contactId: invited.id, redemption };
+    }
+    return { kind: 'signed-in', contactId: invited.id, redemption };
+  });
+}
+
+/** A group code proves no one's mailbox: an existing contact is reached only through its emailed link. */
+async function signUpGroup(ctx: AppContext, input: SignUpInput, email: string, invitation: InvitationRow, passwordHash: string, requiresConfirmation: boolean): Promise<SignUpOutcome> {
+  const claimed = [normEmail(email)];
+  // Binding is checked on the address as claimed now (to refuse early) and proven by the link.
+  await checkBinding(ctx.db, invitation, claimed);
+  await assertEmailFree(ctx, ctx.db, email, null);
+  const existing = (await contactsByEmail(ctx.db, email))[0];
+  if (existing) {
+    await precheck(ctx.db, invitation, existing.id, claimed);
+    return ctx.db.transaction().execute(async (tx) => {
+      await sendConfirmation(ctx, tx, existing.id, email, (existing.locale as Locale | null) ?? input.locale, { passwordHash, invitationId: invitation.id, signInMethod: 'local' });
+      return { kind: 'confirmation-sent', contactId: null, redemption: null };
+    });
+  }
+  if (invitation.binding !== 'any') {
+    // A binding needs a proven address: the contact is made now, the redemption when the link is used.
+    return ctx.db.transaction().execute(async (tx) => {
+      const row = newContactRow(email, input, passwordHash, false);
+      await tx.insertInto('contacts').values(row).execute();
+      await sendConfirmation(ctx, tx, row.id, email, input.locale, { invitationId: invitation.id, signInMethod: 'local' });
+      return { kind: 'confirmation-sent', contactId: row.id, redemption: null };
+    });
+  }
+  return inRedemptionTransaction(ctx, async (tx) => {
+    const row = newContactRow(email, input, passwordHash, false);
+    await tx.insertInto('contacts').values(row).execute();
+    const redemption = await redeemInTransaction(ctx, tx, { invitation, contactId: row.id, client: input.client, signInMethod: 'local' });
+    if (requiresConfirmation) {
+      await sendConfirmation(ctx, tx, row.id, email, input.locale, null);
+      return { kind: 'confirmation-sent', contactId: row.id, redemption };
+    }
+    return { kind: 'signed-in', contactId: row.id, redemption };
+  });
+}
+
+// A real argon2id hash of a random password: unknown logins cost the same time as wrong passwords.
+let dummyHash: Promise<string> | undefined;
+const timingDummy = () => (dummyHash ??= hashPassword(randomToken(16)));
+
+const invalidCredentials = () => new AppError('unauthorized', 'The email, username or password is not right.');
+
+export interface SignInInput {
+  login: string;
+  password: string;
+  client: Client;
+}
+
+/** Checks a local sign-in; returns the contact to start a session for. */
+export async function signIn(ctx: AppContext, input: SignInInput): Promise<ContactRow> {
+  if (!(await settingFlag(ctx, S.local))) throw new AppError('forbidden', 'Sign-in with a password is turned off on this portal.');
+  await takeAttempt(ctx, 'signIn', input.client.ip ?? 'unknown');
+  const login = input.login.trim();
+  const byUsername = await ctx.db.selectFrom('contacts').selectAll().where(equalsCi('username', login)).where('password_hash', 'is not', null).executeTakeFirst();
+  const contact = byUsername ?? (await contactsByEmail(ctx.db, login)).find((c) => c.password_hash);
+  if (!contact) {
+    await verifyPassword(await timingDummy(), input.password);
+    throw invalidCredentials();
+  }
+  const now = Date.now();
+  if (contact.lockout_end && Date.parse(contact.lockout_end) > now) {
+    throw new AppError('unauthorized', `Too many failed sign-ins: the account is locked until ${contact.lockout_end.slice(11, 16)} UTC. Try again then, or reset your password.`);
+  }
+  if (!(await verifyPassword(contact.password_hash, input.password))) {
+    const max = await settingInt(ctx, S.maxFailed);
+    const lockMs = timespanMs(await settingValue(ctx, S.lockout));
+    // One guarded statement: concurrent failures all count, and the lockout starts at the limit.
+    await ctx.db
+      .updateTable('contacts')
+      .set((eb) => ({
+        access_failed_count: eb.case().when('access_failed_count', '>=', Math.max(0, max - 1)).then(0).else(eb('access_failed_count', '+', 1)).end(),
+        lockout_end: eb
+          .case()
+          .when('access_failed_count', '>=', Math.max(0, max - 1))
+          .then(new Date(now + lockMs).toISOString())
+          .else(eb.ref('lockout_end'))
+          .end(),
+      }))
+      .where('id', '=', contact.id)
+      .execute();
+    throw invalidCredentials();
+  }
+  if (contact.login_enabled !== 1) throw new AppError('forbidden', 'Sign-in is disabled for this account. Contact the portal administrator.');
+  if ((await settingFlag(ctx, S.confirm)) && contact.email_confirmed !== 1) {
+    throw new AppError('forbidden', 'Confirm your email address first: follow the link in the email we sent you.');
+  }
+  await ctx.db.updateTable('contacts').set({ access_failed_count: 0, lockout_end: null, last_sign_in_at: nowIso() }).where('id', '=', contact.id).execute();
+  return contact;
+}
+
+async function useToken(ctx: AppContext, tx: Tx, token: string, purpose: 'confirm-email' | 'reset-password') {
+  const row = await tx.selectFrom('contact_tokens').selectAll().where('token_hash', '=', tokenHasher(ctx)(token)).where('purpose', '=', purpose).executeTakeFirst();
+  if (!row || row.used_at || Date.parse(row.expires_at) <= Date.now()) return undefined;
+  // Single use: the guarded update decides when two uses race.
+  const used = await tx.updateTable('contact_tokens').set({ used_at: nowIso() }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();
+  return Number(used.numUpdatedRows) === 1 ? row : undefined;
+}
+
+export interface ConfirmOutcome {
+  contactId: string;
+  redemption: RedeemResult | null;
+  /** Set when a pending redemption could not be made (the invitation changed meanwhile). */
+  redemptionProblem: AppError | null;
+}
+
+const badLink = () => new AppError('not-found', 'This link is not valid any more. Sign in, or ask for a new link.');
+
+/** Uses an emailed confirmation link: the email is proven; a pending identity or redemption completes. */
+export async function confirmEmail(ctx: AppContext, token: string, client: Client): Promise<ConfirmOutcome> {
+  try {
+    return await inRedemptionTransaction(ctx, async (tx) => {
+      const row = await useToken(ctx, tx, token, 'confirm-email');
+      if (!row) throw badLink();
+      const pending = (row.data ? JSON.parse(row.data) : {}) as PendingConfirmation;
+      const contact = await tx.selectFrom('contacts').selectAll().where('id', '=', row.contact_id).executeTakeFirstOrThrow();
+      const changes: Partial<ContactRow> = { email_confirmed: 1, updated_at: nowIso() };
+      if (pending.passwordHash) {
+        if (await hasIdentity(tx, contact)) throw conflict('This contact already has an account. Sign in with it.');
+        changes.password_hash = pending.passwordHash;
+      }
+      await tx.updateTable('contacts').set(changes).where('id', '=', contact.id).execute();
+      let redemption: RedeemResult | null = null;
+      if (pending.invitationId) {
+        const invitation = await tx.selectFrom('invitations').selectAll().where('id', '=', pending.invitationId).executeTakeFirst();
+        if (invitation) {
+          const proven = [normEmail(contact.emailaddress1 ?? '')];
+          await precheck(tx, invitation, contact.id, proven);
+          redemption = await redeemInTransaction(ctx, tx, { invitation, contactId: contact.id, client, signInMethod: pending.signInMethod ?? 'local' });
+        }
+      }
+      return { contactId: contact.id, redemption, redemptionProblem: null };
+    });
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code === 'not-found' || err.code === 'conflict' || err.code === 'internal-error') throw err;
+    // The email is proven even when the invitation can no longer be redeemed: confirm, and say why.
+    const outcome = await confirmWithoutRedemption(ctx, token);
+    return { ...outcome, redemptionProblem: err };
+  }
+}
+
+async function confirmWithoutRedemption(ctx: AppContext, token: string): Promise<{ contactId: string; redemption: null }> {
+  return ctx.db.transaction().execute(async (tx) => {
+    const row = await useToken(ctx, tx, token, 'confirm-email');
+    if (!row) throw badLink();
+    const pending = (row.data ? JSON.parse(row.data) : {}) as PendingConfirmation;
+    const contact = await tx.selectFrom('contacts').selectAll().where('id', '=', row.contact_id).executeTakeFirstOrThrow();
+    const changes: Partial<ContactRow> = { email_confirmed: 1, updated_at: nowIso() };
+    if (pending.passwordHash && !(await hasIdentity(tx, contact))) changes.password_hash = pending.passwordHash;
+    await tx.updateTable('contacts').set(changes).where('id', '=', contact.id).execute();
+    return { contactId: contact.id, redemption: null };
+  });
+}
+
+/** Sends a reset link when the address belongs to an account; answers the same either way. */
+export async function requestPasswordReset(ctx: AppContext, email: string, locale: Locale, client: Client): Promise<void> {
+  await takeAttempt(ctx, 'signIn', client.ip ?? 'unknown');
+  const contact = (await contactsByEmail(ctx.db, email.trim())).find((c) => c.password_hash);
+  if (!contact?.emailaddress1) return;
+  await ctx.db.transaction().execute(async (tx) => {
+    const token = await issueToken(tx, contact.id, 'reset-password', RESET_TTL_MS, null, tokenHasher(ctx));
+    await queuePortalEmail(ctx, tx, 'reset-password', { contactId: contact.id, address: contact.emailaddress1 as string, locale: (contact.locale as Locale | null) ?? locale }, `${ctx.config.publicUrl}/portal/reset-password?token=${token}`);
+  });
+}
+
+/** Uses a reset link once: a new password, the lockout lifted, every session of the contact ended. */
+export async function resetPassword(ctx: AppContext, token: string, password: string): Promise<string> {
+  const problem = passwordProblem(password);
+  if (problem) throw validationFailed('password', problem);
+  const passwordHash = await hashPassword(password);
+  return ctx.db.transaction().execute(async (tx) => {
+    const row = await useToken(ctx, tx, token, 'reset-password');
+    if (!row) throw badLink();
+    // The link came to the mailbox, so the address is proven as well.
+    await tx
+      .updateTable('contacts')
+      .set({ password_hash: passwordHash, access_failed_count: 0, lockout_end: null, email_confirmed: 1, security_stamp: randomToken(16), updated_at: nowIso() })
+      .where('id', '=', row.contact_id)
+      .execute();
+    await tx.deleteFrom('sessions').where('contact_id', '=', row.contact_id).execute();
+    return row.contact_id;
+  });
+}
+
+/** What the portal shows of a signed-in contact: its account and web roles (authenticated-users roles included). */
+export async function portalProfile(ctx: AppContext, contactId: string) {
+  const contact = await ctx.db.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirst();
+  if (!contact) return undefined;
+  const account = contact.parent_account_id ? await ctx.db.selectFrom('accounts').select(['id', 'name']).where('id', '=', contact.parent_account_id).executeTakeFirst() : undefined;
+  const roles = await ctx.db
+    .selectFrom('web_roles')
+    .select(['id', 'name', 'authenticated_users_role'])
+    .where((eb) => eb.or([eb('authenticated_users_role', '=', 1), eb('id', 'in', eb.selectFrom('contact_web_roles').select('web_role_id').where('contact_id', '=', contactId))]))
+    .orderBy('name')
+    .execute();
+  return {
+    contact,
+    account: account ?? null,
+    webRoles: roles.map((r) => ({ id: r.id, name: r.name })),
+  };
+}

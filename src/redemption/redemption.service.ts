@@ -1,0 +1,244 @@
+// Redemption: check the code, then in one transaction claim a place (a guarded update whose
+// affected-row count decides), record the redemption activity, set the account, add the web roles,
+// write the audit entry and queue the workflow run. All or nothing; exact under concurrency.
+import type { AppContext } from '../context.ts';
+import type { ContactRow, InvitationRow } from '../db/schema.ts';
+import { isUniqueViolation, writeTransaction, type Db, type Tx } from '../db/database.ts';
+import { AppError } from '../shared/errors.ts';
+import { newId } from '../shared/ids.ts';
+import { nowIso } from '../shared/time.ts';
+import { writeAudit } from '../audit/audit.repo.ts';
+import { findContact, webRoleIdsOf } from '../contacts/contacts.repo.ts';
+import { fullNameOf } from '../contacts/contacts.service.ts';
+import { findInvitationByCode } from '../invitations/invitations.service.ts';
+import { assertUnderLimit, countEvent } from '../rate-limit/rate-limit.service.ts';
+import { queueWorkflowRun } from '../workflows/workflow-runs.queue.ts';
+
+export interface Client {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface RedeemResult {
+  invitationId: string;
+  contactId: string;
+  accountId: string | null;
+  webRoleIds: string[];
+}
+
+const rateKey = (client: Client) => client.ip ?? 'unknown';
+
+/**
+ * Looks a code up as a person typed it, counting unknown codes per client: past the limit every
+ * lookup by that client is refused until the window passes.
+ */
+export async function lookUpCode(ctx: AppContext, code: string, client: Client): Promise<InvitationRow> {
+  await assertUnderLimit(ctx, 'invitationCodes', rateKey(client));
+  const invitation = code.trim() ? await findInvitationByCode(ctx, ctx.db, code) : undefined;
+  if (!invitation) {
+    await countEvent(ctx, 'invitationCodes', rateKey(client));
+    throw new AppError('invitation-not-found', 'No invitation has this code. Check it and try again.');
+  }
+  return invitation;
+}
+
+/** Why an invitation cannot be redeemed by anyone now, or undefined. */
+export function unavailableReason(inv: InvitationRow, now: string = nowIso()): AppError | undefined {
+  if (inv.status === 'inactive') return new AppError('invitation-inactive', 'This invitation has been deactivated.');
+  if (inv.status === 'expired' || (inv.expires_at !== null && inv.expires_at <= now)) return new AppError('invitation-expired', 'This invitation has expired.');
+  if (inv.type === 'single' && (inv.status === 'redeemed' || inv.redemption_count >= 1)) return new AppError('invitation-redeemed', 'This invitation has already been redeemed.');
+  if (inv.status === 'redeemed' || (inv.max_redemptions !== null && inv.redemption_count >= inv.max_redemptions)) {
+    return new AppError('max-redemptions-reached', 'This invitation has reached its maximum number of redemptions.');
+  }
+  return undefined;
+}
+
+/** The email addresses of a contact that count as verified (see SPEC "Redemption" 5). */
+export function verifiedEmailsOf(contact: Pick<ContactRow, 'emailaddress1' | 'email_confirmed'>, vouched: readonly string[] = []): string[] {
+  const emails = [...vouched];
+  if (contact.email_confirmed === 1 && contact.emailaddress1) emails.push(contact.emailaddress1);
+  return [...new Set(emails.map((e) => e.trim().toLowerCase()))];
+}
+
+/** The binding of the invitation, checked against the redeemer's verified emails. */
+export async function checkBinding(db: Db | Tx, inv: InvitationRow, verifiedEmails: readonly string[]): Promise<void> {
+  if (inv.binding === 'any') return;
+  if (inv.binding === 'email-domain') {
+    const domains = new Set((JSON.parse(inv.allowed_domains ?? '[]') as string[]).map((d) => d.toLowerCase()));
+    if (verifiedEmails.some((e) => domains.has(e.slice(e.lastIndexOf('@') + 1)))) return;
+    throw new AppError('binding-mismatch', `This invitation is for verified email addresses at ${[...domains].join(', ')}.`);
+  }
+  const invited = await db
+    .selectFrom('invitation_invited_contacts')
+    .innerJoin('contacts', 'contacts.id', 'invitation_invited_contacts.contact_id')
+    .select('contacts.emailaddress1')
+    .where('invitation_invited_contacts.invitation_id', '=', inv.id)
+    .execute();
+  const invitedEmails = new Set(invited.map((r) => (r.emailaddress1 ?? '').trim().toLowerCase()).filter(Boolean));
+  if (verifiedEmails.some((e) => invitedEmails.has(e))) return;
+  throw new AppError('binding-mismatch', 'This invitation is meant for another, verified email address.');
+}
+
+export async function alreadyRedeemedBy(db: Db | Tx, invitationId: string, contactId: string): Promise<boolean> {
+  return (await db.selectFrom('redemptions').select('id').where('invitation_id', '=', invitationId).where('contact_id', '=', contactId).executeTakeFirst()) !== undefined;
+}
+
+/** Every check that can be made before the transaction, in the order a person would want to hear them. */
+export async function precheck(db: Db | Tx, inv: InvitationRow, contactId: string | null, verifiedEmails: readonly string[]): Promise<void> {
+  if (inv.status === 'inactive') throw unavailableReason(inv) as AppError;
+  if (contactId && (await alreadyRedeemedBy(db, inv.id, contactId))) throw new AppError('already-redeemed-by-contact', 'You have already redeemed this invitation.');
+  const reason = unavailableReason(inv);
+  if (reason) throw reason;
+  await checkBinding(db, inv, verifiedEmails);
+}
+
+export interface RedeemInTxInput {
+  invitation: InvitationRow;
+  contactId: string;
+  client: Client;
+  signInMethod: string;
+}
+
+/**
+ * The redemption itself, inside the caller's write transaction. Its first statement is the guarded
+ * claim, so the place is taken (or refused) before anything else is written.
+ */
+export async function redeemInTransaction(ctx: AppContext, tx: Tx, input: RedeemInTxInput): Promise<RedeemResult> {
+  const { invitation: inv, contactId } = input;
+  const now = nowIso();
+  const claim = await tx
+    .updateTable('invitations')
+    .set((eb) => ({
+      redemption_count: eb('redemption_count', '+', 1),
+      status: eb
+        .case()
+        .when(eb.and([eb('max_redemptions', 'is not', null), eb(eb('redemption_count', '+', 1), '>=', eb.ref('max_redemptions'))]))
+        .then('redeemed' as const)
+        .else(eb.ref('status'))
+        .end(),
+      updated_at: now,
+    }))
+    .where('id', '=', inv.id)
+    .where('status', 'in', ['new', 'sent'])
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .where((eb) => eb.or([eb('max_redemptions', 'is', null), eb('redemption_count', '<', eb.ref('max_redemptions'))]))
+    .executeTakeFirst();
+  if (Number(claim.numUpdatedRows) !== 1) {
+    // Someone else took the last place (or the invitation changed): say why from the current row.
+    const current = await tx.selectFrom('invitations').selectAll().where('id', '=', inv.id).executeTakeFirstOrThrow();
+    throw unavailableReason(current, now) ?? new AppError('conflict', 'The invitation changed at the same moment; try again.');
+  }
+  await tx
+    .insertInto('redemptions')
+    .values({ id: newId(), invitation_id: inv.id, contact_id: contactId, redeemed_at: now, ip_address: input.client.ip, user_agent: input.client.userAgent?.slice(0, 500) ?? null, sign_in_method: input.signInMethod })
+    .execute();
+  if (inv.assign_to_account_id) {
+    await tx.updateTable('contacts').set({ parent_account_id: inv.assign_to_account_id, updated_at: now }).where('id', '=', contactId).execute();
+  }
+  const roles = await tx.selectFrom('invitation_web_roles').select('web_role_id').where('invitation_id', '=', inv.id).execute();
+  if (roles.length > 0) {
+    await tx
+      .insertInto('contact_web_roles')
+      .values(roles.map((r) => ({ contact_id: contactId, web_role_id: r.web_role_id })))
+      .onConflict((oc) => oc.columns(['contact_id', 'web_role_id']).doNothing())
+      .execute();
+  }
+  let workflowRunId: string | null = null;
+  if (inv.redeem_workflow_id) {
+    const wf = await tx.selectFrom('workflows').select('state').where('id', '=', inv.redeem_workflow_id).executeTakeFirst();
+    // Only an activated workflow runs; the redemption itself succeeds either way.
+    if (wf?.state === 'activated') workflowRunId = await queueWorkflowRun(tx, inv.redeem_workflow_id, contactId, 'redemption');
+  }
+  await writeAudit(tx, {
+    actor: { type: 'contact', id: contactId },
+    action: 'redeem',
+    recordType: 'invitation',
+    recordId: inv.id,
+    details: { contactId, signInMethod: input.signInMethod, ip: input.client.ip, workflowRunId },
+  });
+  const contact = await tx.selectFrom('contacts').select('parent_account_id').where('id', '=', contactId).executeTakeFirstOrThrow();
+  const webRoleIds = (await webRoleIdsOf(tx, [contactId])).get(contactId) ?? [];
+  return { invitationId: inv.id, contactId, accountId: contact.parent_account_id, webRoleIds };
+}
+
+const alreadyRedeemed = () => new AppError('already-redeemed-by-contact', 'You have already redeemed this invitation.');
+
+/** Runs `fn` in a write transaction, turning a duplicate redemption (a unique constraint) into its problem code. */
+export async function inRedemptionTransaction<T>(ctx: AppContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  try {
+    return await writeTransaction(ctx.db, ctx.dialect, fn);
+  } catch (err) {
+    if (isUniqueViolation(err) && /redemptions/.test(String((err as Error).message) + String((err as { constraint?: string }).constraint ?? ''))) throw alreadyRedeemed();
+    throw err;
+  }
+}
+
+export interface RedeemInput {
+  code: string;
+  contactId: string;
+  client: Client;
+  signInMethod: string;
+  /** Emails an identity provider vouched for in this session. */
+  vouchedEmails?: readonly string[];
+}
+
+/** A signed-in contact redeems a code as itself. */
+export async function redeemInvitation(ctx: AppContext, input: RedeemInput): Promise<RedeemResult> {
+  const invitation = await lookUpCode(ctx, input.code, input.client);
+  const contact = await findContact(ctx.db, input.contactId);
+  if (!contact) throw new AppError('unauthorized', 'Sign in again.');
+  await precheck(ctx.db, invitation, contact.id, verifiedEmailsOf(contact, input.vouchedEmails));
+  return inRedemptionTransaction(ctx, (tx) => redeemInTransaction(ctx, tx, { invitation, contactId: contact.id, client: input.client, signInMethod: input.signInMethod }));
+}
+
+export interface InvitationPreview {
+  name: string;
+  type: 'single' | 'group';
+  inviterName: string | null;
+  ownerName: string | null;
+  accountName: string | null;
+  expiresAt: string | null;
+  /** For a single invitation, the invited address with its local part masked (a hint, not the address). */
+  invitedEmailHint: string | null;
+  binding: InvitationRow['binding'];
+  allowedDomains: string[];
+  locale: string | null;
+}
+
+const maskEmail = (email: string): string => {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return '***';
+  return `${email[0]}***${email.slice(at)}`;
+};
+
+/** What the redeem page shows: who invites, to what, until when. Changes nothing (but counts unknown codes). */
+export async function previewInvitation(ctx: AppContext, code: string, client: Client): Promise<InvitationPreview> {
+  const inv = await lookUpCode(ctx, code, client);
+  const reason = unavailableReason(inv);
+  if (reason) throw reason;
+  const inviter = inv.inviter_contact_id ? await findContact(ctx.db, inv.inviter_contact_id) : undefined;
+  const owner = inv.owner_id ? await ctx.db.selectFrom('system_users').select('full_name').where('id', '=', inv.owner_id).executeTakeFirst() : undefined;
+  const account = inv.assign_to_account_id ? await ctx.db.selectFrom('accounts').select('name').where('id', '=', inv.assign_to_account_id).executeTakeFirst() : undefined;
+  let invitedEmailHint: string | null = null;
+  if (inv.type === 'single') {
+    const invited = await ctx.db
+      .selectFrom('invitation_invited_contacts')
+      .innerJoin('contacts', 'contacts.id', 'invitation_invited_contacts.contact_id')
+      .select('contacts.emailaddress1')
+      .where('invitation_id', '=', inv.id)
+      .executeTakeFirst();
+    invitedEmailHint = invited?.emailaddress1 ? maskEmail(invited.emailaddress1) : null;
+  }
+  return {
+    name: inv.name,
+    type: inv.type,
+    inviterName: inviter ? fullNameOf(inviter) : null,
+    ownerName: owner?.full_name ?? null,
+    accountName: account?.name ?? null,
+    expiresAt: inv.expires_at,
+    invitedEmailHint,
+    binding: inv.binding,
+    allowedDomains: JSON.parse(inv.allowed_domains ?? '[]') as string[],
+    locale: inv.locale,
+  };
+}

@@ -1,0 +1,323 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { PortalClient } from '../../test/helpers/portal.ts';
+import { newId } from '../shared/ids.ts';
+import { nowIso } from '../shared/time.ts';
+
+let t: TestApp;
+const PASSWORD = 'Portal-password-1';
+let ipCounter = 10;
+/** Each visitor gets its own address, so that per-client limits don't meet between tests. */
+const visitor = () => new PortalClient(t.app, `10.0.${Math.floor(ipCounter / 250)}.${(ipCounter++ % 250) + 1}`);
+
+async function contact(body: Record<string, unknown> = {}) {
+  const r = await t.api('POST', 'contacts', { body: { firstName: 'Rita', lastName: 'Redeemer', emailaddress1: `rita.${newId()}@example.com`, ...body } });
+  expect(r.statusCode).toBe(201);
+  return r.json();
+}
+
+/** A contact with a confirmed email and a password, signed in on its own client. */
+async function signedIn(body: Record<string, unknown> = {}) {
+  const c = await contact(body);
+  await t.api('POST', `contacts/${c.id}/password`, { body: { password: PASSWORD } });
+  await t.ctx.db.updateTable('contacts').set({ email_confirmed: 1 }).where('id', '=', c.id).execute();
+  const client = visitor();
+  await client.start();
+  const r = await client.post('/portal/api/sign-in', { email: c.emailaddress1, password: PASSWORD });
+  expect(r.statusCode).toBe(200);
+  return { contact: c, client };
+}
+
+async function invitation(body: Record<string, unknown>) {
+  const r = await t.api('POST', 'invitations', { body: { name: 'Join us', ...body } });
+  expect(r.statusCode).toBe(201);
+  return r.json();
+}
+
+const count = async (table: 'redemptions' | 'contacts', where?: [string, string]) => {
+  let q = t.ctx.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n'));
+  if (where) q = q.where(sql.ref(where[0]), '=', where[1]);
+  return Number((await q.executeTakeFirstOrThrow()).n);
+};
+
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('preview', () => {
+  it('shows who invites to what until when, and changes nothing', async () => {
+    const inviter = await contact({ firstName: 'Ian', lastName: 'Inviter' });
+    const account = (await t.api('POST', 'accounts', { body: { name: 'Northwind' } })).json();
+    const invitee = await contact({ emailaddress1: 'preview.person@example.com' });
+    const expiresAt = new Date(Date.now() + 86400_000).toISOString();
+    const inv = await invitation({ type: 'single', invitedContactIds: [invitee.id], inviterContactId: inviter.id, assignToAccountId: account.id, expiresAt });
+    const client = visitor();
+    const before = await t.ctx.db.selectFrom('invitations').selectAll().where('id', '=', inv.id).executeTakeFirstOrThrow();
+    for (let i = 0; i < 3; i++) {
+      const r = await client.get(`/portal/api/invitations/preview?code=${encodeURIComponent(inv.code.toLowerCase())}`);
+      expect(r.statusCode).toBe(200);
+      expect(r.json()).toMatchObject({ name: 'Join us', type: 'single', inviterName: 'Ian Inviter', accountName: 'Northwind', expiresAt, invitedEmailHint: 'p***@example.com' });
+    }
+    const after = await t.ctx.db.selectFrom('invitations').selectAll().where('id', '=', inv.id).executeTakeFirstOrThrow();
+    expect(after).toEqual(before);
+    expect(await count('redemptions', ['invitation_id', inv.id])).toBe(0);
+  });
+
+  it('answers an unknown code with 404 invitation-not-found as a problem document', async () => {
+    const r = await visitor().get('/portal/api/invitations/preview?code=NOPE-NOPE');
+    expect(r.statusCode).toBe(404);
+    expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(r.json().code).toBe('invitation-not-found');
+  });
+});
+
+describe('sign-up with a single invitation', () => {
+  it('attaches the identity to the invited contact (no second contact), redeems, and signs in', async () => {
+    const role = (await t.api('POST', 'web-roles', { body: { name: `Members ${newId()}` } })).json();
+    const account = (await t.api('POST', 'accounts', { body: { name: 'Tailspin' } })).json();
+    const invitee = await contact({ emailaddress1: `Single.${newId()}@Example.com` });
+    const inv = await invitation({ type: 'single', invitedContactIds: [invitee.id], webRoleIds: [role.id], assignToAccountId: account.id });
+    const contactsBefore = await count('contacts');
+    const client = visitor();
+    await client.start();
+    const r = await client.post('/portal/api/sign-up', { email: invitee.emailaddress1.toLowerCase(), password: PASSWORD, invitationCode: inv.code.replace(/-/g, '') });
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toMatchObject({ contactId: invitee.id, confirmationRequired: false, redemption: { invitationId: inv.id, contactId: invitee.id, accountId: account.id, webRoleIds: [role.id] } });
+    expect(await count('contacts')).toBe(contactsBefore);
+    const row = await t.ctx.db.selectFrom('contacts').selectAll().where('id', '=', invitee.id).executeTakeFirstOrThrow();
+    expect(row.password_hash).toMatch(/^\$argon2id\$/);
+    expect(row.email_confirmed).toBe(1);
+    const me = (await client.get('/portal/api/me')).json();
+    expect(me).toMatchObject({ contactId: invitee.id, accountId: account.id });
+    expect(me.webRoles.map((w: { id: string }) => w.id)).toContain(role.id);
+    const read = (await t.api('GET', `invitations/${inv.id}`)).json();
+    expect(read).toMatchObject({ status: 'redeemed', redemptionCount: 1, redeemedContactIds: [invitee.id] });
+    const redemptions = (await t.api('GET', `invitations/${inv.id}/redemptions`)).json().items;
+    expect(redemptions).toHaveLength(1);
+    expect(redemptions[0]).toMatchObject({ contactId: invitee.id, signInMethod: 'local', ipAddress: expect.any(String) });
+
+    const again = visitor();
+    await again.start();
+    const second = await again.post('/portal/api/sign-up', { email: `other.${newId()}@example.com`, password: PASSWORD, invitationCode: inv.code });
+    expect(second.statusCode).toBe(409);
+    expect(second.json().code).toBe('invitation-redeemed');
+  });
+
+  it('with invited-email binding refuses another address and creates nothing', async () => {
+    const invitee = await contact();
+    const inv = await invitation({ type: 'single', invitedContactIds: [invitee.id], binding: 'invited-email' });
+    const contactsBefore = await count('contacts');
+    const client = visitor();
+    await client.start();
+    const r = await client.post('/portal/api/sign-up', { email: `stranger.${newId()}@example.com`, password: PASSWORD, invitationCode: inv.code });
+    expect(r.statusCode).toBe(403);
+    expect(r.json().code).toBe('binding-mismatch');
+    expect(await count('contacts')).toBe(contactsBefore);
+    const row = await t.ctx.db.selectFrom('contacts').select('password_hash').where('id', '=', invitee.id).executeTakeFirstOrThrow();
+    expect(row.password_hash).toBeNull();
+    expect((await t.api('GET', `invitations/${inv.id}`)).json().redemptionCount).toBe(0);
+  });
+
+  it('with another address attaches to the invited contact but asks to confirm that address first', async () => {
+    const invitee = await contact();
+    const inv = await invitation({ type: 'single', invitedContactIds: [invitee.id] });
+    const client = visitor();
+    await client.start();
+    const newEmail = `moved.${newId()}@example.com`;
+    const r = await client.post('/portal/api/sign-up', { email: newEmail, password: PASSWORD, invitationCode: inv.code });
+    expect(r.statusCode).toBe(202);
+    expect(r.json()).toMatchObject({ contactId: invitee.id, confirmationRequired: true });
+    const row = await t.ctx.db.selectFrom('contacts').selectAll().where('id', '=', invitee.id).executeTakeFirstOrThrow();
+    expect(row.emailaddress1).toBe(newEmail);
+    expect(row.email_confirmed).toBe(0);
+    const mail = await t.ctx.db.selectFrom('emails').selectAll().where('to_address', '=', newEmail).execute();
+    expect(mail).toHaveLength(1);
+    expect(mail[0]?.text).toContain('/portal/confirm-email?token=');
+    expect((await client.get('/portal/api/me')).json().contactId).toBeNull();
+  });
+});
+
+describe('redeeming as a signed-in contact', () => {
+  it('redeems a group invitation once per contact: the second time is already-redeemed-by-contact', async () => {
+    const inv = await invitation({ type: 'group' });
+    const { client, contact: c } = await signedIn();
+    const first = await client.post('/portal/api/redeem', { code: inv.code });
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ invitationId: inv.id, contactId: c.id });
+    const second = await client.post('/portal/api/redeem', { code: inv.code });
+    expect(second.statusCode).toBe(409);
+    expect(second.json().code).toBe('already-redeemed-by-contact');
+    expect(await count('redemptions', ['invitation_id', inv.id])).toBe(1);
+  });
+
+  it('ten racers for a group with maximum 3: exactly 3 win, 7 get max-redemptions-reached', async () => {
+    const inv = await invitation({ type: 'group', maxRedemptions: 3 });
+    const racers = await Promise.all(Array.from({ length: 10 }, () => signedIn()));
+    const results = await Promise.all(racers.map(({ client }) => client.post('/portal/api/redeem', { code: inv.code })));
+    const statuses = results.map((r) => r.statusCode).sort();
+    expect(statuses).toEqual([200, 200, 200, 409, 409, 409, 409, 409, 409, 409]);
+    for (const r of results.filter((x) => x.statusCode === 409)) expect(r.json().code).toBe('max-redemptions-reached');
+    const read = (await t.api('GET', `invitations/${inv.id}`)).json();
+    expect(read).toMatchObject({ status: 'redeemed', redemptionCount: 3 });
+    expect(read.redeemedContactIds).toHaveLength(3);
+    expect(await count('redemptions', ['invitation_id', inv.id])).toBe(3);
+  });
+
+  it('refuses expired and inactive invitations with their codes and statuses', async () => {
+    const { client } = await signedIn();
+    const expired = await invitation({ type: 'group', expiresAt: new Date(Date.now() + 60_000).toISOString() });
+    await t.ctx.db.updateTable('invitations').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', expired.id).execute();
+    const e = await client.post('/portal/api/redeem', { code: expired.code });
+    expect(e.statusCode).toBe(410);
+    expect(e.json().code).toBe('invitation-expired');
+    const inactive = await invitation({ type: 'group' });
+    await t.api('POST', `invitations/${inactive.id}/deactivate`);
+    const i = await client.post('/portal/api/redeem', { code: inactive.code });
+    expect(i.statusCode).toBe(409);
+    expect(i.json().code).toBe('invitation-inactive');
+    const preview = await client.get(`/portal/api/invitations/preview?code=${inactive.code}`);
+    expect(preview.statusCode).toBe(409);
+    expect(preview.json().code).toBe('invitation-inactive');
+  });
+
+  it('invited-email binding matches the verified email in any letter case and refuses others', async () => {
+    const email = `Bound.${newId()}@Example.COM`;
+    const invitee = await contact({ emailaddress1: email });
+    const inv = await invitation({ type: 'group', invitedContactIds: [invitee.id], binding: 'invited-email' });
+    const { client: other } = await signedIn();
+    const refused = await other.post('/portal/api/redeem', { code: inv.code });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().code).toBe('binding-mismatch');
+    const { client: same, contact: sameContact } = await signedIn({ emailaddress1: email.toLowerCase() });
+    const ok = await same.post('/portal/api/redeem', { code: inv.code });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().contactId).toBe(sameContact.id);
+  });
+
+  it('email-domain binding admits verified addresses at the listed domains only', async () => {
+    const inv = await invitation({ type: 'group', binding: 'email-domain', allowedDomains: ['partner.example'] });
+    const { client: outsider } = await signedIn();
+    expect((await outsider.post('/portal/api/redeem', { code: inv.code })).json().code).toBe('binding-mismatch');
+    const { client: partner } = await signedIn({ emailaddress1: `Pat.${newId()}@PARTNER.example` });
+    expect((await partner.post('/portal/api/redeem', { code: inv.code })).statusCode).toBe(200);
+  });
+
+  it('gives the account and web roles; the contact sees them; a workflow run is queued only when activated', async () => {
+    const account = (await t.api('POST', 'accounts', { body: { name: 'Litware' } })).json();
+    const role = (await t.api('POST', 'web-roles', { body: { name: `Resellers ${newId()}` } })).json();
+    const wfId = newId();
+    await t.ctx.db.insertInto('workflows').values({ id: wfId, key: null, name: 'Welcome', description: null, primary_entity: 'contact', state: 'activated', steps: '[]', webhook_secret_encrypted: null, created_at: nowIso(), updated_at: nowIso() }).execute();
+    const inv = await invitation({ type: 'group', assignToAccountId: account.id, webRoleIds: [role.id], redeemWorkflowId: wfId });
+    const { client, contact: c } = await signedIn();
+    const r = await client.post('/portal/api/redeem', { code: inv.code });
+    expect(r.json()).toEqual({ invitationId: inv.id, contactId: c.id, accountId: account.id, webRoleIds: [role.id] });
+    const me = (await client.get('/portal/api/me')).json();
+    expect(me.accountId).toBe(account.id);
+    expect(me.webRoles).toContainEqual({ id: role.id, name: role.name });
+    const runs = await t.ctx.db.selectFrom('workflow_runs').selectAll().where('workflow_id', '=', wfId).execute();
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ target_id: c.id, status: 'queued', trigger: 'redemption' });
+    const audit = await t.ctx.db.selectFrom('audit_log').selectAll().where('record_id', '=', inv.id).where('action', '=', 'redeem').execute();
+    expect(audit).toHaveLength(1);
+
+    await t.ctx.db.updateTable('workflows').set({ state: 'draft' }).where('id', '=', wfId).execute();
+    const { client: second } = await signedIn();
+    expect((await second.post('/portal/api/redeem', { code: inv.code })).statusCode).toBe(200);
+    expect(await t.ctx.db.selectFrom('workflow_runs').selectAll().where('workflow_id', '=', wfId).execute()).toHaveLength(1);
+  });
+
+  it('needs a signed-in contact and the CSRF token', async () => {
+    const inv = await invitation({ type: 'group' });
+    const anonymous = visitor();
+    await anonymous.start();
+    expect((await anonymous.post('/portal/api/redeem', { code: inv.code })).json().code).toBe('unauthorized');
+    const { client } = await signedIn();
+    const noCsrf = await client.post('/portal/api/redeem', { code: inv.code }, { csrf: false });
+    expect(noCsrf.statusCode).toBe(403);
+    expect(noCsrf.json().code).toBe('csrf-invalid');
+    expect(await count('redemptions', ['invitation_id', inv.id])).toBe(0);
+  });
+});
+
+describe('sessions and sign-in', () => {
+  it('changes the session id at sign-in and signs out', async () => {
+    const c = await contact();
+    await t.api('POST', `contacts/${c.id}/password`, { body: { password: PASSWORD } });
+    await t.ctx.db.updateTable('contacts').set({ email_confirmed: 1 }).where('id', '=', c.id).execute();
+    const client = visitor();
+    await client.start();
+    const before = client.cookies.get('portal_session');
+    expect(before).toBeTruthy();
+    const r = await client.post('/portal/api/sign-in', { email: c.emailaddress1, password: PASSWORD });
+    expect(r.statusCode).toBe(200);
+    const after = client.cookies.get('portal_session');
+    expect(after).toBeTruthy();
+    expect(after).not.toBe(before);
+    const setCookie = String(r.headers['set-cookie']);
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
+    // The session row is keyed by a hash: the cookie value is stored nowhere.
+    const rows = await t.ctx.db.selectFrom('sessions').selectAll().where('contact_id', '=', c.id).execute();
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain(after as string);
+    expect((await client.get('/portal/api/me')).json().contactId).toBe(c.id);
+    await client.post('/portal/api/sign-out');
+    expect((await client.get('/portal/api/me')).json().contactId).toBeNull();
+  });
+
+  it('answers unknown email and wrong password alike, and locks out after the configured failures', async () => {
+    const c = await contact();
+    await t.api('POST', `contacts/${c.id}/password`, { body: { password: PASSWORD } });
+    await t.ctx.db.updateTable('contacts').set({ email_confirmed: 1 }).where('id', '=', c.id).execute();
+    const client = visitor();
+    await client.start();
+    const unknown = await client.post('/portal/api/sign-in', { email: `nobody.${newId()}@example.com`, password: PASSWORD });
+    const wrong = await client.post('/portal/api/sign-in', { email: c.emailaddress1, password: 'Wrong-password-9' });
+    expect(unknown.statusCode).toBe(401);
+    expect(wrong.statusCode).toBe(401);
+    expect(unknown.json().detail).toBe(wrong.json().detail);
+    for (let i = 0; i < 4; i++) await client.post('/portal/api/sign-in', { email: c.emailaddress1, password: 'Wrong-password-9' });
+    const locked = await client.post('/portal/api/sign-in', { email: c.emailaddress1, password: PASSWORD });
+    expect(locked.statusCode).toBe(401);
+    expect(locked.json().detail).toMatch(/locked/);
+  });
+
+  it('refuses sign-in until the email is confirmed when confirmation is required', async () => {
+    const c = await contact();
+    await t.api('POST', `contacts/${c.id}/password`, { body: { password: PASSWORD } });
+    const client = visitor();
+    await client.start();
+    const r = await client.post('/portal/api/sign-in', { email: c.emailaddress1, password: PASSWORD });
+    expect(r.statusCode).toBe(403);
+    expect(r.json().detail).toMatch(/[Cc]onfirm/);
+  });
+
+  it('refuses sign-up without an invitation while open registration is off', async () => {
+    const client = visitor();
+    await client.start();
+    const r = await client.post('/portal/api/sign-up', { email: `open.${newId()}@example.com`, password: PASSWORD });
+    expect(r.statusCode).toBe(403);
+    expect(r.json().code).toBe('registration-closed');
+  });
+});
+
+describe('limits', () => {
+  it('refuses the 21st lookup after 20 unknown codes from one client, valid codes included, with Retry-After', async () => {
+    const inv = await invitation({ type: 'group' });
+    const client = visitor();
+    for (let i = 0; i < 20; i++) {
+      const r = await client.get(`/portal/api/invitations/preview?code=WRONG-${i}`);
+      expect(r.statusCode).toBe(404);
+    }
+    const limited = await client.get(`/portal/api/invitations/preview?code=${inv.code}`);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().code).toBe('rate-limited');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // Another client is not affected.
+    expect((await visitor().get(`/portal/api/invitations/preview?code=${inv.code}`)).statusCode).toBe(200);
+  });
+});
