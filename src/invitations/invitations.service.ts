@@ -10,6 +10,7 @@ import { decodeCursor, toPage, type Page } from '../shared/pagination.ts';
 import { writeAudit } from '../audit/audit.repo.ts';
 import { requireAdmin } from '../users/users.service.ts';
 import { assertWebRolesExist } from '../web-roles/web-roles.service.ts';
+import { lockAccountForReference } from '../accounts/accounts.service.ts';
 import { fullNameOf } from '../contacts/contacts.service.ts';
 import { findContact } from '../contacts/contacts.repo.ts';
 import { decryptCode, encryptCode, generateCode, hashCode, redeemUrl } from './codes.ts';
@@ -124,16 +125,17 @@ interface References {
   redeemWorkflowId?: string | null | undefined;
 }
 
-async function checkReferences(tx: Tx, refs: References, invitedField = 'invitedContactIds'): Promise<void> {
+async function checkReferences(ctx: AppContext, tx: Tx, refs: References, invitedField = 'invitedContactIds'): Promise<void> {
   const missing = async (table: 'contacts' | 'system_users' | 'accounts' | 'workflows', field: string, ids: readonly string[], what: string) => {
     const gone = await repo.missingIds(tx, table, ids);
     if (gone.length > 0) throw validationFailed(field, `no such ${what}: ${gone.slice(0, 10).join(', ')}${gone.length > 10 ? ` and ${gone.length - 10} more` : ''}`);
   };
   if (refs.invitedContactIds) await missing('contacts', invitedField, refs.invitedContactIds, 'contact');
   if (refs.inviterContactId) await missing('contacts', 'inviterContactId', [refs.inviterContactId], 'contact');
-  if (refs.assignToAccountId) await missing('accounts', 'assignToAccountId', [refs.assignToAccountId], 'account');
+  // Account and web roles are locked (shared) so that a delete racing this reference cannot win.
+  if (refs.assignToAccountId && !(await lockAccountForReference(tx, ctx.dialect, refs.assignToAccountId))) throw validationFailed('assignToAccountId', 'no such account');
   if (refs.ownerId) await missing('system_users', 'ownerId', [refs.ownerId], 'system user');
-  if (refs.webRoleIds) await assertWebRolesExist(tx, refs.webRoleIds);
+  if (refs.webRoleIds) await assertWebRolesExist(tx, refs.webRoleIds, 'webRoleIds', ctx.dialect);
   if (refs.redeemWorkflowId) {
     const wf = await tx.selectFrom('workflows').select(['primary_entity']).where('id', '=', refs.redeemWorkflowId).executeTakeFirst();
     if (!wf) throw validationFailed('redeemWorkflowId', 'no such workflow');
@@ -212,7 +214,7 @@ export async function createInvitation(ctx: AppContext, actor: Actor, input: Cre
   // A code collision (p ≈ 2^-138) would violate the unique index and roll the transaction back.
   const built = buildRow(ctx, actor, input.type, input.name, input, now);
   await ctx.db.transaction().execute(async (tx) => {
-    await checkReferences(tx, { ...input, invitedContactIds: invited });
+    await checkReferences(ctx, tx, { ...input, invitedContactIds: invited });
     await repo.insertInvitations(tx, [built.row]);
     await repo.insertLinks(tx, 'invitation_invited_contacts', 'contact_id', invited.map((c) => [built.row.id, c]));
     await repo.insertLinks(tx, 'invitation_web_roles', 'web_role_id', [...new Set(input.webRoleIds ?? [])].map((w) => [built.row.id, w]));
@@ -237,7 +239,7 @@ export async function bulkCreateInvitations(ctx: AppContext, actor: Actor, input
   // The same contact named twice gets one invitation.
   const contactIds = [...new Set(input.contactIds)];
   return ctx.db.transaction().execute(async (tx) => {
-    await checkReferences(tx, { ...s, invitedContactIds: contactIds }, 'contactIds');
+    await checkReferences(ctx, tx, { ...s, invitedContactIds: contactIds }, 'contactIds');
     const contacts = new Map<string, { first_name: string | null; last_name: string | null; emailaddress1: string | null }>();
     for (let i = 0; i < contactIds.length; i += 5000) {
       const rows = await tx.selectFrom('contacts').select(['id', 'first_name', 'last_name', 'emailaddress1']).where('id', 'in', contactIds.slice(i, i + 5000)).execute();
@@ -313,7 +315,7 @@ export async function updateInvitation(ctx: AppContext, actor: Actor, id: string
     if (input.invitedContactIds && current.type === 'single' && new Set(input.invitedContactIds).size !== 1) {
       throw validationFailed('invitedContactIds', 'a single invitation invites exactly one contact');
     }
-    await checkReferences(tx, input);
+    await checkReferences(ctx, tx, input);
 
     const changes: Partial<InvitationRow> = { updated_at: now };
     if (input.name !== undefined) changes.name = input.name;
