@@ -155,21 +155,26 @@ export class SmtpPool {
     smtp.on('error', onGone);
     smtp.on('end', onGone);
     return new Promise((resolve, reject) => {
+      let settled = false;
+      const fail = (err: unknown) => {
+        if (settled) return;
+        settled = true;
+        onGone();
+        smtp.close();
+        reject(err);
+      };
+      // A refused or failed connection is reported as an 'error' event, not to connect()'s callback.
+      smtp.once('error', fail);
       smtp.connect((err) => {
-        if (err) {
-          onGone();
-          smtp.close();
-          return reject(err);
-        }
-        if (!o.auth) return resolve(conn);
-        smtp.login(o.auth, (loginErr) => {
-          if (loginErr) {
-            onGone();
-            smtp.close();
-            return reject(loginErr);
-          }
+        if (err) return fail(err);
+        const ready = () => {
+          if (settled) return;
+          settled = true;
+          smtp.removeListener('error', fail);
           resolve(conn);
-        });
+        };
+        if (!o.auth) return ready();
+        smtp.login(o.auth, (loginErr) => (loginErr ? fail(loginErr) : ready()));
       });
     });
   }
