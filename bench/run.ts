@@ -2,9 +2,11 @@
 // Pick some with arguments: `npm run bench -- bulk`.
 import { stopCluster } from './lib.ts';
 import { runBulkCreateBench } from './invitations-bulk.ts';
+import { runRedemptionBench } from './redemption.ts';
 
 const benches: Record<string, () => Promise<unknown>> = {
   bulk: runBulkCreateBench,
+  redeem: runRedemptionBench,
 };
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));

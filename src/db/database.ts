@@ -67,22 +67,89 @@ export const toFlag = (b: boolean): number => (b ? 1 : 0);
 export const fromFlag = (n: number | boolean | null | undefined): boolean => n === 1 || n === true;
 
 /**
- * A transaction that writes. On SQLite it starts with BEGIN IMMEDIATE, so the write lock is taken
- * at the start (waiting up to the busy timeout) instead of failing with SQLITE_BUSY when a read
- * lock is upgraded while another process writes. On PostgreSQL it is an ordinary transaction.
+ * A transaction that writes. On PostgreSQL it is an ordinary transaction: concurrent commits share
+ * their WAL flushes there already. On SQLite, where one connection does everything, write
+ * transactions that arrive together are committed together (group commit): one BEGIN IMMEDIATE,
+ * each caller's work inside its own SAVEPOINT (so a failure undoes only that caller's work), one
+ * durable COMMIT, and only then does any caller hear its result. BEGIN IMMEDIATE takes the write
+ * lock at the start (waiting up to the busy timeout), so several processes on one file never fail
+ * with SQLITE_BUSY on a lock upgrade. The callback must use only `tx`, never the Kysely instance.
  */
 export async function writeTransaction<T>(db: Db, dialect: Dialect, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if (dialect === 'postgres') return db.transaction().execute(fn);
-  return db.connection().execute(async (conn) => {
-    await sql`begin immediate`.execute(conn);
+  let batcher = batchers.get(db);
+  if (!batcher) batchers.set(db, (batcher = new SqliteWriteBatcher(db)));
+  return batcher.run(fn);
+}
+
+interface PendingWrite {
+  fn: (tx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+const batchers = new WeakMap<Db, SqliteWriteBatcher>();
+const MAX_BATCH = 100;
+
+class SqliteWriteBatcher {
+  private queue: PendingWrite[] = [];
+  private draining = false;
+
+  constructor(private readonly db: Db) {}
+
+  run<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.draining) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
     try {
-      // A connection inside BEGIN … COMMIT is what Kysely's Transaction is on SQLite.
-      const result = await fn(conn as unknown as Tx);
-      await sql`commit`.execute(conn);
-      return result;
-    } catch (err) {
-      await sql`rollback`.execute(conn).catch(() => {});
-      throw err;
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        await this.commitBatch(batch);
+      }
+    } finally {
+      this.draining = false;
     }
-  });
+  }
+
+  private async commitBatch(batch: PendingWrite[]): Promise<void> {
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      await this.db.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        try {
+          for (const write of batch) {
+            await sql`savepoint write_op`.execute(conn);
+            try {
+              // A connection inside BEGIN … COMMIT is what Kysely's Transaction is on SQLite.
+              const value = await write.fn(conn as unknown as Tx);
+              await sql`release write_op`.execute(conn);
+              outcomes.push({ ok: true, value });
+            } catch (error) {
+              await sql`rollback to write_op`.execute(conn);
+              await sql`release write_op`.execute(conn);
+              outcomes.push({ ok: false, error });
+            }
+          }
+          await sql`commit`.execute(conn);
+        } catch (err) {
+          await sql`rollback`.execute(conn).catch(() => {});
+          throw err;
+        }
+      });
+    } catch (err) {
+      // BEGIN or COMMIT failed: nothing of this batch was written.
+      for (const write of batch) write.reject(err);
+      return;
+    }
+    batch.forEach((write, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.ok) write.resolve(outcome.value);
+      else write.reject(outcome?.error);
+    });
+  }
 }

@@ -18,6 +18,7 @@ import {
   lookUpCode,
   precheck,
   redeemInTransaction,
+  redemptionResult,
   type Client,
   type RedeemResult,
   unavailableReason,
@@ -64,6 +65,13 @@ interface PendingConfirmation {
 }
 
 const normEmail = (e: string) => e.trim().toLowerCase();
+
+type Redeemed = { invitationId: string; contactId: string };
+
+/** Completes an outcome whose redemption committed: the account and web roles it answers with. */
+async function withResult<T extends { redemption: Redeemed | null }>(ctx: AppContext, outcome: T): Promise<Omit<T, 'redemption'> & { redemption: RedeemResult | null }> {
+  return { ...outcome, redemption: outcome.redemption ? await redemptionResult(ctx.db, outcome.redemption) : null };
+}
 
 async function hasIdentity(db: Db | Tx, contact: ContactRow): Promise<boolean> {
   if (contact.password_hash) return true;
@@ -178,7 +186,7 @@ async function signUpSingle(ctx: AppContext, input: SignUpInput, email: string, 
   const provesMailbox = normEmail(invited.emailaddress1 ?? '') === normEmail(email);
   await precheck(ctx.db, invitation, invited.id, provesMailbox ? [normEmail(email)] : []);
   await assertEmailFree(ctx, ctx.db, email, invited.id);
-  return inRedemptionTransaction(ctx, async (tx) => {
+  const outcome = await inRedemptionTransaction(ctx, async (tx) => {
     // The guarded claim comes first in the transaction; the identity is attached only if it wins.
     const redemption = await redeemInTransaction(ctx, tx, { invitation, contactId: invited.id, client: input.client, signInMethod: 'local' });
     const changes: Partial<ContactRow> = { password_hash: passwordHash, login_enabled: 1, updated_at: nowIso(), locale: invited.locale ?? input.locale };
@@ -193,10 +201,11 @@ async function signUpSingle(ctx: AppContext, input: SignUpInput, email: string, 
     await tx.updateTable('contacts').set(changes).where('id', '=', invited.id).execute();
     if (!provesMailbox && requiresConfirmation) {
       await sendConfirmation(ctx, tx, invited.id, email, (invited.locale as Locale | null) ?? input.locale, null);
-      return { kind: 'confirmation-sent', contactId: invited.id, redemption };
+      return { kind: 'confirmation-sent' as const, contactId: invited.id, redemption };
     }
-    return { kind: 'signed-in', contactId: invited.id, redemption };
+    return { kind: 'signed-in' as const, contactId: invited.id, redemption };
   });
+  return withResult(ctx, outcome);
 }
 
 /** A group code proves no one's mailbox: an existing contact is reached only through its emailed link. */
@@ -222,16 +231,17 @@ async function signUpGroup(ctx: AppContext, input: SignUpInput, email: string, i
       return { kind: 'confirmation-sent', contactId: row.id, redemption: null };
     });
   }
-  return inRedemptionTransaction(ctx, async (tx) => {
+  const outcome = await inRedemptionTransaction(ctx, async (tx) => {
     const row = newContactRow(email, input, passwordHash, false);
     await tx.insertInto('contacts').values(row).execute();
     const redemption = await redeemInTransaction(ctx, tx, { invitation, contactId: row.id, client: input.client, signInMethod: 'local' });
     if (requiresConfirmation) {
       await sendConfirmation(ctx, tx, row.id, email, input.locale, null);
-      return { kind: 'confirmation-sent', contactId: row.id, redemption };
+      return { kind: 'confirmation-sent' as const, contactId: row.id, redemption };
     }
-    return { kind: 'signed-in', contactId: row.id, redemption };
+    return { kind: 'signed-in' as const, contactId: row.id, redemption };
   });
+  return withResult(ctx, outcome);
 }
 
 // A real argon2id hash of a random password: unknown logins cost the same time as wrong passwords.
@@ -308,7 +318,7 @@ const badLink = () => new AppError('not-found', 'This link is not valid any more
 /** Uses an emailed confirmation link: the email is proven; a pending identity or redemption completes. */
 export async function confirmEmail(ctx: AppContext, token: string, client: Client): Promise<ConfirmOutcome> {
   try {
-    return await inRedemptionTransaction(ctx, async (tx) => {
+    const outcome = await inRedemptionTransaction(ctx, async (tx) => {
       const row = await useToken(ctx, tx, token, 'confirm-email');
       if (!row) throw badLink();
       const pending = (row.data ? JSON.parse(row.data) : {}) as PendingConfirmation;
@@ -319,7 +329,7 @@ export async function confirmEmail(ctx: AppContext, token: string, client: Clien
         changes.password_hash = pending.passwordHash;
       }
       await tx.updateTable('contacts').set(changes).where('id', '=', contact.id).execute();
-      let redemption: RedeemResult | null = null;
+      let redemption: Redeemed | null = null;
       if (pending.invitationId) {
         const invitation = await tx.selectFrom('invitations').selectAll().where('id', '=', pending.invitationId).executeTakeFirst();
         if (invitation) {
@@ -330,6 +340,7 @@ export async function confirmEmail(ctx: AppContext, token: string, client: Clien
       }
       return { contactId: contact.id, redemption, redemptionProblem: null };
     });
+    return await withResult(ctx, outcome);
   } catch (err) {
     if (!(err instanceof AppError) || err.code === 'not-found' || err.code === 'conflict' || err.code === 'internal-error') throw err;
     // The email is proven even when the invitation can no longer be redeemed: confirm, and say why.

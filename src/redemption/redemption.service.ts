@@ -19,6 +19,8 @@ export interface Client {
   userAgent: string | null;
 }
 
+export { redemptionResult };
+
 export interface RedeemResult {
   invitationId: string;
   contactId: string;
@@ -103,7 +105,7 @@ export interface RedeemInTxInput {
  * The redemption itself, inside the caller's write transaction. Its first statement is the guarded
  * claim, so the place is taken (or refused) before anything else is written.
  */
-export async function redeemInTransaction(ctx: AppContext, tx: Tx, input: RedeemInTxInput): Promise<RedeemResult> {
+export async function redeemInTransaction(ctx: AppContext, tx: Tx, input: RedeemInTxInput): Promise<{ invitationId: string; contactId: string }> {
   const { invitation: inv, contactId } = input;
   const now = nowIso();
   const claim = await tx
@@ -135,14 +137,13 @@ export async function redeemInTransaction(ctx: AppContext, tx: Tx, input: Redeem
   if (inv.assign_to_account_id) {
     await tx.updateTable('contacts').set({ parent_account_id: inv.assign_to_account_id, updated_at: now }).where('id', '=', contactId).execute();
   }
-  const roles = await tx.selectFrom('invitation_web_roles').select('web_role_id').where('invitation_id', '=', inv.id).execute();
-  if (roles.length > 0) {
-    await tx
-      .insertInto('contact_web_roles')
-      .values(roles.map((r) => ({ contact_id: contactId, web_role_id: r.web_role_id })))
-      .onConflict((oc) => oc.columns(['contact_id', 'web_role_id']).doNothing())
-      .execute();
-  }
+  // The invitation's web roles go to the contact in one statement (those it has already stay).
+  await tx
+    .insertInto('contact_web_roles')
+    .columns(['contact_id', 'web_role_id'])
+    .expression((eb) => eb.selectFrom('invitation_web_roles').select([eb.val(contactId).as('contact_id'), 'web_role_id']).where('invitation_id', '=', inv.id))
+    .onConflict((oc) => oc.columns(['contact_id', 'web_role_id']).doNothing())
+    .execute();
   let workflowRunId: string | null = null;
   if (inv.redeem_workflow_id) {
     const wf = await tx.selectFrom('workflows').select('state').where('id', '=', inv.redeem_workflow_id).executeTakeFirst();
@@ -156,9 +157,14 @@ export async function redeemInTransaction(ctx: AppContext, tx: Tx, input: Redeem
     recordId: inv.id,
     details: { contactId, signInMethod: input.signInMethod, ip: input.client.ip, workflowRunId },
   });
-  const contact = await tx.selectFrom('contacts').select('parent_account_id').where('id', '=', contactId).executeTakeFirstOrThrow();
-  const webRoleIds = (await webRoleIdsOf(tx, [contactId])).get(contactId) ?? [];
-  return { invitationId: inv.id, contactId, accountId: contact.parent_account_id, webRoleIds };
+  return { invitationId: inv.id, contactId };
+}
+
+/** What a redemption answers: the contact's account and web roles as they are now (read after the commit). */
+async function redemptionResult(db: Db, redeemed: { invitationId: string; contactId: string }): Promise<RedeemResult> {
+  const contact = await db.selectFrom('contacts').select('parent_account_id').where('id', '=', redeemed.contactId).executeTakeFirst();
+  const webRoleIds = (await webRoleIdsOf(db, [redeemed.contactId])).get(redeemed.contactId) ?? [];
+  return { ...redeemed, accountId: contact?.parent_account_id ?? null, webRoleIds };
 }
 
 const alreadyRedeemed = () => new AppError('already-redeemed-by-contact', 'You have already redeemed this invitation.');
@@ -188,7 +194,8 @@ export async function redeemInvitation(ctx: AppContext, input: RedeemInput): Pro
   const contact = await findContact(ctx.db, input.contactId);
   if (!contact) throw new AppError('unauthorized', 'Sign in again.');
   await precheck(ctx.db, invitation, contact.id, verifiedEmailsOf(contact, input.vouchedEmails));
-  return inRedemptionTransaction(ctx, (tx) => redeemInTransaction(ctx, tx, { invitation, contactId: contact.id, client: input.client, signInMethod: input.signInMethod }));
+  const redeemed = await inRedemptionTransaction(ctx, (tx) => redeemInTransaction(ctx, tx, { invitation, contactId: contact.id, client: input.client, signInMethod: input.signInMethod }));
+  return redemptionResult(ctx.db, redeemed);
 }
 
 export interface InvitationPreview {

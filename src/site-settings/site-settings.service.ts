@@ -28,10 +28,24 @@ export async function getSiteSetting(ctx: AppContext, name: string): Promise<Sit
   return describe(name, def.default, false);
 }
 
-/** The value in force (stored or default) of a known setting; for services. */
+/**
+ * Values read for services are cached for a second per database: a hot path (every redemption checks
+ * its limits) should not read settings each time. A change made here clears this process's cache at
+ * once; other processes see it within the second.
+ */
+const CACHE_MS = 1000;
+const cache = new WeakMap<object, Map<string, { value: string; until: number }>>();
+
 export async function settingValue(ctx: Pick<AppContext, 'db'>, name: string): Promise<string> {
+  let byName = cache.get(ctx.db);
+  if (!byName) cache.set(ctx.db, (byName = new Map()));
+  const hit = byName.get(name);
+  const now = Date.now();
+  if (hit && hit.until > now) return hit.value;
   const row = await ctx.db.selectFrom('site_settings').select('value').where('name', '=', name).executeTakeFirst();
-  return row?.value ?? definitionByName.get(name)?.default ?? '';
+  const value = row?.value ?? definitionByName.get(name)?.default ?? '';
+  byName.set(name, { value, until: now + CACHE_MS });
+  return value;
 }
 
 export const settingFlag = async (ctx: Pick<AppContext, 'db'>, name: string): Promise<boolean> => (await settingValue(ctx, name)) === 'true';
@@ -51,5 +65,6 @@ export async function putSiteSetting(ctx: AppContext, actor: Actor, name: string
       .execute();
     await writeAudit(tx, { actor, action: 'update', recordType: 'site-setting', recordId: null, details: { name, value } });
   });
+  cache.delete(ctx.db);
   return describe(name, value, true);
 }
