@@ -26,6 +26,8 @@ import { siteSettingsRoutes } from './site-settings/site-settings.routes.ts';
 import { emailRoutes } from './email/email.routes.ts';
 import { invitationsRoutes } from './invitations/invitations.routes.ts';
 import { portalApiRoutes } from './portal/portal-api.routes.ts';
+import { contentPagesRoutes } from './content-pages/content-pages.routes.ts';
+import { portalPagesRoutes } from './portal/portal-pages.routes.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -100,6 +102,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
       siteSettingsRoutes(typed, ctx);
       emailRoutes(typed, ctx);
       invitationsRoutes(typed, ctx);
+      contentPagesRoutes(typed, ctx);
     },
     { prefix: API_PREFIX },
   );
@@ -111,6 +114,12 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     },
     { prefix: '/portal/api' },
   );
+
+  // The portal's pages: /portal/* (a '/portal'-prefixed scope inside) and the classic /register link.
+  await app.register(async (portalPages) => {
+    portalPages.decorateRequest('portalSession', null);
+    await portalPagesRoutes(portalPages as unknown as Api, ctx);
+  });
 
   return { app, ctx };
 }
