@@ -1,0 +1,132 @@
+// What every portal page needs to render: the visitor's session and (when signed in) profile, the
+// language, the CSRF token for its forms, links that keep an explicit ?lang=, and a one-time notice
+// carried over a redirect (a short-lived cookie holding one key of a closed set, never free text).
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import type { AppContext } from '../context.ts';
+import { AppError, errorCodes, type ErrorCode } from '../shared/errors.ts';
+import { statusOf } from '../shared/problem.ts';
+import { settingFlag, settingValue } from '../site-settings/site-settings.service.ts';
+import { endSession, loadSession, type PortalSession } from '../portal-auth/sessions.ts';
+import { portalProfile } from '../portal-auth/local.service.ts';
+import { dictionary, noticeKeys, type Dict, type NoticeKey } from './i18n.ts';
+import { requestLocale, type Locale } from './locale.ts';
+
+const NOTICE_COOKIE = 'portal_notice';
+
+export type Profile = NonNullable<Awaited<ReturnType<typeof portalProfile>>>;
+
+/** A notice shown once after a redirect: a success message, or a problem with its stable code. */
+export type Notice = { key: NoticeKey } | { problem: ErrorCode };
+
+export interface PageContext {
+  locale: Locale;
+  t: Dict;
+  csrfToken: string;
+  session: PortalSession;
+  profile: Profile | null;
+  notice: Notice | null;
+  /** Local sign-in and sign-up forms are shown (LocalLoginEnabled). */
+  localLogin: boolean;
+  /** The GET address of this page, for the language switcher. */
+  canonical: string;
+  /** The language chosen with ?lang= on this request, if any (GET forms carry it in a hidden field). */
+  explicitLang: Locale | null;
+  /** A portal link that keeps an explicit ?lang= choice. */
+  href(path: string): string;
+}
+
+const explicitLang = (request: FastifyRequest): Locale | null => {
+  const q = (request.query as { lang?: unknown } | undefined)?.lang;
+  return q === 'da' || q === 'en' ? q : null;
+};
+
+export function withLang(path: string, lang: Locale | null): string {
+  if (!lang) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}lang=${lang}`;
+}
+
+function readNotice(request: FastifyRequest, reply: FastifyReply): Notice | null {
+  const raw = request.cookies[NOTICE_COOKIE];
+  if (!raw) return null;
+  reply.clearCookie(NOTICE_COOKIE, { path: '/portal' });
+  if (raw.startsWith('n:') && (noticeKeys as string[]).includes(raw.slice(2))) return { key: raw.slice(2) as NoticeKey };
+  if (raw.startsWith('p:') && (errorCodes as readonly string[]).includes(raw.slice(2))) return { problem: raw.slice(2) as ErrorCode };
+  return null;
+}
+
+/** Sets the notice for the next page and redirects there (303, so the browser follows with a GET). */
+export function redirectWithNotice(request: FastifyRequest, reply: FastifyReply, path: string, notice: Notice | null): FastifyReply {
+  if (notice) {
+    const value = 'key' in notice ? `n:${notice.key}` : `p:${notice.problem}`;
+    reply.setCookie(NOTICE_COOKIE, value, { path: '/portal', httpOnly: true, sameSite: 'lax', maxAge: 120 });
+  }
+  return reply.code(303).header('Location', withLang(path, explicitLang(request))).send();
+}
+
+export interface PageContextOptions {
+  /** A language to prefer over Accept-Language when the contact has none (the invitation's). */
+  fallbackLocale?: string | null;
+  /** The GET address of the page when it differs from the request's (a form's answer). */
+  canonical?: string;
+}
+
+export async function pageContext(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, options: PageContextOptions = {}): Promise<PageContext> {
+  let session = await loadSession(ctx, request, reply);
+  let profile: Profile | null = null;
+  if (session.contactId) {
+    profile = (await portalProfile(ctx, session.contactId)) ?? null;
+    // The contact was deleted while signed in: continue as a visitor.
+    if (!profile) session = await endSession(ctx, request, reply);
+  }
+  const siteDefault = (await settingValue(ctx, 'Site/DefaultLocale')) === 'da' ? 'da' : 'en';
+  const locale = requestLocale(request, profile?.contact.locale ?? options.fallbackLocale ?? null, siteDefault);
+  const lang = explicitLang(request);
+  return {
+    locale,
+    t: dictionary(locale),
+    csrfToken: session.csrfToken,
+    session,
+    profile,
+    notice: request.method === 'GET' ? readNotice(request, reply) : null,
+    localLogin: await settingFlag(ctx, 'Authentication/Registration/LocalLoginEnabled'),
+    canonical: options.canonical ?? (request.method === 'GET' ? request.url : '/portal'),
+    explicitLang: lang,
+    href: (path) => withLang(path, lang),
+  };
+}
+
+/** A context for error pages that must render even when the session cannot be read. */
+export function bareContext(request: FastifyRequest): PageContext {
+  const locale = requestLocale(request);
+  const lang = explicitLang(request);
+  return {
+    locale,
+    t: dictionary(locale),
+    csrfToken: '',
+    session: { id: '', csrfToken: '', contactId: null, data: { signInMethod: '', vouchedEmails: [] } },
+    profile: null,
+    notice: null,
+    localLogin: true,
+    canonical: '/portal',
+    explicitLang: lang,
+    href: (path) => withLang(path, lang),
+  };
+}
+
+/** Sends a rendered page. Pages carry CSRF tokens and personal data, so nothing is cached. */
+export function sendPage(reply: FastifyReply, status: number, page: VNode): FastifyReply {
+  return reply
+    .code(status)
+    .header('Content-Type', 'text/html; charset=utf-8')
+    .header('Cache-Control', 'no-store')
+    .send(`<!doctype html>\n${renderToString(page)}`);
+}
+
+/** The HTTP status of a problem page: the API's status for the same code. */
+export const pageStatus = (err: AppError): number => statusOf(err.code);
+
+/** The displayable name of a signed-in contact. */
+export const displayName = (profile: Profile): string =>
+  [profile.contact.first_name, profile.contact.last_name].filter(Boolean).join(' ') || profile.contact.emailaddress1 || profile.contact.username || '';

@@ -1,0 +1,51 @@
+// The signed-in contact's own page: name, email, account and web roles.
+import type { PageContext, Profile } from '../page-context.ts';
+import { displayName } from '../page-context.ts';
+import { Csrf, Layout } from './layout.tsx';
+
+export function ProfilePage({ pc, profile }: { pc: PageContext; profile: Profile }) {
+  const { t } = pc;
+  return (
+    <Layout pc={pc} title={t.profile.title} narrow>
+      <section class="card" aria-labelledby="profile-title">
+        <h1 id="profile-title">{t.profile.title}</h1>
+        <dl class="facts">
+          <div>
+            <dt>{t.profile.name}</dt>
+            <dd data-field="name">{displayName(profile)}</dd>
+          </div>
+          <div>
+            <dt>{t.profile.email}</dt>
+            <dd data-field="email">{profile.contact.emailaddress1 ?? '—'}</dd>
+          </div>
+          <div>
+            <dt>{t.profile.account}</dt>
+            <dd data-field="account">{profile.account ? profile.account.name : <span class="muted">{t.profile.noAccount}</span>}</dd>
+          </div>
+          <div>
+            <dt>{t.profile.roles}</dt>
+            <dd data-field="roles">
+              {profile.webRoles.length === 0 ? (
+                <span class="muted">{t.profile.noRoles}</span>
+              ) : (
+                <ul class="tags">
+                  {profile.webRoles.map((r) => (
+                    <li>{r.name}</li>
+                  ))}
+                </ul>
+              )}
+            </dd>
+          </div>
+        </dl>
+        <form method="post" action={pc.href('/portal/sign-out')}>
+          <Csrf pc={pc} />
+          <p class="actions">
+            <button type="submit" class="button secondary">
+              {t.profile.signOut}
+            </button>
+          </p>
+        </form>
+      </section>
+    </Layout>
+  );
+}

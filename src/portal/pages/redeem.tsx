@@ -1,0 +1,146 @@
+// The redeem page: without a code, a form to type one; with a code, the preview (who invites, to
+// what, until when) and the ways on: "Redeem" for a signed-in contact; for a visitor, sign-up with
+// the code or the classic "I have an existing account".
+import type { InvitationPreview } from '../../redemption/redemption.service.ts';
+import type { PageContext } from '../page-context.ts';
+import { displayName } from '../page-context.ts';
+import { CodeForm, Csrf, Field, Layout, ProblemBox, emptyForm, type FormState } from './layout.tsx';
+import { SignUpFields } from './sign-up.tsx';
+
+export function RedeemCodePage({ pc }: { pc: PageContext }) {
+  const { t } = pc;
+  return (
+    <Layout pc={pc} title={t.redeem.title} narrow>
+      <section class="card">
+        <h1>{t.redeem.title}</h1>
+        <CodeForm pc={pc} />
+      </section>
+    </Layout>
+  );
+}
+
+export interface RedeemForms {
+  signUp: FormState;
+  signIn: FormState;
+  /** Sign-up is possible at all (Registration/Enabled). */
+  signUpOpen: boolean;
+}
+
+export const emptyRedeemForms = (signUpOpen: boolean): RedeemForms => ({ signUp: emptyForm(), signIn: emptyForm(), signUpOpen });
+
+function formatDate(pc: PageContext, iso: string): string {
+  return new Intl.DateTimeFormat(pc.t.dateLocale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso)) + ' UTC';
+}
+
+function PreviewCard({ pc, preview }: { pc: PageContext; preview: InvitationPreview }) {
+  const { t } = pc;
+  const inviter = preview.inviterName ?? preview.ownerName;
+  return (
+    <section class="card invitation" aria-labelledby="invitation-name">
+      <p class="eyebrow">{t.redeem.youAreInvited}</p>
+      <h1 id="invitation-name">{preview.name}</h1>
+      <dl class="facts">
+        {inviter ? (
+          <div>
+            <dt>{t.redeem.invitedBy}</dt>
+            <dd>{inviter}</dd>
+          </div>
+        ) : null}
+        {preview.accountName ? (
+          <div>
+            <dt>{t.redeem.account}</dt>
+            <dd>{preview.accountName}</dd>
+          </div>
+        ) : null}
+        <div>
+          <dt>{t.redeem.expires}</dt>
+          <dd>{preview.expiresAt ? <time datetime={preview.expiresAt}>{formatDate(pc, preview.expiresAt)}</time> : t.redeem.noExpiry}</dd>
+        </div>
+        <div>
+          <dt>{t.redeem.kind}</dt>
+          <dd>{preview.type === 'single' ? t.redeem.single : t.redeem.group}</dd>
+        </div>
+        {preview.invitedEmailHint ? (
+          <div>
+            <dt>{t.redeem.invitedEmail}</dt>
+            <dd>{preview.invitedEmailHint}</dd>
+          </div>
+        ) : null}
+      </dl>
+      {preview.binding === 'invited-email' ? <p class="muted">{t.redeem.bindingInvitedEmail}</p> : null}
+      {preview.binding === 'email-domain' ? <p class="muted">{t.redeem.bindingDomain(preview.allowedDomains.join(', '))}</p> : null}
+    </section>
+  );
+}
+
+export function RedeemPage({ pc, code, preview, forms, problem }: { pc: PageContext; code: string; preview: InvitationPreview; forms: RedeemForms; problem?: import('../../shared/errors.ts').AppError | null }) {
+  const { t } = pc;
+  return (
+    <Layout pc={pc} title={`${t.redeem.title}: ${preview.name}`}>
+      <div class="redeem-layout">
+        <PreviewCard pc={pc} preview={preview} />
+        {pc.profile ? (
+          <section class="card" aria-labelledby="redeem-title">
+            <h2 id="redeem-title">{t.redeem.title}</h2>
+            <ProblemBox pc={pc} err={problem ?? null} />
+            <p>{t.redeem.signedInAs(displayName(pc.profile))}</p>
+            <form method="post" action={pc.href('/portal/redeem')}>
+              <Csrf pc={pc} />
+              <input type="hidden" name="code" value={code} />
+              <p class="actions">
+                <button type="submit" class="button">
+                  {t.redeem.submit}
+                </button>
+              </p>
+            </form>
+          </section>
+        ) : !pc.localLogin ? (
+          <section class="card">
+            <p class="muted">{t.redeem.localOff}</p>
+          </section>
+        ) : (
+          <div class="choices">
+            <section class="card" aria-labelledby="signup-title" id="sign-up">
+              <h2 id="signup-title">{t.redeem.newHere}</h2>
+              <ProblemBox pc={pc} err={forms.signUp.problem} />
+              {forms.signUpOpen ? (
+                <>
+                  <p class="muted">{t.redeem.newHereBody}</p>
+                  <form method="post" action={pc.href('/portal/sign-up')} novalidate>
+                    <Csrf pc={pc} />
+                    <input type="hidden" name="code" value={code} />
+                    <SignUpFields pc={pc} form={forms.signUp} idPrefix="signup" />
+                    <p class="actions">
+                      <button type="submit" class="button">
+                        {t.redeem.signUpSubmit}
+                      </button>
+                    </p>
+                  </form>
+                </>
+              ) : (
+                <p class="muted">{t.redeem.signUpClosed}</p>
+              )}
+            </section>
+            <section class="card" aria-labelledby="signin-title" id="sign-in">
+              <h2 id="signin-title">{t.redeem.existing}</h2>
+              <ProblemBox pc={pc} err={forms.signIn.problem} />
+              <p class="muted">{t.redeem.existingBody}</p>
+              <form method="post" action={pc.href('/portal/redeem/sign-in')} novalidate>
+                <Csrf pc={pc} />
+                <input type="hidden" name="code" value={code} />
+                <Field idPrefix="signin" name="login" label={t.fields.login} autocomplete="username" required value={forms.signIn.values.login} error={forms.signIn.errors.login} />
+                <Field idPrefix="signin" name="password" type="password" label={t.fields.password} autocomplete="current-password" required error={forms.signIn.errors.password} />
+                <p class="actions">
+                  <button type="submit" class="button secondary">
+                    {t.redeem.signInSubmit}
+                  </button>
+                  <a href={pc.href('/portal/forgot-password')}>{t.signIn.forgot}</a>
+                </p>
+              </form>
+            </section>
+          </div>
+        )}
+      </div>
+    </Layout>
+  );
+}
