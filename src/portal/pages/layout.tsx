@@ -22,6 +22,8 @@ export function Layout(props: { pc: PageContext; title: string; children: Compon
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · ${t.siteName}`}</title>
+        {/* No favicon to fetch (the browser would ask /favicon.ico otherwise). */}
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href={CSS_PATH} />
       </head>
       <body>

@@ -1,0 +1,87 @@
+// The invitee's journey in a real browser (Debian's Chromium through playwright-core): open the
+// emailed link, sign up on the redeem page, land redeemed on the profile with the role and account.
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../test/helpers/app.ts';
+import { newId } from '../src/shared/ids.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+let t: TestApp;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+describe('portal in a browser', () => {
+  it('opens the emailed link, signs up, and lands redeemed on the profile showing the role and account', async () => {
+    const role = (await t.api('POST', 'web-roles', { body: { name: 'Partner' } })).json();
+    const account = (await t.api('POST', 'accounts', { body: { name: 'Contoso Ltd' } })).json();
+    const inviter = (await t.api('POST', 'contacts', { body: { firstName: 'Ingrid', lastName: 'Jensen', emailaddress1: `ingrid.${newId()}@example.com` } })).json();
+    const email = `maja.${newId()}@example.com`;
+    const invitee = (await t.api('POST', 'contacts', { body: { emailaddress1: email } })).json();
+    const inv = (
+      await t.api('POST', 'invitations', {
+        body: {
+          name: 'Contoso partner portal',
+          type: 'single',
+          invitedContactIds: [invitee.id],
+          inviterContactId: inviter.id,
+          assignToAccountId: account.id,
+          webRoleIds: [role.id],
+          expiresAt: new Date(Date.now() + 14 * 86400_000).toISOString(),
+        },
+      })
+    ).json();
+
+    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1100, height: 900 } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(String(e)));
+
+    // The link from the email: the GET shows the preview and changes nothing.
+    const opened = await page.goto(`${base}/portal/redeem?code=${encodeURIComponent(inv.code)}`);
+    expect(opened?.status()).toBe(200);
+    expect((await page.locator('h1').innerText()).trim()).toBe('Contoso partner portal');
+    expect(await page.locator('.facts').innerText()).toContain('Ingrid Jensen');
+    expect(await page.getByRole('heading', { name: 'I have an existing account' }).count()).toBe(1);
+    // The stylesheet loaded (served by the app; CSP allows only 'self').
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('.card') as Element).borderRadius)).toBe('10px');
+    await page.screenshot({ path: '/tmp/portal-redeem-preview.png', fullPage: true });
+    expect((await t.api('GET', `invitations/${inv.id}`)).json()).toMatchObject({ redemptionCount: 0 });
+
+    await page.getByLabel('Email', { exact: true }).fill(email);
+    await page.locator('#signup-password').fill('Maja-password-1');
+    await page.getByLabel('First name').fill('Maja');
+    await page.getByLabel('Last name').fill('Madsen');
+    await Promise.all([page.waitForURL(`${base}/portal/profile`), page.getByRole('button', { name: 'Create account and redeem' }).click()]);
+
+    expect((await page.locator('h1').innerText()).trim()).toBe('My profile');
+    expect(await page.locator('[data-notice="redeemed"]').isVisible()).toBe(true);
+    expect((await page.locator('[data-field="name"]').innerText()).trim()).toBe('Maja Madsen');
+    expect((await page.locator('[data-field="account"]').innerText()).trim()).toBe('Contoso Ltd');
+    expect(await page.locator('[data-field="roles"] li').allInnerTexts()).toEqual(['Partner']);
+    await page.screenshot({ path: '/tmp/portal-redeem.png', fullPage: true });
+
+    const read = (await t.api('GET', `invitations/${inv.id}`)).json();
+    expect(read).toMatchObject({ status: 'redeemed', redemptionCount: 1, redeemedContactIds: [invitee.id] });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
