@@ -13,14 +13,21 @@ const transport = createSmtpTransport(process.env.SMTP_URL ?? '');
 const handlers = emailJobHandlers({ db: handle.db }, transport);
 const deliver = handlers['deliver-email'];
 const freezeAfter = Number(process.env.FREEZE_AFTER ?? 0);
+const concurrency = 10;
 let started = 0;
+let hung = 0;
 if (deliver && freezeAfter > 0) {
-  handlers['deliver-email'] = (payload, job) => (started++ < freezeAfter ? deliver(payload, job) : new Promise<void>(() => {}));
+  handlers['deliver-email'] = (payload, job) => {
+    if (started++ < freezeAfter) return deliver(payload, job);
+    // Every slot hangs: no delivery of this process is under way any more.
+    if (++hung === concurrency) process.stdout.write('hung\n');
+    return new Promise<void>(() => {});
+  };
 }
 const worker = createWorker({ db: handle.db, dialect: handle.dialect }, handlers, {
   pollMs: 20,
   leaseMs: Number(process.env.LEASE_MS ?? 1000),
-  concurrency: 10,
+  concurrency,
   workerId: `doomed-${process.pid}`,
 });
 worker.start();
