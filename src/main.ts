@@ -3,9 +3,12 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { migrateToLatest, openDatabase } from './db/database.ts';
 import { buildApp } from './app.ts';
 import { bootstrapInitialAdmin } from './bootstrap.ts';
+import { startBackgroundWork, type BackgroundWork } from './jobs/background.ts';
 
 export interface ServeOptions {
   config?: Config;
+  /** Run the job worker in this process (default true; `serve --no-worker` turns it off). */
+  worker?: boolean;
 }
 
 export async function serve(options: ServeOptions = {}): Promise<void> {
@@ -15,14 +18,16 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   const { app, ctx } = await buildApp({ config, database });
   const boot = await bootstrapInitialAdmin(ctx);
   if (boot === 'created') app.log.info({ email: config.initialAdmin?.email }, 'created the first administrator');
+  const background: BackgroundWork | undefined = options.worker === false ? undefined : startBackgroundWork(ctx, app.log);
 
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
-    // Stop accepting, let requests in flight finish, then close the database.
+    // Stop accepting, let requests in flight finish, let running jobs finish, then close the database.
     await app.close();
+    await background?.stop();
     await database.close();
     process.exit(0);
   };
@@ -30,7 +35,11 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
-  app.log.info(`Portal Invitations on ${config.publicUrl} (${database.dialect}); API reference at ${config.publicUrl}/api/v1/docs`);
+  app.log.info(
+    `Portal Invitations on ${config.publicUrl} (${database.dialect}${background ? ', with the job worker' : ''}); ` +
+      `portal ${config.publicUrl}/portal, API reference ${config.publicUrl}/api/v1/docs; ` +
+      (config.smtpUrl ? 'mail goes out over SMTP' : `mail is stored in the database and in ${config.dataDir}/mail`),
+  );
 }
 
 const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/src/main.ts');
