@@ -37,6 +37,32 @@ export const toContact = (r: ContactRow, webRoleIds: string[]): Contact => ({
 });
 
 /** Checks the account and web roles the contact will refer to, and keeps them from being deleted meanwhile. */
+/** A new contact row: no portal identity yet unless `fields` give one. */
+export function newContactRow(fields: Partial<ContactRow>): ContactRow {
+  const now = nowIso();
+  return {
+    id: newId(),
+    first_name: null,
+    last_name: null,
+    emailaddress1: null,
+    emailaddress2: null,
+    emailaddress3: null,
+    parent_account_id: null,
+    locale: null,
+    username: null,
+    password_hash: null,
+    email_confirmed: 0,
+    login_enabled: 1,
+    lockout_end: null,
+    access_failed_count: 0,
+    security_stamp: randomToken(16),
+    last_sign_in_at: null,
+    created_at: now,
+    updated_at: now,
+    ...fields,
+  };
+}
+
 async function checkReferences(ctx: AppContext, tx: Tx, input: UpdateContactInput): Promise<void> {
   if (input.parentAccountId && !(await lockAccountForReference(tx, ctx.dialect, input.parentAccountId))) throw validationFailed('parentAccountId', 'no such account');
   if (input.webRoleIds) await assertWebRolesExist(tx, input.webRoleIds, 'webRoleIds', ctx.dialect);
@@ -45,9 +71,7 @@ async function checkReferences(ctx: AppContext, tx: Tx, input: UpdateContactInpu
 const usernameTaken = (username: string | null | undefined) => conflict(`The username "${username}" is taken by another contact.`);
 
 export async function createContact(ctx: AppContext, actor: Actor, input: CreateContactInput): Promise<Contact> {
-  const now = nowIso();
-  const row: ContactRow = {
-    id: newId(),
+  const row = newContactRow({
     first_name: input.firstName ?? null,
     last_name: input.lastName ?? null,
     emailaddress1: input.emailaddress1 ?? null,
@@ -56,16 +80,8 @@ export async function createContact(ctx: AppContext, actor: Actor, input: Create
     parent_account_id: input.parentAccountId ?? null,
     locale: input.locale ?? null,
     username: input.username ?? null,
-    password_hash: null,
-    email_confirmed: 0,
     login_enabled: toFlag(input.loginEnabled ?? true),
-    lockout_end: null,
-    access_failed_count: 0,
-    security_stamp: randomToken(16),
-    last_sign_in_at: null,
-    created_at: now,
-    updated_at: now,
-  };
+  });
   const webRoleIds = [...new Set(input.webRoleIds ?? [])];
   try {
     await ctx.db.transaction().execute(async (tx) => {

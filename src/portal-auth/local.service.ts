@@ -24,6 +24,7 @@ import {
   unavailableReason,
 } from '../redemption/redemption.service.ts';
 import { queuePortalEmail, type Locale } from './portal-emails.ts';
+import { newContactRow } from '../contacts/contacts.service.ts';
 
 const S = {
   enabled: 'Authentication/Registration/Enabled',
@@ -107,28 +108,15 @@ async function sendConfirmation(ctx: AppContext, tx: Tx, contactId: string, addr
   await queuePortalEmail(ctx, tx, 'confirm-email', { contactId, address, locale }, `${ctx.config.publicUrl}/portal/confirm-email?token=${token}`);
 }
 
-function newContactRow(email: string, input: SignUpInput, passwordHash: string, emailConfirmed: boolean): ContactRow {
-  const now = nowIso();
-  return {
-    id: newId(),
+function signUpContactRow(email: string, input: SignUpInput, passwordHash: string, emailConfirmed: boolean): ContactRow {
+  return newContactRow({
     first_name: input.firstName?.trim() || null,
     last_name: input.lastName?.trim() || null,
     emailaddress1: email,
-    emailaddress2: null,
-    emailaddress3: null,
-    parent_account_id: null,
     locale: input.locale,
-    username: null,
     password_hash: passwordHash,
     email_confirmed: emailConfirmed ? 1 : 0,
-    login_enabled: 1,
-    lockout_end: null,
-    access_failed_count: 0,
-    security_stamp: randomToken(16),
-    last_sign_in_at: null,
-    created_at: now,
-    updated_at: now,
-  };
+  });
 }
 
 /** Checks the switches that apply to every local sign-up. */
@@ -158,7 +146,7 @@ export async function signUp(ctx: AppContext, input: SignUpInput): Promise<SignU
         await sendConfirmation(ctx, tx, existing.id, email, input.locale, { passwordHash, signInMethod: 'local' });
         return { kind: 'confirmation-sent', contactId: null, redemption: null };
       }
-      const row = newContactRow(email, input, passwordHash, false);
+      const row = signUpContactRow(email, input, passwordHash, false);
       await tx.insertInto('contacts').values(row).execute();
       if (requiresConfirmation) {
         await sendConfirmation(ctx, tx, row.id, email, input.locale, null);
@@ -225,14 +213,14 @@ async function signUpGroup(ctx: AppContext, input: SignUpInput, email: string, i
   if (invitation.binding !== 'any') {
     // A binding needs a proven address: the contact is made now, the redemption when the link is used.
     return ctx.db.transaction().execute(async (tx) => {
-      const row = newContactRow(email, input, passwordHash, false);
+      const row = signUpContactRow(email, input, passwordHash, false);
       await tx.insertInto('contacts').values(row).execute();
       await sendConfirmation(ctx, tx, row.id, email, input.locale, { invitationId: invitation.id, signInMethod: 'local' });
       return { kind: 'confirmation-sent', contactId: row.id, redemption: null };
     });
   }
   const outcome = await inRedemptionTransaction(ctx, async (tx) => {
-    const row = newContactRow(email, input, passwordHash, false);
+    const row = signUpContactRow(email, input, passwordHash, false);
     await tx.insertInto('contacts').values(row).execute();
     const redemption = await redeemInTransaction(ctx, tx, { invitation, contactId: row.id, client: input.client, signInMethod: 'local' });
     if (requiresConfirmation) {
