@@ -13,6 +13,7 @@ import { fullNameOf } from '../contacts/contacts.service.ts';
 import { findInvitationByCode } from '../invitations/invitations.service.ts';
 import { assertUnderLimit, countEvent } from '../rate-limit/rate-limit.service.ts';
 import { queueWorkflowRun } from '../workflows/workflow-runs.queue.ts';
+import { notifyWorkers } from '../jobs/worker.ts';
 
 export interface Client {
   ip: string | null;
@@ -172,7 +173,10 @@ const alreadyRedeemed = () => new AppError('already-redeemed-by-contact', 'You h
 /** Runs `fn` in a write transaction, turning a duplicate redemption (a unique constraint) into its problem code. */
 export async function inRedemptionTransaction<T>(ctx: AppContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
   try {
-    return await writeTransaction(ctx.db, ctx.dialect, fn);
+    const result = await writeTransaction(ctx.db, ctx.dialect, fn);
+    // A workflow run or an email may have been queued: this process's worker starts it at once.
+    notifyWorkers();
+    return result;
   } catch (err) {
     if (isUniqueViolation(err) && /redemptions/.test(String((err as Error).message) + String((err as { constraint?: string }).constraint ?? ''))) throw alreadyRedeemed();
     throw err;
