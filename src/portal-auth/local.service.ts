@@ -264,10 +264,14 @@ export async function signIn(ctx: AppContext, input: SignInInput): Promise<Conta
     throw invalidCredentials();
   }
   const now = Date.now();
+  const passwordRight = await verifyPassword(contact.password_hash, input.password);
   if (contact.lockout_end && Date.parse(contact.lockout_end) > now) {
+    // Only someone who knows the password learns that the account is locked: to everyone else a
+    // locked account answers like an unknown one.
+    if (!passwordRight) throw invalidCredentials();
     throw new AppError('unauthorized', `Too many failed sign-ins: the account is locked until ${contact.lockout_end.slice(11, 16)} UTC. Try again then, or reset your password.`);
   }
-  if (!(await verifyPassword(contact.password_hash, input.password))) {
+  if (!passwordRight) {
     const max = await settingInt(ctx, S.maxFailed);
     const lockMs = timespanMs(await settingValue(ctx, S.lockout));
     // One guarded statement: concurrent failures all count, and the lockout starts at the limit.

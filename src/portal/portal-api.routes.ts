@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import type { Api } from '../http/types.ts';
 import { AppError } from '../shared/errors.ts';
-import { settingFlag } from '../site-settings/site-settings.service.ts';
+import { settingFlag, settingValue } from '../site-settings/site-settings.service.ts';
 import { assertCsrf, endSession, loadSession, startSession } from '../portal-auth/sessions.ts';
 import { portalProfile, signIn, signUp } from '../portal-auth/local.service.ts';
 import { previewInvitation, redeemInvitation, type Client } from '../redemption/redemption.service.ts';
@@ -39,7 +39,7 @@ export function portalApiRoutes(app: Api, ctx: AppContext): void {
       invitationCode: req.body.invitationCode,
       firstName: req.body.firstName,
       lastName: req.body.lastName,
-      locale: req.body.locale ?? requestLocale(req),
+      locale: req.body.locale ?? requestLocale(req, null, (await settingValue(ctx, 'Site/DefaultLocale')) === 'da' ? 'da' : 'en'),
       client: clientOf(req),
     });
     if (outcome.kind === 'signed-in') {

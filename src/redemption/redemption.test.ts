@@ -284,6 +284,9 @@ describe('sessions and sign-in', () => {
     const locked = await client.post('/portal/api/sign-in', { email: c.emailaddress1, password: PASSWORD });
     expect(locked.statusCode).toBe(401);
     expect(locked.json().detail).toMatch(/locked/);
+    // Without the password, a locked account answers like an unknown one: the lockout reveals nothing.
+    const guess = await client.post('/portal/api/sign-in', { email: c.emailaddress1, password: 'Wrong-password-9' });
+    expect(guess.json().detail).toBe(unknown.json().detail);
   });
 
   it('refuses sign-in until the email is confirmed when confirmation is required', async () => {
