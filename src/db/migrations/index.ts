@@ -1,7 +1,9 @@
 // The list of migrations, in order. Forward only: add a new file, never edit a shipped one.
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_data_model.ts';
+import * as m0002 from './0002_send_invitation_workflow.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_data_model': m0001,
+  '0002_send_invitation_workflow': m0002,
 };
