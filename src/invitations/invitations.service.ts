@@ -212,15 +212,26 @@ export async function createInvitation(ctx: AppContext, actor: Actor, input: Cre
   const invited = [...new Set(input.invitedContactIds)];
   if (input.type === 'single' && invited.length !== 1) throw validationFailed('invitedContactIds', 'a single invitation invites exactly one contact');
   // A code collision (p ≈ 2^-138) would violate the unique index and roll the transaction back.
-  const built = buildRow(ctx, actor, input.type, input.name, input, now);
-  await ctx.db.transaction().execute(async (tx) => {
-    await checkReferences(ctx, tx, { ...input, invitedContactIds: invited });
-    await repo.insertInvitations(tx, [built.row]);
-    await repo.insertLinks(tx, 'invitation_invited_contacts', 'contact_id', invited.map((c) => [built.row.id, c]));
-    await repo.insertLinks(tx, 'invitation_web_roles', 'web_role_id', [...new Set(input.webRoleIds ?? [])].map((w) => [built.row.id, w]));
-    await writeAudit(tx, { actor, action: 'create', recordType: 'invitation', recordId: built.row.id, details: { name: input.name, type: input.type, invitedContacts: invited.length } });
-  });
+  const built = await ctx.db.transaction().execute((tx) => createInvitationInTransaction(ctx, tx, actor, input));
   return withCode(await present(ctx.db, built.row), ctx, built.code);
+}
+
+/**
+ * Creates an invitation inside the caller's transaction (a workflow step creates one together with
+ * its step log, so a retried run never creates it twice). Returns the row and the plain code.
+ */
+export async function createInvitationInTransaction(ctx: AppContext, tx: Tx, actor: Actor, input: CreateInvitationInput): Promise<{ row: InvitationRow; code: string }> {
+  const now = nowIso();
+  checkExpiry(input.expiresAt, now);
+  const invited = [...new Set(input.invitedContactIds)];
+  if (input.type === 'single' && invited.length !== 1) throw validationFailed('invitedContactIds', 'a single invitation invites exactly one contact');
+  const built = buildRow(ctx, actor, input.type, input.name, input, now);
+  await checkReferences(ctx, tx, { ...input, invitedContactIds: invited });
+  await repo.insertInvitations(tx, [built.row]);
+  await repo.insertLinks(tx, 'invitation_invited_contacts', 'contact_id', invited.map((c) => [built.row.id, c]));
+  await repo.insertLinks(tx, 'invitation_web_roles', 'web_role_id', [...new Set(input.webRoleIds ?? [])].map((w) => [built.row.id, w]));
+  await writeAudit(tx, { actor, action: 'create', recordType: 'invitation', recordId: built.row.id, details: { name: input.name, type: input.type, invitedContacts: invited.length } });
+  return built;
 }
 
 /** "Create Invitation" on one contact: a new single invitation for it. */
