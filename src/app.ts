@@ -28,6 +28,7 @@ import { invitationsRoutes } from './invitations/invitations.routes.ts';
 import { portalApiRoutes } from './portal/portal-api.routes.ts';
 import { contentPagesRoutes } from './content-pages/content-pages.routes.ts';
 import { portalPagesRoutes } from './portal/portal-pages.routes.ts';
+import { workflowsRoutes } from './workflows/workflows.routes.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -103,6 +104,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
       emailRoutes(typed, ctx);
       invitationsRoutes(typed, ctx);
       contentPagesRoutes(typed, ctx);
+      workflowsRoutes(typed, ctx);
     },
     { prefix: API_PREFIX },
   );
