@@ -3,10 +3,12 @@
 import { stopCluster } from './lib.ts';
 import { runBulkCreateBench } from './invitations-bulk.ts';
 import { runRedemptionBench } from './redemption.ts';
+import { runSendInvitationsBench } from './send-invitations.ts';
 
 const benches: Record<string, () => Promise<unknown>> = {
   bulk: runBulkCreateBench,
   redeem: runRedemptionBench,
+  send: runSendInvitationsBench,
 };
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
