@@ -507,12 +507,15 @@ export async function executeRun(ctx: AppContext, runId: string, job: Pick<JobRo
     await failRun(ctx, runId, message);
     throw new PermanentJobError(message);
   }
-  const started = await ctx.db
-    .updateTable('workflow_runs')
-    .set({ status: 'running', started_at: run.started_at ?? nowIso() })
-    .where('id', '=', runId)
-    .where('status', 'in', ['queued', 'running'])
-    .executeTakeFirst();
+  // Short writes of many concurrent runs: group-committed on SQLite (see writeTransaction).
+  const started = await writeTransaction(ctx.db, ctx.dialect, (tx) =>
+    tx
+      .updateTable('workflow_runs')
+      .set({ status: 'running', started_at: run.started_at ?? nowIso() })
+      .where('id', '=', runId)
+      .where('status', 'in', ['queued', 'running'])
+      .executeTakeFirst(),
+  );
   if (Number(started.numUpdatedRows) !== 1) return;
   const log = JSON.parse(run.steps) as RunStep[];
   const state: RunState = {
@@ -552,7 +555,9 @@ export async function executeRun(ctx: AppContext, runId: string, job: Pick<JobRo
     }
     throw new PermanentJobError(`${where}: ${message}${suffix}`);
   }
-  await ctx.db.updateTable('workflow_runs').set({ status: 'succeeded', error: null, finished_at: nowIso() }).where('id', '=', runId).where('status', '=', 'running').execute();
+  await writeTransaction(ctx.db, ctx.dialect, (tx) =>
+    tx.updateTable('workflow_runs').set({ status: 'succeeded', error: null, finished_at: nowIso() }).where('id', '=', runId).where('status', '=', 'running').execute(),
+  );
   if (state.emailsQueued) notifyWorkers();
 }
 
