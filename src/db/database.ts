@@ -28,12 +28,37 @@ export function openDatabase(config: DatabaseConfig, options: { poolSize?: numbe
   }
   if (config.file !== ':memory:') mkdirSync(dirname(config.file), { recursive: true });
   const sqlite = new SQLite(config.file);
+  cachePreparedStatements(sqlite);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('synchronous = FULL');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * Kysely prepares every query anew; preparing is a good part of a small query's cost on SQLite.
+ * The same SQL text gets the same prepared statement back (Kysely runs statements with
+ * all()/run() one at a time on this connection, so sharing them is safe). Schema changes
+ * (migrations) clear the cache: a prepared statement may refer to what they change.
+ */
+function cachePreparedStatements(sqlite: SQLite.Database, max = 500): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, SQLite.Statement>();
+  sqlite.prepare = ((source: string) => {
+    if (/^\s*(create|alter|drop)\b/i.test(source)) {
+      cache.clear();
+      return prepare(source);
+    }
+    let statement = cache.get(source);
+    if (!statement) {
+      statement = prepare(source);
+      if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+      cache.set(source, statement);
+    }
+    return statement;
+  }) as typeof sqlite.prepare;
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -82,8 +107,23 @@ export async function writeTransaction<T>(db: Db, dialect: Dialect, fn: (tx: Tx)
   return batcher.run(fn);
 }
 
+/**
+ * One write outside any transaction (a status change, a lease). On SQLite it joins the group
+ * commit of `writeTransaction`, so that many small concurrent writes share one fsync; on
+ * PostgreSQL it runs as it is (concurrent commits share their WAL flushes there).
+ */
+export function autocommit<T>(db: Db, dialect: Dialect, fn: (db: Db) => Promise<T>): Promise<T> {
+  if (dialect === 'postgres') return fn(db);
+  let batcher = batchers.get(db);
+  if (!batcher) batchers.set(db, (batcher = new SqliteWriteBatcher(db)));
+  // One statement is atomic by itself: it needs no savepoint of its own.
+  return batcher.run((tx) => fn(tx), true);
+}
+
 interface PendingWrite {
   fn: (tx: Tx) => Promise<unknown>;
+  /** A single statement: atomic without a savepoint. */
+  single: boolean;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -97,9 +137,9 @@ class SqliteWriteBatcher {
 
   constructor(private readonly db: Db) {}
 
-  run<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  run<T>(fn: (tx: Tx) => Promise<T>, single = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ fn, single, resolve: resolve as (v: unknown) => void, reject });
       if (!this.draining) void this.drain();
     });
   }
@@ -108,6 +148,8 @@ class SqliteWriteBatcher {
     this.draining = true;
     try {
       while (this.queue.length > 0) {
+        // Let pending I/O callbacks run first: writes they start join this batch (one fsync for all).
+        await new Promise<void>((resolve) => setImmediate(resolve));
         const batch = this.queue.splice(0, MAX_BATCH);
         await this.commitBatch(batch);
       }
@@ -123,6 +165,14 @@ class SqliteWriteBatcher {
         await sql`begin immediate`.execute(conn);
         try {
           for (const write of batch) {
+            if (write.single) {
+              try {
+                outcomes.push({ ok: true, value: await write.fn(conn as unknown as Tx) });
+              } catch (error) {
+                outcomes.push({ ok: false, error });
+              }
+              continue;
+            }
             await sql`savepoint write_op`.execute(conn);
             try {
               // A connection inside BEGIN … COMMIT is what Kysely's Transaction is on SQLite.

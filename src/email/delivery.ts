@@ -28,13 +28,14 @@
 import type { AppContext } from '../context.ts';
 
 /** What delivery needs of the app's context. */
-type DeliveryContext = Pick<AppContext, 'db'>;
+type DeliveryContext = Pick<AppContext, 'db' | 'dialect'>;
 import { PermanentJobError, type JobHandlers, type JobRow } from '../jobs/jobs.ts';
 import { nowIso } from '../shared/time.ts';
 import * as repo from './email.repo.ts';
 import type { EmailRow } from './email.repo.ts';
 import { DELIVER_EMAIL_JOB } from './email.service.ts';
 import { MailSendError, type MailTransport, type OutgoingEmail, type SendResult } from './transport.ts';
+import { autocommit } from '../db/database.ts';
 
 export const OUTCOME_UNKNOWN = 'Delivery outcome unknown';
 
@@ -70,7 +71,7 @@ async function settled(ctx: DeliveryContext, id: string, hooks: DeliveryHooks): 
 async function recordSent(ctx: DeliveryContext, id: string, result: SendResult): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await repo.markSent(ctx.db, id, result.providerMessageId, nowIso(), OUTCOME_UNKNOWN);
+      await autocommit(ctx.db, ctx.dialect, (db) => repo.markSent(db, id, result.providerMessageId, nowIso(), OUTCOME_UNKNOWN));
       return;
     } catch (err) {
       if (attempt >= 4) throw err;
@@ -104,19 +105,19 @@ export async function deliverEmail(
     }
     if (outcome === undefined) {
       const message = `${OUTCOME_UNKNOWN}: attempt ${email.attempts} stopped after handing the message to the mail server and before its answer was recorded. It was not sent again, so that the recipient never gets it twice; send it again if it did not arrive.`;
-      await repo.markFailed(ctx.db, emailId, 'sending', message, nowIso());
+      await autocommit(ctx.db, ctx.dialect, (db) => repo.markFailed(db, emailId, 'sending', message, nowIso()));
       await settled(ctx, emailId, hooks);
       throw new PermanentJobError(message);
     }
     // The transport knows the server did not take it: an ordinary retry.
-    await repo.markPendingAgain(ctx.db, emailId, email.last_error ?? 'The previous attempt did not finish.', nowIso());
+    await autocommit(ctx.db, ctx.dialect, (db) => repo.markPendingAgain(db, emailId, email.last_error ?? 'The previous attempt did not finish.', nowIso()));
   }
 
   let handedOver = false;
   let result: SendResult;
   try {
     result = await transport.send(outgoing, async () => {
-      if (!(await repo.claimForSending(ctx.db, emailId, nowIso()))) throw new NotPendingAnymore();
+      if (!(await autocommit(ctx.db, ctx.dialect, (db) => repo.claimForSending(db, emailId, nowIso())))) throw new NotPendingAnymore();
       handedOver = true;
     });
   } catch (err) {
@@ -127,13 +128,13 @@ export async function deliverEmail(
     const lastTry = job.attempts >= job.max_attempts;
     if (failure.kind === 'permanent' || lastTry) {
       const message = failure.kind === 'permanent' ? (failure.reply ?? failure.message) : `${failure.message} (gave up after ${job.attempts} attempts)`;
-      if (handedOver) await repo.markFailed(ctx.db, emailId, from, message, nowIso());
-      else await repo.recordFailedAttempt(ctx.db, emailId, message, nowIso(), 'failed');
+      if (handedOver) await autocommit(ctx.db, ctx.dialect, (db) => repo.markFailed(db, emailId, from, message, nowIso()));
+      else await autocommit(ctx.db, ctx.dialect, (db) => repo.recordFailedAttempt(db, emailId, message, nowIso(), 'failed'));
       await settled(ctx, emailId, hooks);
       throw new PermanentJobError(message, { cause: err });
     }
-    if (handedOver) await repo.markPendingAgain(ctx.db, emailId, failure.message, nowIso());
-    else await repo.recordFailedAttempt(ctx.db, emailId, failure.message, nowIso(), 'pending');
+    if (handedOver) await autocommit(ctx.db, ctx.dialect, (db) => repo.markPendingAgain(db, emailId, failure.message, nowIso()));
+    else await autocommit(ctx.db, ctx.dialect, (db) => repo.recordFailedAttempt(db, emailId, failure.message, nowIso(), 'pending'));
     throw failure;
   }
   await recordSent(ctx, emailId, result);

@@ -24,19 +24,16 @@ export async function insertJob(tx: Tx, row: JobRow): Promise<void> {
 export async function claimDueJobs(db: Db, dialect: Dialect, workerId: string, limit: number, now: string, lockedUntil: string): Promise<JobRow[]> {
   if (limit <= 0) return [];
   const claim = { status: 'running' as const, locked_by: workerId, locked_until: lockedUntil, updated_at: now };
-  const due = (eb: ExpressionBuilder<Database, 'jobs'>) =>
-    eb.or([eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', now)]), eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)])]);
+  // Two searches, each served by an index in order (status, run_at) without sorting the table:
+  // queued jobs whose time has come, then running jobs whose lease ran out (their worker died).
+  const queued = (eb: ExpressionBuilder<Database, 'jobs'>) => eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', now)]);
+  const abandoned = (eb: ExpressionBuilder<Database, 'jobs'>) => eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)]);
   if (dialect === 'postgres') {
     return db.transaction().execute(async (tx) => {
-      const ids = await tx
-        .selectFrom('jobs')
-        .select('id')
-        .where(due)
-        .orderBy('run_at')
-        .limit(limit)
-        .forUpdate()
-        .skipLocked()
-        .execute();
+      const pick = (due: typeof queued, n: number) =>
+        tx.selectFrom('jobs').select('id').where(due).orderBy(due === queued ? 'run_at' : 'locked_until').limit(n).forUpdate().skipLocked().execute();
+      const ids = await pick(queued, limit);
+      if (ids.length < limit) ids.push(...(await pick(abandoned, limit - ids.length)));
       if (ids.length === 0) return [];
       return tx
         .updateTable('jobs')
@@ -50,12 +47,16 @@ export async function claimDueJobs(db: Db, dialect: Dialect, workerId: string, l
         .execute();
     });
   }
-  return db
-    .updateTable('jobs')
-    .set((eb) => ({ ...claim, attempts: eb('attempts', '+', 1) }))
-    .where((eb) => eb.and([eb('id', 'in', eb.selectFrom('jobs').select('id').where(due).orderBy('run_at').limit(limit)), due(eb)]))
-    .returningAll()
-    .execute();
+  const claimWhere = async (due: typeof queued, n: number) =>
+    db
+      .updateTable('jobs')
+      .set((eb) => ({ ...claim, attempts: eb('attempts', '+', 1) }))
+      .where((eb) => eb.and([eb('id', 'in', eb.selectFrom('jobs').select('id').where(due).orderBy(due === queued ? 'run_at' : 'locked_until').limit(n)), due(eb)]))
+      .returningAll()
+      .execute();
+  const claimed = await claimWhere(queued, limit);
+  if (claimed.length < limit) claimed.push(...(await claimWhere(abandoned, limit - claimed.length)));
+  return claimed;
 }
 
 /** Keeps a running job's lease alive; false when the job is no longer this worker's. */

@@ -13,6 +13,7 @@ export type JobContext = Pick<AppContext, 'db' | 'dialect'>;
 import { isoPlus, nowIso } from '../shared/time.ts';
 import { backoffDelay, DEFAULT_BACKOFF, PermanentJobError, type Backoff, type JobHandlers, type JobRow } from './jobs.ts';
 import * as repo from './jobs.repo.ts';
+import { autocommit } from '../db/database.ts';
 
 /** The pino-style subset the worker logs through (Fastify's `app.log` fits). */
 export interface JobLogger {
@@ -78,13 +79,15 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
 
   const claim = (limit: number): Promise<JobRow[]> => {
     const now = new Date();
-    return repo.claimDueJobs(ctx.db, ctx.dialect, workerId, limit, now.toISOString(), isoPlus(leaseMs, now));
+    return ctx.dialect === 'sqlite'
+      ? autocommit(ctx.db, ctx.dialect, (db) => repo.claimDueJobs(db, ctx.dialect, workerId, limit, now.toISOString(), isoPlus(leaseMs, now)))
+      : repo.claimDueJobs(ctx.db, ctx.dialect, workerId, limit, now.toISOString(), isoPlus(leaseMs, now));
   };
 
   async function run(job: JobRow): Promise<Outcome> {
     const failFor = async (message: string): Promise<Outcome> => {
       log.warn({ jobId: job.id, type: job.type, attempts: job.attempts, err: message }, 'job failed');
-      return (await repo.markFailed(ctx.db, job.id, workerId, message, nowIso())) ? 'failed' : 'lost';
+      return (await autocommit(ctx.db, ctx.dialect, (db) => repo.markFailed(db, job.id, workerId, message, nowIso()))) ? 'failed' : 'lost';
     };
     if (job.attempts > job.max_attempts) {
       // Its last attempt's worker died holding it (the lease ran out): no attempts are left.
@@ -102,7 +105,7 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
     // worker takes a job that is still making progress.
     const heartbeat = setInterval(
       () => {
-        repo.extendLease(ctx.db, job.id, workerId, isoPlus(leaseMs)).then(
+        autocommit(ctx.db, ctx.dialect, (db) => repo.extendLease(db, job.id, workerId, isoPlus(leaseMs))).then(
           (mine) => {
             if (!mine) log.warn({ jobId: job.id, type: job.type }, 'job lease lost while running');
           },
@@ -120,11 +123,11 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
       if (err instanceof PermanentJobError || job.attempts >= job.max_attempts) return failFor(message);
       const runAt = isoPlus(backoffDelay(backoff, job.attempts));
       log.info({ jobId: job.id, type: job.type, attempts: job.attempts, runAt, err: message }, 'job will be retried');
-      return (await repo.markForRetry(ctx.db, job.id, workerId, runAt, message, nowIso())) ? 'retried' : 'lost';
+      return (await autocommit(ctx.db, ctx.dialect, (db) => repo.markForRetry(db, job.id, workerId, runAt, message, nowIso()))) ? 'retried' : 'lost';
     } finally {
       clearInterval(heartbeat);
     }
-    return (await repo.markSucceeded(ctx.db, job.id, workerId, nowIso())) ? 'succeeded' : 'lost';
+    return (await autocommit(ctx.db, ctx.dialect, (db) => repo.markSucceeded(db, job.id, workerId, nowIso()))) ? 'succeeded' : 'lost';
   }
 
   /** Runs a job; never throws (a database error leaves the job to its lease). */

@@ -10,7 +10,7 @@ import { createSmtpTransport } from '../transport.ts';
 const config = JSON.parse(process.env.TEST_DB_CONFIG ?? '') as DatabaseConfig;
 const handle = openDatabase(config);
 const transport = createSmtpTransport(process.env.SMTP_URL ?? '');
-const handlers = emailJobHandlers({ db: handle.db }, transport);
+const handlers = emailJobHandlers({ db: handle.db, dialect: handle.dialect }, transport);
 const deliver = handlers['deliver-email'];
 const freezeAfter = Number(process.env.FREEZE_AFTER ?? 0);
 const concurrency = 10;
