@@ -51,7 +51,10 @@ export async function claimDueJobs(db: Db, dialect: Dialect, workerId: string, l
     db
       .updateTable('jobs')
       .set((eb) => ({ ...claim, attempts: eb('attempts', '+', 1) }))
-      .where((eb) => eb.and([eb('id', 'in', eb.selectFrom('jobs').select('id').where(due).orderBy(due === queued ? 'run_at' : 'locked_until').limit(n)), due(eb)]))
+      // Only `id IN (…)`: one statement under SQLite's write lock sees one state, so the subquery's
+      // condition needs no repeating outside, and the ids drive the update (a repeated condition
+      // made SQLite walk every due job instead).
+      .where('id', 'in', (eb) => eb.selectFrom('jobs').select('id').where(due).orderBy(due === queued ? 'run_at' : 'locked_until').limit(n))
       .returningAll()
       .execute();
   const claimed = await claimWhere(queued, limit);
