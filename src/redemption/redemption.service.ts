@@ -8,7 +8,7 @@ import { AppError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 import { writeAudit } from '../audit/audit.repo.ts';
-import { findContact, webRoleIdsOf } from '../contacts/contacts.repo.ts';
+import { findContact } from '../contacts/contacts.repo.ts';
 import { fullNameOf } from '../contacts/contacts.service.ts';
 import { findInvitationByCode } from '../invitations/invitations.service.ts';
 import { assertUnderLimit, countEvent } from '../rate-limit/rate-limit.service.ts';
@@ -87,9 +87,10 @@ export async function alreadyRedeemedBy(db: Db | Tx, invitationId: string, conta
 }
 
 /** Every check that can be made before the transaction, in the order a person would want to hear them. */
-export async function precheck(db: Db | Tx, inv: InvitationRow, contactId: string | null, verifiedEmails: readonly string[]): Promise<void> {
+export async function precheck(db: Db | Tx, inv: InvitationRow, contactId: string | null, verifiedEmails: readonly string[], known: { alreadyRedeemed?: boolean } = {}): Promise<void> {
   if (inv.status === 'inactive') throw unavailableReason(inv) as AppError;
-  if (contactId && (await alreadyRedeemedBy(db, inv.id, contactId))) throw new AppError('already-redeemed-by-contact', 'You have already redeemed this invitation.');
+  const already = known.alreadyRedeemed ?? (contactId !== null && (await alreadyRedeemedBy(db, inv.id, contactId)));
+  if (already) throw new AppError('already-redeemed-by-contact', 'You have already redeemed this invitation.');
   const reason = unavailableReason(inv);
   if (reason) throw reason;
   await checkBinding(db, inv, verifiedEmails);
@@ -163,9 +164,16 @@ export async function redeemInTransaction(ctx: AppContext, tx: Tx, input: Redeem
 
 /** What a redemption answers: the contact's account and web roles as they are now (read after the commit). */
 async function redemptionResult(db: Db, redeemed: { invitationId: string; contactId: string }): Promise<RedeemResult> {
-  const contact = await db.selectFrom('contacts').select('parent_account_id').where('id', '=', redeemed.contactId).executeTakeFirst();
-  const webRoleIds = (await webRoleIdsOf(db, [redeemed.contactId])).get(redeemed.contactId) ?? [];
-  return { ...redeemed, accountId: contact?.parent_account_id ?? null, webRoleIds };
+  // One query: the contact's account, and a row per web role it holds (or one row with none).
+  const rows = await db
+    .selectFrom('contacts')
+    .leftJoin('contact_web_roles', 'contact_web_roles.contact_id', 'contacts.id')
+    .select(['contacts.parent_account_id', 'contact_web_roles.web_role_id'])
+    .where('contacts.id', '=', redeemed.contactId)
+    .orderBy('contact_web_roles.web_role_id')
+    .execute();
+  const webRoleIds = rows.map((r) => r.web_role_id).filter((id): id is string => id !== null);
+  return { ...redeemed, accountId: rows[0]?.parent_account_id ?? null, webRoleIds };
 }
 
 const alreadyRedeemed = () => new AppError('already-redeemed-by-contact', 'You have already redeemed this invitation.');
@@ -195,9 +203,20 @@ export interface RedeemInput {
 /** A signed-in contact redeems a code as itself. */
 export async function redeemInvitation(ctx: AppContext, input: RedeemInput): Promise<RedeemResult> {
   const invitation = await lookUpCode(ctx, input.code, input.client);
-  const contact = await findContact(ctx.db, input.contactId);
+  // The contact and whether it has redeemed this invitation already, in one query.
+  const contact = await ctx.db
+    .selectFrom('contacts')
+    .selectAll('contacts')
+    .select((eb) =>
+      eb
+        .exists(eb.selectFrom('redemptions').select('redemptions.id').where('redemptions.invitation_id', '=', invitation.id).whereRef('redemptions.contact_id', '=', 'contacts.id'))
+        .as('already_redeemed'),
+    )
+    .where('contacts.id', '=', input.contactId)
+    .executeTakeFirst();
   if (!contact) throw new AppError('unauthorized', 'Sign in again.');
-  await precheck(ctx.db, invitation, contact.id, verifiedEmailsOf(contact, input.vouchedEmails));
+  const alreadyRedeemed = contact.already_redeemed === true || Number(contact.already_redeemed) === 1;
+  await precheck(ctx.db, invitation, contact.id, verifiedEmailsOf(contact, input.vouchedEmails), { alreadyRedeemed });
   const redeemed = await inRedemptionTransaction(ctx, (tx) => redeemInTransaction(ctx, tx, { invitation, contactId: contact.id, client: input.client, signInMethod: input.signInMethod }));
   return redemptionResult(ctx.db, redeemed);
 }
