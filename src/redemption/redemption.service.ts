@@ -104,34 +104,14 @@ export interface RedeemInTxInput {
 }
 
 /**
- * The redemption itself, inside the caller's write transaction. Its first statement is the guarded
- * claim, so the place is taken (or refused) before anything else is written.
+ * The redemption itself, inside the caller's write transaction. The guarded claim is its last
+ * statement: everything else is written first, so the invitation's row (where every redemption of
+ * the invitation waits its turn on PostgreSQL) is locked only from the claim to the commit. A claim
+ * that finds no place left throws, and the transaction takes everything back.
  */
 export async function redeemInTransaction(ctx: AppContext, tx: Tx, input: RedeemInTxInput): Promise<{ invitationId: string; contactId: string }> {
   const { invitation: inv, contactId } = input;
   const now = nowIso();
-  const claim = await tx
-    .updateTable('invitations')
-    .set((eb) => ({
-      redemption_count: eb('redemption_count', '+', 1),
-      status: eb
-        .case()
-        .when(eb.and([eb('max_redemptions', 'is not', null), eb(eb('redemption_count', '+', 1), '>=', eb.ref('max_redemptions'))]))
-        .then('redeemed' as const)
-        .else(eb.ref('status'))
-        .end(),
-      updated_at: now,
-    }))
-    .where('id', '=', inv.id)
-    .where('status', 'in', ['new', 'sent'])
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-    .where((eb) => eb.or([eb('max_redemptions', 'is', null), eb('redemption_count', '<', eb.ref('max_redemptions'))]))
-    .executeTakeFirst();
-  if (Number(claim.numUpdatedRows) !== 1) {
-    // Someone else took the last place (or the invitation changed): say why from the current row.
-    const current = await tx.selectFrom('invitations').selectAll().where('id', '=', inv.id).executeTakeFirstOrThrow();
-    throw unavailableReason(current, now) ?? new AppError('conflict', 'The invitation changed at the same moment; try again.');
-  }
   await tx
     .insertInto('redemptions')
     .values({ id: newId(), invitation_id: inv.id, contact_id: contactId, redeemed_at: now, ip_address: input.client.ip, user_agent: input.client.userAgent?.slice(0, 500) ?? null, sign_in_method: input.signInMethod })
@@ -159,6 +139,33 @@ export async function redeemInTransaction(ctx: AppContext, tx: Tx, input: Redeem
     recordId: inv.id,
     details: { contactId, signInMethod: input.signInMethod, ip: input.client.ip, workflowRunId },
   });
+  const claimed = await tx
+    .updateTable('invitations')
+    .set((eb) => ({
+      redemption_count: eb('redemption_count', '+', 1),
+      status: eb
+        .case()
+        .when(eb.and([eb('max_redemptions', 'is not', null), eb(eb('redemption_count', '+', 1), '>=', eb.ref('max_redemptions'))]))
+        .then('redeemed' as const)
+        .else(eb.ref('status'))
+        .end(),
+      updated_at: now,
+    }))
+    .where('id', '=', inv.id)
+    .where('status', 'in', ['new', 'sent'])
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .where((eb) => eb.or([eb('max_redemptions', 'is', null), eb('redemption_count', '<', eb.ref('max_redemptions'))]))
+    .returning(['assign_to_account_id', 'redeem_workflow_id'])
+    .executeTakeFirst();
+  if (!claimed) {
+    // Someone else took the last place (or the invitation changed): say why from the current row.
+    const current = await tx.selectFrom('invitations').selectAll().where('id', '=', inv.id).executeTakeFirstOrThrow();
+    throw unavailableReason(current, now) ?? new AppError('conflict', 'The invitation changed at the same moment; try again.');
+  }
+  if (claimed.assign_to_account_id !== inv.assign_to_account_id || claimed.redeem_workflow_id !== inv.redeem_workflow_id) {
+    // Staff changed what the invitation gives between the check and now: nothing is kept.
+    throw new AppError('conflict', 'The invitation was changed at this moment; redeem it again.');
+  }
   return { invitationId: inv.id, contactId };
 }
 
