@@ -85,7 +85,14 @@ export class PermanentJobError extends Error {
 }
 
 /** A handler gets the parsed payload and the job as claimed (`attempts` counts this run). */
-export type JobHandler<P = any> = (payload: P, job: JobRow) => Promise<void>;
+export type JobHandler<P = any> = ((payload: P, job: JobRow) => Promise<void>) & {
+  /**
+   * Called when the job fails for good without its handler having seen the last error: its last
+   * attempt's worker died (the lease ran out), or its payload cannot be read. Lets the owner of the
+   * work record the failure where people look (a workflow run, say).
+   */
+  onGiveUp?: (payload: P | undefined, error: string) => Promise<void>;
+};
 export type JobHandlers = Record<string, JobHandler>;
 
 export interface Backoff {

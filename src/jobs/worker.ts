@@ -89,16 +89,24 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
       log.warn({ jobId: job.id, type: job.type, attempts: job.attempts, err: message }, 'job failed');
       return (await autocommit(ctx.db, ctx.dialect, (db) => repo.markFailed(db, job.id, workerId, message, nowIso()))) ? 'failed' : 'lost';
     };
-    if (job.attempts > job.max_attempts) {
-      // Its last attempt's worker died holding it (the lease ran out): no attempts are left.
-      return failFor(`No attempts left: the worker running attempt ${job.max_attempts} stopped before finishing it${job.last_error ? ` (earlier error: ${job.last_error})` : ''}.`);
-    }
     const handler = handlers[job.type];
+    const giveUp = async (payload: unknown, message: string): Promise<Outcome> => {
+      try {
+        await handler?.onGiveUp?.(payload, message);
+      } catch (err) {
+        log.error({ jobId: job.id, type: job.type, err: errorText(err) }, 'could not record a job that failed for good');
+      }
+      return failFor(message);
+    };
     let payload: unknown;
     try {
       payload = JSON.parse(job.payload);
     } catch {
-      return failFor('The payload is not JSON.');
+      return giveUp(undefined, 'The payload is not JSON.');
+    }
+    if (job.attempts > job.max_attempts) {
+      // Its last attempt's worker died holding it (the lease ran out): no attempts are left.
+      return giveUp(payload, `No attempts left: the worker running attempt ${job.max_attempts} stopped before finishing it${job.last_error ? ` (earlier error: ${job.last_error})` : ''}.`);
     }
 
     // Keeps the lease while the handler runs (a slow server, a rate limit), so that no other

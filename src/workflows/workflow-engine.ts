@@ -609,7 +609,13 @@ export interface RunWorkflowPayload {
 export function workflowJobHandlers(ctx: AppContext, transport: MailTransport, options: EngineOptions = {}): JobHandlers {
   return {
     [DELIVER_EMAIL_JOB]: emailJobHandlers(ctx, transport, { onSettled: (email) => recordEmailOutcome(ctx, email) })[DELIVER_EMAIL_JOB] as JobHandlers[string],
-    [RUN_WORKFLOW_JOB]: (payload: RunWorkflowPayload, job) => executeRun(ctx, payload.runId, job, options),
+    [RUN_WORKFLOW_JOB]: Object.assign((payload: RunWorkflowPayload, job: JobRow) => executeRun(ctx, payload.runId, job, options), {
+      // The run's last attempt died with its worker: the run fails with that reason instead of
+      // staying "running".
+      onGiveUp: async (payload: RunWorkflowPayload | undefined, error: string) => {
+        if (payload?.runId) await failRun(ctx, payload.runId, error);
+      },
+    }),
   };
 }
 
