@@ -1,6 +1,6 @@
 // Queries on accounts.
 import { sql } from 'kysely';
-import { containsCi } from '../db/sql.ts';
+import { containsCi, workflowsNaming } from '../db/sql.ts';
 import type { Db, Dialect, Tx } from '../db/database.ts';
 
 export const findAccount = (db: Db | Tx, id: string) => db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
@@ -40,7 +40,7 @@ export async function ancestorIds(db: Db | Tx, id: string): Promise<string[]> {
 }
 
 /** What uses an account: contacts, child accounts and invitations that assign it. */
-export async function accountUsage(db: Db | Tx, id: string): Promise<{ contacts: number; childAccounts: number; invitations: number }> {
+export async function accountUsage(db: Db | Tx, id: string): Promise<{ contacts: number; childAccounts: number; invitations: number; workflows: number }> {
   const count = async (table: 'contacts' | 'accounts' | 'invitations', column: 'parent_account_id' | 'assign_to_account_id') => {
     const row = await db
       .selectFrom(table)
@@ -53,5 +53,6 @@ export async function accountUsage(db: Db | Tx, id: string): Promise<{ contacts:
     contacts: await count('contacts', 'parent_account_id'),
     childAccounts: await count('accounts', 'parent_account_id'),
     invitations: await count('invitations', 'assign_to_account_id'),
+    workflows: await workflowsNaming(db, id),
   };
 }

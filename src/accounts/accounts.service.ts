@@ -83,6 +83,7 @@ export async function deleteAccount(ctx: AppContext, actor: Actor, id: string): 
       usage.contacts && `${usage.contacts} contact(s) have it as parent account`,
       usage.childAccounts && `${usage.childAccounts} account(s) have it as parent`,
       usage.invitations && `${usage.invitations} invitation(s) assign it`,
+      usage.workflows && `${usage.workflows} workflow(s) name it in their steps`,
     ].filter(Boolean);
     if (uses.length > 0) throw conflict(`The account is in use: ${uses.join('; ')}.`);
     await tx.deleteFrom('accounts').where('id', '=', id).execute();

@@ -1,6 +1,6 @@
 // Queries on web_roles and their links.
 import type { Db, Dialect, Tx } from '../db/database.ts';
-import { containsCi } from '../db/sql.ts';
+import { containsCi, workflowsNaming } from '../db/sql.ts';
 
 export const findWebRole = (db: Db | Tx, id: string) => db.selectFrom('web_roles').selectAll().where('id', '=', id).executeTakeFirst();
 
@@ -36,8 +36,8 @@ export async function missingWebRoleIds(db: Db | Tx, ids: readonly string[], loc
   return ids.filter((id) => !have.has(id));
 }
 
-export async function webRoleUsage(db: Db | Tx, id: string): Promise<{ contacts: number; invitations: number; contentPages: number }> {
+export async function webRoleUsage(db: Db | Tx, id: string): Promise<{ contacts: number; invitations: number; contentPages: number; workflows: number }> {
   const n = async (table: 'contact_web_roles' | 'invitation_web_roles' | 'content_page_web_roles') =>
     Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('web_role_id', '=', id).executeTakeFirstOrThrow()).n);
-  return { contacts: await n('contact_web_roles'), invitations: await n('invitation_web_roles'), contentPages: await n('content_page_web_roles') };
+  return { contacts: await n('contact_web_roles'), invitations: await n('invitation_web_roles'), contentPages: await n('content_page_web_roles'), workflows: await workflowsNaming(db, id) };
 }

@@ -92,6 +92,7 @@ export async function deleteWebRole(ctx: AppContext, actor: Actor, id: string): 
       usage.contacts && `${usage.contacts} contact(s) have it`,
       usage.invitations && `${usage.invitations} invitation(s) assign it`,
       usage.contentPages && `${usage.contentPages} content page(s) require it`,
+      usage.workflows && `${usage.workflows} workflow(s) name it in their steps`,
     ].filter(Boolean);
     if (uses.length > 0) throw conflict(`The web role is in use: ${uses.join('; ')}.`);
     await tx.deleteFrom('web_roles').where('id', '=', id).execute();
