@@ -164,6 +164,7 @@ export function createWorker(ctx: JobContext, handlers: JobHandlers, options: Wo
   const exec = createExecutor(ctx, handlers, options);
   const pollMs = options.pollMs ?? 1000;
   const concurrency = Math.max(1, options.concurrency ?? 10);
+  const refillAt = Math.max(1, Math.floor(concurrency / 4));
   const keepSucceededMs = options.keepSucceededMs ?? 7 * 24 * 3600_000;
   const PRUNE_EVERY_MS = 3600_000;
 
@@ -199,7 +200,9 @@ export function createWorker(ctx: JobContext, handlers: JobHandlers, options: Wo
       for (const job of jobs) {
         const p = exec.runSafely(job).finally(() => {
           inFlight.delete(p);
-          if (saturated && !stopping) void poll();
+          // Busy: claim again once a quarter of the slots are free, so that one claim (a write)
+          // brings several jobs rather than one per finished job.
+          if (saturated && !stopping && concurrency - inFlight.size >= refillAt) void poll();
         });
         inFlight.add(p);
       }
