@@ -1,7 +1,8 @@
 // Use cases for portal content pages: staff keep them through the API; the portal opens them for a
 // viewer, checking its web roles (the authenticated-users roles count for every signed-in contact)
 // and rendering the Liquid body with output escaping on.
-import { Liquid, type Template } from 'liquidjs';
+import type { Template } from 'liquidjs';
+import { createSafeLiquid } from '../shared/liquid.ts';
 import type { AppContext, Actor } from '../context.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { AppError, conflict, notFound, validationFailed } from '../shared/errors.ts';
@@ -14,16 +15,7 @@ import type { ContentPage, CreateContentPageInput, UpdateContentPageInput } from
 import * as repo from './content-pages.repo.ts';
 import type { ContentPageRow } from './content-pages.repo.ts';
 
-// Includes resolve only against an empty map (never the file system); time and memory are limited.
-const liquid = new Liquid({
-  outputEscape: 'escape',
-  templates: {},
-  strictFilters: true,
-  ownPropertyOnly: true,
-  parseLimit: 1_000_000,
-  renderLimit: 1_000,
-  memoryLimit: 10_000_000,
-});
+const liquid = createSafeLiquid(true);
 
 export const pagePath = (slug: string) => `/portal/pages/${slug}`;
 

@@ -1,7 +1,8 @@
 // Email templates in Liquid: the HTML body escapes every output (`{{ contact.firstName }}` with
 // `<script>` in it stays text); subject and text body are not HTML, so they are not escaped.
 // Templates cannot read files (no include from disk) and have time and memory limits.
-import { Liquid, type Template } from 'liquidjs';
+import type { Template } from 'liquidjs';
+import { createSafeLiquid } from '../shared/liquid.ts';
 
 export interface EmailTemplateSource {
   subject: string;
@@ -21,18 +22,8 @@ export interface TemplateProblem {
   message: string;
 }
 
-const limits = {
-  // Includes and layouts resolve only against this (empty) map, never the file system.
-  templates: {},
-  strictFilters: true,
-  ownPropertyOnly: true,
-  parseLimit: 1_000_000,
-  renderLimit: 1_000,
-  memoryLimit: 10_000_000,
-};
-
-const htmlEngine = new Liquid({ ...limits, outputEscape: 'escape' });
-const plainEngine = new Liquid(limits);
+const htmlEngine = createSafeLiquid(true);
+const plainEngine = createSafeLiquid(false);
 
 type Kind = 'html' | 'plain';
 const engineOf = (kind: Kind) => (kind === 'html' ? htmlEngine : plainEngine);

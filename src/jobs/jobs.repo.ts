@@ -7,10 +7,6 @@ import type { Database, JobsTable } from '../db/schema.ts';
 
 export type JobRow = Selectable<JobsTable>;
 
-export async function insertJob(tx: Tx, row: JobRow): Promise<void> {
-  await tx.insertInto('jobs').values(row).execute();
-}
-
 /**
  * Claims up to `limit` due jobs for `workerId` until `lockedUntil`: queued jobs whose time has
  * come, and running jobs whose lease ran out (their worker died). Counts the attempt.

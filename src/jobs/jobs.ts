@@ -3,7 +3,7 @@
 import type { Tx } from '../db/database.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
-import { insertJob, type JobRow } from './jobs.repo.ts';
+import type { JobRow } from './jobs.repo.ts';
 
 export type { JobRow } from './jobs.repo.ts';
 
@@ -26,27 +26,7 @@ export interface EnqueueJobInput {
  * other processes find it at their next poll.
  */
 export async function enqueueJob(tx: Tx, input: EnqueueJobInput): Promise<string> {
-  if (input.type.length === 0 || input.type.length > 50) throw new Error('a job type has 1 to 50 characters');
-  const maxAttempts = input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new Error('maxAttempts must be a whole number of at least 1');
-  const now = nowIso();
-  const runAt = input.runAt === undefined ? now : new Date(input.runAt).toISOString();
-  const row: JobRow = {
-    id: newId(),
-    type: input.type,
-    payload: JSON.stringify(input.payload ?? null),
-    status: 'queued',
-    run_at: runAt,
-    attempts: 0,
-    max_attempts: maxAttempts,
-    locked_by: null,
-    locked_until: null,
-    last_error: null,
-    created_at: now,
-    updated_at: now,
-  };
-  await insertJob(tx, row);
-  return row.id;
+  return (await enqueueJobs(tx, [input]))[0] as string;
 }
 
 /** Writes many jobs in the caller's transaction with multi-row inserts (a "Run workflow" on 10,000 records). */
