@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,4 +90,23 @@ describe('loadConfig', () => {
     const err = configError({ DATA_DIR: dataDir });
     expect(err.message).toContain('secret.key');
   });
+});
+
+describe('secret.key written by processes starting together', () => {
+  it('gives every process the same key', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'portal-race-'));
+    const script = "import { loadConfig } from './src/config.ts'; process.stdout.write(loadConfig({ DATA_DIR: process.env.RACE_DIR }).secretKey);";
+    const run = () =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { ...process.env, RACE_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(err))));
+      });
+    const keys = await Promise.all([run(), run(), run(), run()]);
+    const onDisk = readFileSync(join(dataDir, 'secret.key'), 'utf8').trim();
+    expect(new Set(keys)).toEqual(new Set([onDisk]));
+  }, 60_000);
 });

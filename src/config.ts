@@ -66,7 +66,19 @@ export function loadOrCreateSecretKey(dataDir: string): string {
   }
   mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32).toString('base64url');
-  writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    // Another process starting at the same moment wrote it first: use that one.
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    // Its content may lag its creation by a moment.
+    for (let i = 0; i < 100; i++) {
+      const written = readFileSync(file, 'utf8').trim();
+      if (written.length >= 32) return written;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+    throw new ConfigError(`${file} holds a key shorter than 32 characters`);
+  }
   chmodSync(file, 0o600);
   return key;
 }
