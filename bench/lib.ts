@@ -66,6 +66,7 @@ export async function openBenchDatabase(dialect: 'sqlite' | 'postgres', poolSize
     smtpUrl: undefined,
     mailFrom: 'portal@example.com',
     logLevel: 'silent',
+    trustProxy: false,
     bodyLimit: 10_485_760,
     initialAdmin: undefined,
   };

@@ -110,3 +110,14 @@ describe('secret.key written by processes starting together', () => {
     expect(new Set(keys)).toEqual(new Set([onDisk]));
   }, 60_000);
 });
+
+describe('TRUST_PROXY', () => {
+  it('is off by default, and takes true, false or addresses; anything else names the variable', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'portal-proxy-'));
+    const base = { DATA_DIR: dataDir, SECRET_KEY: 'k'.repeat(40) };
+    expect(loadConfig(base).trustProxy).toBe(false);
+    expect(loadConfig({ ...base, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ ...base, TRUST_PROXY: '10.0.0.1, 192.168.0.0/16' }).trustProxy).toEqual(['10.0.0.1', '192.168.0.0/16']);
+    expect(() => loadConfig({ ...base, TRUST_PROXY: 'everyone!' })).toThrow(/TRUST_PROXY/);
+  });
+});

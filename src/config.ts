@@ -23,6 +23,7 @@ const envSchema = z.object({
   MAIL_FROM: z.preprocess(emptyToUndefined, z.email().optional()),
   SMTP_URL: z.preprocess(emptyToUndefined, z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  TRUST_PROXY: z.preprocess(emptyToUndefined, z.string().max(500).optional()),
   BODY_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1024).default(1_048_576)),
   INITIAL_ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email().optional()),
   INITIAL_ADMIN_PASSWORD: optionalString,
@@ -44,10 +45,25 @@ export interface Config {
   mailFrom: string;
   logLevel: string;
   bodyLimit: number;
+  /**
+   * Which proxies may tell the client's address (X-Forwarded-For): false (none), true (any), or
+   * addresses/CIDRs. Rate limits and redemption records use that address.
+   */
+  trustProxy: boolean | string[];
   initialAdmin: { email: string; password: string; name: string; apiToken: string | undefined } | undefined;
 }
 
 export class ConfigError extends Error {}
+
+export function parseTrustProxy(value: string | undefined): boolean | string[] {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  const list = value.split(',').map((v) => v.trim()).filter(Boolean);
+  if (list.some((v) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(v))) {
+    throw new ConfigError('Invalid configuration:\n  TRUST_PROXY: must be true, false, or addresses/CIDRs separated by commas');
+  }
+  return list;
+}
 
 export function parseDatabaseUrl(url: string | undefined, dataDir: string): DatabaseConfig {
   if (url === undefined) return { dialect: 'sqlite', file: join(dataDir, 'portal.db') };
@@ -109,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM ?? `no-reply@${new URL(publicUrl).hostname === 'localhost' ? 'localhost.localdomain' : new URL(publicUrl).hostname}`,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
     initialAdmin:
       e.INITIAL_ADMIN_EMAIL && e.INITIAL_ADMIN_PASSWORD
         ? { email: e.INITIAL_ADMIN_EMAIL, password: e.INITIAL_ADMIN_PASSWORD, name: e.INITIAL_ADMIN_NAME ?? 'Administrator', apiToken: e.INITIAL_API_TOKEN }

@@ -324,3 +324,19 @@ describe('limits', () => {
     expect((await visitor().get(`/portal/api/invitations/preview?code=${inv.code}`)).statusCode).toBe(200);
   });
 });
+
+describe('behind a trusted proxy', () => {
+  it('limits unknown codes per forwarded client address, not per proxy', async () => {
+    const proxied = await createTestApp({ config: { trustProxy: ['127.0.0.1'] } });
+    try {
+      const lookup = (forwardedFor: string) =>
+        proxied.app.inject({ method: 'GET', url: '/portal/api/invitations/preview?code=NOT-A-CODE', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': forwardedFor } });
+      for (let i = 0; i < 20; i++) expect((await lookup('203.0.113.7')).statusCode).toBe(404);
+      expect((await lookup('203.0.113.7')).statusCode).toBe(429);
+      // Another client behind the same proxy is not limited.
+      expect((await lookup('203.0.113.8')).statusCode).toBe(404);
+    } finally {
+      await proxied.close();
+    }
+  });
+});

@@ -23,6 +23,7 @@ export function testConfig(overrides: Partial<Config> & Pick<Config, 'database'>
     smtpUrl: undefined,
     mailFrom: 'portal@example.com',
     logLevel: 'silent',
+    trustProxy: false,
     bodyLimit: 1_048_576,
     initialAdmin: undefined,
     ...overrides,
