@@ -92,18 +92,20 @@ export const toFlag = (b: boolean): number => (b ? 1 : 0);
 export const fromFlag = (n: number | boolean | null | undefined): boolean => n === 1 || n === true;
 
 /**
- * A transaction that writes. On PostgreSQL it is an ordinary transaction: concurrent commits share
- * their WAL flushes there already. On SQLite, where one connection does everything, write
- * transactions that arrive together are committed together (group commit): one BEGIN IMMEDIATE,
- * each caller's work inside its own SAVEPOINT (so a failure undoes only that caller's work), one
- * durable COMMIT, and only then does any caller hear its result. BEGIN IMMEDIATE takes the write
- * lock at the start (waiting up to the busy timeout), so several processes on one file never fail
- * with SQLITE_BUSY on a lock upgrade. The callback must use only `tx`, never the Kysely instance.
+ * A transaction that writes. Write transactions that arrive together are committed together
+ * (group commit): one BEGIN, each caller's work inside its own SAVEPOINT (so a failure undoes only
+ * that caller's work), one durable COMMIT, and only then does any caller hear its result.
+ * - SQLite runs every write of a process on one connection anyway; BEGIN IMMEDIATE takes the write
+ *   lock at the start (waiting up to the busy timeout), so several processes on one file never fail
+ *   with SQLITE_BUSY on a lock upgrade.
+ * - PostgreSQL: writes that queue on one hot row (every redemption of one invitation) would each
+ *   wait for the previous one's commit; in a batch they share it. A batch that meets a deadlock or
+ *   a serialization failure, or whose BEGIN or COMMIT fails, runs its writes again one by one.
+ * The callback must use only `tx`, never the Kysely instance.
  */
 export async function writeTransaction<T>(db: Db, dialect: Dialect, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  if (dialect === 'postgres') return db.transaction().execute(fn);
   let batcher = batchers.get(db);
-  if (!batcher) batchers.set(db, (batcher = new SqliteWriteBatcher(db)));
+  if (!batcher) batchers.set(db, (batcher = new WriteBatcher(db, dialect)));
   return batcher.run(fn);
 }
 
@@ -113,10 +115,12 @@ export async function writeTransaction<T>(db: Db, dialect: Dialect, fn: (tx: Tx)
  * PostgreSQL it runs as it is (concurrent commits share their WAL flushes there).
  */
 export function autocommit<T>(db: Db, dialect: Dialect, fn: (db: Db) => Promise<T>): Promise<T> {
+  // PostgreSQL shares WAL flushes between concurrent commits already; a batch would only add
+  // round trips in a row.
   if (dialect === 'postgres') return fn(db);
   let batcher = batchers.get(db);
-  if (!batcher) batchers.set(db, (batcher = new SqliteWriteBatcher(db)));
-  // One statement is atomic by itself: it needs no savepoint of its own.
+  if (!batcher) batchers.set(db, (batcher = new WriteBatcher(db, dialect)));
+  // One statement is atomic by itself: on SQLite it needs no savepoint of its own.
   return batcher.run((tx) => fn(tx), true);
 }
 
@@ -128,14 +132,21 @@ interface PendingWrite {
   reject: (err: unknown) => void;
 }
 
-const batchers = new WeakMap<Db, SqliteWriteBatcher>();
+const batchers = new WeakMap<Db, WriteBatcher>();
 const MAX_BATCH = 100;
 
-class SqliteWriteBatcher {
+/** PostgreSQL's codes for a deadlock and a serialization failure: worth one more try alone. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const retryable = (err: unknown) => RETRYABLE.has((err as { code?: string })?.code ?? '');
+
+class WriteBatcher {
   private queue: PendingWrite[] = [];
   private draining = false;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: Dialect,
+  ) {}
 
   run<T>(fn: (tx: Tx) => Promise<T>, single = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -162,10 +173,10 @@ class SqliteWriteBatcher {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
       await this.db.connection().execute(async (conn) => {
-        await sql`begin immediate`.execute(conn);
+        await (this.dialect === 'sqlite' ? sql`begin immediate` : sql`begin`).execute(conn);
         try {
           for (const write of batch) {
-            if (write.single) {
+            if (write.single && this.dialect === 'sqlite') {
               try {
                 outcomes.push({ ok: true, value: await write.fn(conn as unknown as Tx) });
               } catch (error) {
@@ -175,7 +186,7 @@ class SqliteWriteBatcher {
             }
             await sql`savepoint write_op`.execute(conn);
             try {
-              // A connection inside BEGIN … COMMIT is what Kysely's Transaction is on SQLite.
+              // A connection inside BEGIN … COMMIT is what Kysely's Transaction is.
               const value = await write.fn(conn as unknown as Tx);
               await sql`release write_op`.execute(conn);
               outcomes.push({ ok: true, value });
@@ -193,13 +204,29 @@ class SqliteWriteBatcher {
       });
     } catch (err) {
       // BEGIN or COMMIT failed: nothing of this batch was written.
+      if (this.dialect === 'postgres') return this.oneByOne(batch);
       for (const write of batch) write.reject(err);
       return;
     }
+    const again: PendingWrite[] = [];
     batch.forEach((write, i) => {
       const outcome = outcomes[i];
       if (outcome?.ok) write.resolve(outcome.value);
+      else if (this.dialect === 'postgres' && retryable(outcome?.error)) again.push(write);
       else write.reject(outcome?.error);
     });
+    if (again.length > 0) await this.oneByOne(again);
+  }
+
+  /** Each write in its own transaction (PostgreSQL), for a batch that could not commit together. */
+  private async oneByOne(writes: PendingWrite[]): Promise<void> {
+    await Promise.all(
+      writes.map((write) =>
+        this.db
+          .transaction()
+          .execute(write.fn)
+          .then(write.resolve, write.reject),
+      ),
+    );
   }
 }
