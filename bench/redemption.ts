@@ -33,7 +33,7 @@ async function seedVisitors(b: BenchDatabase, n: number): Promise<Visitor[]> {
     const contactId = newId();
     const sessionId = randomToken(32);
     contacts.push({ id: contactId, first_name: 'Bench', last_name: String(i), emailaddress1: `redeemer${i}@example.com`, email_confirmed: 1, created_at: now, updated_at: now });
-    sessions.push({ id_hash: b.ctx.secrets.hash('session', `id:${sessionId}`), contact_id: contactId, csrf_token: '', data: '{"signInMethod":"local","vouchedEmails":[]}', created_at: now, expires_at: isoPlus(3600_000), last_seen_at: now });
+    sessions.push({ id_hash: b.ctx.secrets.hash('session', `id:${sessionId}`), contact_id: contactId, data: '{"signInMethod":"local","vouchedEmails":[]}', created_at: now, expires_at: isoPlus(3600_000), last_seen_at: now });
     visitors.push({ contactId, cookie: `portal_session=${sessionId}`, csrf: b.ctx.secrets.hash('session', `csrf:${sessionId}`) });
   }
   for (let i = 0; i < n; i += 250) {

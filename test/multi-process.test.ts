@@ -44,7 +44,7 @@ it(`${PROCESSES} processes, ${REDEEMERS} concurrent redemptions, maximum ${MAX}:
     const contactId = newId();
     const sessionId = randomToken(32);
     contacts.push({ id: contactId, first_name: 'Racer', last_name: String(i), emailaddress1: `racer${i}@example.com`, email_confirmed: 1, created_at: now, updated_at: now });
-    sessions.push({ id_hash: ctx.secrets.hash('session', `id:${sessionId}`), contact_id: contactId, csrf_token: '', data: JSON.stringify({ signInMethod: 'local', vouchedEmails: [] }), created_at: now, expires_at: isoPlus(3600_000), last_seen_at: now });
+    sessions.push({ id_hash: ctx.secrets.hash('session', `id:${sessionId}`), contact_id: contactId, data: JSON.stringify({ signInMethod: 'local', vouchedEmails: [] }), created_at: now, expires_at: isoPlus(3600_000), last_seen_at: now });
     visitors.push({ contactId, cookie: `portal_session=${sessionId}`, csrf: ctx.secrets.hash('session', `csrf:${sessionId}`) });
   }
   for (let i = 0; i < REDEEMERS; i += 250) {

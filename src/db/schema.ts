@@ -193,7 +193,6 @@ export interface SiteSettingsTable {
 export interface SessionsTable {
   id_hash: string;
   contact_id: string | null;
-  csrf_token: string;
   data: string;
   created_at: string;
   expires_at: string;

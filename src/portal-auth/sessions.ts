@@ -92,7 +92,7 @@ export async function startSession(ctx: AppContext, db: Db | Tx, request: Fastif
   const now = nowIso();
   await db
     .insertInto('sessions')
-    .values({ id_hash: idHash(ctx, id), contact_id: contactId, csrf_token: '', data: JSON.stringify(data), created_at: now, expires_at: isoPlus(SESSION_TTL_MS), last_seen_at: now })
+    .values({ id_hash: idHash(ctx, id), contact_id: contactId, data: JSON.stringify(data), created_at: now, expires_at: isoPlus(SESSION_TTL_MS), last_seen_at: now })
     .execute();
   setCookie(ctx, reply, id);
   const session: PortalSession = { id, csrfToken: csrfFor(ctx, id), contactId, data };

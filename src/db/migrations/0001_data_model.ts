@@ -242,7 +242,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('sessions')
     .addColumn('id_hash', 'varchar(64)', (c) => c.primaryKey())
     .addColumn('contact_id', id, (c) => c.references('contacts.id').onDelete('cascade'))
-    .addColumn('csrf_token', 'varchar(64)', (c) => c.notNull())
     .addColumn('data', 'text', (c) => c.notNull())
     .addColumn('created_at', time, (c) => c.notNull())
     .addColumn('expires_at', time, (c) => c.notNull())
