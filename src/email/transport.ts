@@ -67,6 +67,8 @@ const composer = (email: OutgoingEmail, date = new Date()) =>
     messageId: email.messageId,
     date,
     headers: { 'X-Portal-Email-Id': email.id },
+    // The random half of the email's id: unique per message without drawing new random bytes.
+    baseBoundary: email.id.replace(/-/g, '').slice(16),
   });
 
 /** The complete RFC 822 message, with our Message-ID: what SMTP sends and the local store writes. */
