@@ -133,7 +133,7 @@ async function benchOne(dialect: 'sqlite' | 'postgres'): Promise<void> {
     const sent = await b.ctx.db.selectFrom('emails').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'sent').executeTakeFirstOrThrow();
 
     // The baseline: the very emails our run rendered, sent by nodemailer alone.
-    const messages = (await b.ctx.db.selectFrom('emails').select(['from_address', 'to_address', 'subject', 'html', 'text']).execute()).map((e) => ({
+    const messages = (await b.ctx.db.selectFrom('emails').innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id').select(['from_address', 'to_address', 'subject', 'html', 'text']).execute()).map((e) => ({
       from: e.from_address,
       to: e.to_address,
       subject: e.subject,

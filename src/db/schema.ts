@@ -141,8 +141,6 @@ export interface EmailsTable {
   to_address: string;
   from_address: string;
   subject: string;
-  html: string;
-  text: string;
   status: 'pending' | 'sending' | 'sent' | 'failed';
   attempts: number;
   message_id: string;
@@ -154,6 +152,13 @@ export interface EmailsTable {
   created_at: string;
   updated_at: string;
   sent_at: string | null;
+}
+
+/** An email's bodies: written once when it is queued, apart from its changing delivery state. */
+export interface EmailBodiesTable {
+  email_id: string;
+  html: string;
+  text: string;
 }
 
 export interface JobsTable {
@@ -277,6 +282,7 @@ export interface Database {
   workflows: WorkflowsTable;
   email_templates: EmailTemplatesTable;
   emails: EmailsTable;
+  email_bodies: EmailBodiesTable;
   jobs: JobsTable;
   workflow_runs: WorkflowRunsTable;
   site_settings: SiteSettingsTable;

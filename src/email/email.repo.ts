@@ -2,24 +2,33 @@
 // pending → sending (attempts + 1) → sent | pending (temporary failure) | failed; see delivery.ts.
 import type { Selectable } from 'kysely';
 import type { Db, Tx } from '../db/database.ts';
-import type { EmailsTable } from '../db/schema.ts';
+import type { EmailBodiesTable, EmailsTable } from '../db/schema.ts';
+import { byId, coalesced } from '../db/coalesce.ts';
 
-export type EmailRow = Selectable<EmailsTable>;
+/** An email with its bodies (kept in `email_bodies`, apart from the delivery state that changes). */
+export type EmailRow = Selectable<EmailsTable> & Pick<EmailBodiesTable, 'html' | 'text'>;
 
-export const insertEmail = (tx: Tx, row: EmailRow) => tx.insertInto('emails').values(row).execute();
+export async function insertEmail(tx: Tx, row: EmailRow): Promise<void> {
+  const { html, text, ...email } = row;
+  await tx.insertInto('emails').values(email).execute();
+  await tx.insertInto('email_bodies').values({ email_id: row.id, html, text }).execute();
+}
 
-export const findEmail = (db: Db | Tx, id: string) => db.selectFrom('emails').selectAll().where('id', '=', id).executeTakeFirst();
+const withBodies = (db: Db | Tx) => db.selectFrom('emails').innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id').selectAll('emails').select(['email_bodies.html', 'email_bodies.text']);
+
+/** An email by id; lookups of the same turn share one query (see db/coalesce.ts). */
+export const findEmail = coalesced(async (db: Db | Tx, ids: string[]) => byId<EmailRow>(await withBodies(db).where('emails.id', 'in', ids).execute()));
 
 export function listEmails(
   db: Db,
   q: { limit: number; after?: string | undefined; regardingId?: string | undefined; workflowRunId?: string | undefined; toContactId?: string | undefined; status?: EmailRow['status'] | undefined },
 ) {
-  let query = db.selectFrom('emails').selectAll().orderBy('id').limit(q.limit + 1);
-  if (q.after) query = query.where('id', '>', q.after);
-  if (q.regardingId) query = query.where('regarding_id', '=', q.regardingId);
-  if (q.workflowRunId) query = query.where('workflow_run_id', '=', q.workflowRunId);
-  if (q.toContactId) query = query.where('to_contact_id', '=', q.toContactId);
-  if (q.status) query = query.where('status', '=', q.status);
+  let query = withBodies(db).orderBy('emails.id').limit(q.limit + 1);
+  if (q.after) query = query.where('emails.id', '>', q.after);
+  if (q.regardingId) query = query.where('emails.regarding_id', '=', q.regardingId);
+  if (q.workflowRunId) query = query.where('emails.workflow_run_id', '=', q.workflowRunId);
+  if (q.toContactId) query = query.where('emails.to_contact_id', '=', q.toContactId);
+  if (q.status) query = query.where('emails.status', '=', q.status);
   return query.execute();
 }
 
@@ -41,7 +50,7 @@ export async function claimForSending(db: Db, id: string, now: string): Promise<
  * sending → sent. Also from a `failed` whose error starts with `unknownPrefix`: that failure was
  * a guess ("the server may have it") and the server's answer is the truth.
  */
-export async function markSent(db: Db, id: string, providerMessageId: string | null, now: string, unknownPrefix: string): Promise<boolean> {
+export async function markSent(db: Db | Tx, id: string, providerMessageId: string | null, now: string, unknownPrefix: string): Promise<boolean> {
   return changed(
     await db
       .updateTable('emails')

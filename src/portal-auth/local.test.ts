@@ -19,7 +19,7 @@ async function setting(name: string, value: string) {
 }
 /** The token in the last link emailed to `address`. */
 async function emailedToken(address: string, path: string): Promise<string> {
-  const mail = await t.ctx.db.selectFrom('emails').select('text').where('to_address', '=', address).orderBy('id', 'desc').executeTakeFirstOrThrow();
+  const mail = await t.ctx.db.selectFrom('emails').innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id').select('email_bodies.text').where('to_address', '=', address).orderBy('id', 'desc').executeTakeFirstOrThrow();
   const m = new RegExp(`${path}\\?token=([A-Za-z0-9_-]+)`).exec(mail.text);
   expect(m).not.toBeNull();
   return (m as RegExpExecArray)[1] as string;

@@ -347,7 +347,7 @@ describe('sign-up, sign-in and the site settings', () => {
       const created = await t.ctx.db.selectFrom('contacts').selectAll().where('emailaddress1', '=', email).executeTakeFirstOrThrow();
       expect(created.email_confirmed).toBe(0);
 
-      const mail = await t.ctx.db.selectFrom('emails').select('text').where('to_contact_id', '=', created.id).executeTakeFirstOrThrow();
+      const mail = await t.ctx.db.selectFrom('emails').innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id').select('email_bodies.text').where('to_contact_id', '=', created.id).executeTakeFirstOrThrow();
       const link = /http:\/\/localhost:3000(\/portal\/confirm-email\?token=[A-Za-z0-9_-]+)/.exec(mail.text)?.[1] as string;
       expect(link).toBeDefined();
       // Opening the link (as a mail scanner would) changes nothing.
@@ -390,7 +390,7 @@ describe('sign-up, sign-in and the site settings', () => {
     expect(await redemptionsOf(inv.id)).toHaveLength(0);
     // Meanwhile staff deactivate the invitation.
     expect((await t.api('POST', `invitations/${inv.id}/deactivate`)).statusCode).toBe(200);
-    const mail = await t.ctx.db.selectFrom('emails').select('text').where('to_contact_id', '=', created.id).executeTakeFirstOrThrow();
+    const mail = await t.ctx.db.selectFrom('emails').innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id').select('email_bodies.text').where('to_contact_id', '=', created.id).executeTakeFirstOrThrow();
     const token = /token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1] as string;
     const shown = await client.get(`/portal/confirm-email?token=${token}`);
     const confirmed = await client.request('POST', '/portal/confirm-email', { form: { _csrf: csrfOf(shown), token } });
@@ -442,7 +442,7 @@ describe('sign-up, sign-in and the site settings', () => {
     expectHtml(known, 200);
     expect(unknown.body).toContain('data-outcome="reset-requested"');
     expect(known.body).toContain('data-outcome="reset-requested"');
-    const mail = await t.ctx.db.selectFrom('emails').select('text').where('to_contact_id', '=', c.id).executeTakeFirstOrThrow();
+    const mail = await t.ctx.db.selectFrom('emails').innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id').select('email_bodies.text').where('to_contact_id', '=', c.id).executeTakeFirstOrThrow();
     const token = /reset-password\?token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1] as string;
     const page = await client.get(`/portal/reset-password?token=${token}`);
     expectHtml(page, 200);

@@ -134,7 +134,7 @@ describe('sign-up with a single invitation', () => {
     const row = await t.ctx.db.selectFrom('contacts').selectAll().where('id', '=', invitee.id).executeTakeFirstOrThrow();
     expect(row.emailaddress1).toBe(newEmail);
     expect(row.email_confirmed).toBe(0);
-    const mail = await t.ctx.db.selectFrom('emails').selectAll().where('to_address', '=', newEmail).execute();
+    const mail = await t.ctx.db.selectFrom('emails').innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id').selectAll().where('to_address', '=', newEmail).execute();
     expect(mail).toHaveLength(1);
     expect(mail[0]?.text).toContain('/portal/confirm-email?token=');
     expect((await client.get('/portal/api/me')).json().contactId).toBeNull();

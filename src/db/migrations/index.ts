@@ -2,8 +2,10 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_data_model.ts';
 import * as m0002 from './0002_send_invitation_workflow.ts';
+import * as m0003 from './0003_email_bodies.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_data_model': m0001,
   '0002_send_invitation_workflow': m0002,
+  '0003_email_bodies': m0003,
 };
