@@ -1,8 +1,10 @@
 // Queries on contacts and their web roles.
 import type { Db, Tx } from '../db/database.ts';
 import { containsCi, equalsCi } from '../db/sql.ts';
+import { byId, coalesced } from '../db/coalesce.ts';
 
-export const findContact = (db: Db | Tx, id: string) => db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirst();
+/** A contact by id; lookups of the same turn share one query (see db/coalesce.ts). */
+export const findContact = coalesced(async (db: Db | Tx, ids: string[]) => byId(await db.selectFrom('contacts').selectAll().where('id', 'in', ids).execute()));
 
 export function listContacts(db: Db, q: { limit: number; after?: string | undefined; email?: string | undefined; accountId?: string | undefined; q?: string | undefined }) {
   let query = db.selectFrom('contacts').selectAll().orderBy('id').limit(q.limit + 1);
@@ -17,6 +19,12 @@ export function listContacts(db: Db, q: { limit: number; after?: string | undefi
 }
 
 /** Web role ids of each contact in `contactIds`. */
+/** The web roles of one contact; lookups of the same turn share one query. */
+export const webRoleIdsOfContact = coalesced(async (db: Db | Tx, ids: string[]) => {
+  const roles = await webRoleIdsOf(db, ids);
+  return new Map(ids.map((id) => [id, roles.get(id) ?? []]));
+});
+
 export async function webRoleIdsOf(db: Db | Tx, contactIds: readonly string[]): Promise<Map<string, string[]>> {
   const map = new Map<string, string[]>(contactIds.map((id) => [id, []]));
   if (contactIds.length === 0) return map;

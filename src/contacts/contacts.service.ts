@@ -100,8 +100,7 @@ export async function createContact(ctx: AppContext, actor: Actor, input: Create
 export async function getContact(ctx: AppContext, id: string): Promise<Contact> {
   const row = await repo.findContact(ctx.db, id);
   if (!row) throw notFound('The contact');
-  const roles = await repo.webRoleIdsOf(ctx.db, [id]);
-  return toContact(row, roles.get(id) ?? []);
+  return toContact(row, (await repo.webRoleIdsOfContact(ctx.db, id)) ?? []);
 }
 
 export async function listContacts(ctx: AppContext, q: ContactListQuery): Promise<Page<Contact>> {

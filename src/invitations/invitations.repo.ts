@@ -4,8 +4,10 @@ import type { Db, Dialect, Tx } from '../db/database.ts';
 import type { InvitationRow } from '../db/schema.ts';
 import { containsCi } from '../db/sql.ts';
 import type { InvitationStatus } from './invitations.schema.ts';
+import { byId, coalesced } from '../db/coalesce.ts';
 
-export const findInvitation = (db: Db | Tx, id: string) => db.selectFrom('invitations').selectAll().where('id', '=', id).executeTakeFirst();
+/** An invitation by id; lookups of the same turn share one query (see db/coalesce.ts). */
+export const findInvitation = coalesced(async (db: Db | Tx, ids: string[]) => byId(await db.selectFrom('invitations').selectAll().where('id', 'in', ids).execute()));
 
 /** Reads an invitation for change: on PostgreSQL the row is locked until the transaction ends. */
 export function lockInvitation(tx: Tx, dialect: Dialect, id: string): Promise<InvitationRow | undefined> {

@@ -26,6 +26,7 @@ import type {
   UpdateInvitationInput,
 } from './invitations.schema.ts';
 import * as repo from './invitations.repo.ts';
+import { coalesced } from '../db/coalesce.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Reading
@@ -73,8 +74,19 @@ export function toInvitation(r: InvitationRow, links: Links, now: string = nowIs
   };
 }
 
+/** The links of one invitation; lookups of the same turn share their three queries. */
+const linksOfOne = coalesced(async (db: Db | Tx, ids: string[]) => {
+  const links = await loadLinks(db, ids);
+  return new Map(ids.map((id) => [id, links]));
+});
+
 async function present(db: Db | Tx, row: InvitationRow): Promise<Invitation> {
-  return toInvitation(row, await loadLinks(db, [row.id]));
+  return toInvitation(row, (await linksOfOne(db, row.id)) as Links);
+}
+
+/** The encrypted copy of an invitation's code (null when it keeps none), or undefined when there is no such invitation. */
+export async function encryptedCodeOf(ctx: AppContext, id: string): Promise<string | null | undefined> {
+  return (await repo.findInvitation(ctx.db, id))?.code_encrypted;
 }
 
 export async function getInvitation(ctx: AppContext, id: string): Promise<Invitation> {

@@ -2,8 +2,10 @@
 import { equalsCi } from '../db/sql.ts';
 import type { Db, Dialect, Tx } from '../db/database.ts';
 import type { SystemUserRow } from '../db/schema.ts';
+import { byId, coalesced } from '../db/coalesce.ts';
 
-export const findUserById = (db: Db | Tx, id: string) => db.selectFrom('system_users').selectAll().where('id', '=', id).executeTakeFirst();
+/** A system user by id; lookups of the same turn share one query (see db/coalesce.ts). */
+export const findUserById = coalesced(async (db: Db | Tx, ids: string[]) => byId(await db.selectFrom('system_users').selectAll().where('id', 'in', ids).execute()));
 
 export const findUserByEmail = (db: Db | Tx, email: string) =>
   db.selectFrom('system_users').selectAll().where(equalsCi('email', email)).executeTakeFirst();

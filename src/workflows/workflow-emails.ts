@@ -6,7 +6,7 @@ import type { Db } from '../db/database.ts';
 import type { Contact } from '../contacts/contacts.schema.ts';
 import type { Invitation } from '../invitations/invitations.schema.ts';
 import { getContact } from '../contacts/contacts.service.ts';
-import { getInvitation } from '../invitations/invitations.service.ts';
+import { encryptedCodeOf, getInvitation } from '../invitations/invitations.service.ts';
 import { decryptCode, redeemUrl } from '../invitations/codes.ts';
 import { findUserById } from '../users/users.repo.ts';
 import { settingValue } from '../site-settings/site-settings.service.ts';
@@ -114,10 +114,10 @@ export interface InvitationEmailContext {
 export async function invitationEmailContext(ctx: AppContext, invitation: Invitation, code: 'real' | 'stand-in'): Promise<InvitationEmailContext> {
   let plain = STAND_IN_CODE;
   if (code === 'real') {
-    const row = await ctx.db.selectFrom('invitations').select('code_encrypted').where('id', '=', invitation.id).executeTakeFirst();
-    if (!row?.code_encrypted) throw new InvitationNotSendable('The invitation keeps no recoverable copy of its code (it was imported without one); create a new invitation.');
+    const encrypted = await encryptedCodeOf(ctx, invitation.id);
+    if (!encrypted) throw new InvitationNotSendable('The invitation keeps no recoverable copy of its code (it was imported without one); create a new invitation.');
     try {
-      plain = decryptCode(ctx.secrets, row.code_encrypted);
+      plain = decryptCode(ctx.secrets, encrypted);
     } catch {
       throw new InvitationNotSendable('The code cannot be recovered with the current SECRET_KEY.');
     }

@@ -2,12 +2,14 @@
 import type { Selectable } from 'kysely';
 import type { Db, Dialect, Tx } from '../db/database.ts';
 import type { EmailTemplatesTable, WorkflowRunsTable, WorkflowsTable } from '../db/schema.ts';
+import { byId, coalesced } from '../db/coalesce.ts';
 
 export type WorkflowRow = Selectable<WorkflowsTable>;
 export type EmailTemplateRow = Selectable<EmailTemplatesTable>;
 export type WorkflowRunRow = Selectable<WorkflowRunsTable>;
 
-export const findWorkflow = (db: Db | Tx, id: string) => db.selectFrom('workflows').selectAll().where('id', '=', id).executeTakeFirst();
+// Lookups of the same turn share one query (see db/coalesce.ts): the worker runs many runs side by side.
+export const findWorkflow = coalesced(async (db: Db | Tx, ids: string[]) => byId(await db.selectFrom('workflows').selectAll().where('id', 'in', ids).execute()));
 export const findWorkflowByKey = (db: Db | Tx, key: string) => db.selectFrom('workflows').selectAll().where('key', '=', key).executeTakeFirst();
 
 /** The workflow, locked against a concurrent edit or state change until the transaction ends (PostgreSQL). */
@@ -36,7 +38,12 @@ export async function workflowUsage(db: Db | Tx, id: string): Promise<{ runs: nu
 
 export const findTemplate = (db: Db | Tx, id: string) => db.selectFrom('email_templates').selectAll().where('id', '=', id).executeTakeFirst();
 
-export const templatesOf = (db: Db | Tx, workflowId: string) => db.selectFrom('email_templates').selectAll().where('workflow_id', '=', workflowId).orderBy('id').execute();
+const templatesOfMany = coalesced(async (db: Db | Tx, workflowIds: string[]) => {
+  const found = new Map<string, EmailTemplateRow[]>(workflowIds.map((id) => [id, []]));
+  for (const t of await db.selectFrom('email_templates').selectAll().where('workflow_id', 'in', workflowIds).orderBy('id').execute()) found.get(t.workflow_id)?.push(t);
+  return found;
+});
+export const templatesOf = async (db: Db | Tx, workflowId: string): Promise<EmailTemplateRow[]> => (await templatesOfMany(db, workflowId)) ?? [];
 
 export function listTemplates(db: Db, q: { limit: number; after?: string | undefined; workflowId?: string | undefined }) {
   let query = db.selectFrom('email_templates').selectAll().orderBy('id').limit(q.limit + 1);
@@ -48,7 +55,7 @@ export function listTemplates(db: Db, q: { limit: number; after?: string | undef
 // ---------------------------------------------------------------------------------------------
 // Runs
 
-export const findRun = (db: Db | Tx, id: string) => db.selectFrom('workflow_runs').selectAll().where('id', '=', id).executeTakeFirst();
+export const findRun = coalesced(async (db: Db | Tx, ids: string[]) => byId(await db.selectFrom('workflow_runs').selectAll().where('id', 'in', ids).execute()));
 
 export function listRuns(db: Db, q: { limit: number; after?: string | undefined; workflowId?: string | undefined; targetId?: string | undefined; status?: string | undefined }) {
   let query = db.selectFrom('workflow_runs').selectAll().orderBy('id').limit(q.limit + 1);
