@@ -103,10 +103,30 @@ export const fromFlag = (n: number | boolean | null | undefined): boolean => n =
  *   a serialization failure, or whose BEGIN or COMMIT fails, runs its writes again one by one.
  * The callback must use only `tx`, never the Kysely instance.
  */
-export async function writeTransaction<T>(db: Db, dialect: Dialect, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function writeTransaction<T>(db: Db, dialect: Dialect, fn: (tx: Tx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+  return batcherOf(db, dialect).run(fn, false, options.background === true);
+}
+
+export interface WriteOptions {
+  /**
+   * A write of background work (a job's progress), which nobody waits for with a request open. On
+   * SQLite it may wait up to BACKGROUND_LINGER_MS after the previous commit for company, so that a
+   * busy worker's many small writes share fewer fsyncs; a request's write arriving meanwhile
+   * commits the batch at once.
+   */
+  background?: boolean;
+}
+
+/** The options of a job's writes: nobody waits on them with a request open. */
+export const BACKGROUND: WriteOptions = { background: true };
+
+/** How long a batch of background writes alone waits after the previous commit on SQLite. */
+export const BACKGROUND_LINGER_MS = 2;
+
+function batcherOf(db: Db, dialect: Dialect): WriteBatcher {
   let batcher = batchers.get(db);
   if (!batcher) batchers.set(db, (batcher = new WriteBatcher(db, dialect)));
-  return batcher.run(fn);
+  return batcher;
 }
 
 /**
@@ -114,20 +134,20 @@ export async function writeTransaction<T>(db: Db, dialect: Dialect, fn: (tx: Tx)
  * commit of `writeTransaction`, so that many small concurrent writes share one fsync; on
  * PostgreSQL it runs as it is (concurrent commits share their WAL flushes there).
  */
-export function autocommit<T>(db: Db, dialect: Dialect, fn: (db: Db) => Promise<T>): Promise<T> {
+export function autocommit<T>(db: Db, dialect: Dialect, fn: (db: Db) => Promise<T>, options: WriteOptions = {}): Promise<T> {
   // PostgreSQL shares WAL flushes between concurrent commits already; a batch would only add
   // round trips in a row.
   if (dialect === 'postgres') return fn(db);
-  let batcher = batchers.get(db);
-  if (!batcher) batchers.set(db, (batcher = new WriteBatcher(db, dialect)));
   // One statement is atomic by itself: on SQLite it needs no savepoint of its own.
-  return batcher.run((tx) => fn(tx), true);
+  return batcherOf(db, dialect).run((tx) => fn(tx), true, options.background === true);
 }
 
 interface PendingWrite {
   fn: (tx: Tx) => Promise<unknown>;
   /** A single statement: atomic without a savepoint. */
   single: boolean;
+  /** A request waits for it: it never lingers (see WriteOptions.background). */
+  urgent: boolean;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -142,15 +162,24 @@ const retryable = (err: unknown) => RETRYABLE.has((err as { code?: string })?.co
 class WriteBatcher {
   private queue: PendingWrite[] = [];
   private draining = false;
+  /** Writes in the queue that a request waits for. */
+  private urgent = 0;
+  /** Ends a background batch's wait early when an urgent write arrives. */
+  private wake: (() => void) | undefined;
+  private lastCommitAt = 0;
 
   constructor(
     private readonly db: Db,
     private readonly dialect: Dialect,
   ) {}
 
-  run<T>(fn: (tx: Tx) => Promise<T>, single = false): Promise<T> {
+  run<T>(fn: (tx: Tx) => Promise<T>, single: boolean, background: boolean): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, single, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ fn, single, urgent: !background, resolve: resolve as (v: unknown) => void, reject });
+      if (!background) {
+        this.urgent++;
+        this.wake?.();
+      }
       if (!this.draining) void this.drain();
     });
   }
@@ -161,12 +190,31 @@ class WriteBatcher {
       while (this.queue.length > 0) {
         // Let pending I/O callbacks run first: writes they start join this batch (one fsync for all).
         await new Promise<void>((resolve) => setImmediate(resolve));
+        await this.lingerForBackground();
         const batch = this.queue.splice(0, MAX_BATCH);
+        for (const w of batch) if (w.urgent) this.urgent--;
         await this.commitBatch(batch);
+        this.lastCommitAt = performance.now();
       }
     } finally {
       this.draining = false;
     }
+  }
+
+  /** SQLite, only background writes queued, the previous commit just now: wait a little for more. */
+  private async lingerForBackground(): Promise<void> {
+    if (this.dialect !== 'sqlite' || this.urgent > 0 || this.queue.length >= MAX_BATCH) return;
+    const wait = BACKGROUND_LINGER_MS - (performance.now() - this.lastCommitAt);
+    if (wait <= 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, wait);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+    this.wake = undefined;
   }
 
   private async commitBatch(batch: PendingWrite[]): Promise<void> {

@@ -29,13 +29,13 @@ import type { AppContext } from '../context.ts';
 
 /** What delivery needs of the app's context. */
 type DeliveryContext = Pick<AppContext, 'db' | 'dialect'>;
-import { PermanentJobError, type JobHandlers, type JobRow } from '../jobs/jobs.ts';
+import { PermanentJobError, type JobControl, type JobHandlers, type JobRow } from '../jobs/jobs.ts';
 import { nowIso } from '../shared/time.ts';
 import * as repo from './email.repo.ts';
 import type { EmailRow } from './email.repo.ts';
 import { DELIVER_EMAIL_JOB } from './email.service.ts';
 import { MailSendError, type MailTransport, type OutgoingEmail, type SendResult } from './transport.ts';
-import { autocommit } from '../db/database.ts';
+import { autocommit, BACKGROUND, writeTransaction } from '../db/database.ts';
 
 export const OUTCOME_UNKNOWN = 'Delivery outcome unknown';
 
@@ -67,17 +67,29 @@ async function settled(ctx: DeliveryContext, id: string, hooks: DeliveryHooks): 
   if (row && (row.status === 'sent' || row.status === 'failed')) await hooks.onSettled(row);
 }
 
-/** Records `sent`, trying a few times: the server has the message, losing that fact is costly. */
-async function recordSent(ctx: DeliveryContext, id: string, result: SendResult): Promise<void> {
+/**
+ * Records `sent`, trying a few times: the server has the message, losing that fact is costly. The
+ * job's own success commits with it when the worker offers that (`control`).
+ */
+async function recordSent(ctx: DeliveryContext, email: EmailRow, result: SendResult, hooks: DeliveryHooks, control?: JobControl): Promise<void> {
+  let marked = false;
+  const now = nowIso();
   for (let attempt = 1; ; attempt++) {
     try {
-      await autocommit(ctx.db, ctx.dialect, (db) => repo.markSent(db, id, result.providerMessageId, nowIso(), OUTCOME_UNKNOWN));
-      return;
+      marked = await writeTransaction(ctx.db, ctx.dialect, async (tx) => {
+        const done = await repo.markSent(tx, email.id, result.providerMessageId, now, OUTCOME_UNKNOWN);
+        await control?.complete(tx);
+        return done;
+      }, BACKGROUND);
+      break;
     } catch (err) {
       if (attempt >= 4) throw err;
       await new Promise((r) => setTimeout(r, 200 * attempt));
     }
   }
+  // The row as it is now, without reading it back: sent by this attempt.
+  if (marked) await hooks.onSettled?.({ ...email, status: 'sent', provider_message_id: result.providerMessageId, sent_at: now, last_error: null, updated_at: now });
+  else await settled(ctx, email.id, hooks);
 }
 
 /**
@@ -90,6 +102,7 @@ export async function deliverEmail(
   emailId: string,
   job: Pick<JobRow, 'attempts' | 'max_attempts'> = { attempts: 1, max_attempts: 1 },
   hooks: DeliveryHooks = {},
+  control?: JobControl,
 ): Promise<void> {
   const email = await repo.findEmail(ctx.db, emailId);
   if (!email) throw new PermanentJobError(`The email ${emailId} does not exist.`);
@@ -99,25 +112,24 @@ export async function deliverEmail(
   if (email.status === 'sending') {
     const outcome = await transport.outcomeOf(outgoing);
     if (outcome) {
-      await recordSent(ctx, emailId, outcome);
-      await settled(ctx, emailId, hooks);
+      await recordSent(ctx, email, outcome, hooks, control);
       return;
     }
     if (outcome === undefined) {
       const message = `${OUTCOME_UNKNOWN}: attempt ${email.attempts} stopped after handing the message to the mail server and before its answer was recorded. It was not sent again, so that the recipient never gets it twice; send it again if it did not arrive.`;
-      await autocommit(ctx.db, ctx.dialect, (db) => repo.markFailed(db, emailId, 'sending', message, nowIso()));
+      await autocommit(ctx.db, ctx.dialect, (db) => repo.markFailed(db, emailId, 'sending', message, nowIso()), BACKGROUND);
       await settled(ctx, emailId, hooks);
       throw new PermanentJobError(message);
     }
     // The transport knows the server did not take it: an ordinary retry.
-    await autocommit(ctx.db, ctx.dialect, (db) => repo.markPendingAgain(db, emailId, email.last_error ?? 'The previous attempt did not finish.', nowIso()));
+    await autocommit(ctx.db, ctx.dialect, (db) => repo.markPendingAgain(db, emailId, email.last_error ?? 'The previous attempt did not finish.', nowIso()), BACKGROUND);
   }
 
   let handedOver = false;
   let result: SendResult;
   try {
     result = await transport.send(outgoing, async () => {
-      if (!(await autocommit(ctx.db, ctx.dialect, (db) => repo.claimForSending(db, emailId, nowIso())))) throw new NotPendingAnymore();
+      if (!(await autocommit(ctx.db, ctx.dialect, (db) => repo.claimForSending(db, emailId, nowIso()), BACKGROUND))) throw new NotPendingAnymore();
       handedOver = true;
     });
   } catch (err) {
@@ -128,22 +140,22 @@ export async function deliverEmail(
     const lastTry = job.attempts >= job.max_attempts;
     if (failure.kind === 'permanent' || lastTry) {
       const message = failure.kind === 'permanent' ? (failure.reply ?? failure.message) : `${failure.message} (gave up after ${job.attempts} attempts)`;
-      if (handedOver) await autocommit(ctx.db, ctx.dialect, (db) => repo.markFailed(db, emailId, from, message, nowIso()));
-      else await autocommit(ctx.db, ctx.dialect, (db) => repo.recordFailedAttempt(db, emailId, message, nowIso(), 'failed'));
+      if (handedOver) await autocommit(ctx.db, ctx.dialect, (db) => repo.markFailed(db, emailId, from, message, nowIso()), BACKGROUND);
+      else await autocommit(ctx.db, ctx.dialect, (db) => repo.recordFailedAttempt(db, emailId, message, nowIso(), 'failed'), BACKGROUND);
       await settled(ctx, emailId, hooks);
       throw new PermanentJobError(message, { cause: err });
     }
-    if (handedOver) await autocommit(ctx.db, ctx.dialect, (db) => repo.markPendingAgain(db, emailId, failure.message, nowIso()));
-    else await autocommit(ctx.db, ctx.dialect, (db) => repo.recordFailedAttempt(db, emailId, failure.message, nowIso(), 'pending'));
+    if (handedOver) await autocommit(ctx.db, ctx.dialect, (db) => repo.markPendingAgain(db, emailId, failure.message, nowIso()), BACKGROUND);
+    else await autocommit(ctx.db, ctx.dialect, (db) => repo.recordFailedAttempt(db, emailId, failure.message, nowIso(), 'pending'), BACKGROUND);
     throw failure;
   }
-  await recordSent(ctx, emailId, result);
-  await settled(ctx, emailId, hooks);
+  // As claimForSending left it.
+  await recordSent(ctx, { ...email, status: 'sending', attempts: email.attempts + 1 }, result, hooks, control);
 }
 
 /** The job handlers of this module, for a worker: `{ 'deliver-email': … }`. */
 export function emailJobHandlers(ctx: DeliveryContext, transport: MailTransport, hooks: DeliveryHooks = {}): JobHandlers {
   return {
-    [DELIVER_EMAIL_JOB]: (payload: DeliverEmailPayload, job) => deliverEmail(ctx, transport, payload.emailId, job, hooks),
+    [DELIVER_EMAIL_JOB]: (payload: DeliverEmailPayload, job, control) => deliverEmail(ctx, transport, payload.emailId, job, hooks, control),
   };
 }

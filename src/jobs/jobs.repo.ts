@@ -70,7 +70,7 @@ export async function extendLease(db: Db, id: string, workerId: string, lockedUn
   return Number(r.numUpdatedRows) > 0;
 }
 
-export async function markSucceeded(db: Db, id: string, workerId: string, now: string): Promise<boolean> {
+export async function markSucceeded(db: Db | Tx, id: string, workerId: string, now: string): Promise<boolean> {
   const r = await db
     .updateTable('jobs')
     .set({ status: 'succeeded', locked_by: null, locked_until: null, last_error: null, updated_at: now })

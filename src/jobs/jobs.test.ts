@@ -44,6 +44,42 @@ describe('jobs', () => {
     expect(await findJob(database.db, id)).toMatchObject({ status: 'succeeded', attempts: 1, locked_by: null });
   });
 
+  it('lets a handler record its success in its own transaction: committed with its change, or not at all', async () => {
+    const done = await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'completes-itself', payload: { n: 1 } }));
+    const undone = await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'completes-then-rolls-back', payload: { n: 2 } }));
+    let statusInside: string | undefined;
+    const summary = await runDueJobsOnce(
+      ctx,
+      {
+        'completes-itself': async (_p, job, control) => {
+          await database.db.transaction().execute(async (tx) => {
+            await tx.insertInto('audit_log').values({ id: job.id, actor_type: 'system', actor_id: null, action: 'job-test', record_type: 'job', record_id: job.id, details: '{}', created_at: new Date().toISOString() }).execute();
+            await control.complete(tx);
+            statusInside = (await findJob(tx, job.id))?.status;
+          });
+        },
+        'completes-then-rolls-back': async (_p, _job, control) => {
+          await database.db
+            .transaction()
+            .execute(async (tx) => {
+              await control.complete(tx);
+              throw new Error('the change failed after completing');
+            })
+            .catch(() => {});
+          throw new Error('the handler failed');
+        },
+      },
+      { backoff: { baseMs: 60_000, maxMs: 60_000 } },
+    );
+    expect(summary).toMatchObject({ claimed: 2, succeeded: 1, retried: 1 });
+    // The success was written in the handler's transaction, beside its change.
+    expect(statusInside).toBe('succeeded');
+    expect(await findJob(database.db, done)).toMatchObject({ status: 'succeeded', locked_by: null });
+    expect(await database.db.selectFrom('audit_log').select('action').where('id', '=', done).executeTakeFirst()).toEqual({ action: 'job-test' });
+    // Its transaction rolled back: the job is not succeeded but queued for another attempt.
+    expect(await findJob(database.db, undone)).toMatchObject({ status: 'queued', last_error: 'the handler failed' });
+  });
+
   it('does not run a job before its runAt', async () => {
     await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'later', payload: null, runAt: new Date(Date.now() + 60_000) }));
     const summary = await runDueJobsOnce(ctx, { later: async () => {} });

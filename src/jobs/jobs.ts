@@ -64,8 +64,22 @@ export class PermanentJobError extends Error {
   }
 }
 
-/** A handler gets the parsed payload and the job as claimed (`attempts` counts this run). */
-export type JobHandler<P = any> = ((payload: P, job: JobRow) => Promise<void>) & {
+/** What a running handler may ask of its worker. */
+export interface JobControl {
+  /**
+   * Marks the job succeeded inside the handler's own last transaction `tx`, so that the outcome
+   * commits with the change that completes the work instead of in a write of its own. Guarded by
+   * the claim like every transition; the worker then writes nothing more after the handler returns.
+   */
+  complete(tx: Tx): Promise<void>;
+}
+
+/**
+ * A handler gets the parsed payload, the job as claimed (`attempts` counts this run) and its
+ * control. It returns normally when the work is done; the worker then records success unless the
+ * handler already did with `control.complete`.
+ */
+export type JobHandler<P = any> = ((payload: P, job: JobRow, control: JobControl) => Promise<void>) & {
   /**
    * Called when the job fails for good without its handler having seen the last error: its last
    * attempt's worker died (the lease ran out), or its payload cannot be read. Lets the owner of the

@@ -11,9 +11,9 @@ import type { AppContext } from '../context.ts';
 /** What the worker needs of the app's context. */
 export type JobContext = Pick<AppContext, 'db' | 'dialect'>;
 import { isoPlus, nowIso } from '../shared/time.ts';
-import { backoffDelay, DEFAULT_BACKOFF, PermanentJobError, type Backoff, type JobHandlers, type JobRow } from './jobs.ts';
+import { backoffDelay, DEFAULT_BACKOFF, PermanentJobError, type Backoff, type JobControl, type JobHandlers, type JobRow } from './jobs.ts';
 import * as repo from './jobs.repo.ts';
-import { autocommit } from '../db/database.ts';
+import { autocommit, BACKGROUND } from '../db/database.ts';
 
 /** The pino-style subset the worker logs through (Fastify's `app.log` fits). */
 export interface JobLogger {
@@ -80,14 +80,14 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
   const claim = (limit: number): Promise<JobRow[]> => {
     const now = new Date();
     return ctx.dialect === 'sqlite'
-      ? autocommit(ctx.db, ctx.dialect, (db) => repo.claimDueJobs(db, ctx.dialect, workerId, limit, now.toISOString(), isoPlus(leaseMs, now)))
+      ? autocommit(ctx.db, ctx.dialect, (db) => repo.claimDueJobs(db, ctx.dialect, workerId, limit, now.toISOString(), isoPlus(leaseMs, now)), BACKGROUND)
       : repo.claimDueJobs(ctx.db, ctx.dialect, workerId, limit, now.toISOString(), isoPlus(leaseMs, now));
   };
 
   async function run(job: JobRow): Promise<Outcome> {
     const failFor = async (message: string): Promise<Outcome> => {
       log.warn({ jobId: job.id, type: job.type, attempts: job.attempts, err: message }, 'job failed');
-      return (await autocommit(ctx.db, ctx.dialect, (db) => repo.markFailed(db, job.id, workerId, message, nowIso()))) ? 'failed' : 'lost';
+      return (await autocommit(ctx.db, ctx.dialect, (db) => repo.markFailed(db, job.id, workerId, message, nowIso()), BACKGROUND)) ? 'failed' : 'lost';
     };
     const handler = handlers[job.type];
     const giveUp = async (payload: unknown, message: string): Promise<Outcome> => {
@@ -113,7 +113,7 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
     // worker takes a job that is still making progress.
     const heartbeat = setInterval(
       () => {
-        autocommit(ctx.db, ctx.dialect, (db) => repo.extendLease(db, job.id, workerId, isoPlus(leaseMs))).then(
+        autocommit(ctx.db, ctx.dialect, (db) => repo.extendLease(db, job.id, workerId, isoPlus(leaseMs)), BACKGROUND).then(
           (mine) => {
             if (!mine) log.warn({ jobId: job.id, type: job.type }, 'job lease lost while running');
           },
@@ -122,20 +122,36 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
       },
       Math.max(10, Math.floor(leaseMs / 3)),
     );
+    // Set when the handler recorded its success in its own transaction (see JobControl).
+    let completed: boolean | undefined;
+    const control: JobControl = {
+      async complete(tx) {
+        completed = await repo.markSucceeded(tx, job.id, workerId, nowIso());
+      },
+    };
     try {
       if (!handler) throw new Error(`No handler for job type "${job.type}" in worker ${workerId}.`);
-      await handler(payload, job);
+      await handler(payload, job, control);
     } catch (err) {
       clearInterval(heartbeat);
+      // The success it recorded committed after all (a later step of the handler failed): done.
+      if (completed !== undefined && (await isSettled(job.id))) return completed ? 'succeeded' : 'lost';
       const message = errorText(err);
       if (err instanceof PermanentJobError || job.attempts >= job.max_attempts) return failFor(message);
       const runAt = isoPlus(backoffDelay(backoff, job.attempts));
       log.info({ jobId: job.id, type: job.type, attempts: job.attempts, runAt, err: message }, 'job will be retried');
-      return (await autocommit(ctx.db, ctx.dialect, (db) => repo.markForRetry(db, job.id, workerId, runAt, message, nowIso()))) ? 'retried' : 'lost';
+      return (await autocommit(ctx.db, ctx.dialect, (db) => repo.markForRetry(db, job.id, workerId, runAt, message, nowIso()), BACKGROUND)) ? 'retried' : 'lost';
     } finally {
       clearInterval(heartbeat);
     }
-    return (await autocommit(ctx.db, ctx.dialect, (db) => repo.markSucceeded(db, job.id, workerId, nowIso()))) ? 'succeeded' : 'lost';
+    if (completed !== undefined) return completed ? 'succeeded' : 'lost';
+    return (await autocommit(ctx.db, ctx.dialect, (db) => repo.markSucceeded(db, job.id, workerId, nowIso()), BACKGROUND)) ? 'succeeded' : 'lost';
+  }
+
+  /** True when the job is no longer running under this worker's claim. */
+  async function isSettled(id: string): Promise<boolean> {
+    const row = await repo.findJob(ctx.db, id);
+    return !row || row.status !== 'running' || row.locked_by !== workerId;
   }
 
   /** Runs a job; never throws (a database error leaves the job to its lease). */

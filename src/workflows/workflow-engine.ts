@@ -14,7 +14,7 @@
 // once with the reason. Contact steps of an invitation workflow act on each invited contact.
 import type { AppContext } from '../context.ts';
 import { systemActor } from '../context.ts';
-import { writeTransaction, type Tx } from '../db/database.ts';
+import { BACKGROUND, writeTransaction, type Tx } from '../db/database.ts';
 import type { Contact } from '../contacts/contacts.schema.ts';
 import type { Invitation } from '../invitations/invitations.schema.ts';
 import { fullNameOf } from '../contacts/contacts.service.ts';
@@ -28,7 +28,7 @@ import { emailJobHandlers } from '../email/delivery.ts';
 import type { MailTransport } from '../email/transport.ts';
 import { renderEmail } from '../email/templates.ts';
 import { DELIVER_EMAIL_JOB } from '../email/email.service.ts';
-import { PermanentJobError, type JobHandlers, type JobRow } from '../jobs/jobs.ts';
+import { PermanentJobError, type JobControl, type JobHandlers, type JobRow } from '../jobs/jobs.ts';
 import { notifyWorkers } from '../jobs/worker.ts';
 import { registerJobHandlers } from '../jobs/background.ts';
 import { AppError } from '../shared/errors.ts';
@@ -87,6 +87,15 @@ interface RunState {
   /** Steps already done (succeeded or skipped) by path. */
   done: Map<string, RunStep>;
   emailsQueued: boolean;
+  /** When this attempt started: the run's `started_at` unless an earlier attempt set it. */
+  startedAt: string;
+  /** The run is `running` in the database (set by the first write of this attempt). */
+  markedRunning: boolean;
+  /** The path of the step that ends the run if it succeeds (the last one walked, or a stop). */
+  finalPath: string | undefined;
+  /** The run's final step committed the run's success (and the job's, through `control`). */
+  finished: boolean;
+  control: JobControl | undefined;
 }
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message || err.name : String(err)).slice(0, 4000);
@@ -152,8 +161,13 @@ function newEntry(state: RunState, step: Step, path: string, startedAt: string, 
   return { index: state.log.length, path, type: step.type, status, startedAt, finishedAt: nowIso(), detail, error };
 }
 
-/** Appends `entry` to the log, with `effect` in the same transaction, guarded by the previous log. */
+/**
+ * Appends `entry` to the log, with `effect` in the same transaction, guarded by the previous log.
+ * The same write marks the run `running` (its first step) and, for the run's last step (`final`),
+ * `succeeded` together with the job's own success: a one-step run commits once.
+ */
 async function commitStep(state: RunState, entry: RunStep, effect?: (tx: Tx) => Promise<void>): Promise<void> {
+  const final = entry.path === state.finalPath && entry.status !== 'failed';
   const next = [...state.log, entry];
   let nextJson = '';
   const { ctx } = state;
@@ -164,16 +178,31 @@ async function commitStep(state: RunState, entry: RunStep, effect?: (tx: Tx) => 
     nextJson = JSON.stringify(next);
     const result = await tx
       .updateTable('workflow_runs')
-      .set({ steps: nextJson, error: null })
+      .set({ steps: nextJson, error: null, started_at: state.startedAt, ...(final ? { status: 'succeeded' as const, finished_at: entry.finishedAt } : { status: 'running' as const }) })
       .where('id', '=', state.run.id)
-      .where('status', '=', 'running')
+      .where('status', 'in', ['queued', 'running'])
       .where('steps', '=', state.logJson)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) throw new RunTakenOver(`The run ${state.run.id} changed while this step ran; another worker owns it now.`);
-  });
+    if (final) await state.control?.complete(tx);
+  }, BACKGROUND);
   state.log = next;
   state.logJson = nextJson;
+  state.markedRunning = true;
+  if (final) state.finished = true;
   if (entry.status !== 'failed') state.done.set(entry.path, entry);
+}
+
+/** Marks the run `running` before a step that takes a while outside the database (a webhook). */
+async function markRunning(state: RunState): Promise<void> {
+  if (state.markedRunning) return;
+  const { ctx } = state;
+  const result = await writeTransaction(ctx.db, ctx.dialect, (tx) =>
+    tx.updateTable('workflow_runs').set({ status: 'running', started_at: state.startedAt }).where('id', '=', state.run.id).where('status', 'in', ['queued', 'running']).executeTakeFirst(),
+    BACKGROUND,
+  );
+  if (Number(result.numUpdatedRows) !== 1) throw new RunTakenOver(`The run ${state.run.id} ended while this attempt ran.`);
+  state.markedRunning = true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -417,20 +446,25 @@ async function runWebhook(state: RunState, step: Extract<Step, { type: 'webhook'
   await commitStep(state, newEntry(state, step, path, startedAt, 'succeeded', { url: step.url, event: step.event, webhookId: messageId, status: result.status, durationMs: result.durationMs }));
 }
 
-/** Walks `steps`; 'stop' when a stop step ended the run. */
-async function walk(state: RunState, steps: readonly Step[], prefix: string): Promise<'stop' | 'continue'> {
+/**
+ * Walks `steps`; 'stop' when a stop step ended the run. `tail`: nothing follows these steps in the
+ * run, so the last of them (unless a condition, whose branch follows) is the run's final step.
+ */
+async function walk(state: RunState, steps: readonly Step[], prefix: string, tail: boolean): Promise<'stop' | 'continue'> {
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i] as Step;
     const path = `${prefix}.${i}`;
+    const last = tail && i === steps.length - 1;
     const done = state.done.get(path);
     if (done) {
       if (step.type === 'stop') return 'stop';
       if (step.type === 'condition') {
         const branch = (done.detail as { branch?: string }).branch === 'then' ? 'then' : 'else';
-        if ((await walk(state, step[branch], `${path}.${branch}`)) === 'stop') return 'stop';
+        if ((await walk(state, step[branch], `${path}.${branch}`, last)) === 'stop') return 'stop';
       }
       continue;
     }
+    state.finalPath = step.type === 'stop' || (last && step.type !== 'condition') ? path : undefined;
     const startedAt = nowIso();
     try {
       // The record as it is now: an earlier step may have changed it.
@@ -441,7 +475,7 @@ async function walk(state: RunState, steps: readonly Step[], prefix: string): Pr
           const result = evaluateCondition(actual, step.operator, step.value);
           const branch = result ? 'then' : 'else';
           await commitStep(state, newEntry(state, step, path, startedAt, 'succeeded', { field: step.field, operator: step.operator, value: step.value ?? null, actual: actual ?? null, result, branch }));
-          if ((await walk(state, step[branch], `${path}.${branch}`)) === 'stop') return 'stop';
+          if ((await walk(state, step[branch], `${path}.${branch}`, last)) === 'stop') return 'stop';
           break;
         }
         case 'stop':
@@ -454,6 +488,7 @@ async function walk(state: RunState, steps: readonly Step[], prefix: string): Pr
           await runSendEmail(state, step, path, startedAt, record);
           break;
         case 'webhook':
+          await markRunning(state);
           await runWebhook(state, step, path, startedAt, record);
           break;
         default:
@@ -496,7 +531,7 @@ async function failRun(ctx: AppContext, runId: string, error: string, log?: { st
 }
 
 /** Runs (or resumes) one workflow run. `job` tells whether attempts are left for a temporary failure. */
-export async function executeRun(ctx: AppContext, runId: string, job: Pick<JobRow, 'attempts' | 'max_attempts'>, options: EngineOptions = {}): Promise<void> {
+export async function executeRun(ctx: AppContext, runId: string, job: Pick<JobRow, 'attempts' | 'max_attempts'>, options: EngineOptions = {}, control?: JobControl): Promise<void> {
   const run = await repo.findRun(ctx.db, runId);
   if (!run) throw new PermanentJobError(`The workflow run ${runId} does not exist.`);
   if (run.status === 'succeeded' || run.status === 'failed') return;
@@ -507,17 +542,8 @@ export async function executeRun(ctx: AppContext, runId: string, job: Pick<JobRo
     await failRun(ctx, runId, message);
     throw new PermanentJobError(message);
   }
-  // Short writes of many concurrent runs: group-committed on SQLite (see writeTransaction).
-  const started = await writeTransaction(ctx.db, ctx.dialect, (tx) =>
-    tx
-      .updateTable('workflow_runs')
-      .set({ status: 'running', started_at: run.started_at ?? nowIso() })
-      .where('id', '=', runId)
-      .where('status', 'in', ['queued', 'running'])
-      .executeTakeFirst(),
-  );
-  if (Number(started.numUpdatedRows) !== 1) return;
   const log = JSON.parse(run.steps) as RunStep[];
+  // No write yet: the first step's commit marks the run `running`, and the last one `succeeded`.
   const state: RunState = {
     ctx,
     options: { webhookTimeoutMs: options.webhookTimeoutMs ?? 15_000 },
@@ -527,9 +553,14 @@ export async function executeRun(ctx: AppContext, runId: string, job: Pick<JobRo
     logJson: run.steps,
     done: new Map(log.filter((s) => s.status !== 'failed').map((s) => [s.path, s])),
     emailsQueued: false,
+    startedAt: run.started_at ?? nowIso(),
+    markedRunning: false,
+    finalPath: undefined,
+    finished: false,
+    control,
   };
   try {
-    await walk(state, JSON.parse(workflow.steps) as Step[], 'steps');
+    await walk(state, JSON.parse(workflow.steps) as Step[], 'steps', true);
   } catch (err) {
     if (state.emailsQueued) notifyWorkers();
     if (err instanceof RunTakenOver) throw err;
@@ -542,7 +573,7 @@ export async function executeRun(ctx: AppContext, runId: string, job: Pick<JobRo
         .updateTable('workflow_runs')
         .set({ error: `Attempt ${job.attempts} of ${job.max_attempts} failed at ${where}: ${message} It will be tried again.` })
         .where('id', '=', runId)
-        .where('status', '=', 'running')
+        .where('status', 'in', ['queued', 'running'])
         .execute();
       throw err instanceof StepFailed ? new Error(`${where}: ${message}`) : err;
     }
@@ -555,9 +586,18 @@ export async function executeRun(ctx: AppContext, runId: string, job: Pick<JobRo
     }
     throw new PermanentJobError(`${where}: ${message}${suffix}`);
   }
-  await writeTransaction(ctx.db, ctx.dialect, (tx) =>
-    tx.updateTable('workflow_runs').set({ status: 'succeeded', error: null, finished_at: nowIso() }).where('id', '=', runId).where('status', '=', 'running').execute(),
-  );
+  // A run whose last step did not end it (a condition with an empty branch, no steps, or every
+  // step done by an earlier attempt) succeeds in a write of its own.
+  if (!state.finished)
+    await writeTransaction(ctx.db, ctx.dialect, async (tx) => {
+      await tx
+        .updateTable('workflow_runs')
+        .set({ status: 'succeeded', error: null, started_at: state.startedAt, finished_at: nowIso() })
+        .where('id', '=', runId)
+        .where('status', 'in', ['queued', 'running'])
+        .execute();
+      await control?.complete(tx);
+    }, BACKGROUND);
   if (state.emailsQueued) notifyWorkers();
 }
 
@@ -609,7 +649,7 @@ export interface RunWorkflowPayload {
 export function workflowJobHandlers(ctx: AppContext, transport: MailTransport, options: EngineOptions = {}): JobHandlers {
   return {
     [DELIVER_EMAIL_JOB]: emailJobHandlers(ctx, transport, { onSettled: (email) => recordEmailOutcome(ctx, email) })[DELIVER_EMAIL_JOB] as JobHandlers[string],
-    [RUN_WORKFLOW_JOB]: Object.assign((payload: RunWorkflowPayload, job: JobRow) => executeRun(ctx, payload.runId, job, options), {
+    [RUN_WORKFLOW_JOB]: Object.assign((payload: RunWorkflowPayload, job: JobRow, control: JobControl) => executeRun(ctx, payload.runId, job, options, control), {
       // The run's last attempt died with its worker: the run fails with that reason instead of
       // staying "running".
       onGiveUp: async (payload: RunWorkflowPayload | undefined, error: string) => {

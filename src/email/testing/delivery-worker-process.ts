@@ -17,8 +17,8 @@ const concurrency = 10;
 let started = 0;
 let hung = 0;
 if (deliver && freezeAfter > 0) {
-  handlers['deliver-email'] = (payload, job) => {
-    if (started++ < freezeAfter) return deliver(payload, job);
+  handlers['deliver-email'] = (payload, job, control) => {
+    if (started++ < freezeAfter) return deliver(payload, job, control);
     // Every slot hangs: no delivery of this process is under way any more.
     if (++hung === concurrency) process.stdout.write('hung\n');
     return new Promise<void>(() => {});
