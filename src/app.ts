@@ -1,6 +1,6 @@
 // Builds the Fastify app from its parts. main.ts starts it; tests build it too.
 import Fastify, { type FastifyInstance } from 'fastify';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
@@ -59,7 +59,9 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => sendProblem(reply, new AppError('not-found', `Nothing exists at ${request.method} ${request.url.split('?')[0]}.`)));
 
-  await app.register(helmet, {
+  // Security headers. helmet's middleware is built once here: @fastify/helmet built a new one (and
+  // parsed the policy again) on every request, which showed in the redemption benchmark.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -73,6 +75,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
       },
     },
   });
+  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimit });
 

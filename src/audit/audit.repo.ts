@@ -3,6 +3,7 @@ import type { Db, Tx } from '../db/database.ts';
 import type { Actor } from '../context.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
+import { prepared } from '../db/prepared.ts';
 
 export interface AuditEntryInput {
   actor: Actor;
@@ -12,20 +13,31 @@ export interface AuditEntryInput {
   details?: Record<string, unknown>;
 }
 
+// Written by every change: compiled once (see db/prepared.ts).
+const insertEntry = prepared(['id', 'actorType', 'actorId', 'action', 'recordType', 'recordId', 'details', 'createdAt'], (db, p) =>
+  db.insertInto('audit_log').values({
+    id: p('id'),
+    actor_type: p('actorType'),
+    actor_id: p('actorId'),
+    action: p('action'),
+    record_type: p('recordType'),
+    record_id: p('recordId'),
+    details: p('details'),
+    created_at: p('createdAt'),
+  }),
+);
+
 export async function writeAudit(db: Db | Tx, entry: AuditEntryInput): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      id: newId(),
-      actor_type: entry.actor.type,
-      actor_id: entry.actor.id,
-      action: entry.action,
-      record_type: entry.recordType,
-      record_id: entry.recordId,
-      details: entry.details ? JSON.stringify(entry.details) : null,
-      created_at: nowIso(),
-    })
-    .execute();
+  await insertEntry.affected(db, {
+    id: newId(),
+    actorType: entry.actor.type,
+    actorId: entry.actor.id,
+    action: entry.action,
+    recordType: entry.recordType,
+    recordId: entry.recordId,
+    details: entry.details ? JSON.stringify(entry.details) : null,
+    createdAt: nowIso(),
+  });
 }
 
 export async function listAudit(db: Db, recordId: string) {

@@ -5,6 +5,7 @@ import type { InvitationRow } from '../db/schema.ts';
 import { containsCi } from '../db/sql.ts';
 import type { InvitationStatus } from './invitations.schema.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
+import { prepared } from '../db/prepared.ts';
 
 /** An invitation by id; lookups of the same turn share one query (see db/coalesce.ts). */
 export const findInvitation = coalesced(async (db: Db | Tx, ids: string[]) => byId(await db.selectFrom('invitations').selectAll().where('id', 'in', ids).execute()));
@@ -15,7 +16,9 @@ export function lockInvitation(tx: Tx, dialect: Dialect, id: string): Promise<In
   return (dialect === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
 }
 
-export const findInvitationByCodeHash = (db: Db | Tx, codeHash: string) => db.selectFrom('invitations').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
+const byCodeHash = prepared(['codeHash'], (db, p) => db.selectFrom('invitations').selectAll().where('code_hash', '=', p('codeHash')));
+/** The invitation of a code's keyed hash (every redemption and preview asks: compiled once, see db/prepared.ts). */
+export const findInvitationByCodeHash = async (db: Db | Tx, codeHash: string) => (await byCodeHash.execute(db, { codeHash }))[0];
 
 export interface ListFilter {
   limit: number;

@@ -7,6 +7,7 @@ import type { Db, Tx } from '../db/database.ts';
 import { randomToken, safeEqual } from '../shared/crypto.ts';
 import { AppError } from '../shared/errors.ts';
 import { isoPlus, nowIso } from '../shared/time.ts';
+import { prepared } from '../db/prepared.ts';
 
 export const SESSION_COOKIE = 'portal_session';
 const SESSION_TTL_MS = 12 * 3600_000;
@@ -47,12 +48,15 @@ function setCookie(ctx: AppContext, reply: FastifyReply, id: string): void {
 }
 
 /** The visitor's session: the signed-in row when there is one, else an anonymous id (set as a cookie on first use). */
+// Read on every portal request: compiled once (see db/prepared.ts).
+const sessionByHash = prepared(['idHash'], (db, p) => db.selectFrom('sessions').selectAll().where('id_hash', '=', p('idHash')));
+
 export async function loadSession(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<PortalSession> {
   if (request.portalSession) return request.portalSession;
   const cookie = request.cookies[SESSION_COOKIE];
   let session: PortalSession | undefined;
   if (cookie && /^[A-Za-z0-9_-]{43}$/.test(cookie)) {
-    const row = await ctx.db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash(ctx, cookie)).executeTakeFirst();
+    const [row] = await sessionByHash.execute(ctx.db, { idHash: idHash(ctx, cookie) });
     const now = Date.now();
     if (row && Date.parse(row.expires_at) > now) {
       session = { id: cookie, csrfToken: csrfFor(ctx, cookie), contactId: row.contact_id, data: JSON.parse(row.data) as SessionData };

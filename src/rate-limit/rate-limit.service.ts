@@ -2,6 +2,7 @@
 import type { AppContext } from '../context.ts';
 import { AppError } from '../shared/errors.ts';
 import { settingInt } from '../site-settings/site-settings.service.ts';
+import { prepared } from '../db/prepared.ts';
 
 export interface Limit {
   /** Site setting names of the count and the window (seconds). */
@@ -21,10 +22,13 @@ async function settings(ctx: AppContext, limit: Limit): Promise<{ max: number; w
 
 const keyOf = (ctx: AppContext, name: string, client: string) => `${name}:${ctx.secrets.hash('rate-limit', client).slice(0, 32)}`;
 
+// Asked on every request that can be limited: compiled once (see db/prepared.ts).
+const windowOf = prepared(['key'], (db, p) => db.selectFrom('rate_limits').select(['count', 'window_start']).where('key', '=', p('key')));
+
 /** Throws `rate-limited` when the client has used up `limit` in the current window; counts nothing. */
 export async function assertUnderLimit(ctx: AppContext, name: keyof typeof limits, client: string): Promise<void> {
   const { max, windowMs } = await settings(ctx, limits[name]);
-  const row = await ctx.db.selectFrom('rate_limits').select(['count', 'window_start']).where('key', '=', keyOf(ctx, name, client)).executeTakeFirst();
+  const [row] = await windowOf.execute(ctx.db, { key: keyOf(ctx, name, client) });
   if (!row) return;
   const windowEnds = Date.parse(row.window_start) + windowMs;
   if (windowEnds > Date.now() && row.count >= max) {

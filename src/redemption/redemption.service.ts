@@ -14,6 +14,7 @@ import { findInvitationByCode } from '../invitations/invitations.service.ts';
 import { assertUnderLimit, countEvent } from '../rate-limit/rate-limit.service.ts';
 import { queueWorkflowRun } from '../workflows/workflow-runs.queue.ts';
 import { notifyWorkers } from '../jobs/worker.ts';
+import { prepared } from '../db/prepared.ts';
 
 export interface Client {
   ip: string | null;
@@ -62,6 +63,70 @@ export function verifiedEmailsOf(contact: Pick<ContactRow, 'emailaddress1' | 'em
   if (contact.email_confirmed === 1 && contact.emailaddress1) emails.push(contact.emailaddress1);
   return [...new Set(emails.map((e) => e.trim().toLowerCase()))];
 }
+
+// The statements of every redemption, compiled once (see db/prepared.ts).
+const insertRedemption = prepared(['id', 'invitationId', 'contactId', 'now', 'ip', 'userAgent', 'signInMethod'], (db, p) =>
+  db.insertInto('redemptions').values({
+    id: p('id'),
+    invitation_id: p('invitationId'),
+    contact_id: p('contactId'),
+    redeemed_at: p('now'),
+    ip_address: p('ip'),
+    user_agent: p('userAgent'),
+    sign_in_method: p('signInMethod'),
+  }),
+);
+
+/** The invitation's web roles to the contact in one statement (those it has already stay). */
+const grantInvitationWebRoles = prepared(['contactId', 'invitationId'], (db, p) =>
+  db
+    .insertInto('contact_web_roles')
+    .columns(['contact_id', 'web_role_id'])
+    .expression((eb) => eb.selectFrom('invitation_web_roles').select([eb.val(p('contactId')).as('contact_id'), 'web_role_id']).where('invitation_id', '=', p('invitationId')))
+    .onConflict((oc) => oc.columns(['contact_id', 'web_role_id']).doNothing()),
+);
+
+/** The guarded claim: one more redemption while the invitation is open and has places left. */
+const claimRedemption = prepared(['invitationId', 'now'], (db, p) =>
+  db
+    .updateTable('invitations')
+    .set((eb) => ({
+      redemption_count: eb('redemption_count', '+', 1),
+      status: eb
+        .case()
+        .when(eb.and([eb('max_redemptions', 'is not', null), eb(eb('redemption_count', '+', 1), '>=', eb.ref('max_redemptions'))]))
+        .then('redeemed' as const)
+        .else(eb.ref('status'))
+        .end(),
+      updated_at: p('now'),
+    }))
+    .where('id', '=', p('invitationId'))
+    .where('status', 'in', ['new', 'sent'])
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', p('now'))]))
+    .where((eb) => eb.or([eb('max_redemptions', 'is', null), eb('redemption_count', '<', eb.ref('max_redemptions'))]))
+    .returning(['assign_to_account_id', 'redeem_workflow_id']),
+);
+
+/** The contact's account, and a row per web role it holds (or one row with none). */
+const accountAndWebRoles = prepared(['contactId'], (db, p) =>
+  db
+    .selectFrom('contacts')
+    .leftJoin('contact_web_roles', 'contact_web_roles.contact_id', 'contacts.id')
+    .select(['contacts.parent_account_id', 'contact_web_roles.web_role_id'])
+    .where('contacts.id', '=', p('contactId'))
+    .orderBy('contact_web_roles.web_role_id'),
+);
+
+/** The contact and whether it has redeemed this invitation already, in one query. */
+const contactForRedemption = prepared(['invitationId', 'contactId'], (db, p) =>
+  db
+    .selectFrom('contacts')
+    .selectAll('contacts')
+    .select((eb) =>
+      eb.exists(eb.selectFrom('redemptions').select('redemptions.id').where('redemptions.invitation_id', '=', p('invitationId')).whereRef('redemptions.contact_id', '=', 'contacts.id')).as('already_redeemed'),
+    )
+    .where('contacts.id', '=', p('contactId')),
+);
 
 /** The binding of the invitation, checked against the redeemer's verified emails. */
 export async function checkBinding(db: Db | Tx, inv: InvitationRow, verifiedEmails: readonly string[]): Promise<void> {
@@ -112,20 +177,19 @@ export interface RedeemInTxInput {
 export async function redeemInTransaction(ctx: AppContext, tx: Tx, input: RedeemInTxInput): Promise<{ invitationId: string; contactId: string }> {
   const { invitation: inv, contactId } = input;
   const now = nowIso();
-  await tx
-    .insertInto('redemptions')
-    .values({ id: newId(), invitation_id: inv.id, contact_id: contactId, redeemed_at: now, ip_address: input.client.ip, user_agent: input.client.userAgent?.slice(0, 500) ?? null, sign_in_method: input.signInMethod })
-    .execute();
+  await insertRedemption.affected(tx, {
+    id: newId(),
+    invitationId: inv.id,
+    contactId,
+    now,
+    ip: input.client.ip,
+    userAgent: input.client.userAgent?.slice(0, 500) ?? null,
+    signInMethod: input.signInMethod,
+  });
   if (inv.assign_to_account_id) {
     await tx.updateTable('contacts').set({ parent_account_id: inv.assign_to_account_id, updated_at: now }).where('id', '=', contactId).execute();
   }
-  // The invitation's web roles go to the contact in one statement (those it has already stay).
-  await tx
-    .insertInto('contact_web_roles')
-    .columns(['contact_id', 'web_role_id'])
-    .expression((eb) => eb.selectFrom('invitation_web_roles').select([eb.val(contactId).as('contact_id'), 'web_role_id']).where('invitation_id', '=', inv.id))
-    .onConflict((oc) => oc.columns(['contact_id', 'web_role_id']).doNothing())
-    .execute();
+  await grantInvitationWebRoles.affected(tx, { contactId, invitationId: inv.id });
   let workflowRunId: string | null = null;
   if (inv.redeem_workflow_id) {
     const wf = await tx.selectFrom('workflows').select('state').where('id', '=', inv.redeem_workflow_id).executeTakeFirst();
@@ -139,24 +203,7 @@ export async function redeemInTransaction(ctx: AppContext, tx: Tx, input: Redeem
     recordId: inv.id,
     details: { contactId, signInMethod: input.signInMethod, ip: input.client.ip, workflowRunId },
   });
-  const claimed = await tx
-    .updateTable('invitations')
-    .set((eb) => ({
-      redemption_count: eb('redemption_count', '+', 1),
-      status: eb
-        .case()
-        .when(eb.and([eb('max_redemptions', 'is not', null), eb(eb('redemption_count', '+', 1), '>=', eb.ref('max_redemptions'))]))
-        .then('redeemed' as const)
-        .else(eb.ref('status'))
-        .end(),
-      updated_at: now,
-    }))
-    .where('id', '=', inv.id)
-    .where('status', 'in', ['new', 'sent'])
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-    .where((eb) => eb.or([eb('max_redemptions', 'is', null), eb('redemption_count', '<', eb.ref('max_redemptions'))]))
-    .returning(['assign_to_account_id', 'redeem_workflow_id'])
-    .executeTakeFirst();
+  const [claimed] = await claimRedemption.execute(tx, { invitationId: inv.id, now });
   if (!claimed) {
     // Someone else took the last place (or the invitation changed): say why from the current row.
     const current = await tx.selectFrom('invitations').selectAll().where('id', '=', inv.id).executeTakeFirstOrThrow();
@@ -171,14 +218,7 @@ export async function redeemInTransaction(ctx: AppContext, tx: Tx, input: Redeem
 
 /** What a redemption answers: the contact's account and web roles as they are now (read after the commit). */
 async function redemptionResult(db: Db, redeemed: { invitationId: string; contactId: string }): Promise<RedeemResult> {
-  // One query: the contact's account, and a row per web role it holds (or one row with none).
-  const rows = await db
-    .selectFrom('contacts')
-    .leftJoin('contact_web_roles', 'contact_web_roles.contact_id', 'contacts.id')
-    .select(['contacts.parent_account_id', 'contact_web_roles.web_role_id'])
-    .where('contacts.id', '=', redeemed.contactId)
-    .orderBy('contact_web_roles.web_role_id')
-    .execute();
+  const rows = await accountAndWebRoles.execute(db, { contactId: redeemed.contactId });
   const webRoleIds = rows.map((r) => r.web_role_id).filter((id): id is string => id !== null);
   return { ...redeemed, accountId: rows[0]?.parent_account_id ?? null, webRoleIds };
 }
@@ -210,17 +250,7 @@ export interface RedeemInput {
 /** A signed-in contact redeems a code as itself. */
 export async function redeemInvitation(ctx: AppContext, input: RedeemInput): Promise<RedeemResult> {
   const invitation = await lookUpCode(ctx, input.code, input.client);
-  // The contact and whether it has redeemed this invitation already, in one query.
-  const contact = await ctx.db
-    .selectFrom('contacts')
-    .selectAll('contacts')
-    .select((eb) =>
-      eb
-        .exists(eb.selectFrom('redemptions').select('redemptions.id').where('redemptions.invitation_id', '=', invitation.id).whereRef('redemptions.contact_id', '=', 'contacts.id'))
-        .as('already_redeemed'),
-    )
-    .where('contacts.id', '=', input.contactId)
-    .executeTakeFirst();
+  const [contact] = await contactForRedemption.execute(ctx.db, { invitationId: invitation.id, contactId: input.contactId });
   if (!contact) throw new AppError('unauthorized', 'Sign in again.');
   const alreadyRedeemed = contact.already_redeemed === true || Number(contact.already_redeemed) === 1;
   await precheck(ctx.db, invitation, contact.id, verifiedEmailsOf(contact, input.vouchedEmails), { alreadyRedeemed });
