@@ -4,14 +4,19 @@ import type { Selectable } from 'kysely';
 import type { Db, Tx } from '../db/database.ts';
 import type { EmailBodiesTable, EmailsTable } from '../db/schema.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
+import { prepared } from '../db/prepared.ts';
 
 /** An email with its bodies (kept in `email_bodies`, apart from the delivery state that changes). */
 export type EmailRow = Selectable<EmailsTable> & Pick<EmailBodiesTable, 'html' | 'text'>;
 
+// Every email is inserted once and changes state two or three times: compiled once (see db/prepared.ts).
+const EMAIL_COLUMNS = ['id', 'to_contact_id', 'to_address', 'from_address', 'subject', 'status', 'attempts', 'message_id', 'provider_message_id', 'last_error', 'regarding_type', 'regarding_id', 'workflow_run_id', 'created_at', 'updated_at', 'sent_at'] as const;
+const insertEmailRow = prepared(EMAIL_COLUMNS, (db, p) => db.insertInto('emails').values(Object.fromEntries(EMAIL_COLUMNS.map((c) => [c, p(c)])) as never));
+const insertBodies = prepared(['id', 'html', 'text'], (db, p) => db.insertInto('email_bodies').values({ email_id: p('id'), html: p('html'), text: p('text') }));
+
 export async function insertEmail(tx: Tx, row: EmailRow): Promise<void> {
-  const { html, text, ...email } = row;
-  await tx.insertInto('emails').values(email).execute();
-  await tx.insertInto('email_bodies').values({ email_id: row.id, html, text }).execute();
+  await insertEmailRow.affected(tx, row);
+  await insertBodies.affected(tx, row);
 }
 
 const withBodies = (db: Db | Tx) => db.selectFrom('emails').innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id').selectAll('emails').select(['email_bodies.html', 'email_bodies.text']);
@@ -35,30 +40,30 @@ export function listEmails(
 const changed = (r: { numUpdatedRows: bigint }) => Number(r.numUpdatedRows) > 0;
 
 /** pending → sending, counting the attempt; false when the email was not pending. */
+const toSending = prepared(['id', 'now'], (db, p) =>
+  db
+    .updateTable('emails')
+    .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), updated_at: p('now') }))
+    .where('id', '=', p('id'))
+    .where('status', '=', 'pending'),
+);
 export async function claimForSending(db: Db, id: string, now: string): Promise<boolean> {
-  return changed(
-    await db
-      .updateTable('emails')
-      .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), updated_at: now }))
-      .where('id', '=', id)
-      .where('status', '=', 'pending')
-      .executeTakeFirstOrThrow(),
-  );
+  return (await toSending.affected(db, { id, now })) > 0;
 }
 
 /**
  * sending → sent. Also from a `failed` whose error starts with `unknownPrefix`: that failure was
  * a guess ("the server may have it") and the server's answer is the truth.
  */
+const toSent = prepared(['id', 'providerMessageId', 'now', 'unknownPattern'], (db, p) =>
+  db
+    .updateTable('emails')
+    .set({ status: 'sent', provider_message_id: p('providerMessageId'), sent_at: p('now'), last_error: null, updated_at: p('now') })
+    .where('id', '=', p('id'))
+    .where((eb) => eb.or([eb('status', '=', 'sending'), eb.and([eb('status', '=', 'failed'), eb('last_error', 'like', p('unknownPattern'))])])),
+);
 export async function markSent(db: Db | Tx, id: string, providerMessageId: string | null, now: string, unknownPrefix: string): Promise<boolean> {
-  return changed(
-    await db
-      .updateTable('emails')
-      .set({ status: 'sent', provider_message_id: providerMessageId, sent_at: now, last_error: null, updated_at: now })
-      .where('id', '=', id)
-      .where((eb) => eb.or([eb('status', '=', 'sending'), eb.and([eb('status', '=', 'failed'), eb('last_error', 'like', `${unknownPrefix}%`)])]))
-      .executeTakeFirstOrThrow(),
-  );
+  return (await toSent.affected(db, { id, providerMessageId, now, unknownPattern: `${unknownPrefix}%` })) > 0;
 }
 
 /** An attempt that failed before anything was handed over: counted, and the email stays pending or fails. */

@@ -1,8 +1,7 @@
 // Email activities: queue one in the caller's transaction (with its delivery job), read them back.
 import type { AppContext } from '../context.ts';
 import type { Tx } from '../db/database.ts';
-import { randomUUID } from 'node:crypto';
-import { enqueueJob } from '../jobs/jobs.ts';
+import { enqueueJob, type JobControl } from '../jobs/jobs.ts';
 import { notFound, validationFailed } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
@@ -29,10 +28,16 @@ export interface QueueEmailInput {
   regardingType?: string | null;
   regardingId?: string | null;
   workflowRunId?: string | null;
+  /** The job whose work this email continues: it is delivered right after that job (see EnqueueJobInput.followUpOf). */
+  followUpOf?: JobControl | undefined;
 }
 
-/** A stable RFC 5322 Message-ID: the same on every attempt, so the receiving side can tell repeats. */
-export const newMessageId = (): string => `<${randomUUID()}@portal-invitations>`;
+/**
+ * A stable RFC 5322 Message-ID: the same on every attempt, so the receiving side can tell repeats.
+ * Made of the email's own id (a UUIDv7: unique, and in creation order, so that the unique index on
+ * message_id grows at its end instead of taking a write on a random page for every email).
+ */
+export const messageIdOf = (emailId: string): string => `<${emailId}@portal-invitations>`;
 
 export const toEmailActivity = (r: EmailRow): EmailActivity => ({
   id: r.id,
@@ -64,8 +69,9 @@ export async function queueEmail(tx: Tx, input: QueueEmailInput): Promise<EmailR
   if (!input.toAddress.trim() || HEADER_BREAK.test(input.toAddress)) throw validationFailed('to', 'must be one email address');
   if (!input.fromAddress.trim() || HEADER_BREAK.test(input.fromAddress)) throw validationFailed('from', 'must be one email address');
   const now = nowIso();
+  const id = newId();
   const row: EmailRow = {
-    id: newId(),
+    id,
     to_contact_id: input.toContactId ?? null,
     to_address: input.toAddress.trim(),
     from_address: input.fromAddress.trim(),
@@ -75,7 +81,7 @@ export async function queueEmail(tx: Tx, input: QueueEmailInput): Promise<EmailR
     text: input.text,
     status: 'pending',
     attempts: 0,
-    message_id: newMessageId(),
+    message_id: messageIdOf(id),
     provider_message_id: null,
     last_error: null,
     regarding_type: input.regardingType ?? null,
@@ -86,7 +92,7 @@ export async function queueEmail(tx: Tx, input: QueueEmailInput): Promise<EmailR
     sent_at: null,
   };
   await repo.insertEmail(tx, row);
-  await enqueueJob(tx, { type: DELIVER_EMAIL_JOB, payload: { emailId: row.id }, maxAttempts: DELIVER_EMAIL_MAX_ATTEMPTS });
+  await enqueueJob(tx, { type: DELIVER_EMAIL_JOB, payload: { emailId: row.id }, maxAttempts: DELIVER_EMAIL_MAX_ATTEMPTS, followUpOf: input.followUpOf });
   return row;
 }
 

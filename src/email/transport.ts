@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import MailComposer from 'nodemailer/lib/mail-composer';
+import { composeMessage } from './compose.ts';
 import type { Config } from '../config.ts';
 import { SmtpPool, type SmtpPoolOptions } from './smtp-pool.ts';
 
@@ -57,23 +57,6 @@ export interface MailTransport {
   close(): Promise<void>;
 }
 
-const composer = (email: OutgoingEmail, date = new Date()) =>
-  new MailComposer({
-    from: email.from,
-    to: email.to,
-    subject: email.subject,
-    html: email.html,
-    text: email.text,
-    messageId: email.messageId,
-    date,
-    headers: { 'X-Portal-Email-Id': email.id },
-    // The random half of the email's id: unique per message without drawing new random bytes.
-    baseBoundary: email.id.replace(/-/g, '').slice(16),
-  });
-
-/** The complete RFC 822 message, with our Message-ID: what SMTP sends and the local store writes. */
-export const composeMessage = (email: OutgoingEmail, date = new Date()): Promise<Buffer> => composer(email, date).compile().build();
-
 // ---------------------------------------------------------------------------------------------
 // Local store
 
@@ -84,7 +67,7 @@ export function createLocalStoreTransport(dataDir: string): MailTransport {
   return {
     kind: 'local',
     async send(email, beforeHandOver) {
-      const raw = await composeMessage(email);
+      const { raw } = await composeMessage(email);
       await beforeHandOver();
       try {
         await mkdir(dir, { recursive: true });
@@ -198,9 +181,7 @@ export function createSmtpTransport(url: string, options: SmtpOptions = {}): Mai
   return {
     kind: 'smtp',
     async send(email, beforeHandOver) {
-      const node = composer(email).compile();
-      const raw = await node.build();
-      const envelope = node.getEnvelope();
+      const { raw, envelope } = await composeMessage(email);
       let refusedByCaller: { err: unknown } | undefined;
       let handedOver = false;
       try {

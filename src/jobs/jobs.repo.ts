@@ -4,6 +4,7 @@
 import type { ExpressionBuilder, Selectable } from 'kysely';
 import type { Db, Dialect, Tx } from '../db/database.ts';
 import type { Database, JobsTable } from '../db/schema.ts';
+import { prepared } from '../db/prepared.ts';
 
 export type JobRow = Selectable<JobsTable>;
 
@@ -58,50 +59,52 @@ export async function claimDueJobs(db: Db, dialect: Dialect, workerId: string, l
   return claimed;
 }
 
+// The transitions after a claim run for every job: compiled once (see db/prepared.ts), each
+// guarded by the claim (`locked_by`, status running).
+const leaseUpdate = prepared(['id', 'workerId', 'lockedUntil'], (db, p) =>
+  db.updateTable('jobs').set({ locked_until: p('lockedUntil') }).where('id', '=', p('id')).where('locked_by', '=', p('workerId')).where('status', '=', 'running'),
+);
+const retry = prepared(['id', 'workerId', 'runAt', 'error', 'now'], (db, p) =>
+  db
+    .updateTable('jobs')
+    .set({ status: 'queued', run_at: p('runAt'), locked_by: null, locked_until: null, last_error: p('error'), updated_at: p('now') })
+    .where('id', '=', p('id'))
+    .where('locked_by', '=', p('workerId'))
+    .where('status', '=', 'running'),
+);
+const fail = prepared(['id', 'workerId', 'error', 'now'], (db, p) =>
+  db
+    .updateTable('jobs')
+    .set({ status: 'failed', locked_by: null, locked_until: null, last_error: p('error'), updated_at: p('now') })
+    .where('id', '=', p('id'))
+    .where('locked_by', '=', p('workerId'))
+    .where('status', '=', 'running'),
+);
+const succeed = prepared(['id', 'workerId', 'now'], (db, p) =>
+  db
+    .updateTable('jobs')
+    .set({ status: 'succeeded', locked_by: null, locked_until: null, last_error: null, updated_at: p('now') })
+    .where('id', '=', p('id'))
+    .where('locked_by', '=', p('workerId'))
+    .where('status', '=', 'running'),
+);
+
 /** Keeps a running job's lease alive; false when the job is no longer this worker's. */
 export async function extendLease(db: Db, id: string, workerId: string, lockedUntil: string): Promise<boolean> {
-  const r = await db
-    .updateTable('jobs')
-    .set({ locked_until: lockedUntil })
-    .where('id', '=', id)
-    .where('locked_by', '=', workerId)
-    .where('status', '=', 'running')
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+  return (await leaseUpdate.affected(db, { id, workerId, lockedUntil })) > 0;
 }
 
 export async function markSucceeded(db: Db | Tx, id: string, workerId: string, now: string): Promise<boolean> {
-  const r = await db
-    .updateTable('jobs')
-    .set({ status: 'succeeded', locked_by: null, locked_until: null, last_error: null, updated_at: now })
-    .where('id', '=', id)
-    .where('locked_by', '=', workerId)
-    .where('status', '=', 'running')
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+  return (await succeed.affected(db, { id, workerId, now })) > 0;
 }
 
 /** Back to the queue for another attempt at `runAt`, keeping the error visible meanwhile. */
 export async function markForRetry(db: Db, id: string, workerId: string, runAt: string, error: string, now: string): Promise<boolean> {
-  const r = await db
-    .updateTable('jobs')
-    .set({ status: 'queued', run_at: runAt, locked_by: null, locked_until: null, last_error: error, updated_at: now })
-    .where('id', '=', id)
-    .where('locked_by', '=', workerId)
-    .where('status', '=', 'running')
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+  return (await retry.affected(db, { id, workerId, runAt, error, now })) > 0;
 }
 
 export async function markFailed(db: Db, id: string, workerId: string, error: string, now: string): Promise<boolean> {
-  const r = await db
-    .updateTable('jobs')
-    .set({ status: 'failed', locked_by: null, locked_until: null, last_error: error, updated_at: now })
-    .where('id', '=', id)
-    .where('locked_by', '=', workerId)
-    .where('status', '=', 'running')
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+  return (await fail.affected(db, { id, workerId, error, now })) > 0;
 }
 
 /** Removes succeeded jobs last touched before `before`; failed ones stay visible. */

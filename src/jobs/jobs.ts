@@ -4,6 +4,7 @@ import type { Tx } from '../db/database.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 import type { JobRow } from './jobs.repo.ts';
+import { prepared } from '../db/prepared.ts';
 
 export type { JobRow } from './jobs.repo.ts';
 
@@ -18,6 +19,13 @@ export interface EnqueueJobInput {
   runAt?: Date | string;
   /** Attempts before it fails for good (default 10). */
   maxAttempts?: number;
+  /**
+   * Work that continues the running job of `control` (an email its workflow run queued): written
+   * already claimed by that job's worker, which runs it right after the job succeeds, instead of
+   * behind everything queued meanwhile. When that worker dies first, the lease runs out and any
+   * worker takes it, like every claimed job.
+   */
+  followUpOf?: JobControl | undefined;
 }
 
 /**
@@ -29,6 +37,9 @@ export async function enqueueJob(tx: Tx, input: EnqueueJobInput): Promise<string
   return (await enqueueJobs(tx, [input]))[0] as string;
 }
 
+const JOB_COLUMNS = ['id', 'type', 'payload', 'status', 'run_at', 'attempts', 'max_attempts', 'locked_by', 'locked_until', 'last_error', 'created_at', 'updated_at'] as const;
+const insertOne = prepared(JOB_COLUMNS, (db, p) => db.insertInto('jobs').values(Object.fromEntries(JOB_COLUMNS.map((c) => [c, p(c)])) as never));
+
 /** Writes many jobs in the caller's transaction with multi-row inserts (a "Run workflow" on 10,000 records). */
 export async function enqueueJobs(tx: Tx, inputs: readonly EnqueueJobInput[]): Promise<string[]> {
   const now = nowIso();
@@ -36,23 +47,29 @@ export async function enqueueJobs(tx: Tx, inputs: readonly EnqueueJobInput[]): P
     if (input.type.length === 0 || input.type.length > 50) throw new Error('a job type has 1 to 50 characters');
     const maxAttempts = input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new Error('maxAttempts must be a whole number of at least 1');
-    return {
+    const claim = input.followUpOf?.claimForFollowUp();
+    const row: JobRow = {
       id: newId(),
       type: input.type,
       payload: JSON.stringify(input.payload ?? null),
-      status: 'queued',
+      status: claim ? 'running' : 'queued',
       run_at: input.runAt === undefined ? now : new Date(input.runAt).toISOString(),
-      attempts: 0,
+      // A claim counts the attempt.
+      attempts: claim ? 1 : 0,
       max_attempts: maxAttempts,
-      locked_by: null,
-      locked_until: null,
+      locked_by: claim?.workerId ?? null,
+      locked_until: claim?.lockedUntil ?? null,
       last_error: null,
       created_at: now,
       updated_at: now,
     };
+    if (claim) input.followUpOf?.follow(row);
+    return row;
   });
-  // 12 columns a row: 500 rows stay far below SQLite's and PostgreSQL's bound-parameter limits.
-  for (let i = 0; i < rows.length; i += 500) await tx.insertInto('jobs').values(rows.slice(i, i + 500)).execute();
+  // One job (an email, a run): the insert compiled once; many: multi-row inserts of 500 (12
+  // columns a row stays far below SQLite's and PostgreSQL's bound-parameter limits).
+  if (rows.length === 1) await insertOne.affected(tx, rows[0] as JobRow);
+  else for (let i = 0; i < rows.length; i += 500) await tx.insertInto('jobs').values(rows.slice(i, i + 500)).execute();
   return rows.map((r) => r.id);
 }
 
@@ -72,6 +89,10 @@ export interface JobControl {
    * the claim like every transition; the worker then writes nothing more after the handler returns.
    */
   complete(tx: Tx): Promise<void>;
+  /** The claim to write into a follow-up job (see EnqueueJobInput.followUpOf). */
+  claimForFollowUp(): { workerId: string; lockedUntil: string };
+  /** Runs `job` (written claimed, in a transaction of this job's) once this job has succeeded. */
+  follow(job: JobRow): void;
 }
 
 /**

@@ -84,7 +84,7 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
       : repo.claimDueJobs(ctx.db, ctx.dialect, workerId, limit, now.toISOString(), isoPlus(leaseMs, now));
   };
 
-  async function run(job: JobRow): Promise<Outcome> {
+  async function run(job: JobRow, followUps: JobRow[]): Promise<Outcome> {
     const failFor = async (message: string): Promise<Outcome> => {
       log.warn({ jobId: job.id, type: job.type, attempts: job.attempts, err: message }, 'job failed');
       return (await autocommit(ctx.db, ctx.dialect, (db) => repo.markFailed(db, job.id, workerId, message, nowIso()), BACKGROUND)) ? 'failed' : 'lost';
@@ -128,6 +128,8 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
       async complete(tx) {
         completed = await repo.markSucceeded(tx, job.id, workerId, nowIso());
       },
+      claimForFollowUp: () => ({ workerId, lockedUntil: isoPlus(leaseMs) }),
+      follow: (row) => void followUps.push(row),
     };
     try {
       if (!handler) throw new Error(`No handler for job type "${job.type}" in worker ${workerId}.`);
@@ -154,15 +156,34 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
     return !row || row.status !== 'running' || row.locked_by !== workerId;
   }
 
-  /** Runs a job; never throws (a database error leaves the job to its lease). */
+  /**
+   * Runs a job, then the follow-up jobs it wrote claimed for this worker (see
+   * EnqueueJobInput.followUpOf); never throws (a database error leaves a job to its lease).
+   */
   async function runSafely(job: JobRow): Promise<Outcome> {
+    const followUps: JobRow[] = [];
+    let outcome: Outcome;
     try {
-      const outcome = await run(job);
+      outcome = await run(job, followUps);
       if (outcome === 'lost') log.warn({ jobId: job.id, type: job.type }, 'job was taken over by another worker before it finished');
-      return outcome;
     } catch (err) {
       log.error({ jobId: job.id, type: job.type, err: errorText(err) }, 'could not record the outcome of a job; its lease will bring it back');
-      return 'lost';
+      outcome = 'lost';
+    }
+    for (const next of followUps) {
+      // After a failure, the transaction that wrote it may have rolled back.
+      if (outcome !== 'succeeded' && !(await isMine(next.id))) continue;
+      await runSafely(next);
+    }
+    return outcome;
+  }
+
+  /** True when the job exists, running under this worker's claim. */
+  async function isMine(id: string): Promise<boolean> {
+    try {
+      return !(await isSettled(id));
+    } catch {
+      return false;
     }
   }
 

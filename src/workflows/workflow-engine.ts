@@ -272,6 +272,8 @@ async function runSendInvitation(state: RunState, step: Step, path: string, star
         regardingType: 'invitation',
         regardingId: invitation.id,
         workflowRunId: state.run.id,
+        // Delivered by this worker right after the run, not behind every run queued meanwhile.
+        followUpOf: state.control,
       });
       recipients.push({ contactId: m.contactId, to: m.to, locale: m.locale, templateId: m.templateId, status: 'queued', emailId: email.id });
     }
@@ -327,6 +329,8 @@ async function runSendEmail(state: RunState, step: Extract<Step, { type: 'send-e
         regardingType: invitation ? 'invitation' : 'contact',
         regardingId: invitation ? invitation.id : p.contactId,
         workflowRunId: state.run.id,
+        // Delivered by this worker right after the run, not behind every run queued meanwhile.
+        followUpOf: state.control,
       });
       recipients.push({ contactId: p.contactId, to: p.to, locale: p.locale, templateId: p.templateId, status: 'queued', emailId: email.id });
     }
