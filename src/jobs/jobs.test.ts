@@ -80,6 +80,57 @@ describe('jobs', () => {
     expect(await findJob(database.db, undone)).toMatchObject({ status: 'queued', last_error: 'the handler failed' });
   });
 
+  it('runs follow-up jobs right after the job that wrote them, before jobs queued earlier, and not when their transaction rolled back', async () => {
+    const order: string[] = [];
+    await database.db.transaction().execute(async (tx) => {
+      await enqueueJob(tx, { type: 'parent', payload: { name: 'p1' } });
+      await enqueueJob(tx, { type: 'parent-rolled-back', payload: { name: 'p2' } });
+      // Queued before any follow-up exists.
+      for (let i = 0; i < 3; i++) await enqueueJob(tx, { type: 'plain', payload: { name: `plain${i}` } });
+    });
+    let followUpId = '';
+    const summary = await runDueJobsOnce(
+      ctx,
+      {
+        parent: async (p: { name: string }, _job, control) => {
+          order.push(p.name);
+          followUpId = await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'child', payload: { name: 'child-of-p1' }, followUpOf: control }));
+        },
+        'parent-rolled-back': async (p: { name: string }, _job, control) => {
+          order.push(p.name);
+          await database.db
+            .transaction()
+            .execute(async (tx) => {
+              await enqueueJob(tx, { type: 'child', payload: { name: 'child-of-p2' }, followUpOf: control });
+              throw new Error('the change failed');
+            })
+            .catch(() => {});
+          throw new PermanentJobError('the parent failed');
+        },
+        plain: async (p: { name: string }) => void order.push(p.name),
+        child: async (p: { name: string }) => void order.push(p.name),
+      },
+      // One at a time: the order shows what runs after what.
+      { concurrency: 1 },
+    );
+    expect(order).toEqual(['p1', 'child-of-p1', 'p2', 'plain0', 'plain1', 'plain2']);
+    // Written claimed (one attempt), then run and succeeded like any job.
+    expect(await findJob(database.db, followUpId)).toMatchObject({ type: 'child', status: 'succeeded', attempts: 1, locked_by: null });
+    expect((await jobsOfType('child')).map((j) => JSON.parse(j.payload).name)).toEqual(['child-of-p1']);
+    expect(summary).toMatchObject({ claimed: 5, succeeded: 4, failed: 1 });
+  });
+
+  it('leaves a follow-up job to any worker once its lease runs out (its worker died before running it)', async () => {
+    const deadWorker = { complete: async () => {}, claimForFollowUp: () => ({ workerId: 'dead-worker', lockedUntil: isoPlus(-1000) }), follow: () => {} };
+    const id = await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'orphan', payload: {}, followUpOf: deadWorker }));
+    expect(await findJob(database.db, id)).toMatchObject({ status: 'running', locked_by: 'dead-worker', attempts: 1 });
+    let ran = 0;
+    const summary = await runDueJobsOnce(ctx, { orphan: async () => void ran++ });
+    expect(ran).toBe(1);
+    expect(summary).toMatchObject({ claimed: 1, succeeded: 1 });
+    expect(await findJob(database.db, id)).toMatchObject({ status: 'succeeded', attempts: 2 });
+  });
+
   it('does not run a job before its runAt', async () => {
     await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'later', payload: null, runAt: new Date(Date.now() + 60_000) }));
     const summary = await runDueJobsOnce(ctx, { later: async () => {} });
