@@ -15,6 +15,7 @@
 import type { AppContext } from '../context.ts';
 import { systemActor } from '../context.ts';
 import { BACKGROUND, writeTransaction, type Tx } from '../db/database.ts';
+import { prepared } from '../db/prepared.ts';
 import type { Contact } from '../contacts/contacts.schema.ts';
 import type { Invitation } from '../invitations/invitations.schema.ts';
 import { fullNameOf } from '../contacts/contacts.service.ts';
@@ -161,6 +162,26 @@ function newEntry(state: RunState, step: Step, path: string, startedAt: string, 
   return { index: state.log.length, path, type: step.type, status, startedAt, finishedAt: nowIso(), detail, error };
 }
 
+// Written for every step of every run: compiled once (see db/prepared.ts).
+const appendToLog = prepared(['id', 'steps', 'previous', 'startedAt', 'status', 'finishedAt'], (db, p) =>
+  db
+    .updateTable('workflow_runs')
+    .set({ steps: p('steps'), error: null, started_at: p('startedAt'), status: p('status'), finished_at: p('finishedAt') })
+    .where('id', '=', p('id'))
+    .where('status', 'in', ['queued', 'running'])
+    .where('steps', '=', p('previous')),
+);
+
+/** Guarded: the invitation must still be sendable when the change lands. */
+const markInvitationSent = prepared(['id', 'now'], (db, p) =>
+  db
+    .updateTable('invitations')
+    .set({ status: 'sent', sent_at: p('now'), updated_at: p('now') })
+    .where('id', '=', p('id'))
+    .where('status', 'in', ['new', 'sent'])
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', p('now'))])),
+);
+
 /**
  * Appends `entry` to the log, with `effect` in the same transaction, guarded by the previous log.
  * The same write marks the run `running` (its first step) and, for the run's last step (`final`),
@@ -176,14 +197,15 @@ async function commitStep(state: RunState, entry: RunStep, effect?: (tx: Tx) => 
     // After the effect: it fills in the entry's detail (queued email ids, created invitations).
     entry.finishedAt = nowIso();
     nextJson = JSON.stringify(next);
-    const result = await tx
-      .updateTable('workflow_runs')
-      .set({ steps: nextJson, error: null, started_at: state.startedAt, ...(final ? { status: 'succeeded' as const, finished_at: entry.finishedAt } : { status: 'running' as const }) })
-      .where('id', '=', state.run.id)
-      .where('status', 'in', ['queued', 'running'])
-      .where('steps', '=', state.logJson)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw new RunTakenOver(`The run ${state.run.id} changed while this step ran; another worker owns it now.`);
+    const changed = await appendToLog.affected(tx, {
+      id: state.run.id,
+      steps: nextJson,
+      previous: state.logJson,
+      startedAt: state.startedAt,
+      status: final ? 'succeeded' : 'running',
+      finishedAt: final ? entry.finishedAt : null,
+    });
+    if (changed !== 1) throw new RunTakenOver(`The run ${state.run.id} changed while this step ran; another worker owns it now.`);
     if (final) await state.control?.complete(tx);
   }, BACKGROUND);
   state.log = next;
@@ -251,15 +273,7 @@ async function runSendInvitation(state: RunState, step: Step, path: string, star
   const recipients: Array<Record<string, unknown>> = [];
   await commitStep(state, newEntry(state, step, path, startedAt, 'succeeded', { invitationId: invitation.id, recipients }), async (tx) => {
     const now = nowIso();
-    // Guarded: the invitation must still be sendable when the change lands.
-    const result = await tx
-      .updateTable('invitations')
-      .set({ status: 'sent', sent_at: now, updated_at: now })
-      .where('id', '=', invitation.id)
-      .where('status', 'in', ['new', 'sent'])
-      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw new StepFailure('Not sent: the invitation was deactivated, redeemed or expired meanwhile.', false);
+    if ((await markInvitationSent.affected(tx, { id: invitation.id, now })) !== 1) throw new StepFailure('Not sent: the invitation was deactivated, redeemed or expired meanwhile.', false);
     recipients.length = 0;
     for (const m of plan.emails) {
       const email = await queueEmail(tx, {
