@@ -47,14 +47,34 @@ describe('coalesced lookups', () => {
   });
 
   it('inside a transaction, looks up at once on its connection and sees its uncommitted writes', async () => {
-    const { queries, find } = countingLookup();
+    let turnPassed = false;
+    const started: boolean[] = [];
+    const find = coalesced(async (db: Db | Tx, ids: string[]) => {
+      // Whether the query started before the event loop took another turn.
+      started.push(!turnPassed);
+      return byId(await db.selectFrom('accounts').selectAll().where('id', 'in', ids).execute());
+    });
     const id = newId();
     const seen = await writeTransaction(database.db, database.dialect, async (tx) => {
       await tx.insertInto('accounts').values({ id, name: 'Inside', created_at: now(), updated_at: now() }).execute();
+      turnPassed = false;
+      setImmediate(() => (turnPassed = true));
       return find(tx, id);
     });
     expect(seen?.name).toBe('Inside');
-    expect(queries).toEqual([[id]]);
+    // A Kysely transaction too.
+    const inKyselyTx = await database.db.transaction().execute(async (tx) => {
+      turnPassed = false;
+      setImmediate(() => (turnPassed = true));
+      return find(tx, id);
+    });
+    expect(inKyselyTx?.name).toBe('Inside');
+    expect(started).toEqual([true, true]);
+    // Outside one, the lookup waits for the turn to gather others.
+    turnPassed = false;
+    setImmediate(() => (turnPassed = true));
+    await find(database.db, id);
+    expect(started).toEqual([true, true, false]);
   });
 
   it('rejects every lookup of a batch whose query failed, and the next turn works again', async () => {

@@ -153,6 +153,15 @@ interface PendingWrite {
 }
 
 const batchers = new WeakMap<Db, WriteBatcher>();
+
+/** The connections write batches run on: what a write callback gets as its `tx`. */
+const writeConnections = new WeakSet<object>();
+
+/**
+ * True for a transaction: a Kysely `Transaction`, or the connection of a write batch (which is
+ * one, though not of that class; see writeTransaction).
+ */
+export const inTransaction = (db: Db | Tx): boolean => db.isTransaction || writeConnections.has(db);
 const MAX_BATCH = 100;
 
 /** PostgreSQL's codes for a deadlock and a serialization failure: worth one more try alone. */
@@ -221,6 +230,7 @@ class WriteBatcher {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
       await this.db.connection().execute(async (conn) => {
+        writeConnections.add(conn);
         await (this.dialect === 'sqlite' ? sql`begin immediate` : sql`begin`).execute(conn);
         try {
           for (const write of batch) {
