@@ -7,7 +7,7 @@
 //
 // `p(name)` stands for a value given at run time, one of the names listed first. The shape must not depend on the values: no
 // `in` lists of varying length, no conditions added or left out by value (use two queries).
-import { CompiledQuery, type Compilable, type DialectAdapter } from 'kysely';
+import { CompiledQuery, type Compilable, type DialectAdapter, type RawBuilder } from 'kysely';
 import type { Db, Tx } from './database.ts';
 
 const SLOT = Symbol('prepared-query-slot');
@@ -35,7 +35,7 @@ export interface PreparedQuery<N extends string, R> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type SlotOf<N extends string> = (name: N) => any;
 
-export function prepared<const N extends string, R>(names: readonly N[], build: (db: Db, p: SlotOf<N>) => Compilable<R>): PreparedQuery<N, R> {
+export function prepared<const N extends string, R>(names: readonly N[], build: (db: Db, p: SlotOf<N>) => Compilable<R> | RawBuilder<R>): PreparedQuery<N, R> {
   // One compilation per dialect (a transaction shares its database's adapter).
   const compiled = new WeakMap<DialectAdapter, Compiled>();
 
@@ -43,10 +43,12 @@ export function prepared<const N extends string, R>(names: readonly N[], build: 
     const adapter = db.getExecutor().adapter;
     let c = compiled.get(adapter);
     if (!c) {
-      const q = build(db as Db, (name) => {
+      const built = build(db as Db, (name) => {
         if (!names.includes(name)) throw new Error(`"${name}" is not a value of this prepared query.`);
         return { [SLOT]: name } satisfies Slot;
-      }).compile();
+      });
+      // A query builder compiles by itself; raw SQL (`sql\`…\``) with the database's compiler.
+      const q = 'isRawBuilder' in built ? built.compile(db) : built.compile();
       c = { sql: q.sql, query: q.query, parameters: q.parameters.map((v) => (isSlot(v) ? { name: v[SLOT] } : { value: v })) };
       compiled.set(adapter, c);
     }

@@ -15,6 +15,7 @@ import { assertUnderLimit, countEvent } from '../rate-limit/rate-limit.service.t
 import { queueWorkflowRun } from '../workflows/workflow-runs.queue.ts';
 import { notifyWorkers } from '../jobs/worker.ts';
 import { prepared } from '../db/prepared.ts';
+import { sql } from 'kysely';
 
 export interface Client {
   ip: string | null;
@@ -107,6 +108,42 @@ const claimRedemption = prepared(['invitationId', 'now'], (db, p) =>
     .returning(['assign_to_account_id', 'redeem_workflow_id']),
 );
 
+/**
+ * PostgreSQL: the whole redemption as one statement (the guarded claim, and from its returned row
+ * the activity, the account, the web roles and the audit entry), one round trip instead of five
+ * inside the group commit's batch, where they run one after another on one connection. Nothing is
+ * written when the claim finds no place; a second redemption by the same contact fails on the
+ * unique constraint, and its savepoint undoes the claim. Used when the invitation names no
+ * redemption workflow (that one needs the run's id in the audit entry: the statements below).
+ */
+const redeemInOneStatement = prepared(['invitationId', 'contactId', 'now', 'redemptionId', 'ip', 'userAgent', 'signInMethod', 'auditId', 'details'], (_db, p) =>
+  sql<{ assign_to_account_id: string | null; redeem_workflow_id: string | null }>`
+    with claim as (
+      update invitations
+      set redemption_count = redemption_count + 1,
+          status = case when max_redemptions is not null and redemption_count + 1 >= max_redemptions then 'redeemed' else status end,
+          updated_at = ${p('now')}
+      where id = ${p('invitationId')} and status in ('new', 'sent')
+        and (expires_at is null or expires_at > ${p('now')})
+        and (max_redemptions is null or redemption_count < max_redemptions)
+      returning assign_to_account_id, redeem_workflow_id
+    ), redemption as (
+      insert into redemptions (id, invitation_id, contact_id, redeemed_at, ip_address, user_agent, sign_in_method)
+      select ${p('redemptionId')}, ${p('invitationId')}, ${p('contactId')}, ${p('now')}, ${p('ip')}, ${p('userAgent')}, ${p('signInMethod')} from claim
+    ), account as (
+      update contacts set parent_account_id = claim.assign_to_account_id, updated_at = ${p('now')}
+      from claim where contacts.id = ${p('contactId')} and claim.assign_to_account_id is not null
+    ), roles as (
+      insert into contact_web_roles (contact_id, web_role_id)
+      select ${p('contactId')}, r.web_role_id from invitation_web_roles r, claim where r.invitation_id = ${p('invitationId')}
+      on conflict (contact_id, web_role_id) do nothing
+    ), audit as (
+      insert into audit_log (id, actor_type, actor_id, action, record_type, record_id, details, created_at)
+      select ${p('auditId')}, 'contact', ${p('contactId')}, 'redeem', 'invitation', ${p('invitationId')}, ${p('details')}, ${p('now')} from claim
+    )
+    select assign_to_account_id, redeem_workflow_id from claim`,
+);
+
 /** The contact's account, and a row per web role it holds (or one row with none). */
 const accountAndWebRoles = prepared(['contactId'], (db, p) =>
   db
@@ -177,6 +214,20 @@ export interface RedeemInTxInput {
 export async function redeemInTransaction(ctx: AppContext, tx: Tx, input: RedeemInTxInput): Promise<{ invitationId: string; contactId: string }> {
   const { invitation: inv, contactId } = input;
   const now = nowIso();
+  if (ctx.dialect === 'postgres' && !inv.redeem_workflow_id) {
+    const [claimed] = await redeemInOneStatement.execute(tx, {
+      invitationId: inv.id,
+      contactId,
+      now,
+      redemptionId: newId(),
+      ip: input.client.ip,
+      userAgent: input.client.userAgent?.slice(0, 500) ?? null,
+      signInMethod: input.signInMethod,
+      auditId: newId(),
+      details: JSON.stringify({ contactId, signInMethod: input.signInMethod, ip: input.client.ip, workflowRunId: null }),
+    });
+    return checkClaim(tx, inv, claimed, now, contactId);
+  }
   await insertRedemption.affected(tx, {
     id: newId(),
     invitationId: inv.id,
@@ -204,6 +255,17 @@ export async function redeemInTransaction(ctx: AppContext, tx: Tx, input: Redeem
     details: { contactId, signInMethod: input.signInMethod, ip: input.client.ip, workflowRunId },
   });
   const [claimed] = await claimRedemption.execute(tx, { invitationId: inv.id, now });
+  return checkClaim(tx, inv, claimed, now, contactId);
+}
+
+/** After the guarded claim: no place left (say why) or the invitation changed meanwhile (undo). */
+async function checkClaim(
+  tx: Tx,
+  inv: InvitationRow,
+  claimed: { assign_to_account_id: string | null; redeem_workflow_id: string | null } | undefined,
+  now: string,
+  contactId: string,
+): Promise<{ invitationId: string; contactId: string }> {
   if (!claimed) {
     // Someone else took the last place (or the invitation changed): say why from the current row.
     const current = await tx.selectFrom('invitations').selectAll().where('id', '=', inv.id).executeTakeFirstOrThrow();
