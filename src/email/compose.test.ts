@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { domainToASCII } from 'node:url';
 import { simpleParser } from 'mailparser';
-import { composeMessage, type ComposableEmail } from './compose.ts';
+import { composeMessage, type OutgoingEmail } from './compose.ts';
 import { newId } from '../shared/ids.ts';
 
-const email = (over: Partial<ComposableEmail> = {}): ComposableEmail => {
+const email = (over: Partial<OutgoingEmail> = {}): OutgoingEmail => {
   const id = newId();
   return {
     id,

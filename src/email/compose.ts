@@ -9,10 +9,10 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import * as mimeFuncs from 'nodemailer/lib/mime-funcs';
 import * as qp from 'nodemailer/lib/qp';
 
-/** What composing needs of an email activity. */
-export interface ComposableEmail {
+/** What composing and the transports need of an email activity. */
+export interface OutgoingEmail {
   id: string;
-  /** RFC 5322 Message-ID with angle brackets. */
+  /** RFC 5322 Message-ID with angle brackets; the same on every attempt. */
   messageId: string;
   from: string;
   to: string;
@@ -62,7 +62,7 @@ function part(contentType: string, body: string, boundary: string): string {
 }
 
 /** The whole message and its envelope, with our Message-ID (the same on every attempt). */
-export async function composeMessage(email: ComposableEmail, date = new Date()): Promise<ComposedMessage> {
+export async function composeMessage(email: OutgoingEmail, date = new Date()): Promise<ComposedMessage> {
   const from = singleAddress(email.from);
   const to = singleAddress(email.to);
   // The email's id in hex, without dashes: unique per message, so it cannot occur in the parts
@@ -84,7 +84,7 @@ export async function composeMessage(email: ComposableEmail, date = new Date()):
   return { raw: Buffer.from(raw, 'utf8'), envelope: { from: from.address, to: [to.address] } };
 }
 
-async function composeWithMailComposer(email: ComposableEmail, date: Date, baseBoundary: string): Promise<ComposedMessage> {
+async function composeWithMailComposer(email: OutgoingEmail, date: Date, baseBoundary: string): Promise<ComposedMessage> {
   const node = new MailComposer({
     from: email.from,
     to: email.to,

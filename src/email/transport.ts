@@ -3,21 +3,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { composeMessage } from './compose.ts';
+import { composeMessage, type OutgoingEmail } from './compose.ts';
 import type { Config } from '../config.ts';
 import { SmtpPool, type SmtpPoolOptions } from './smtp-pool.ts';
 
-/** What a transport needs of an email activity. */
-export interface OutgoingEmail {
-  id: string;
-  /** RFC 5322 Message-ID with angle brackets; the same on every attempt. */
-  messageId: string;
-  from: string;
-  to: string;
-  subject: string;
-  html: string;
-  text: string;
-}
+export type { OutgoingEmail } from './compose.ts';
 
 export interface SendResult {
   /** The server's id for the message (queue id, or its reply when it names none). */
