@@ -190,6 +190,7 @@ const writeConnections = new WeakSet<object>();
  * one, though not of that class; see writeTransaction).
  */
 export const inTransaction = (db: Db | Tx): boolean => db.isTransaction || writeConnections.has(db);
+
 const MAX_BATCH = 100;
 
 /** PostgreSQL's codes for a deadlock and a serialization failure: worth one more try alone. */

@@ -91,7 +91,10 @@ export interface JobControl {
   complete(tx: Tx): Promise<void>;
   /** The claim to write into a follow-up job (see EnqueueJobInput.followUpOf). */
   claimForFollowUp(): { workerId: string; lockedUntil: string };
-  /** Runs `job` (written claimed, in a transaction of this job's) once this job has succeeded. */
+  /**
+   * Runs `job` (written claimed, in a transaction of this job's) right after this job, in its slot:
+   * after a success, and after a failure too when the write that made it committed.
+   */
   follow(job: JobRow): void;
 }
 

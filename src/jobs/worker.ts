@@ -137,7 +137,7 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
     } catch (err) {
       clearInterval(heartbeat);
       // The success it recorded committed after all (a later step of the handler failed): done.
-      if (completed !== undefined && (await isSettled(job.id))) return completed ? 'succeeded' : 'lost';
+      if (completed !== undefined && !(await runsHere(job.id))) return completed ? 'succeeded' : 'lost';
       const message = errorText(err);
       if (err instanceof PermanentJobError || job.attempts >= job.max_attempts) return failFor(message);
       const runAt = isoPlus(backoffDelay(backoff, job.attempts));
@@ -150,10 +150,10 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
     return (await autocommit(ctx.db, ctx.dialect, (db) => repo.markSucceeded(db, job.id, workerId, nowIso()), BACKGROUND)) ? 'succeeded' : 'lost';
   }
 
-  /** True when the job is no longer running under this worker's claim. */
-  async function isSettled(id: string): Promise<boolean> {
+  /** True when the job exists and runs under this worker's claim. */
+  async function runsHere(id: string): Promise<boolean> {
     const row = await repo.findJob(ctx.db, id);
-    return !row || row.status !== 'running' || row.locked_by !== workerId;
+    return row?.status === 'running' && row.locked_by === workerId;
   }
 
   /**
@@ -172,19 +172,10 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
     }
     for (const next of followUps) {
       // After a failure, the transaction that wrote it may have rolled back.
-      if (outcome !== 'succeeded' && !(await isMine(next.id))) continue;
+      if (outcome !== 'succeeded' && !(await runsHere(next.id).catch(() => false))) continue;
       await runSafely(next);
     }
     return outcome;
-  }
-
-  /** True when the job exists, running under this worker's claim. */
-  async function isMine(id: string): Promise<boolean> {
-    try {
-      return !(await isSettled(id));
-    } catch {
-      return false;
-    }
   }
 
   return { workerId, log, claim, runSafely };
