@@ -132,7 +132,7 @@ export const fromFlag = (n: number | boolean | null | undefined): boolean => n =
  * The callback must use only `tx`, never the Kysely instance.
  */
 export async function writeTransaction<T>(db: Db, dialect: Dialect, fn: (tx: Tx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
-  return batcherOf(db, dialect).run(fn, false, options.background === true);
+  return batcherOf(db, dialect).run(fn, false, options.background === true, options.atomic === true);
 }
 
 export interface WriteOptions {
@@ -143,7 +143,24 @@ export interface WriteOptions {
    * commits the batch at once.
    */
   background?: boolean;
+  /**
+   * The callback either succeeds, or fails having written nothing and throws an error marked with
+   * `nothingWritten(err)`; any other failure may have written. On PostgreSQL such a write runs
+   * in its batch without a savepoint of its own; when it fails otherwise, the whole batch runs
+   * again, each write in a transaction of its own.
+   */
+  atomic?: boolean;
 }
+
+const NOTHING_WRITTEN = Symbol('nothing-written');
+
+/** Marks `err` as thrown by an atomic write before it wrote anything (see WriteOptions.atomic). */
+export function nothingWritten<E extends object>(err: E): E {
+  Object.defineProperty(err, NOTHING_WRITTEN, { value: true });
+  return err;
+}
+
+const wroteNothing = (err: unknown): boolean => typeof err === 'object' && err !== null && NOTHING_WRITTEN in err;
 
 /** The options of a job's writes: nobody waits on them with a request open. */
 export const BACKGROUND: WriteOptions = { background: true };
@@ -176,6 +193,8 @@ interface PendingWrite {
   single: boolean;
   /** A request waits for it: it never lingers (see WriteOptions.background). */
   urgent: boolean;
+  /** See WriteOptions.atomic. */
+  atomic: boolean;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -211,9 +230,9 @@ class WriteBatcher {
     private readonly dialect: Dialect,
   ) {}
 
-  run<T>(fn: (tx: Tx) => Promise<T>, single: boolean, background: boolean): Promise<T> {
+  run<T>(fn: (tx: Tx) => Promise<T>, single: boolean, background: boolean, atomic = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, single, urgent: !background, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ fn, single, urgent: !background, atomic, resolve: resolve as (v: unknown) => void, reject });
       if (!background) {
         this.urgent++;
         this.wake?.();
@@ -271,6 +290,18 @@ class WriteBatcher {
               }
               continue;
             }
+            if (write.atomic && this.dialect === 'postgres') {
+              // No savepoint (two round trips fewer, in a batch whose writes run one after another).
+              // A refusal that wrote nothing leaves the batch as it was; anything else may have
+              // written or broken the transaction: the whole batch runs again one by one.
+              try {
+                outcomes.push({ ok: true, value: await write.fn(conn as unknown as Tx) });
+              } catch (error) {
+                if (!wroteNothing(error)) throw error;
+                outcomes.push({ ok: false, error });
+              }
+              continue;
+            }
             await sql`savepoint write_op`.execute(conn);
             try {
               // A connection inside BEGIN … COMMIT is what Kysely's Transaction is.
@@ -290,7 +321,8 @@ class WriteBatcher {
         }
       });
     } catch (err) {
-      // BEGIN or COMMIT failed: nothing of this batch was written.
+      // BEGIN or COMMIT failed, or an atomic write failed in a way that may have written: nothing
+      // of this batch was kept.
       if (this.dialect === 'postgres') return this.oneByOne(batch);
       for (const write of batch) write.reject(err);
       return;

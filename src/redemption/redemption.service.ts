@@ -3,7 +3,7 @@
 // write the audit entry and queue the workflow run. All or nothing; exact under concurrency.
 import type { AppContext } from '../context.ts';
 import type { ContactRow, InvitationRow } from '../db/schema.ts';
-import { isUniqueViolation, writeTransaction, type Db, type Tx } from '../db/database.ts';
+import { isUniqueViolation, nothingWritten, writeTransaction, type Db, type Tx, type WriteOptions } from '../db/database.ts';
 import { AppError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
@@ -111,12 +111,14 @@ const claimRedemption = prepared(['invitationId', 'now'], (db, p) =>
 /**
  * PostgreSQL: the whole redemption as one statement (the guarded claim, and from its returned row
  * the activity, the account, the web roles and the audit entry), one round trip instead of five
- * inside the group commit's batch, where they run one after another on one connection. Nothing is
- * written when the claim finds no place; a second redemption by the same contact fails on the
- * unique constraint, and its savepoint undoes the claim. Used when the invitation names no
- * redemption workflow (that one needs the run's id in the audit entry: the statements below).
+ * inside the group commit's batch, where they run one after another on one connection. The claim
+ * also requires the invitation to give what the caller checked (the same account, no workflow),
+ * so a refusal writes nothing at all, and a redemption alone needs no savepoint in its batch
+ * (WriteOptions.atomic). A second redemption by the same contact fails on the unique constraint,
+ * and the transaction takes the claim back. Used when the invitation names no redemption workflow
+ * (that one needs the run's id in the audit entry: the statements below).
  */
-const redeemInOneStatement = prepared(['invitationId', 'contactId', 'now', 'redemptionId', 'ip', 'userAgent', 'signInMethod', 'auditId', 'details'], (_db, p) =>
+const redeemInOneStatement = prepared(['invitationId', 'accountId', 'contactId', 'now', 'redemptionId', 'ip', 'userAgent', 'signInMethod', 'auditId', 'details'], (_db, p) =>
   sql<{ assign_to_account_id: string | null; redeem_workflow_id: string | null }>`
     with claim as (
       update invitations
@@ -126,6 +128,7 @@ const redeemInOneStatement = prepared(['invitationId', 'contactId', 'now', 'rede
       where id = ${p('invitationId')} and status in ('new', 'sent')
         and (expires_at is null or expires_at > ${p('now')})
         and (max_redemptions is null or redemption_count < max_redemptions)
+        and assign_to_account_id is not distinct from ${p('accountId')} and redeem_workflow_id is null
       returning assign_to_account_id, redeem_workflow_id
     ), redemption as (
       insert into redemptions (id, invitation_id, contact_id, redeemed_at, ip_address, user_agent, sign_in_method)
@@ -217,6 +220,7 @@ export async function redeemInTransaction(ctx: AppContext, tx: Tx, input: Redeem
   if (ctx.dialect === 'postgres' && !inv.redeem_workflow_id) {
     const [claimed] = await redeemInOneStatement.execute(tx, {
       invitationId: inv.id,
+      accountId: inv.assign_to_account_id,
       contactId,
       now,
       redemptionId: newId(),
@@ -226,7 +230,9 @@ export async function redeemInTransaction(ctx: AppContext, tx: Tx, input: Redeem
       auditId: newId(),
       details: JSON.stringify({ contactId, signInMethod: input.signInMethod, ip: input.client.ip, workflowRunId: null }),
     });
-    return checkClaim(tx, inv, claimed, now, contactId);
+    if (claimed) return { invitationId: inv.id, contactId };
+    // The statement wrote nothing: no place left, or the invitation changed (see the claim).
+    throw nothingWritten(await refusalNow(tx, inv, now));
   }
   await insertRedemption.affected(tx, {
     id: newId(),
@@ -266,16 +272,21 @@ async function checkClaim(
   now: string,
   contactId: string,
 ): Promise<{ invitationId: string; contactId: string }> {
-  if (!claimed) {
-    // Someone else took the last place (or the invitation changed): say why from the current row.
-    const current = await tx.selectFrom('invitations').selectAll().where('id', '=', inv.id).executeTakeFirstOrThrow();
-    throw unavailableReason(current, now) ?? new AppError('conflict', 'The invitation changed at the same moment; try again.');
-  }
-  if (claimed.assign_to_account_id !== inv.assign_to_account_id || claimed.redeem_workflow_id !== inv.redeem_workflow_id) {
-    // Staff changed what the invitation gives between the check and now: nothing is kept.
-    throw new AppError('conflict', 'The invitation was changed at this moment; redeem it again.');
-  }
+  if (!claimed) throw await refusalNow(tx, inv, now);
+  if (claimed.assign_to_account_id !== inv.assign_to_account_id || claimed.redeem_workflow_id !== inv.redeem_workflow_id) throw changedMeanwhile();
   return { invitationId: inv.id, contactId };
+}
+
+// Staff changed what the invitation gives between the check and now: nothing is kept.
+const changedMeanwhile = () => new AppError('conflict', 'The invitation was changed at this moment; redeem it again.');
+
+/** Why a claim found no place: from the invitation's row as it is now. */
+async function refusalNow(tx: Tx, inv: InvitationRow, now: string): Promise<AppError> {
+  const current = await tx.selectFrom('invitations').selectAll().where('id', '=', inv.id).executeTakeFirstOrThrow();
+  const reason = unavailableReason(current, now);
+  if (reason) return reason;
+  if (current.assign_to_account_id !== inv.assign_to_account_id || current.redeem_workflow_id !== inv.redeem_workflow_id) return changedMeanwhile();
+  return new AppError('conflict', 'The invitation changed at the same moment; try again.');
 }
 
 /** What a redemption answers: the contact's account and web roles as they are now (read after the commit). */
@@ -288,9 +299,9 @@ async function redemptionResult(db: Db, redeemed: { invitationId: string; contac
 const alreadyRedeemed = () => new AppError('already-redeemed-by-contact', 'You have already redeemed this invitation.');
 
 /** Runs `fn` in a write transaction, turning a duplicate redemption (a unique constraint) into its problem code. */
-export async function inRedemptionTransaction<T>(ctx: AppContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function inRedemptionTransaction<T>(ctx: AppContext, fn: (tx: Tx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
   try {
-    const result = await writeTransaction(ctx.db, ctx.dialect, fn);
+    const result = await writeTransaction(ctx.db, ctx.dialect, fn, options);
     // A workflow run or an email may have been queued: this process's worker starts it at once.
     notifyWorkers();
     return result;
@@ -316,7 +327,13 @@ export async function redeemInvitation(ctx: AppContext, input: RedeemInput): Pro
   if (!contact) throw new AppError('unauthorized', 'Sign in again.');
   const alreadyRedeemed = contact.already_redeemed === true || Number(contact.already_redeemed) === 1;
   await precheck(ctx.db, invitation, contact.id, verifiedEmailsOf(contact, input.vouchedEmails), { alreadyRedeemed });
-  const redeemed = await inRedemptionTransaction(ctx, (tx) => redeemInTransaction(ctx, tx, { invitation, contactId: contact.id, client: input.client, signInMethod: input.signInMethod }));
+  // Without a redemption workflow, the redemption alone writes nothing when refused (on PostgreSQL
+  // one statement: see redeemInOneStatement), so its batch needs no savepoint for it.
+  const redeemed = await inRedemptionTransaction(
+    ctx,
+    (tx) => redeemInTransaction(ctx, tx, { invitation, contactId: contact.id, client: input.client, signInMethod: input.signInMethod }),
+    { atomic: !invitation.redeem_workflow_id },
+  );
   return redemptionResult(ctx.db, redeemed);
 }
 
