@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/helpers/db.ts'
 import { byId, coalesced } from './coalesce.ts';
 import { writeTransaction, type Db, type Tx } from './database.ts';
 import { newId } from '../shared/ids.ts';
+import { nowIso } from '../shared/time.ts';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -12,10 +13,8 @@ afterAll(async () => {
   await database.drop();
 });
 
-const now = () => new Date().toISOString();
-
 async function addAccounts(names: string[]): Promise<string[]> {
-  const rows = names.map((name) => ({ id: newId(), name, created_at: now(), updated_at: now() }));
+  const rows = names.map((name) => ({ id: newId(), name, created_at: nowIso(), updated_at: nowIso() }));
   await database.db.insertInto('accounts').values(rows).execute();
   return rows.map((r) => r.id);
 }
@@ -56,7 +55,7 @@ describe('coalesced lookups', () => {
     });
     const id = newId();
     const seen = await writeTransaction(database.db, database.dialect, async (tx) => {
-      await tx.insertInto('accounts').values({ id, name: 'Inside', created_at: now(), updated_at: now() }).execute();
+      await tx.insertInto('accounts').values({ id, name: 'Inside', created_at: nowIso(), updated_at: nowIso() }).execute();
       turnPassed = false;
       setImmediate(() => (turnPassed = true));
       return find(tx, id);

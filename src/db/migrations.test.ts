@@ -5,8 +5,7 @@ import { openDatabase, type Db } from './database.ts';
 import { migrations } from './migrations/index.ts';
 import { newId } from '../shared/ids.ts';
 import { findEmail } from '../email/email.repo.ts';
-
-const now = () => new Date().toISOString();
+import { nowIso } from '../shared/time.ts';
 
 describe('migration 0003 (email bodies apart)', () => {
   it('keeps the bodies of emails queued before it', async () => {
@@ -16,7 +15,7 @@ describe('migration 0003 (email bodies apart)', () => {
       const migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } });
       expect((await migrator.migrateTo('0002_send_invitation_workflow')).error).toBeUndefined();
       const id = newId();
-      const t = now();
+      const t = nowIso();
       await (handle.db as unknown as Db)
         .insertInto('emails' as never)
         .values({

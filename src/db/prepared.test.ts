@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/helpers/db.ts'
 import { prepared } from './prepared.ts';
 import { writeTransaction } from './database.ts';
 import { newId } from '../shared/ids.ts';
+import { nowIso } from '../shared/time.ts';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -11,8 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await database.drop();
 });
-
-const now = () => new Date().toISOString();
 
 describe('prepared queries', () => {
   it('builds once and runs with the values of each call, keeping the constants of the query', async () => {
@@ -26,8 +25,8 @@ describe('prepared queries', () => {
 
     const a = newId();
     const b = newId();
-    expect(await insert.affected(database.db, { id: a, name: 'Alpha', at: now() })).toBe(1);
-    expect(await insert.affected(database.db, { id: b, name: 'Locked', at: now() })).toBe(1);
+    expect(await insert.affected(database.db, { id: a, name: 'Alpha', at: nowIso() })).toBe(1);
+    expect(await insert.affected(database.db, { id: b, name: 'Locked', at: nowIso() })).toBe(1);
     expect(builds).toBe(1);
     expect(await find.execute(database.db, { id: a })).toEqual([{ id: a, name: 'Alpha', parent_account_id: null }]);
     expect(await find.execute(database.db, { id: b })).toEqual([{ id: b, name: 'Locked', parent_account_id: null }]);
@@ -45,7 +44,7 @@ describe('prepared queries', () => {
     const id = newId();
     await expect(
       writeTransaction(database.db, database.dialect, async (tx) => {
-        await insert.affected(tx, { id, at: now() });
+        await insert.affected(tx, { id, at: nowIso() });
         expect(await find.execute(tx, { id })).toEqual([{ name: 'Inside' }]);
         throw new Error('undo');
       }),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/db.ts';
 import { BACKGROUND, nothingWritten, writeTransaction, type Tx } from './database.ts';
 import { newId } from '../shared/ids.ts';
+import { nowIso } from '../shared/time.ts';
 
 // Group commit: write transactions that arrive together share one BEGIN … COMMIT, each in its own
 // savepoint, or (atomic writes on PostgreSQL) without one.
@@ -13,8 +14,7 @@ afterAll(async () => {
   await database.drop();
 });
 
-const now = () => new Date().toISOString();
-const addAccount = (tx: Tx, name: string) => tx.insertInto('accounts').values({ id: newId(), name, created_at: now(), updated_at: now() }).execute();
+const addAccount = (tx: Tx, name: string) => tx.insertInto('accounts').values({ id: newId(), name, created_at: nowIso(), updated_at: nowIso() }).execute();
 const countNamed = async (name: string) => (await database.db.selectFrom('accounts').select('id').where('name', '=', name).execute()).length;
 
 describe('write batches', () => {
