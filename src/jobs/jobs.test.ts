@@ -82,11 +82,13 @@ describe('jobs', () => {
 
   it('runs follow-up jobs right after the job that wrote them, before jobs queued earlier, and not when their transaction rolled back', async () => {
     const order: string[] = [];
+    // Due one after another (a millisecond apart, in the past), so that the claim order is theirs.
+    const dueAt = (i: number) => new Date(Date.now() - 60_000 + i);
     await database.db.transaction().execute(async (tx) => {
-      await enqueueJob(tx, { type: 'parent', payload: { name: 'p1' } });
-      await enqueueJob(tx, { type: 'parent-rolled-back', payload: { name: 'p2' } });
+      await enqueueJob(tx, { type: 'parent', payload: { name: 'p1' }, runAt: dueAt(0) });
+      await enqueueJob(tx, { type: 'parent-rolled-back', payload: { name: 'p2' }, runAt: dueAt(1) });
       // Queued before any follow-up exists.
-      for (let i = 0; i < 3; i++) await enqueueJob(tx, { type: 'plain', payload: { name: `plain${i}` } });
+      for (let i = 0; i < 3; i++) await enqueueJob(tx, { type: 'plain', payload: { name: `plain${i}` }, runAt: dueAt(2 + i) });
     });
     let followUpId = '';
     const summary = await runDueJobsOnce(
