@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/db.ts';
 import { openDatabase } from '../db/database.ts';
 import { isoPlus } from '../shared/time.ts';
-import { enqueueJob, PermanentJobError, type JobHandlers } from './jobs.ts';
+import { enqueueJob, MAX_FOLLOW_UPS, PermanentJobError, type JobHandlers } from './jobs.ts';
 import { claimDueJobs, findJob } from './jobs.repo.ts';
 import { createWorker, runDueJobsOnce, type JobContext } from './worker.ts';
 
@@ -120,6 +120,25 @@ describe('jobs', () => {
     expect(await findJob(database.db, followUpId)).toMatchObject({ type: 'child', status: 'succeeded', attempts: 1, locked_by: null });
     expect((await jobsOfType('child')).map((j) => JSON.parse(j.payload).name)).toEqual(['child-of-p1']);
     expect(summary).toMatchObject({ claimed: 5, succeeded: 4, failed: 1 });
+  });
+
+  it('keeps at most MAX_FOLLOW_UPS follow-ups for its own slot and queues the rest for any slot', async () => {
+    const written: Array<{ status: string; locked_by: string | null }> = [];
+    const ran: string[] = [];
+    await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'fan-out', payload: {} }));
+    await runDueJobsOnce(ctx, {
+      'fan-out': async (_p, _job, control) => {
+        const ids = await database.db.transaction().execute(async (tx) => {
+          const out: string[] = [];
+          for (let i = 0; i < MAX_FOLLOW_UPS + 3; i++) out.push(await enqueueJob(tx, { type: 'fanned', payload: { i }, followUpOf: control }));
+          return out;
+        });
+        for (const id of ids) written.push((await findJob(database.db, id)) as { status: string; locked_by: string | null });
+      },
+      fanned: async (p: { i: number }) => void ran.push(String(p.i)),
+    });
+    expect(written.map((j) => j.status)).toEqual([...Array(MAX_FOLLOW_UPS).fill('running'), 'queued', 'queued', 'queued']);
+    expect(ran.sort()).toEqual(Array.from({ length: MAX_FOLLOW_UPS + 3 }, (_, i) => String(i)).sort());
   });
 
   it('leaves a follow-up job to any worker once its lease runs out (its worker died before running it)', async () => {

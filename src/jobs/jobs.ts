@@ -22,8 +22,8 @@ export interface EnqueueJobInput {
   /**
    * Work that continues the running job of `control` (an email its workflow run queued): written
    * already claimed by that job's worker, which runs it right after the job succeeds, instead of
-   * behind everything queued meanwhile. When that worker dies first, the lease runs out and any
-   * worker takes it, like every claimed job.
+   * behind everything queued meanwhile (up to MAX_FOLLOW_UPS per job; more are queued as usual).
+   * When that worker dies first, the lease runs out and any worker takes it, like every claimed job.
    */
   followUpOf?: JobControl | undefined;
 }
@@ -81,6 +81,12 @@ export class PermanentJobError extends Error {
   }
 }
 
+/**
+ * Follow-up jobs one job runs after itself, one after another in its slot. A run that emails many
+ * contacts (a group invitation) keeps the first few and leaves the rest to every free slot.
+ */
+export const MAX_FOLLOW_UPS = 4;
+
 /** What a running handler may ask of its worker. */
 export interface JobControl {
   /**
@@ -89,8 +95,11 @@ export interface JobControl {
    * the claim like every transition; the worker then writes nothing more after the handler returns.
    */
   complete(tx: Tx): Promise<void>;
-  /** The claim to write into a follow-up job (see EnqueueJobInput.followUpOf). */
-  claimForFollowUp(): { workerId: string; lockedUntil: string };
+  /**
+   * The claim to write into a follow-up job (see EnqueueJobInput.followUpOf), or undefined when
+   * this job has as many follow-ups as it runs (MAX_FOLLOW_UPS): the rest are queued for any slot.
+   */
+  claimForFollowUp(): { workerId: string; lockedUntil: string } | undefined;
   /**
    * Runs `job` (written claimed, in a transaction of this job's) right after this job, in its slot:
    * after a success, and after a failure too when the write that made it committed.

@@ -11,7 +11,7 @@ import type { AppContext } from '../context.ts';
 /** What the worker needs of the app's context. */
 export type JobContext = Pick<AppContext, 'db' | 'dialect'>;
 import { isoPlus, nowIso } from '../shared/time.ts';
-import { backoffDelay, DEFAULT_BACKOFF, PermanentJobError, type Backoff, type JobControl, type JobHandlers, type JobRow } from './jobs.ts';
+import { backoffDelay, DEFAULT_BACKOFF, MAX_FOLLOW_UPS, PermanentJobError, type Backoff, type JobControl, type JobHandlers, type JobRow } from './jobs.ts';
 import * as repo from './jobs.repo.ts';
 import { autocommit, BACKGROUND } from '../db/database.ts';
 
@@ -128,7 +128,7 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
       async complete(tx) {
         completed = await repo.markSucceeded(tx, job.id, workerId, nowIso());
       },
-      claimForFollowUp: () => ({ workerId, lockedUntil: isoPlus(leaseMs) }),
+      claimForFollowUp: () => (followUps.length < MAX_FOLLOW_UPS ? { workerId, lockedUntil: isoPlus(leaseMs) } : undefined),
       follow: (row) => void followUps.push(row),
     };
     try {
