@@ -5,8 +5,9 @@
 //   const findSession = prepared(['idHash'], (db, p) => db.selectFrom('sessions').selectAll().where('id_hash', '=', p('idHash')));
 //   const [row] = await findSession.execute(ctx.db, { idHash });
 //
-// `p(name)` stands for a value given at run time, one of the names listed first. The shape must not depend on the values: no
-// `in` lists of varying length, no conditions added or left out by value (use two queries).
+// `p(name)` stands for a value given at run time, one of the names listed first. The shape must
+// not depend on the values: no `in` lists of varying length, no conditions added or left out by
+// value (use two queries).
 import { CompiledQuery, type Compilable, type DialectAdapter, type RawBuilder } from 'kysely';
 import type { Db, Tx } from './database.ts';
 
@@ -19,7 +20,6 @@ const isSlot = (v: unknown): v is Slot => typeof v === 'object' && v !== null &&
 
 interface Compiled {
   sql: string;
-  query: CompiledQuery['query'];
   /** Per parameter: the name of the value to put there, or a constant of the query itself. */
   parameters: Array<{ name: string } | { value: unknown }>;
 }
@@ -32,7 +32,6 @@ export interface PreparedQuery<N extends string, R> {
 }
 
 // `any`: a slot stands in for a value of whatever type the column wants.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type SlotOf<N extends string> = (name: N) => any;
 
 export function prepared<const N extends string, R>(names: readonly N[], build: (db: Db, p: SlotOf<N>) => Compilable<R> | RawBuilder<R>): PreparedQuery<N, R> {
@@ -49,7 +48,7 @@ export function prepared<const N extends string, R>(names: readonly N[], build: 
       });
       // A query builder compiles by itself; raw SQL (`sql\`…\``) with the database's compiler.
       const q = 'isRawBuilder' in built ? built.compile(db) : built.compile();
-      c = { sql: q.sql, query: q.query, parameters: q.parameters.map((v) => (isSlot(v) ? { name: v[SLOT] } : { value: v })) };
+      c = { sql: q.sql, parameters: q.parameters.map((v) => (isSlot(v) ? { name: v[SLOT] } : { value: v })) };
       compiled.set(adapter, c);
     }
     return c;
