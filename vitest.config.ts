@@ -9,7 +9,10 @@ export default defineConfig({
     pool: 'forks',
     projects: [
       { extends: true, test: { name: 'sqlite', env: { TEST_DB: 'sqlite' } } },
-      { extends: true, test: { name: 'postgres', env: { TEST_DB: 'postgres' }, globalSetup: ['test/postgres-cluster.ts'] } },
+      {
+        extends: true,
+        test: { name: 'postgres', env: { TEST_DB: 'postgres' }, globalSetup: ['test/postgres-cluster.ts'] },
+      },
     ],
   },
 });

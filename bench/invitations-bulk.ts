@@ -16,9 +16,20 @@ async function seedContacts(b: BenchDatabase): Promise<string[]> {
   const rows = Array.from({ length: N }, (_, i) => {
     const id = newId();
     ids.push(id);
-    return { id, first_name: 'Bench', last_name: String(i), emailaddress1: `bench${i}@example.com`, created_at: now, updated_at: now };
+    return {
+      id,
+      first_name: 'Bench',
+      last_name: String(i),
+      emailaddress1: `bench${i}@example.com`,
+      created_at: now,
+      updated_at: now,
+    };
   });
-  for (let i = 0; i < rows.length; i += 500) await b.ctx.db.insertInto('contacts').values(rows.slice(i, i + 500)).execute();
+  for (let i = 0; i < rows.length; i += 500)
+    await b.ctx.db
+      .insertInto('contacts')
+      .values(rows.slice(i, i + 500))
+      .execute();
   return ids;
 }
 
@@ -55,13 +66,23 @@ async function plainInsert(b: BenchDatabase, contactIds: string[]): Promise<void
     sent_at: null,
   }));
   await b.ctx.db.transaction().execute(async (tx) => {
-    for (let i = 0; i < rows.length; i += 500) await tx.insertInto('invitations').values(rows.slice(i, i + 500)).execute();
+    for (let i = 0; i < rows.length; i += 500)
+      await tx
+        .insertInto('invitations')
+        .values(rows.slice(i, i + 500))
+        .execute();
     const links = rows.map((r, i) => ({ invitation_id: r.id, contact_id: contactIds[i] as string }));
-    for (let i = 0; i < links.length; i += 2000) await tx.insertInto('invitation_invited_contacts').values(links.slice(i, i + 2000)).execute();
+    for (let i = 0; i < links.length; i += 2000)
+      await tx
+        .insertInto('invitation_invited_contacts')
+        .values(links.slice(i, i + 2000))
+        .execute();
   });
 }
 
-export async function benchBulkCreate(dialect: 'sqlite' | 'postgres'): Promise<{ service: number; plain: number; ratio: number }> {
+export async function benchBulkCreate(
+  dialect: 'sqlite' | 'postgres',
+): Promise<{ service: number; plain: number; ratio: number }> {
   const b = await openBenchDatabase(dialect);
   try {
     const contactIds = await seedContacts(b);

@@ -39,7 +39,9 @@ export async function openBenchDatabase(dialect: 'sqlite' | 'postgres', poolSize
     remove = async () => rmSync(dir, { recursive: true, force: true });
   } else {
     const admin = await postgresUrl();
-    const name = `bench_${randomToken(6).toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+    const name = `bench_${randomToken(6)
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '')}`;
     const c = new pg.Client({ connectionString: admin });
     await c.connect();
     await c.query(`create database ${name}`);
@@ -70,7 +72,12 @@ export async function openBenchDatabase(dialect: 'sqlite' | 'postgres', poolSize
     bodyLimit: 10_485_760,
     initialAdmin: undefined,
   };
-  const ctx: AppContext = { config: appConfig, db: handle.db, dialect: handle.dialect, secrets: createSecrets(appConfig.secretKey) };
+  const ctx: AppContext = {
+    config: appConfig,
+    db: handle.db,
+    dialect: handle.dialect,
+    secrets: createSecrets(appConfig.secretKey),
+  };
   return {
     handle,
     ctx,
@@ -94,7 +101,8 @@ export const median = (xs: number[]): number => {
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 };
 
-export const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 export function heading(title: string): void {
   console.log(`\n## ${title}`);

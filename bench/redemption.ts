@@ -10,7 +10,13 @@ import { isoPlus, nowIso } from '../src/shared/time.ts';
 import { randomToken } from '../src/shared/crypto.ts';
 import { createInvitation } from '../src/invitations/invitations.service.ts';
 import { redeemInvitation } from '../src/redemption/redemption.service.ts';
-import { databaseUrlOf, freePort, startAppProcess, stopAppProcess, type AppProcess } from '../test/helpers/processes.ts';
+import {
+  databaseUrlOf,
+  freePort,
+  startAppProcess,
+  stopAppProcess,
+  type AppProcess,
+} from '../test/helpers/processes.ts';
 import { fmt, heading, openBenchDatabase, time, type BenchDatabase } from './lib.ts';
 
 const CONNECTIONS = 50;
@@ -32,13 +38,38 @@ async function seedVisitors(b: BenchDatabase, n: number): Promise<Visitor[]> {
   for (let i = 0; i < n; i++) {
     const contactId = newId();
     const sessionId = randomToken(32);
-    contacts.push({ id: contactId, first_name: 'Bench', last_name: String(i), emailaddress1: `redeemer${i}@example.com`, email_confirmed: 1, created_at: now, updated_at: now });
-    sessions.push({ id_hash: b.ctx.secrets.hash('session', `id:${sessionId}`), contact_id: contactId, data: '{"signInMethod":"local","vouchedEmails":[]}', created_at: now, expires_at: isoPlus(3600_000), last_seen_at: now });
-    visitors.push({ contactId, cookie: `portal_session=${sessionId}`, csrf: b.ctx.secrets.hash('session', `csrf:${sessionId}`) });
+    contacts.push({
+      id: contactId,
+      first_name: 'Bench',
+      last_name: String(i),
+      emailaddress1: `redeemer${i}@example.com`,
+      email_confirmed: 1,
+      created_at: now,
+      updated_at: now,
+    });
+    sessions.push({
+      id_hash: b.ctx.secrets.hash('session', `id:${sessionId}`),
+      contact_id: contactId,
+      data: '{"signInMethod":"local","vouchedEmails":[]}',
+      created_at: now,
+      expires_at: isoPlus(3600_000),
+      last_seen_at: now,
+    });
+    visitors.push({
+      contactId,
+      cookie: `portal_session=${sessionId}`,
+      csrf: b.ctx.secrets.hash('session', `csrf:${sessionId}`),
+    });
   }
   for (let i = 0; i < n; i += 250) {
-    await b.ctx.db.insertInto('contacts').values(contacts.slice(i, i + 250)).execute();
-    await b.ctx.db.insertInto('sessions').values(sessions.slice(i, i + 250)).execute();
+    await b.ctx.db
+      .insertInto('contacts')
+      .values(contacts.slice(i, i + 250))
+      .execute();
+    await b.ctx.db
+      .insertInto('sessions')
+      .values(sessions.slice(i, i + 250))
+      .execute();
   }
   return visitors;
 }
@@ -51,7 +82,11 @@ interface LoadResult {
   errors: number;
 }
 
-async function load(url: string, amount: number, setup?: (req: autocannon.Request) => autocannon.Request): Promise<LoadResult> {
+async function load(
+  url: string,
+  amount: number,
+  setup?: (req: autocannon.Request) => autocannon.Request,
+): Promise<LoadResult> {
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -62,12 +97,21 @@ async function load(url: string, amount: number, setup?: (req: autocannon.Reques
     ...(setup ? { requests: [{ setupRequest: setup }] } : {}),
   });
   // Throughput over the whole run (autocannon's per-second average is coarse for short runs).
-  return { rps: result.requests.total / result.duration, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+  return {
+    rps: result.requests.total / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
 }
 
 async function startBare(): Promise<{ url: string; stop: () => void }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-server.ts'], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-server.ts'], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: 'ignore',
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     try {
@@ -84,25 +128,45 @@ export async function benchRedemption(dialect: 'sqlite' | 'postgres'): Promise<s
   let app: AppProcess | undefined;
   try {
     const visitors = await seedVisitors(b, HTTP_REDEMPTIONS + INPROCESS_REDEMPTIONS);
-    const inv = await createInvitation(b.ctx, systemActor, { name: 'Bench group', type: 'group', invitedContactIds: [] });
+    const inv = await createInvitation(b.ctx, systemActor, {
+      name: 'Bench group',
+      type: 'group',
+      invitedContactIds: [],
+    });
 
     // The ceiling: the same service call, in a loop, in-process.
     const local = visitors.slice(HTTP_REDEMPTIONS);
     const client = { ip: '127.0.0.1', userAgent: 'bench' };
     const { ms } = await time(async () => {
-      for (const v of local) await redeemInvitation(b.ctx, { code: inv.code, contactId: v.contactId, client, signInMethod: 'local' });
+      for (const v of local)
+        await redeemInvitation(b.ctx, { code: inv.code, contactId: v.contactId, client, signInMethod: 'local' });
     });
     const ceiling = local.length / (ms / 1000);
 
-    app = await startAppProcess({ DATABASE_URL: databaseUrlOf(b.config), SECRET_KEY: b.ctx.config.secretKey, DATA_DIR: b.ctx.config.dataDir, LOG_LEVEL: 'warn' });
+    app = await startAppProcess({
+      DATABASE_URL: databaseUrlOf(b.config),
+      SECRET_KEY: b.ctx.config.secretKey,
+      DATA_DIR: b.ctx.config.dataDir,
+      LOG_LEVEL: 'warn',
+    });
     const remote = visitors.slice(0, HTTP_REDEMPTIONS);
     let next = 0;
     const body = JSON.stringify({ code: inv.code });
     const http = await load(`${app.url}/portal/api/redeem`, remote.length, (req) => {
       const v = remote[next++ % remote.length] as Visitor;
-      return { ...req, method: 'POST', path: '/portal/api/redeem', body, headers: { 'content-type': 'application/json', cookie: v.cookie, 'x-csrf-token': v.csrf } };
+      return {
+        ...req,
+        method: 'POST',
+        path: '/portal/api/redeem',
+        body,
+        headers: { 'content-type': 'application/json', cookie: v.cookie, 'x-csrf-token': v.csrf },
+      };
     });
-    const row = await b.ctx.db.selectFrom('invitations').select('redemption_count').where('id', '=', inv.id).executeTakeFirstOrThrow();
+    const row = await b.ctx.db
+      .selectFrom('invitations')
+      .select('redemption_count')
+      .where('id', '=', inv.id)
+      .executeTakeFirstOrThrow();
     await stopAppProcess(app);
     app = undefined;
 
@@ -122,6 +186,8 @@ export async function benchRedemption(dialect: 'sqlite' | 'postgres'): Promise<s
 }
 
 export async function runRedemptionBench(): Promise<string[]> {
-  heading(`Redemption over HTTP: ${CONNECTIONS} connections, ${fmt(HTTP_REDEMPTIONS)} redemptions by as many signed-in contacts`);
+  heading(
+    `Redemption over HTTP: ${CONNECTIONS} connections, ${fmt(HTTP_REDEMPTIONS)} redemptions by as many signed-in contacts`,
+  );
   return [await benchRedemption('sqlite'), await benchRedemption('postgres')];
 }

@@ -70,8 +70,19 @@ const waitFor = async (check: () => boolean | Promise<boolean>, what: string) =>
 };
 
 /** The baseline: nodemailer's pool, the same number of ready-made messages, to the same server. */
-async function nodemailerBaseline(server: CountingServer, messages: Array<{ from: string; to: string; subject: string; html: string; text: string }>): Promise<number> {
-  const transporter = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port: server.port, secure: false, ignoreTLS: true, maxConnections: 5, maxMessages: 1000 });
+async function nodemailerBaseline(
+  server: CountingServer,
+  messages: Array<{ from: string; to: string; subject: string; html: string; text: string }>,
+): Promise<number> {
+  const transporter = nodemailer.createTransport({
+    pool: true,
+    host: '127.0.0.1',
+    port: server.port,
+    secure: false,
+    ignoreTLS: true,
+    maxConnections: 5,
+    maxMessages: 1000,
+  });
   const start = server.count;
   const t0 = performance.now();
   let next = 0;
@@ -93,16 +104,42 @@ async function nodemailerBaseline(server: CountingServer, messages: Array<{ from
 async function seed(b: BenchDatabase): Promise<{ invitationIds: string[]; actor: Actor }> {
   const now = nowIso();
   const ownerId = newId();
-  await b.ctx.db.insertInto('system_users').values({ id: ownerId, email: 'owner@example.com', full_name: 'Olivia Owner', role: 'admin', password_hash: null, created_at: now, updated_at: now }).execute();
+  await b.ctx.db
+    .insertInto('system_users')
+    .values({
+      id: ownerId,
+      email: 'owner@example.com',
+      full_name: 'Olivia Owner',
+      role: 'admin',
+      password_hash: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
   const contactIds: string[] = [];
   const rows = Array.from({ length: N }, (_, i) => {
     const id = newId();
     contactIds.push(id);
-    return { id, first_name: 'Bench', last_name: String(i), emailaddress1: `bench${i}@example.com`, locale: i % 2 ? 'da' : 'en', created_at: now, updated_at: now };
+    return {
+      id,
+      first_name: 'Bench',
+      last_name: String(i),
+      emailaddress1: `bench${i}@example.com`,
+      locale: i % 2 ? 'da' : 'en',
+      created_at: now,
+      updated_at: now,
+    };
   });
-  for (let i = 0; i < rows.length; i += 500) await b.ctx.db.insertInto('contacts').values(rows.slice(i, i + 500)).execute();
+  for (let i = 0; i < rows.length; i += 500)
+    await b.ctx.db
+      .insertInto('contacts')
+      .values(rows.slice(i, i + 500))
+      .execute();
   const actor: Actor = { type: 'user', id: ownerId, role: 'admin' };
-  const created = await bulkCreateInvitations(b.ctx, actor, { contactIds, settings: { expiresAt: new Date(Date.now() + 30 * 86400_000).toISOString() } });
+  const created = await bulkCreateInvitations(b.ctx, actor, {
+    contactIds,
+    settings: { expiresAt: new Date(Date.now() + 30 * 86400_000).toISOString() },
+  });
   return { invitationIds: created.items.map((i) => i.id), actor };
 }
 
@@ -111,7 +148,11 @@ async function benchOne(dialect: 'sqlite' | 'postgres'): Promise<void> {
   const server = await countingSmtpServer();
   try {
     const { invitationIds, actor } = await seed(b);
-    const workflow = await b.ctx.db.selectFrom('workflows').select('id').where('key', '=', 'send-invitation').executeTakeFirstOrThrow();
+    const workflow = await b.ctx.db
+      .selectFrom('workflows')
+      .select('id')
+      .where('key', '=', 'send-invitation')
+      .executeTakeFirstOrThrow();
 
     // Ours: Run workflow on every invitation, the real worker, the SMTP transport.
     const rss = peakRss();
@@ -130,10 +171,20 @@ async function benchOne(dialect: 'sqlite' | 'postgres'): Promise<void> {
       .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
       .groupBy('status')
       .execute();
-    const sent = await b.ctx.db.selectFrom('emails').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'sent').executeTakeFirstOrThrow();
+    const sent = await b.ctx.db
+      .selectFrom('emails')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'sent')
+      .executeTakeFirstOrThrow();
 
     // The baseline: the very emails our run rendered, sent by nodemailer alone.
-    const messages = (await b.ctx.db.selectFrom('emails').innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id').select(['from_address', 'to_address', 'subject', 'html', 'text']).execute()).map((e) => ({
+    const messages = (
+      await b.ctx.db
+        .selectFrom('emails')
+        .innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id')
+        .select(['from_address', 'to_address', 'subject', 'html', 'text'])
+        .execute()
+    ).map((e) => ({
       from: e.from_address,
       to: e.to_address,
       subject: e.subject,
@@ -144,9 +195,15 @@ async function benchOne(dialect: 'sqlite' | 'postgres'): Promise<void> {
 
     const ours = (N / oursMs) * 1000;
     const base = (N / baseMs) * 1000;
-    console.log(`${dialect}: Send Invitation, ${fmt(N)} invitations → ${fmt(server.count - N)} baseline + ${fmt(N)} ours received`);
-    console.log(`  runs: ${runs.map((r) => `${r.status} ${fmt(Number(r.n))}`).join(', ')}; emails sent: ${fmt(Number(sent.n))}`);
-    console.log(`  ours (workflow + worker + delivery): ${fmt(oursMs / 1000, 2)} s, ${fmt(ours)} emails/s, peak RSS ${fmt(peak / 1024 / 1024)} MB`);
+    console.log(
+      `${dialect}: Send Invitation, ${fmt(N)} invitations → ${fmt(server.count - N)} baseline + ${fmt(N)} ours received`,
+    );
+    console.log(
+      `  runs: ${runs.map((r) => `${r.status} ${fmt(Number(r.n))}`).join(', ')}; emails sent: ${fmt(Number(sent.n))}`,
+    );
+    console.log(
+      `  ours (workflow + worker + delivery): ${fmt(oursMs / 1000, 2)} s, ${fmt(ours)} emails/s, peak RSS ${fmt(peak / 1024 / 1024)} MB`,
+    );
     console.log(`  nodemailer pool, pre-rendered:       ${fmt(baseMs / 1000, 2)} s, ${fmt(base)} emails/s`);
     console.log(`  ratio ours / nodemailer: ${fmt(ours / base, 2)} (aim ≥ 0.50)`);
   } finally {

@@ -18,7 +18,15 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 afterAll(async () => {
@@ -30,7 +38,11 @@ describe('portal in a browser', () => {
   it('opens the emailed link, signs up, and lands redeemed on the profile showing the role and account', async () => {
     const role = (await t.api('POST', 'web-roles', { body: { name: 'Partner' } })).json();
     const account = (await t.api('POST', 'accounts', { body: { name: 'Contoso Ltd' } })).json();
-    const inviter = (await t.api('POST', 'contacts', { body: { firstName: 'Ingrid', lastName: 'Jensen', emailaddress1: `ingrid.${newId()}@example.com` } })).json();
+    const inviter = (
+      await t.api('POST', 'contacts', {
+        body: { firstName: 'Ingrid', lastName: 'Jensen', emailaddress1: `ingrid.${newId()}@example.com` },
+      })
+    ).json();
     const email = `maja.${newId()}@example.com`;
     const invitee = (await t.api('POST', 'contacts', { body: { emailaddress1: email } })).json();
     const inv = (
@@ -62,7 +74,9 @@ describe('portal in a browser', () => {
     expect(await page.locator('.facts').innerText()).toContain('Ingrid Jensen');
     expect(await page.getByRole('heading', { name: 'I have an existing account' }).count()).toBe(1);
     // The stylesheet loaded (served by the app; CSP allows only 'self').
-    expect(await page.evaluate(() => getComputedStyle(document.querySelector('.card') as Element).borderRadius)).toBe('10px');
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('.card') as Element).borderRadius)).toBe(
+      '10px',
+    );
     await page.screenshot({ path: '/tmp/portal-redeem-preview.png', fullPage: true });
     expect((await t.api('GET', `invitations/${inv.id}`)).json()).toMatchObject({ redemptionCount: 0 });
 
@@ -70,7 +84,10 @@ describe('portal in a browser', () => {
     await page.locator('#signup-password').fill('Maja-password-1');
     await page.getByLabel('First name').fill('Maja');
     await page.getByLabel('Last name').fill('Madsen');
-    await Promise.all([page.waitForURL(`${base}/portal/profile`), page.getByRole('button', { name: 'Create account and redeem' }).click()]);
+    await Promise.all([
+      page.waitForURL(`${base}/portal/profile`),
+      page.getByRole('button', { name: 'Create account and redeem' }).click(),
+    ]);
 
     expect((await page.locator('h1').innerText()).trim()).toBe('My profile');
     expect(await page.locator('[data-notice="redeemed"]').isVisible()).toBe(true);

@@ -5,7 +5,12 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import type { DatabaseHandle } from './db/database.ts';
@@ -46,7 +51,12 @@ export const API_PREFIX = '/api/v1';
 
 export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   const { config, database } = options;
-  const ctx: AppContext = { config, db: database.db, dialect: database.dialect, secrets: createSecrets(config.secretKey) };
+  const ctx: AppContext = {
+    config,
+    db: database.db,
+    dialect: database.dialect,
+    secrets: createSecrets(config.secretKey),
+  };
 
   const app = Fastify({
     logger: loggerOptions(config.logLevel, options.logStream),
@@ -57,7 +67,9 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, new AppError('not-found', `Nothing exists at ${request.method} ${request.url.split('?')[0]}.`)));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, new AppError('not-found', `Nothing exists at ${request.method} ${request.url.split('?')[0]}.`)),
+  );
 
   // Security headers. helmet's middleware is built once here: @fastify/helmet built a new one (and
   // parsed the policy again) on every request, which showed in the redemption benchmark.
@@ -75,7 +87,9 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
       },
     },
   });
-  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
+  app.addHook('onRequest', (request, reply, done) =>
+    securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)),
+  );
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimit });
 
@@ -85,7 +99,11 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Portal Invitations API', version: '1', description: 'Invite contacts to a portal. Errors are application/problem+json with a stable `code`.' },
+      info: {
+        title: 'Portal Invitations API',
+        version: '1',
+        description: 'Invite contacts to a portal. Errors are application/problem+json with a stable `code`.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },

@@ -19,10 +19,23 @@ async function freshDatabase(): Promise<TestDatabase> {
   return database;
 }
 
-const initial = (apiToken: string | undefined) => ({ email: 'First.Admin@Example.com', password: 'First-admin-pass-1', name: 'First Admin', apiToken });
+const initial = (apiToken: string | undefined) => ({
+  email: 'First.Admin@Example.com',
+  password: 'First-admin-pass-1',
+  name: 'First Admin',
+  apiToken,
+});
 
 async function counts(db: TestDatabase['db']) {
-  const n = async (table: 'system_users' | 'api_tokens') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const n = async (table: 'system_users' | 'api_tokens') =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return { users: await n('system_users'), tokens: await n('api_tokens') };
 }
 
@@ -37,7 +50,10 @@ describe('first-start bootstrap', () => {
   it('creates the first admin and its INITIAL_API_TOKEN, which works on the API', async () => {
     const database = await freshDatabase();
     const token = `pit_${randomToken(32)}`;
-    const { app, ctx } = await startApp(database, testConfig({ database: database.config, initialAdmin: initial(token) }));
+    const { app, ctx } = await startApp(
+      database,
+      testConfig({ database: database.config, initialAdmin: initial(token) }),
+    );
 
     expect(await bootstrapInitialAdmin(ctx)).toBe('created');
     const users = await ctx.db.selectFrom('system_users').selectAll().execute();
@@ -52,7 +68,12 @@ describe('first-start bootstrap', () => {
     expect(r.statusCode).toBe(200);
     expect(r.json().items.map((u: { email: string }) => u.email)).toEqual(['First.Admin@Example.com']);
     // An admin: it may create users.
-    const created = await app.inject({ method: 'POST', url: '/api/v1/users', headers: { authorization: `Bearer ${token}` }, payload: { email: 'second@example.com', fullName: 'Second' } });
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { email: 'second@example.com', fullName: 'Second' },
+    });
     expect(created.statusCode).toBe(201);
   });
 
@@ -73,7 +94,11 @@ describe('first-start bootstrap', () => {
     expect(await counts(database.db)).toEqual(before);
     expect(before).toEqual({ users: 1, tokens: 1 });
     expect(await database.db.selectFrom('system_users').selectAll().executeTakeFirstOrThrow()).toEqual(adminBefore);
-    const r = await second.app.inject({ method: 'GET', url: '/api/v1/users', headers: { authorization: `Bearer ${token}` } });
+    const r = await second.app.inject({
+      method: 'GET',
+      url: '/api/v1/users',
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(r.statusCode).toBe(200);
   });
 
@@ -83,7 +108,10 @@ describe('first-start bootstrap', () => {
     expect(await bootstrapInitialAdmin(ctx)).toBe('not-configured');
     expect(await counts(database.db)).toEqual({ users: 0, tokens: 0 });
 
-    const weak: AppContext = { ...ctx, config: { ...ctx.config, initialAdmin: { ...initial(undefined), password: 'short' } } };
+    const weak: AppContext = {
+      ...ctx,
+      config: { ...ctx.config, initialAdmin: { ...initial(undefined), password: 'short' } },
+    };
     await expect(bootstrapInitialAdmin(weak)).rejects.toThrow(/INITIAL_ADMIN_PASSWORD/);
     expect(await counts(database.db)).toEqual({ users: 0, tokens: 0 });
   });
@@ -98,7 +126,12 @@ describe('first-start bootstrap', () => {
       cleanups.push(async () => {
         for (const h of handles) await h.close();
       });
-      const contexts: AppContext[] = handles.map((h) => ({ config, db: h.db, dialect: h.dialect, secrets: createSecrets(config.secretKey) }));
+      const contexts: AppContext[] = handles.map((h) => ({
+        config,
+        db: h.db,
+        dialect: h.dialect,
+        secrets: createSecrets(config.secretKey),
+      }));
       const results = await Promise.all(contexts.map((c) => bootstrapInitialAdmin(c)));
       expect([...results].sort()).toEqual(['created', 'users-exist', 'users-exist']);
       expect(await counts(database.db)).toEqual({ users: 1, tokens: 1 });

@@ -25,9 +25,26 @@ export async function bootstrapInitialAdmin(ctx: AppContext): Promise<BootstrapR
       if ((await countUsers(tx)) > 0) return 'users-exist' as const;
       const now = nowIso();
       const id = newId();
-      await tx.insertInto('system_users').values({ id, email: initial.email, full_name: initial.name, role: 'admin', password_hash: passwordHash, created_at: now, updated_at: now }).execute();
+      await tx
+        .insertInto('system_users')
+        .values({
+          id,
+          email: initial.email,
+          full_name: initial.name,
+          role: 'admin',
+          password_hash: passwordHash,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
       if (initial.apiToken) await insertToken(ctx, tx, id, 'initial token', initial.apiToken);
-      await writeAudit(tx, { actor: systemActor, action: 'bootstrap', recordType: 'system-user', recordId: id, details: { email: initial.email, apiToken: Boolean(initial.apiToken) } });
+      await writeAudit(tx, {
+        actor: systemActor,
+        action: 'bootstrap',
+        recordType: 'system-user',
+        recordId: id,
+        details: { email: initial.email, apiToken: Boolean(initial.apiToken) },
+      });
       return 'created' as const;
     });
   } catch (err) {

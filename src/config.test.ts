@@ -49,23 +49,48 @@ describe('loadConfig', () => {
 
   it('names each bad variable', () => {
     expect(configError({ DATA_DIR: tempDir(), SECRET_KEY: 'short' }).message).toContain('SECRET_KEY');
-    expect(configError({ DATA_DIR: tempDir(), SECRET_KEY: KEY, SMTP_URL: 'http://mail' }).message).toContain('SMTP_URL');
+    expect(configError({ DATA_DIR: tempDir(), SECRET_KEY: KEY, SMTP_URL: 'http://mail' }).message).toContain(
+      'SMTP_URL',
+    );
     expect(configError({ DATA_DIR: tempDir(), SECRET_KEY: KEY, LOG_LEVEL: 'loud' }).message).toContain('LOG_LEVEL');
-    expect(configError({ DATA_DIR: tempDir(), SECRET_KEY: KEY, DATABASE_URL: 'mysql://db/portal' }).message).toContain('DATABASE_URL');
-    expect(configError({ DATA_DIR: tempDir(), SECRET_KEY: KEY, INITIAL_ADMIN_EMAIL: 'a@example.com' }).message).toContain('INITIAL_ADMIN_PASSWORD');
+    expect(configError({ DATA_DIR: tempDir(), SECRET_KEY: KEY, DATABASE_URL: 'mysql://db/portal' }).message).toContain(
+      'DATABASE_URL',
+    );
+    expect(
+      configError({ DATA_DIR: tempDir(), SECRET_KEY: KEY, INITIAL_ADMIN_EMAIL: 'a@example.com' }).message,
+    ).toContain('INITIAL_ADMIN_PASSWORD');
   });
 
   it('selects PostgreSQL for a postgres:// DATABASE_URL', () => {
     const url = 'postgres://portal:secret@db.example:5432/portal';
-    expect(loadConfig({ DATA_DIR: tempDir(), SECRET_KEY: KEY, DATABASE_URL: url }).database).toEqual({ dialect: 'postgres', url });
-    expect(loadConfig({ DATA_DIR: tempDir(), SECRET_KEY: KEY, DATABASE_URL: 'postgresql://db/portal' }).database.dialect).toBe('postgres');
-    expect(loadConfig({ DATA_DIR: tempDir(), SECRET_KEY: KEY, DATABASE_URL: 'sqlite:/tmp/x.db' }).database).toEqual({ dialect: 'sqlite', file: '/tmp/x.db' });
+    expect(loadConfig({ DATA_DIR: tempDir(), SECRET_KEY: KEY, DATABASE_URL: url }).database).toEqual({
+      dialect: 'postgres',
+      url,
+    });
+    expect(
+      loadConfig({ DATA_DIR: tempDir(), SECRET_KEY: KEY, DATABASE_URL: 'postgresql://db/portal' }).database.dialect,
+    ).toBe('postgres');
+    expect(loadConfig({ DATA_DIR: tempDir(), SECRET_KEY: KEY, DATABASE_URL: 'sqlite:/tmp/x.db' }).database).toEqual({
+      dialect: 'sqlite',
+      file: '/tmp/x.db',
+    });
   });
 
   it('reads the INITIAL_* bootstrap variables', () => {
     const token = 't'.repeat(40);
-    const c = loadConfig({ DATA_DIR: tempDir(), SECRET_KEY: KEY, INITIAL_ADMIN_EMAIL: 'root@example.com', INITIAL_ADMIN_PASSWORD: 'Root-password-1', INITIAL_API_TOKEN: token });
-    expect(c.initialAdmin).toEqual({ email: 'root@example.com', password: 'Root-password-1', name: 'Administrator', apiToken: token });
+    const c = loadConfig({
+      DATA_DIR: tempDir(),
+      SECRET_KEY: KEY,
+      INITIAL_ADMIN_EMAIL: 'root@example.com',
+      INITIAL_ADMIN_PASSWORD: 'Root-password-1',
+      INITIAL_API_TOKEN: token,
+    });
+    expect(c.initialAdmin).toEqual({
+      email: 'root@example.com',
+      password: 'Root-password-1',
+      name: 'Administrator',
+      apiToken: token,
+    });
   });
 
   it('generates DATA_DIR/secret.key (mode 0600) when SECRET_KEY is unset, and reuses it next time', () => {
@@ -95,10 +120,14 @@ describe('loadConfig', () => {
 describe('secret.key written by processes starting together', () => {
   it('gives every process the same key', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'portal-race-'));
-    const script = "import { loadConfig } from './src/config.ts'; process.stdout.write(loadConfig({ DATA_DIR: process.env.RACE_DIR }).secretKey);";
+    const script =
+      "import { loadConfig } from './src/config.ts'; process.stdout.write(loadConfig({ DATA_DIR: process.env.RACE_DIR }).secretKey);";
     const run = () =>
       new Promise<string>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { ...process.env, RACE_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+          env: { ...process.env, RACE_DIR: dataDir },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
         let out = '';
         let err = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -117,7 +146,10 @@ describe('TRUST_PROXY', () => {
     const base = { DATA_DIR: dataDir, SECRET_KEY: 'k'.repeat(40) };
     expect(loadConfig(base).trustProxy).toBe(false);
     expect(loadConfig({ ...base, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
-    expect(loadConfig({ ...base, TRUST_PROXY: '10.0.0.1, 192.168.0.0/16' }).trustProxy).toEqual(['10.0.0.1', '192.168.0.0/16']);
+    expect(loadConfig({ ...base, TRUST_PROXY: '10.0.0.1, 192.168.0.0/16' }).trustProxy).toEqual([
+      '10.0.0.1',
+      '192.168.0.0/16',
+    ]);
     expect(() => loadConfig({ ...base, TRUST_PROXY: 'everyone!' })).toThrow(/TRUST_PROXY/);
   });
 });

@@ -16,13 +16,25 @@ const envSchema = z.object({
     emptyToUndefined,
     z
       .string()
-      .refine((v) => /^(postgres|postgresql|sqlite):/.test(v) || !v.includes('://'), 'must be postgres://…, sqlite:PATH or a file path')
+      .refine(
+        (v) => /^(postgres|postgresql|sqlite):/.test(v) || !v.includes('://'),
+        'must be postgres://…, sqlite:PATH or a file path',
+      )
       .optional(),
   ),
   SECRET_KEY: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
   MAIL_FROM: z.preprocess(emptyToUndefined, z.email().optional()),
-  SMTP_URL: z.preprocess(emptyToUndefined, z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional()),
-  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  SMTP_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+      .optional(),
+  ),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
   TRUST_PROXY: z.preprocess(emptyToUndefined, z.string().max(500).optional()),
   BODY_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1024).default(1_048_576)),
   INITIAL_ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email().optional()),
@@ -58,9 +70,14 @@ export class ConfigError extends Error {}
 export function parseTrustProxy(value: string | undefined): boolean | string[] {
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
-  const list = value.split(',').map((v) => v.trim()).filter(Boolean);
+  const list = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   if (list.some((v) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(v))) {
-    throw new ConfigError('Invalid configuration:\n  TRUST_PROXY: must be true, false, or addresses/CIDRs separated by commas');
+    throw new ConfigError(
+      'Invalid configuration:\n  TRUST_PROXY: must be true, false, or addresses/CIDRs separated by commas',
+    );
   }
   return list;
 }
@@ -111,9 +128,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('Invalid configuration:\n  INITIAL_ADMIN_EMAIL and INITIAL_ADMIN_PASSWORD go together');
   }
   if (e.INITIAL_API_TOKEN !== undefined && e.INITIAL_ADMIN_EMAIL === undefined) {
-    throw new ConfigError('Invalid configuration:\n  INITIAL_API_TOKEN needs INITIAL_ADMIN_EMAIL and INITIAL_ADMIN_PASSWORD');
+    throw new ConfigError(
+      'Invalid configuration:\n  INITIAL_API_TOKEN needs INITIAL_ADMIN_EMAIL and INITIAL_ADMIN_PASSWORD',
+    );
   }
-  const publicUrl = (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST === '127.0.0.1' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/+$/, '');
+  const publicUrl = (
+    e.PUBLIC_URL ??
+    `http://${e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST === '127.0.0.1' ? 'localhost' : e.HOST}:${e.PORT}`
+  ).replace(/\/+$/, '');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -122,13 +144,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: parseDatabaseUrl(e.DATABASE_URL, dataDir),
     secretKey: e.SECRET_KEY ?? loadOrCreateSecretKey(dataDir),
     smtpUrl: e.SMTP_URL,
-    mailFrom: e.MAIL_FROM ?? `no-reply@${new URL(publicUrl).hostname === 'localhost' ? 'localhost.localdomain' : new URL(publicUrl).hostname}`,
+    mailFrom:
+      e.MAIL_FROM ??
+      `no-reply@${new URL(publicUrl).hostname === 'localhost' ? 'localhost.localdomain' : new URL(publicUrl).hostname}`,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     initialAdmin:
       e.INITIAL_ADMIN_EMAIL && e.INITIAL_ADMIN_PASSWORD
-        ? { email: e.INITIAL_ADMIN_EMAIL, password: e.INITIAL_ADMIN_PASSWORD, name: e.INITIAL_ADMIN_NAME ?? 'Administrator', apiToken: e.INITIAL_API_TOKEN }
+        ? {
+            email: e.INITIAL_ADMIN_EMAIL,
+            password: e.INITIAL_ADMIN_PASSWORD,
+            name: e.INITIAL_ADMIN_NAME ?? 'Administrator',
+            apiToken: e.INITIAL_API_TOKEN,
+          }
         : undefined,
   };
 }

@@ -18,7 +18,8 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   const { app, ctx } = await buildApp({ config, database });
   const boot = await bootstrapInitialAdmin(ctx);
   if (boot === 'created') app.log.info({ email: config.initialAdmin?.email }, 'created the first administrator');
-  const background: BackgroundWork | undefined = options.worker === false ? undefined : startBackgroundWork(ctx, app.log);
+  const background: BackgroundWork | undefined =
+    options.worker === false ? undefined : startBackgroundWork(ctx, app.log);
 
   let closing = false;
   const shutdown = async (signal: string) => {

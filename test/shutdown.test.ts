@@ -11,7 +11,11 @@ let app: AppProcess;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  app = await startAppProcess({ DATABASE_URL: databaseUrlOf(database.config), SECRET_KEY: randomToken(32), DATA_DIR: testConfig({ database: database.config }).dataDir });
+  app = await startAppProcess({
+    DATABASE_URL: databaseUrlOf(database.config),
+    SECRET_KEY: randomToken(32),
+    DATA_DIR: testConfig({ database: database.config }).dataDir,
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -22,11 +26,15 @@ afterAll(async () => {
 it('finishes a request in flight and exits 0 on SIGTERM', async () => {
   const body = JSON.stringify({ email: 'someone@example.com', password: 'Some-password-1' });
   const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request(`${app.url}/portal/api/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let data = '';
-      res.on('data', (c: Buffer) => (data += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
-    });
+    const req = request(
+      `${app.url}/portal/api/sign-in`,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        let data = '';
+        res.on('data', (c: Buffer) => (data += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
+      },
+    );
     req.on('error', reject);
     // Half the body now: the request is in flight when the signal arrives; the rest after it.
     req.write(body.slice(0, 10));

@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 import { containsCi, workflowsNaming } from '../db/sql.ts';
 import type { Db, Dialect, Tx } from '../db/database.ts';
 
-export const findAccount = (db: Db | Tx, id: string) => db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+export const findAccount = (db: Db | Tx, id: string) =>
+  db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
 
 /**
  * Reads an account and, on PostgreSQL, locks it until the transaction ends: `share` while a new
@@ -19,8 +20,15 @@ export const findAccountLocked = (tx: Tx, dialect: Dialect, id: string, mode: 's
     .$if(dialect === 'postgres', (q) => (mode === 'share' ? q.forShare() : q.forUpdate()))
     .executeTakeFirst();
 
-export function listAccounts(db: Db, q: { limit: number; after?: string | undefined; q?: string | undefined; parentAccountId?: string | undefined }) {
-  let query = db.selectFrom('accounts').selectAll().orderBy('id').limit(q.limit + 1);
+export function listAccounts(
+  db: Db,
+  q: { limit: number; after?: string | undefined; q?: string | undefined; parentAccountId?: string | undefined },
+) {
+  let query = db
+    .selectFrom('accounts')
+    .selectAll()
+    .orderBy('id')
+    .limit(q.limit + 1);
   if (q.after) query = query.where('id', '>', q.after);
   if (q.parentAccountId) query = query.where('parent_account_id', '=', q.parentAccountId);
   if (q.q) query = query.where(containsCi('name', q.q));
@@ -33,15 +41,25 @@ export async function ancestorIds(db: Db | Tx, id: string): Promise<string[]> {
   let current: string | null = id;
   while (current && !seen.includes(current) && seen.length < 100) {
     seen.push(current);
-    const row: { parent_account_id: string | null } | undefined = await db.selectFrom('accounts').select('parent_account_id').where('id', '=', current).executeTakeFirst();
+    const row: { parent_account_id: string | null } | undefined = await db
+      .selectFrom('accounts')
+      .select('parent_account_id')
+      .where('id', '=', current)
+      .executeTakeFirst();
     current = row?.parent_account_id ?? null;
   }
   return seen.slice(1);
 }
 
 /** What uses an account: contacts, child accounts and invitations that assign it. */
-export async function accountUsage(db: Db | Tx, id: string): Promise<{ contacts: number; childAccounts: number; invitations: number; workflows: number }> {
-  const count = async (table: 'contacts' | 'accounts' | 'invitations', column: 'parent_account_id' | 'assign_to_account_id') => {
+export async function accountUsage(
+  db: Db | Tx,
+  id: string,
+): Promise<{ contacts: number; childAccounts: number; invitations: number; workflows: number }> {
+  const count = async (
+    table: 'contacts' | 'accounts' | 'invitations',
+    column: 'parent_account_id' | 'assign_to_account_id',
+  ) => {
     const row = await db
       .selectFrom(table)
       .select((eb) => eb.fn.countAll().as('n'))

@@ -2,18 +2,34 @@
 import type { AppContext } from '../context.ts';
 import type { Api } from '../http/types.ts';
 import { idParams } from '../shared/schemas.ts';
-import { accountListQuery, accountListSchema, accountSchema, createAccountSchema, updateAccountSchema } from './accounts.schema.ts';
+import {
+  accountListQuery,
+  accountListSchema,
+  accountSchema,
+  createAccountSchema,
+  updateAccountSchema,
+} from './accounts.schema.ts';
 import * as service from './accounts.service.ts';
 
 export function accountsRoutes(app: Api, ctx: AppContext): void {
   const tags = ['Accounts'];
-  app.get('/accounts', { schema: { tags, querystring: accountListQuery, response: { 200: accountListSchema } } }, (req) => service.listAccounts(ctx, req.query));
-  app.post('/accounts', { schema: { tags, body: createAccountSchema, response: { 201: accountSchema } } }, async (req, reply) =>
-    reply.code(201).send(await service.createAccount(ctx, req.actor, req.body)),
+  app.get(
+    '/accounts',
+    { schema: { tags, querystring: accountListQuery, response: { 200: accountListSchema } } },
+    (req) => service.listAccounts(ctx, req.query),
   );
-  app.get('/accounts/:id', { schema: { tags, params: idParams, response: { 200: accountSchema } } }, (req) => service.getAccount(ctx, req.params.id));
-  app.patch('/accounts/:id', { schema: { tags, params: idParams, body: updateAccountSchema, response: { 200: accountSchema } } }, (req) =>
-    service.updateAccount(ctx, req.actor, req.params.id, req.body),
+  app.post(
+    '/accounts',
+    { schema: { tags, body: createAccountSchema, response: { 201: accountSchema } } },
+    async (req, reply) => reply.code(201).send(await service.createAccount(ctx, req.actor, req.body)),
+  );
+  app.get('/accounts/:id', { schema: { tags, params: idParams, response: { 200: accountSchema } } }, (req) =>
+    service.getAccount(ctx, req.params.id),
+  );
+  app.patch(
+    '/accounts/:id',
+    { schema: { tags, params: idParams, body: updateAccountSchema, response: { 200: accountSchema } } },
+    (req) => service.updateAccount(ctx, req.actor, req.params.id, req.body),
   );
   app.delete('/accounts/:id', { schema: { tags, params: idParams } }, async (req, reply) => {
     await service.deleteAccount(ctx, req.actor, req.params.id);

@@ -21,8 +21,10 @@ export const toAccount = (r: AccountRow): Account => ({
 async function checkParent(ctx: AppContext, tx: Tx, id: string, parentId: string | null | undefined): Promise<void> {
   if (!parentId) return;
   if (parentId === id) throw validationFailed('parentAccountId', 'an account cannot be its own parent');
-  if (!(await repo.findAccountLocked(tx, ctx.dialect, parentId, 'share'))) throw validationFailed('parentAccountId', 'no such account');
-  if ((await repo.ancestorIds(tx, parentId)).includes(id)) throw validationFailed('parentAccountId', 'would make a cycle of parent accounts');
+  if (!(await repo.findAccountLocked(tx, ctx.dialect, parentId, 'share')))
+    throw validationFailed('parentAccountId', 'no such account');
+  if ((await repo.ancestorIds(tx, parentId)).includes(id))
+    throw validationFailed('parentAccountId', 'would make a cycle of parent accounts');
 }
 
 /** Used by other features (contacts, invitations) to check a reference. */
@@ -40,11 +42,23 @@ export async function lockAccountForReference(tx: Tx, dialect: Dialect, id: stri
 
 export async function createAccount(ctx: AppContext, actor: Actor, input: CreateAccountInput): Promise<Account> {
   const now = nowIso();
-  const row: AccountRow = { id: newId(), name: input.name, parent_account_id: input.parentAccountId ?? null, created_at: now, updated_at: now };
+  const row: AccountRow = {
+    id: newId(),
+    name: input.name,
+    parent_account_id: input.parentAccountId ?? null,
+    created_at: now,
+    updated_at: now,
+  };
   await ctx.db.transaction().execute(async (tx) => {
     await checkParent(ctx, tx, row.id, row.parent_account_id);
     await tx.insertInto('accounts').values(row).execute();
-    await writeAudit(tx, { actor, action: 'create', recordType: 'account', recordId: row.id, details: { name: row.name } });
+    await writeAudit(tx, {
+      actor,
+      action: 'create',
+      recordType: 'account',
+      recordId: row.id,
+      details: { name: row.name },
+    });
   });
   return toAccount(row);
 }
@@ -55,12 +69,25 @@ export async function getAccount(ctx: AppContext, id: string): Promise<Account> 
   return toAccount(row);
 }
 
-export async function listAccounts(ctx: AppContext, q: { limit: number; cursor?: string | undefined; q?: string | undefined; parentAccountId?: string | undefined }): Promise<Page<Account>> {
-  const rows = await repo.listAccounts(ctx.db, { limit: q.limit, after: decodeCursor(q.cursor), q: q.q, parentAccountId: q.parentAccountId });
+export async function listAccounts(
+  ctx: AppContext,
+  q: { limit: number; cursor?: string | undefined; q?: string | undefined; parentAccountId?: string | undefined },
+): Promise<Page<Account>> {
+  const rows = await repo.listAccounts(ctx.db, {
+    limit: q.limit,
+    after: decodeCursor(q.cursor),
+    q: q.q,
+    parentAccountId: q.parentAccountId,
+  });
   return toPage(rows, q.limit, toAccount);
 }
 
-export async function updateAccount(ctx: AppContext, actor: Actor, id: string, input: UpdateAccountInput): Promise<Account> {
+export async function updateAccount(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  input: UpdateAccountInput,
+): Promise<Account> {
   return ctx.db.transaction().execute(async (tx) => {
     const current = await repo.findAccount(tx, id);
     if (!current) throw notFound('The account');
@@ -69,7 +96,13 @@ export async function updateAccount(ctx: AppContext, actor: Actor, id: string, i
     if (input.name !== undefined) changes.name = input.name;
     if (input.parentAccountId !== undefined) changes.parent_account_id = input.parentAccountId;
     await tx.updateTable('accounts').set(changes).where('id', '=', id).execute();
-    await writeAudit(tx, { actor, action: 'update', recordType: 'account', recordId: id, details: { fields: Object.keys(input) } });
+    await writeAudit(tx, {
+      actor,
+      action: 'update',
+      recordType: 'account',
+      recordId: id,
+      details: { fields: Object.keys(input) },
+    });
     return toAccount({ ...current, ...changes });
   });
 }
@@ -87,6 +120,12 @@ export async function deleteAccount(ctx: AppContext, actor: Actor, id: string): 
     ].filter(Boolean);
     if (uses.length > 0) throw conflict(`The account is in use: ${uses.join('; ')}.`);
     await tx.deleteFrom('accounts').where('id', '=', id).execute();
-    await writeAudit(tx, { actor, action: 'delete', recordType: 'account', recordId: id, details: { name: current.name } });
+    await writeAudit(tx, {
+      actor,
+      action: 'delete',
+      recordType: 'account',
+      recordId: id,
+      details: { name: current.name },
+    });
   });
 }

@@ -30,7 +30,10 @@ describe('accounts API', () => {
     expect(found.nextCursor).toBeNull();
 
     const parent = await createAccount({ name: 'Fabrikam Holding' });
-    const patched = await t.api('PATCH', `accounts/${account.id}`, { token: t.staffToken, body: { name: 'Fabrikam A/S', parentAccountId: parent.id } });
+    const patched = await t.api('PATCH', `accounts/${account.id}`, {
+      token: t.staffToken,
+      body: { name: 'Fabrikam A/S', parentAccountId: parent.id },
+    });
     expect(patched.statusCode).toBe(200);
     expect(patched.json()).toMatchObject({ id: account.id, name: 'Fabrikam A/S', parentAccountId: parent.id });
     expect((await accountRow(account.id))?.parent_account_id).toBe(parent.id);
@@ -101,7 +104,9 @@ describe('accounts API', () => {
     expect((await t.api('GET', `contacts/${contact.json().id}`)).json().parentAccountId).toBe(account.id);
 
     // Once the contact moves away, the account can go.
-    expect((await t.api('PATCH', `contacts/${contact.json().id}`, { body: { parentAccountId: null } })).statusCode).toBe(200);
+    expect(
+      (await t.api('PATCH', `contacts/${contact.json().id}`, { body: { parentAccountId: null } })).statusCode,
+    ).toBe(200);
     expect((await t.api('DELETE', `accounts/${account.id}`)).statusCode).toBe(204);
   });
 

@@ -14,17 +14,19 @@ export interface AuditEntryInput {
 }
 
 // Written by every change: compiled once (see db/prepared.ts).
-const insertEntry = prepared(['id', 'actorType', 'actorId', 'action', 'recordType', 'recordId', 'details', 'createdAt'], (db, p) =>
-  db.insertInto('audit_log').values({
-    id: p('id'),
-    actor_type: p('actorType'),
-    actor_id: p('actorId'),
-    action: p('action'),
-    record_type: p('recordType'),
-    record_id: p('recordId'),
-    details: p('details'),
-    created_at: p('createdAt'),
-  }),
+const insertEntry = prepared(
+  ['id', 'actorType', 'actorId', 'action', 'recordType', 'recordId', 'details', 'createdAt'],
+  (db, p) =>
+    db.insertInto('audit_log').values({
+      id: p('id'),
+      actor_type: p('actorType'),
+      actor_id: p('actorId'),
+      action: p('action'),
+      record_type: p('recordType'),
+      record_id: p('recordId'),
+      details: p('details'),
+      created_at: p('createdAt'),
+    }),
 );
 
 export async function writeAudit(db: Db | Tx, entry: AuditEntryInput): Promise<void> {

@@ -31,7 +31,8 @@ const secretKey = randomToken(32);
 function cli(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<Ran> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Nothing from the outer environment may steer the child: only what this test sets.
-  for (const key of Object.keys(env)) if (/^(INITIAL_|PORTAL_|DATABASE_URL$|SECRET_KEY$|DATA_DIR$|PORT$|HOST$)/.test(key)) delete env[key];
+  for (const key of Object.keys(env))
+    if (/^(INITIAL_|PORTAL_|DATABASE_URL$|SECRET_KEY$|DATA_DIR$|PORT$|HOST$)/.test(key)) delete env[key];
   Object.assign(env, {
     DATA_DIR: dataDir,
     DATABASE_URL: database.dialect === 'postgres' ? database.url : database.file,
@@ -65,7 +66,8 @@ describe('portal-invitations command line', () => {
   it('shows help with every command (exit 0) and rejects an unknown command as wrong usage (exit 2)', async () => {
     const [help, unknown] = await Promise.all([cli(['--help']), cli(['frobnicate'])]);
     expect(help.code).toBe(0);
-    for (const command of ['serve', 'migrate', 'users', 'tokens']) expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+    for (const command of ['serve', 'migrate', 'users', 'tokens'])
+      expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command 'frobnicate'");
   });
@@ -90,9 +92,26 @@ describe('portal-invitations command line', () => {
     });
 
     it('users create makes an admin with the password from stdin, never printing it', async () => {
-      const ran = await cli(['users', 'create', '--email', 'Cli.Admin@Example.com', '--name', 'Cli Admin', '--role', 'admin', '--password-stdin', '--json'], { stdin: `${password}\n` });
+      const ran = await cli(
+        [
+          'users',
+          'create',
+          '--email',
+          'Cli.Admin@Example.com',
+          '--name',
+          'Cli Admin',
+          '--role',
+          'admin',
+          '--password-stdin',
+          '--json',
+        ],
+        { stdin: `${password}\n` },
+      );
       expect(ran.code, ran.stderr).toBe(0);
-      expect(JSON.parse(ran.stdout)).toMatchObject({ ok: true, user: { email: 'Cli.Admin@Example.com', fullName: 'Cli Admin', role: 'admin' } });
+      expect(JSON.parse(ran.stdout)).toMatchObject({
+        ok: true,
+        user: { email: 'Cli.Admin@Example.com', fullName: 'Cli Admin', role: 'admin' },
+      });
       expect(ran.stdout + ran.stderr).not.toContain(password);
     });
 
@@ -100,11 +119,20 @@ describe('portal-invitations command line', () => {
       const ran = await cli(['tokens', 'create', '--user', 'cli.admin@example.com', '--name', 'deploy', '--json']);
       expect(ran.code, ran.stderr).toBe(0);
       created = JSON.parse(ran.stdout);
-      expect(created).toMatchObject({ ok: true, id: expect.any(String), userId: expect.any(String), token: expect.stringMatching(/^pit_/) });
+      expect(created).toMatchObject({
+        ok: true,
+        id: expect.any(String),
+        userId: expect.any(String),
+        token: expect.stringMatching(/^pit_/),
+      });
 
       handle = openDatabase(database);
       ({ app } = await buildApp({ config: testConfig({ database, secretKey, dataDir }), database: handle }));
-      const me = await app.inject({ method: 'GET', url: `/api/v1/users/${created.userId}`, headers: { authorization: `Bearer ${created.token}` } });
+      const me = await app.inject({
+        method: 'GET',
+        url: `/api/v1/users/${created.userId}`,
+        headers: { authorization: `Bearer ${created.token}` },
+      });
       expect(me.statusCode).toBe(200);
       expect(me.json()).toMatchObject({ email: 'Cli.Admin@Example.com', role: 'admin' });
     });
@@ -112,12 +140,18 @@ describe('portal-invitations command line', () => {
     it('tokens revoke makes the token fail', async () => {
       const ran = await cli(['tokens', 'revoke', created.id]);
       expect(ran.code, ran.stderr).toBe(0);
-      const after = await app.inject({ method: 'GET', url: `/api/v1/users/${created.userId}`, headers: { authorization: `Bearer ${created.token}` } });
+      const after = await app.inject({
+        method: 'GET',
+        url: `/api/v1/users/${created.userId}`,
+        headers: { authorization: `Bearer ${created.token}` },
+      });
       expect(after.statusCode).toBe(401);
     });
 
     it('users create with an email that exists (in another letter case) fails with exit 1 and the reason', async () => {
-      const ran = await cli(['users', 'create', '--email', 'cli.admin@example.com', '--name', 'Someone Else'], { env: { PORTAL_USER_PASSWORD: 'Other-password-7' } });
+      const ran = await cli(['users', 'create', '--email', 'cli.admin@example.com', '--name', 'Someone Else'], {
+        env: { PORTAL_USER_PASSWORD: 'Other-password-7' },
+      });
       expect(ran.code).toBe(1);
       expect(ran.stderr).toContain('conflict');
       expect(ran.stderr).toContain('already exists');

@@ -25,7 +25,11 @@ export function action(run: CliRun, handler: (cmd: Command) => Promise<CommandRe
  * Validates CLI input with the same zod schema the API uses, naming fields as the options the
  * user typed (`fullName` → `--name`), and fails with the service's own validation-failed.
  */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, optionNames: Record<string, string>): z.output<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  optionNames: Record<string, string>,
+): z.output<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const errors: FieldError[] = parsed.error.issues.map((issue) => {

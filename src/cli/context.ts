@@ -21,7 +21,12 @@ export async function withCliContext<T>(env: NodeJS.ProcessEnv, work: (cli: CliC
   const database = openDatabase(config.database, { poolSize: 2 });
   try {
     const applied = await migrateToLatest(database.db);
-    const ctx: AppContext = { config, db: database.db, dialect: database.dialect, secrets: createSecrets(config.secretKey) };
+    const ctx: AppContext = {
+      config,
+      db: database.db,
+      dialect: database.dialect,
+      secrets: createSecrets(config.secretKey),
+    };
     return await work({ ctx, applied });
   } finally {
     await database.close();

@@ -10,7 +10,12 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
-export const processIo = (): CliIo => ({ stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
+export const processIo = (): CliIo => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+});
 
 export const ExitCode = { ok: 0, failure: 1, usage: 2 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -47,8 +52,10 @@ interface Failure {
 }
 
 function describe(err: unknown): Failure {
-  if (err instanceof AppError) return { exitCode: ExitCode.failure, code: err.code, detail: err.detail ?? err.message, errors: err.errors };
-  if (err instanceof ConfigError) return { exitCode: ExitCode.usage, code: 'invalid-configuration', detail: err.message };
+  if (err instanceof AppError)
+    return { exitCode: ExitCode.failure, code: err.code, detail: err.detail ?? err.message, errors: err.errors };
+  if (err instanceof ConfigError)
+    return { exitCode: ExitCode.usage, code: 'invalid-configuration', detail: err.message };
   if (err instanceof UsageError) return { exitCode: ExitCode.usage, code: 'usage', detail: err.message };
   const e = err as { code?: unknown; message?: unknown };
   const detail = typeof e?.message === 'string' ? e.message : String(err);
@@ -61,9 +68,19 @@ export function reportFailure(io: CliIo, json: boolean, err: unknown): ExitCode 
   if (err instanceof UsageError) io.stderr.write(`error: ${f.detail}\n(run with --help for usage)\n`);
   else if (err instanceof ConfigError) io.stderr.write(`error: ${f.detail}\n`);
   else io.stderr.write(`error: ${f.code}: ${f.detail}\n`);
-  if (!(err instanceof AppError) && !(err instanceof ConfigError) && !(err instanceof UsageError) && err instanceof Error && err.stack && io.env.DEBUG) {
+  if (
+    !(err instanceof AppError) &&
+    !(err instanceof ConfigError) &&
+    !(err instanceof UsageError) &&
+    err instanceof Error &&
+    err.stack &&
+    io.env.DEBUG
+  ) {
     io.stderr.write(`${err.stack}\n`);
   }
-  if (json) io.stdout.write(`${JSON.stringify({ ok: false, code: f.code, detail: f.detail, ...(f.errors ? { errors: f.errors } : {}) }, null, 2)}\n`);
+  if (json)
+    io.stdout.write(
+      `${JSON.stringify({ ok: false, code: f.code, detail: f.detail, ...(f.errors ? { errors: f.errors } : {}) }, null, 2)}\n`,
+    );
   return f.exitCode;
 }

@@ -25,7 +25,7 @@ export function buildProgram(run: CliRun): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      '\nThe database is the one the service uses: DATA_DIR (default ./data) or DATABASE_URL; pending\nmigrations run first. Exit status: 0 done, 1 failed, 2 wrong usage.\nRun `portal-invitations <command> --help` for a command\'s options.',
+      "\nThe database is the one the service uses: DATA_DIR (default ./data) or DATABASE_URL; pending\nmigrations run first. Exit status: 0 done, 1 failed, 2 wrong usage.\nRun `portal-invitations <command> --help` for a command's options.",
     );
   registerServerCommands(program, run);
   registerUsersCommands(program, run);

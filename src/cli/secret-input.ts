@@ -7,7 +7,9 @@ import { UsageError } from './io.ts';
 async function readPiped(stdin: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /** One line typed at the terminal with echo off. Ctrl-C or Ctrl-D on an empty line give up. */
@@ -29,7 +31,8 @@ function readHidden(io: CliIo, prompt: string): Promise<string> {
     const onData = (data: Buffer | string) => {
       for (const ch of data.toString()) {
         if (ch === '\r' || ch === '\n') return finish();
-        if (ch === '\u0003' || (ch === '\u0004' && value === '')) return finish(new UsageError('no password was entered'));
+        if (ch === '\u0003' || (ch === '\u0004' && value === ''))
+          return finish(new UsageError('no password was entered'));
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
         else if (ch >= ' ') value += ch;
       }

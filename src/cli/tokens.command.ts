@@ -18,7 +18,10 @@ async function resolveUserId(ctx: AppContext, emailOrId: string): Promise<string
     if (!user) throw new AppError('not-found', `No user has the email ${emailOrId}.`);
     return user.id;
   }
-  if (!isUuid(emailOrId)) throw new AppError('validation-failed', '--user: must be an email address or a user id', { errors: [{ field: '--user', message: 'must be an email address or a user id' }] });
+  if (!isUuid(emailOrId))
+    throw new AppError('validation-failed', '--user: must be an email address or a user id', {
+      errors: [{ field: '--user', message: 'must be an email address or a user id' }],
+    });
   return (await getUser(ctx, systemActor, emailOrId.toLowerCase())).id;
 }
 
@@ -30,7 +33,10 @@ export function registerTokensCommands(program: Command, run: CliRun): void {
     .description('create an API token for a user; the token is printed this once, only its keyed hash is kept')
     .requiredOption('--user <emailOrId>', 'the user the token acts as: email address or id')
     .requiredOption('--name <name>', 'what the token is for')
-    .addHelpText('after', '\nStandard output is the token alone (or, with --json, { ok, id, token, userId, name }), so that a script can capture it.')
+    .addHelpText(
+      'after',
+      '\nStandard output is the token alone (or, with --json, { ok, id, token, userId, name }), so that a script can capture it.',
+    )
     .action(
       action(run, async (cmd) => {
         const opts = cmd.opts<{ user: string; name: string }>();
@@ -40,8 +46,15 @@ export function registerTokensCommands(program: Command, run: CliRun): void {
           const userId = await resolveUserId(ctx, opts.user);
           return createToken(ctx, systemActor, { name, userId });
         });
-        note(run.io, run.json, `Created token "${created.name}" with id ${created.id} for user ${created.userId}. It is shown only this once:`);
-        return { lines: [created.token], json: { id: created.id, token: created.token, userId: created.userId, name: created.name } };
+        note(
+          run.io,
+          run.json,
+          `Created token "${created.name}" with id ${created.id} for user ${created.userId}. It is shown only this once:`,
+        );
+        return {
+          lines: [created.token],
+          json: { id: created.id, token: created.token, userId: created.userId, name: created.name },
+        };
       }),
     );
 

@@ -21,7 +21,8 @@ interface CreateOptions {
 /** The password from exactly one source: --password-stdin, --password, or the environment. */
 async function passwordFrom(run: CliRun, opts: CreateOptions): Promise<string | undefined> {
   if (opts.passwordStdin) {
-    if (opts.password !== undefined) throw new UsageError('give the password with --password or --password-stdin, not both');
+    if (opts.password !== undefined)
+      throw new UsageError('give the password with --password or --password-stdin, not both');
     return readSecretFromStdin(run.io, 'Password: ');
   }
   if (opts.password !== undefined) return opts.password;
@@ -38,25 +39,37 @@ export function registerUsersCommands(program: Command, run: CliRun): void {
     .requiredOption('--email <email>', 'email address (unique, any letter case)')
     .requiredOption('--name <name>', 'full name')
     .addOption(new Option('--role <role>', 'role').choices(['admin', 'staff']).default('staff'))
-    .option('--password <password>', `password for the back office (visible to other local users; prefer --password-stdin or ${PASSWORD_ENV})`)
+    .option(
+      '--password <password>',
+      `password for the back office (visible to other local users; prefer --password-stdin or ${PASSWORD_ENV})`,
+    )
     .option('--password-stdin', 'read the password from standard input (hidden when typed at a terminal)')
-    .addHelpText('after', `\nWithout a password option the password is taken from ${PASSWORD_ENV}; without any, the user can only use API tokens.\nThe password is never printed.`)
+    .addHelpText(
+      'after',
+      `\nWithout a password option the password is taken from ${PASSWORD_ENV}; without any, the user can only use API tokens.\nThe password is never printed.`,
+    )
     .action(
       action(run, async (cmd) => {
         const opts = cmd.opts<CreateOptions>();
         const password = await passwordFrom(run, opts);
-        const input = parseInput(createUserSchema, { email: opts.email, fullName: opts.name, role: opts.role, ...(password !== undefined ? { password } : {}) }, {
-          email: '--email',
-          fullName: '--name',
-          role: '--role',
-          password: 'password',
-        });
+        const input = parseInput(
+          createUserSchema,
+          { email: opts.email, fullName: opts.name, role: opts.role, ...(password !== undefined ? { password } : {}) },
+          {
+            email: '--email',
+            fullName: '--name',
+            role: '--role',
+            password: 'password',
+          },
+        );
         const user = await withCliContext(run.io.env, async ({ ctx, applied }) => {
           if (applied.length) note(run.io, run.json, `Applied migrations: ${applied.join(', ')}`);
           return createUser(ctx, systemActor, input);
         });
         return {
-          lines: [`Created ${user.role} ${user.email} (${user.fullName}) with id ${user.id}${password === undefined ? ', without a password' : ''}.`],
+          lines: [
+            `Created ${user.role} ${user.email} (${user.fullName}) with id ${user.id}${password === undefined ? ', without a password' : ''}.`,
+          ],
           json: { user },
         };
       }),

@@ -4,16 +4,33 @@ import { containsCi, equalsCi } from '../db/sql.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
 
 /** A contact by id; lookups of the same turn share one query (see db/coalesce.ts). */
-export const findContact = coalesced(async (db: Db | Tx, ids: string[]) => byId(await db.selectFrom('contacts').selectAll().where('id', 'in', ids).execute()));
+export const findContact = coalesced(async (db: Db | Tx, ids: string[]) =>
+  byId(await db.selectFrom('contacts').selectAll().where('id', 'in', ids).execute()),
+);
 
-export function listContacts(db: Db, q: { limit: number; after?: string | undefined; email?: string | undefined; accountId?: string | undefined; q?: string | undefined }) {
-  let query = db.selectFrom('contacts').selectAll().orderBy('id').limit(q.limit + 1);
+export function listContacts(
+  db: Db,
+  q: {
+    limit: number;
+    after?: string | undefined;
+    email?: string | undefined;
+    accountId?: string | undefined;
+    q?: string | undefined;
+  },
+) {
+  let query = db
+    .selectFrom('contacts')
+    .selectAll()
+    .orderBy('id')
+    .limit(q.limit + 1);
   if (q.after) query = query.where('id', '>', q.after);
   if (q.email) query = query.where(equalsCi('emailaddress1', q.email.trim()));
   if (q.accountId) query = query.where('parent_account_id', '=', q.accountId);
   if (q.q) {
     const text = q.q.trim();
-    query = query.where((eb) => eb.or([containsCi('first_name', text), containsCi('last_name', text), containsCi('emailaddress1', text)]));
+    query = query.where((eb) =>
+      eb.or([containsCi('first_name', text), containsCi('last_name', text), containsCi('emailaddress1', text)]),
+    );
   }
   return query.execute();
 }
@@ -28,7 +45,12 @@ export const webRoleIdsOfContact = coalesced(async (db: Db | Tx, ids: string[]) 
 export async function webRoleIdsOf(db: Db | Tx, contactIds: readonly string[]): Promise<Map<string, string[]>> {
   const map = new Map<string, string[]>(contactIds.map((id) => [id, []]));
   if (contactIds.length === 0) return map;
-  const rows = await db.selectFrom('contact_web_roles').select(['contact_id', 'web_role_id']).where('contact_id', 'in', [...contactIds]).orderBy('web_role_id').execute();
+  const rows = await db
+    .selectFrom('contact_web_roles')
+    .select(['contact_id', 'web_role_id'])
+    .where('contact_id', 'in', [...contactIds])
+    .orderBy('web_role_id')
+    .execute();
   for (const r of rows) map.get(r.contact_id)?.push(r.web_role_id);
   return map;
 }
@@ -36,15 +58,40 @@ export async function webRoleIdsOf(db: Db | Tx, contactIds: readonly string[]): 
 export async function replaceWebRoles(tx: Tx, contactId: string, webRoleIds: readonly string[]): Promise<void> {
   await tx.deleteFrom('contact_web_roles').where('contact_id', '=', contactId).execute();
   const unique = [...new Set(webRoleIds)];
-  if (unique.length > 0) await tx.insertInto('contact_web_roles').values(unique.map((web_role_id) => ({ contact_id: contactId, web_role_id }))).execute();
+  if (unique.length > 0)
+    await tx
+      .insertInto('contact_web_roles')
+      .values(unique.map((web_role_id) => ({ contact_id: contactId, web_role_id })))
+      .execute();
 }
 
 /** What keeps a contact from being deleted: invitations and redemptions that name it. */
-export async function contactUsage(db: Db | Tx, id: string): Promise<{ invited: number; inviter: number; redeemed: number }> {
+export async function contactUsage(
+  db: Db | Tx,
+  id: string,
+): Promise<{ invited: number; inviter: number; redeemed: number }> {
   const n = async (q: Promise<{ n: unknown }>) => Number((await q).n);
   return {
-    invited: await n(db.selectFrom('invitation_invited_contacts').select((eb) => eb.fn.countAll().as('n')).where('contact_id', '=', id).executeTakeFirstOrThrow()),
-    inviter: await n(db.selectFrom('invitations').select((eb) => eb.fn.countAll().as('n')).where('inviter_contact_id', '=', id).executeTakeFirstOrThrow()),
-    redeemed: await n(db.selectFrom('redemptions').select((eb) => eb.fn.countAll().as('n')).where('contact_id', '=', id).executeTakeFirstOrThrow()),
+    invited: await n(
+      db
+        .selectFrom('invitation_invited_contacts')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('contact_id', '=', id)
+        .executeTakeFirstOrThrow(),
+    ),
+    inviter: await n(
+      db
+        .selectFrom('invitations')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('inviter_contact_id', '=', id)
+        .executeTakeFirstOrThrow(),
+    ),
+    redeemed: await n(
+      db
+        .selectFrom('redemptions')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('contact_id', '=', id)
+        .executeTakeFirstOrThrow(),
+    ),
   };
 }

@@ -44,8 +44,11 @@ const contactFields = {
   loginEnabled: z.boolean().optional(),
 };
 
-const needsAName = (c: { firstName?: string | null | undefined; lastName?: string | null | undefined; emailaddress1?: string | null | undefined }) =>
-  Boolean(c.firstName || c.lastName || c.emailaddress1);
+const needsAName = (c: {
+  firstName?: string | null | undefined;
+  lastName?: string | null | undefined;
+  emailaddress1?: string | null | undefined;
+}) => Boolean(c.firstName || c.lastName || c.emailaddress1);
 
 export const createContactSchema = z
   .strictObject(contactFields)

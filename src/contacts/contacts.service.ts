@@ -64,11 +64,13 @@ export function newContactRow(fields: Partial<ContactRow>): ContactRow {
 }
 
 async function checkReferences(ctx: AppContext, tx: Tx, input: UpdateContactInput): Promise<void> {
-  if (input.parentAccountId && !(await lockAccountForReference(tx, ctx.dialect, input.parentAccountId))) throw validationFailed('parentAccountId', 'no such account');
+  if (input.parentAccountId && !(await lockAccountForReference(tx, ctx.dialect, input.parentAccountId)))
+    throw validationFailed('parentAccountId', 'no such account');
   if (input.webRoleIds) await assertWebRolesExist(tx, input.webRoleIds, 'webRoleIds', ctx.dialect);
 }
 
-const usernameTaken = (username: string | null | undefined) => conflict(`The username "${username}" is taken by another contact.`);
+const usernameTaken = (username: string | null | undefined) =>
+  conflict(`The username "${username}" is taken by another contact.`);
 
 export async function createContact(ctx: AppContext, actor: Actor, input: CreateContactInput): Promise<Contact> {
   const row = newContactRow({
@@ -104,7 +106,13 @@ export async function getContact(ctx: AppContext, id: string): Promise<Contact> 
 }
 
 export async function listContacts(ctx: AppContext, q: ContactListQuery): Promise<Page<Contact>> {
-  const rows = await repo.listContacts(ctx.db, { limit: q.limit, after: decodeCursor(q.cursor), email: q.email, accountId: q.accountId, q: q.q });
+  const rows = await repo.listContacts(ctx.db, {
+    limit: q.limit,
+    after: decodeCursor(q.cursor),
+    email: q.email,
+    accountId: q.accountId,
+    q: q.q,
+  });
   const roles = await repo.webRoleIdsOf(
     ctx.db,
     rows.slice(0, q.limit).map((r) => r.id),
@@ -112,7 +120,12 @@ export async function listContacts(ctx: AppContext, q: ContactListQuery): Promis
   return toPage(rows, q.limit, (r) => toContact(r, roles.get(r.id) ?? []));
 }
 
-export async function updateContact(ctx: AppContext, actor: Actor, id: string, input: UpdateContactInput): Promise<Contact> {
+export async function updateContact(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  input: UpdateContactInput,
+): Promise<Contact> {
   try {
     return await ctx.db.transaction().execute(async (tx) => {
       const current = await repo.findContact(tx, id);
@@ -124,7 +137,8 @@ export async function updateContact(ctx: AppContext, actor: Actor, id: string, i
       if (input.emailaddress1 !== undefined) {
         changes.emailaddress1 = input.emailaddress1;
         // A changed primary email is no longer the confirmed one.
-        if ((input.emailaddress1 ?? '').toLowerCase() !== (current.emailaddress1 ?? '').toLowerCase()) changes.email_confirmed = 0;
+        if ((input.emailaddress1 ?? '').toLowerCase() !== (current.emailaddress1 ?? '').toLowerCase())
+          changes.email_confirmed = 0;
       }
       if (input.emailaddress2 !== undefined) changes.emailaddress2 = input.emailaddress2;
       if (input.emailaddress3 !== undefined) changes.emailaddress3 = input.emailaddress3;
@@ -138,7 +152,13 @@ export async function updateContact(ctx: AppContext, actor: Actor, id: string, i
       }
       await tx.updateTable('contacts').set(changes).where('id', '=', id).execute();
       if (input.webRoleIds !== undefined) await repo.replaceWebRoles(tx, id, input.webRoleIds);
-      await writeAudit(tx, { actor, action: 'update', recordType: 'contact', recordId: id, details: { fields: Object.keys(input) } });
+      await writeAudit(tx, {
+        actor,
+        action: 'update',
+        recordType: 'contact',
+        recordId: id,
+        details: { fields: Object.keys(input) },
+      });
       const roles = await repo.webRoleIdsOf(tx, [id]);
       return toContact(next, roles.get(id) ?? []);
     });
@@ -172,7 +192,13 @@ export async function setContactPassword(ctx: AppContext, actor: Actor, id: stri
   await ctx.db.transaction().execute(async (tx) => {
     const result = await tx
       .updateTable('contacts')
-      .set({ password_hash: passwordHash, access_failed_count: 0, lockout_end: null, security_stamp: randomToken(16), updated_at: nowIso() })
+      .set({
+        password_hash: passwordHash,
+        access_failed_count: 0,
+        lockout_end: null,
+        security_stamp: randomToken(16),
+        updated_at: nowIso(),
+      })
       .where('id', '=', id)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) throw notFound('The contact');

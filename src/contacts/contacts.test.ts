@@ -11,18 +11,35 @@ afterAll(async () => {
 
 describe('contacts API', () => {
   it('creates, finds by email in another letter case, patches, pages and deletes a contact', async () => {
-    const created = await t.api('POST', 'contacts', { body: { firstName: 'Ann', lastName: 'Berg', emailaddress1: 'Ann.Berg@Example.com', locale: 'da' } });
+    const created = await t.api('POST', 'contacts', {
+      body: { firstName: 'Ann', lastName: 'Berg', emailaddress1: 'Ann.Berg@Example.com', locale: 'da' },
+    });
     expect(created.statusCode).toBe(201);
     const contact = created.json();
-    expect(contact).toMatchObject({ firstName: 'Ann', lastName: 'Berg', fullName: 'Ann Berg', emailaddress1: 'Ann.Berg@Example.com', locale: 'da', webRoleIds: [], emailConfirmed: false, loginEnabled: true });
+    expect(contact).toMatchObject({
+      firstName: 'Ann',
+      lastName: 'Berg',
+      fullName: 'Ann Berg',
+      emailaddress1: 'Ann.Berg@Example.com',
+      locale: 'da',
+      webRoleIds: [],
+      emailConfirmed: false,
+      loginEnabled: true,
+    });
 
     const found = await t.api('GET', 'contacts?email=ann.berg@EXAMPLE.COM');
     expect(found.statusCode).toBe(200);
     expect(found.json().items.map((c: { id: string }) => c.id)).toEqual([contact.id]);
 
-    const patched = await t.api('PATCH', `contacts/${contact.id}`, { body: { lastName: 'Bergström', emailaddress2: 'ann@home.example' } });
+    const patched = await t.api('PATCH', `contacts/${contact.id}`, {
+      body: { lastName: 'Bergström', emailaddress2: 'ann@home.example' },
+    });
     expect(patched.statusCode).toBe(200);
-    expect(patched.json()).toMatchObject({ lastName: 'Bergström', emailaddress2: 'ann@home.example', emailaddress1: 'Ann.Berg@Example.com' });
+    expect(patched.json()).toMatchObject({
+      lastName: 'Bergström',
+      emailaddress2: 'ann@home.example',
+      emailaddress1: 'Ann.Berg@Example.com',
+    });
     expect((await t.api('GET', `contacts/${contact.id}`)).json().lastName).toBe('Bergström');
 
     const del = await t.api('DELETE', `contacts/${contact.id}`);
@@ -65,7 +82,9 @@ describe('contacts API', () => {
   });
 
   it('refuses unknown fields and wrong types with 422 naming them', async () => {
-    const r = await t.api('POST', 'contacts', { body: { firstName: 'X', favouriteColour: 'blue', loginEnabled: 'yes' } });
+    const r = await t.api('POST', 'contacts', {
+      body: { firstName: 'X', favouriteColour: 'blue', loginEnabled: 'yes' },
+    });
     expect(r.statusCode).toBe(422);
     const fields = r.json().errors.map((e: { field: string }) => e.field);
     expect(fields).toContain('favouriteColour');
@@ -75,16 +94,22 @@ describe('contacts API', () => {
   it('filters by account and assigns web roles that exist', async () => {
     const account = (await t.api('POST', 'accounts', { body: { name: 'Contoso' } })).json();
     const role = (await t.api('POST', 'web-roles', { body: { name: 'Partners' } })).json();
-    const c = await t.api('POST', 'contacts', { body: { firstName: 'Carl', parentAccountId: account.id, webRoleIds: [role.id] } });
+    const c = await t.api('POST', 'contacts', {
+      body: { firstName: 'Carl', parentAccountId: account.id, webRoleIds: [role.id] },
+    });
     expect(c.statusCode).toBe(201);
     expect(c.json().webRoleIds).toEqual([role.id]);
     const list = (await t.api('GET', `contacts?accountId=${account.id}`)).json();
     expect(list.items.map((x: { id: string }) => x.id)).toEqual([c.json().id]);
 
-    const badRole = await t.api('POST', 'contacts', { body: { firstName: 'Dan', webRoleIds: ['00000000-0000-4000-8000-000000000000'] } });
+    const badRole = await t.api('POST', 'contacts', {
+      body: { firstName: 'Dan', webRoleIds: ['00000000-0000-4000-8000-000000000000'] },
+    });
     expect(badRole.statusCode).toBe(422);
     expect(badRole.json().errors[0].field).toBe('webRoleIds');
-    const badAccount = await t.api('POST', 'contacts', { body: { firstName: 'Dan', parentAccountId: '00000000-0000-4000-8000-000000000000' } });
+    const badAccount = await t.api('POST', 'contacts', {
+      body: { firstName: 'Dan', parentAccountId: '00000000-0000-4000-8000-000000000000' },
+    });
     expect(badAccount.statusCode).toBe(422);
     expect(badAccount.json().errors[0].field).toBe('parentAccountId');
   });
@@ -96,9 +121,15 @@ describe('contacts API', () => {
     expect(weak.json().errors[0].field).toBe('password');
     const ok = await t.api('POST', `contacts/${c.id}/password`, { body: { password: 'Long-enough-pass-1' } });
     expect(ok.statusCode).toBe(204);
-    const row = await t.ctx.db.selectFrom('contacts').select('password_hash').where('id', '=', c.id).executeTakeFirstOrThrow();
+    const row = await t.ctx.db
+      .selectFrom('contacts')
+      .select('password_hash')
+      .where('id', '=', c.id)
+      .executeTakeFirstOrThrow();
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
-    const missing = await t.api('POST', 'contacts/00000000-0000-4000-8000-000000000000/password', { body: { password: 'Long-enough-pass-1' } });
+    const missing = await t.api('POST', 'contacts/00000000-0000-4000-8000-000000000000/password', {
+      body: { password: 'Long-enough-pass-1' },
+    });
     expect(missing.statusCode).toBe(404);
   });
 

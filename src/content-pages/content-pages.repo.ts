@@ -5,11 +5,17 @@ import type { ContentPagesTable } from '../db/schema.ts';
 
 export type ContentPageRow = Selectable<ContentPagesTable>;
 
-export const findContentPage = (db: Db | Tx, id: string) => db.selectFrom('content_pages').selectAll().where('id', '=', id).executeTakeFirst();
-export const findContentPageBySlug = (db: Db | Tx, slug: string) => db.selectFrom('content_pages').selectAll().where('slug', '=', slug).executeTakeFirst();
+export const findContentPage = (db: Db | Tx, id: string) =>
+  db.selectFrom('content_pages').selectAll().where('id', '=', id).executeTakeFirst();
+export const findContentPageBySlug = (db: Db | Tx, slug: string) =>
+  db.selectFrom('content_pages').selectAll().where('slug', '=', slug).executeTakeFirst();
 
 export function listContentPages(db: Db, q: { limit: number; after?: string | undefined; slug?: string | undefined }) {
-  let query = db.selectFrom('content_pages').selectAll().orderBy('id').limit(q.limit + 1);
+  let query = db
+    .selectFrom('content_pages')
+    .selectAll()
+    .orderBy('id')
+    .limit(q.limit + 1);
   if (q.after) query = query.where('id', '>', q.after);
   if (q.slug) query = query.where('slug', '=', q.slug);
   return query.execute();
@@ -32,7 +38,11 @@ export async function webRoleIdsOfPages(db: Db | Tx, pageIds: readonly string[])
 export async function replacePageWebRoles(tx: Tx, pageId: string, webRoleIds: readonly string[]): Promise<void> {
   await tx.deleteFrom('content_page_web_roles').where('content_page_id', '=', pageId).execute();
   const unique = [...new Set(webRoleIds)];
-  if (unique.length > 0) await tx.insertInto('content_page_web_roles').values(unique.map((web_role_id) => ({ content_page_id: pageId, web_role_id }))).execute();
+  if (unique.length > 0)
+    await tx
+      .insertInto('content_page_web_roles')
+      .values(unique.map((web_role_id) => ({ content_page_id: pageId, web_role_id })))
+      .execute();
 }
 
 /** Pages a viewer with `roleIds` may open (public ones, and those sharing a role with it), by title. */
@@ -41,9 +51,15 @@ export function listPagesVisibleTo(db: Db, roleIds: readonly string[], limit: nu
     .selectFrom('content_pages')
     .select(['id', 'slug', 'title'])
     .where((eb) => {
-      const links = () => eb.selectFrom('content_page_web_roles').select('web_role_id').whereRef('content_page_web_roles.content_page_id', '=', 'content_pages.id');
+      const links = () =>
+        eb
+          .selectFrom('content_page_web_roles')
+          .select('web_role_id')
+          .whereRef('content_page_web_roles.content_page_id', '=', 'content_pages.id');
       const open = eb.not(eb.exists(links()));
-      return roleIds.length > 0 ? eb.or([open, eb.exists(links().where('content_page_web_roles.web_role_id', 'in', [...roleIds]))]) : open;
+      return roleIds.length > 0
+        ? eb.or([open, eb.exists(links().where('content_page_web_roles.web_role_id', 'in', [...roleIds]))])
+        : open;
     })
     .orderBy('title')
     .limit(limit)

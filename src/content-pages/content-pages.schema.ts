@@ -12,7 +12,10 @@ const slugSchema = z
   .trim()
   .min(1, 'must not be empty')
   .max(200, 'must be at most 200 characters')
-  .regex(SLUG_PATTERN, 'must be lower-case letters, digits and hyphens, in parts separated by single slashes (like "partners/price-list")');
+  .regex(
+    SLUG_PATTERN,
+    'must be lower-case letters, digits and hyphens, in parts separated by single slashes (like "partners/price-list")',
+  );
 const bodySchema = z.string().max(BODY_MAX, `must be at most ${BODY_MAX} characters`);
 const webRoleIdsSchema = z.array(idSchema).max(100, 'must name at most 100 web roles');
 

@@ -41,22 +41,40 @@ function assertValidLiquid(body: string): void {
     throw validationFailed('body', `is not valid Liquid at line ${line}, column ${column}: ${message}`);
   }
   // Pages have no other templates to include (and never the file system): say so at save, not on the page.
-  if (/\{%-?\s*(include|render|layout)\b/.test(body)) throw validationFailed('body', 'may not use include, render or layout: a page is one template');
+  if (/\{%-?\s*(include|render|layout)\b/.test(body))
+    throw validationFailed('body', 'may not use include, render or layout: a page is one template');
 }
 
 const slugTaken = (slug: string | undefined) => conflict(`A content page with the slug "${slug}" already exists.`);
 
-export async function createContentPage(ctx: AppContext, actor: Actor, input: CreateContentPageInput): Promise<ContentPage> {
+export async function createContentPage(
+  ctx: AppContext,
+  actor: Actor,
+  input: CreateContentPageInput,
+): Promise<ContentPage> {
   assertValidLiquid(input.body);
   const now = nowIso();
-  const row: ContentPageRow = { id: newId(), slug: input.slug, title: input.title, body: input.body, created_at: now, updated_at: now };
+  const row: ContentPageRow = {
+    id: newId(),
+    slug: input.slug,
+    title: input.title,
+    body: input.body,
+    created_at: now,
+    updated_at: now,
+  };
   const webRoleIds = [...new Set(input.webRoleIds)].sort();
   try {
     await ctx.db.transaction().execute(async (tx) => {
       await assertWebRolesExist(tx, webRoleIds, 'webRoleIds', ctx.dialect);
       await tx.insertInto('content_pages').values(row).execute();
       await repo.replacePageWebRoles(tx, row.id, webRoleIds);
-      await writeAudit(tx, { actor, action: 'create', recordType: 'content-page', recordId: row.id, details: { slug: row.slug, webRoleIds } });
+      await writeAudit(tx, {
+        actor,
+        action: 'create',
+        recordType: 'content-page',
+        recordId: row.id,
+        details: { slug: row.slug, webRoleIds },
+      });
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw slugTaken(input.slug);
@@ -72,13 +90,24 @@ export async function getContentPage(ctx: AppContext, id: string): Promise<Conte
   return toContentPage(row, roles.get(id) ?? [], ctx.config.publicUrl);
 }
 
-export async function listContentPages(ctx: AppContext, q: { limit: number; cursor?: string | undefined; slug?: string | undefined }): Promise<Page<ContentPage>> {
+export async function listContentPages(
+  ctx: AppContext,
+  q: { limit: number; cursor?: string | undefined; slug?: string | undefined },
+): Promise<Page<ContentPage>> {
   const rows = await repo.listContentPages(ctx.db, { limit: q.limit, after: decodeCursor(q.cursor), slug: q.slug });
-  const roles = await repo.webRoleIdsOfPages(ctx.db, rows.slice(0, q.limit).map((r) => r.id));
+  const roles = await repo.webRoleIdsOfPages(
+    ctx.db,
+    rows.slice(0, q.limit).map((r) => r.id),
+  );
   return toPage(rows, q.limit, (r) => toContentPage(r, roles.get(r.id) ?? [], ctx.config.publicUrl));
 }
 
-export async function updateContentPage(ctx: AppContext, actor: Actor, id: string, input: UpdateContentPageInput): Promise<ContentPage> {
+export async function updateContentPage(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  input: UpdateContentPageInput,
+): Promise<ContentPage> {
   if (input.body !== undefined) assertValidLiquid(input.body);
   try {
     return await ctx.db.transaction().execute(async (tx) => {
@@ -94,7 +123,13 @@ export async function updateContentPage(ctx: AppContext, actor: Actor, id: strin
         await repo.replacePageWebRoles(tx, id, input.webRoleIds);
       }
       const roles = (await repo.webRoleIdsOfPages(tx, [id])).get(id) ?? [];
-      await writeAudit(tx, { actor, action: 'update', recordType: 'content-page', recordId: id, details: { fields: Object.keys(input) } });
+      await writeAudit(tx, {
+        actor,
+        action: 'update',
+        recordType: 'content-page',
+        recordId: id,
+        details: { fields: Object.keys(input) },
+      });
       return toContentPage({ ...current, ...changes }, roles, ctx.config.publicUrl);
     });
   } catch (err) {
@@ -109,7 +144,13 @@ export async function deleteContentPage(ctx: AppContext, actor: Actor, id: strin
     if (!current) throw notFound('The content page');
     // The role links go with the page (ON DELETE CASCADE).
     await tx.deleteFrom('content_pages').where('id', '=', id).execute();
-    await writeAudit(tx, { actor, action: 'delete', recordType: 'content-page', recordId: id, details: { slug: current.slug } });
+    await writeAudit(tx, {
+      actor,
+      action: 'delete',
+      recordType: 'content-page',
+      recordId: id,
+      details: { slug: current.slug },
+    });
   });
 }
 
@@ -138,9 +179,13 @@ export async function openContentPage(ctx: AppContext, slug: string, viewer: Pag
   const required = (await repo.webRoleIdsOfPages(ctx.db, [row.id])).get(row.id) ?? [];
   if (required.length > 0) {
     if (!viewer) throw new AppError('unauthorized', 'Sign in to see this page.');
-    if (!required.some((id) => viewer.roleIds.includes(id))) throw new AppError('forbidden', 'Your account does not have a web role that this page requires.');
+    if (!required.some((id) => viewer.roleIds.includes(id)))
+      throw new AppError('forbidden', 'Your account does not have a web role that this page requires.');
   }
-  const html = (await liquid.render(parsed(row.body), { user: viewer?.user ?? null, page: { title: row.title, slug: row.slug, url: pagePath(row.slug) } })) as string;
+  const html = (await liquid.render(parsed(row.body), {
+    user: viewer?.user ?? null,
+    page: { title: row.title, slug: row.slug, url: pagePath(row.slug) },
+  })) as string;
   return { slug: row.slug, title: row.title, html };
 }
 
@@ -159,7 +204,11 @@ function parsed(source: string): Template[] {
 }
 
 /** Titles and slugs of the pages a viewer may open (for the portal's home page). */
-export async function visibleContentPages(ctx: AppContext, viewer: PageViewer | null, limit = 20): Promise<Array<{ slug: string; title: string }>> {
+export async function visibleContentPages(
+  ctx: AppContext,
+  viewer: PageViewer | null,
+  limit = 20,
+): Promise<Array<{ slug: string; title: string }>> {
   const rows = await repo.listPagesVisibleTo(ctx.db, viewer?.roleIds ?? [], limit);
   return rows.map((r) => ({ slug: r.slug, title: r.title }));
 }

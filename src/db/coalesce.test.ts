@@ -34,7 +34,13 @@ describe('coalesced lookups', () => {
     const ids = await addAccounts(['A', 'B', 'C']);
     const { queries, find } = countingLookup();
     const missing = newId();
-    const found = await Promise.all([find(database.db, ids[0]!), find(database.db, ids[1]!), find(database.db, ids[0]!), find(database.db, missing), find(database.db, ids[2]!)]);
+    const found = await Promise.all([
+      find(database.db, ids[0]!),
+      find(database.db, ids[1]!),
+      find(database.db, ids[0]!),
+      find(database.db, missing),
+      find(database.db, ids[2]!),
+    ]);
     expect(found.map((r) => r?.name)).toEqual(['A', 'B', 'A', undefined, 'C']);
     expect(queries).toHaveLength(1);
     // Each key once.
@@ -55,7 +61,10 @@ describe('coalesced lookups', () => {
     });
     const id = newId();
     const seen = await writeTransaction(database.db, database.dialect, async (tx) => {
-      await tx.insertInto('accounts').values({ id, name: 'Inside', created_at: nowIso(), updated_at: nowIso() }).execute();
+      await tx
+        .insertInto('accounts')
+        .values({ id, name: 'Inside', created_at: nowIso(), updated_at: nowIso() })
+        .execute();
       turnPassed = false;
       setImmediate(() => (turnPassed = true));
       return find(tx, id);

@@ -19,7 +19,9 @@ const MAX_KEYS = 500;
  * Wraps `fetchMany` (the rows of many keys, as a map by key) into a lookup of one key that joins
  * the other lookups of the same turn on the same database.
  */
-export function coalesced<K, V>(fetchMany: (db: Db | Tx, keys: K[]) => Promise<Map<K, V>>): (db: Db | Tx, key: K) => Promise<V | undefined> {
+export function coalesced<K, V>(
+  fetchMany: (db: Db | Tx, keys: K[]) => Promise<Map<K, V>>,
+): (db: Db | Tx, key: K) => Promise<V | undefined> {
   const pending = new WeakMap<Db, Batch<K, V>>();
 
   async function flush(db: Db, batch: Batch<K, V>): Promise<void> {
@@ -52,4 +54,5 @@ export function coalesced<K, V>(fetchMany: (db: Db | Tx, keys: K[]) => Promise<M
 }
 
 /** Rows by their `id`, as `coalesced` wants them. */
-export const byId = <R extends { id: string }>(rows: readonly R[]): Map<string, R> => new Map(rows.map((r) => [r.id, r]));
+export const byId = <R extends { id: string }>(rows: readonly R[]): Map<string, R> =>
+  new Map(rows.map((r) => [r.id, r]));

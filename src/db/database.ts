@@ -3,7 +3,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider, type Transaction } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type MigrationProvider,
+  type Transaction,
+} from 'kysely';
 import type { DatabaseConfig } from '../config.ts';
 import type { Database } from './schema.ts';
 import { migrations } from './migrations/index.ts';
@@ -76,8 +84,13 @@ function nameStatements(pool: pg.Pool, max = 1000): void {
   let counter = 0;
   pool.on('connect', (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (text: unknown, values?: unknown, callback?: unknown) => {
-      if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || callback !== undefined) return query(text, values, callback);
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (
+      text: unknown,
+      values?: unknown,
+      callback?: unknown,
+    ) => {
+      if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || callback !== undefined)
+        return query(text, values, callback);
       let name = names.get(text);
       if (!name && names.size < max) names.set(text, (name = `pi_${++counter}`));
       if (!name) return query(text, values);
@@ -131,7 +144,12 @@ export const fromFlag = (n: number | boolean | null | undefined): boolean => n =
  *   a serialization failure, or whose BEGIN or COMMIT fails, runs its writes again one by one.
  * The callback must use only `tx`, never the Kysely instance.
  */
-export async function writeTransaction<T>(db: Db, dialect: Dialect, fn: (tx: Tx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+export async function writeTransaction<T>(
+  db: Db,
+  dialect: Dialect,
+  fn: (tx: Tx) => Promise<T>,
+  options: WriteOptions = {},
+): Promise<T> {
   return batcherOf(db, dialect).run(fn, false, options.background === true, options.atomic === true);
 }
 
@@ -179,7 +197,12 @@ function batcherOf(db: Db, dialect: Dialect): WriteBatcher {
  * commit of `writeTransaction`, so that many small concurrent writes share one fsync; on
  * PostgreSQL it runs as it is (concurrent commits share their WAL flushes there).
  */
-export function autocommit<T>(db: Db, dialect: Dialect, fn: (db: Db) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+export function autocommit<T>(
+  db: Db,
+  dialect: Dialect,
+  fn: (db: Db) => Promise<T>,
+  options: WriteOptions = {},
+): Promise<T> {
   // PostgreSQL shares WAL flushes between concurrent commits already; a batch would only add
   // round trips in a row.
   if (dialect === 'postgres') return fn(db);
@@ -339,13 +362,6 @@ class WriteBatcher {
 
   /** Each write in its own transaction (PostgreSQL), for a batch that could not commit together. */
   private async oneByOne(writes: PendingWrite[]): Promise<void> {
-    await Promise.all(
-      writes.map((write) =>
-        this.db
-          .transaction()
-          .execute(write.fn)
-          .then(write.resolve, write.reject),
-      ),
-    );
+    await Promise.all(writes.map((write) => this.db.transaction().execute(write.fn).then(write.resolve, write.reject)));
   }
 }

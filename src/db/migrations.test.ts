@@ -33,8 +33,16 @@ describe('migration 0003 (email bodies apart)', () => {
         } as never)
         .execute();
       expect((await migrator.migrateToLatest()).error).toBeUndefined();
-      expect(await findEmail(handle.db, id)).toMatchObject({ id, subject: 'Before 0003', html: '<p>Hej Åse</p>', text: 'Hej Åse', status: 'sent' });
-      const columns = (await handle.db.introspection.getTables()).find((tb) => tb.name === 'emails')?.columns.map((c) => c.name);
+      expect(await findEmail(handle.db, id)).toMatchObject({
+        id,
+        subject: 'Before 0003',
+        html: '<p>Hej Åse</p>',
+        text: 'Hej Åse',
+        status: 'sent',
+      });
+      const columns = (await handle.db.introspection.getTables())
+        .find((tb) => tb.name === 'emails')
+        ?.columns.map((c) => c.name);
       expect(columns).not.toContain('html');
       expect(columns).not.toContain('text');
     } finally {

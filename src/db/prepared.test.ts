@@ -18,10 +18,20 @@ describe('prepared queries', () => {
     let builds = 0;
     const insert = prepared(['id', 'name', 'at'], (db, p) => {
       builds++;
-      return db.insertInto('accounts').values({ id: p('id'), name: p('name'), parent_account_id: null, created_at: p('at'), updated_at: p('at') });
+      return db
+        .insertInto('accounts')
+        .values({ id: p('id'), name: p('name'), parent_account_id: null, created_at: p('at'), updated_at: p('at') });
     });
-    const rename = prepared(['id', 'name'], (db, p) => db.updateTable('accounts').set({ name: p('name') }).where('id', '=', p('id')).where('name', '!=', 'Locked'));
-    const find = prepared(['id'], (db, p) => db.selectFrom('accounts').select(['id', 'name', 'parent_account_id']).where('id', '=', p('id')));
+    const rename = prepared(['id', 'name'], (db, p) =>
+      db
+        .updateTable('accounts')
+        .set({ name: p('name') })
+        .where('id', '=', p('id'))
+        .where('name', '!=', 'Locked'),
+    );
+    const find = prepared(['id'], (db, p) =>
+      db.selectFrom('accounts').select(['id', 'name', 'parent_account_id']).where('id', '=', p('id')),
+    );
 
     const a = newId();
     const b = newId();
@@ -39,7 +49,9 @@ describe('prepared queries', () => {
   });
 
   it('runs inside a transaction on its connection, seeing its writes and rolling back with it', async () => {
-    const insert = prepared(['id', 'at'], (db, p) => db.insertInto('accounts').values({ id: p('id'), name: 'Inside', created_at: p('at'), updated_at: p('at') }));
+    const insert = prepared(['id', 'at'], (db, p) =>
+      db.insertInto('accounts').values({ id: p('id'), name: 'Inside', created_at: p('at'), updated_at: p('at') }),
+    );
     const find = prepared(['id'], (db, p) => db.selectFrom('accounts').select('name').where('id', '=', p('id')));
     const id = newId();
     await expect(
@@ -55,7 +67,14 @@ describe('prepared queries', () => {
   it('refuses a call without one of its values, and a query that uses a name it did not list', async () => {
     const find = prepared(['id'], (db, p) => db.selectFrom('accounts').select('name').where('id', '=', p('id')));
     await expect(find.execute(database.db, {} as { id: string })).rejects.toThrow('needs a value for "id"');
-    const wrong = prepared(['id'], (db, p) => db.selectFrom('accounts').select('name').where('name', '=', (p as (n: string) => string)('name')));
-    await expect(wrong.execute(database.db, { id: 'x' })).rejects.toThrow('"name" is not a value of this prepared query');
+    const wrong = prepared(['id'], (db, p) =>
+      db
+        .selectFrom('accounts')
+        .select('name')
+        .where('name', '=', (p as (n: string) => string)('name')),
+    );
+    await expect(wrong.execute(database.db, { id: 'x' })).rejects.toThrow(
+      '"name" is not a value of this prepared query',
+    );
   });
 });

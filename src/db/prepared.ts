@@ -34,7 +34,10 @@ export interface PreparedQuery<N extends string, R> {
 // `any`: a slot stands in for a value of whatever type the column wants.
 type SlotOf<N extends string> = (name: N) => any;
 
-export function prepared<const N extends string, R>(names: readonly N[], build: (db: Db, p: SlotOf<N>) => Compilable<R> | RawBuilder<R>): PreparedQuery<N, R> {
+export function prepared<const N extends string, R>(
+  names: readonly N[],
+  build: (db: Db, p: SlotOf<N>) => Compilable<R> | RawBuilder<R>,
+): PreparedQuery<N, R> {
   // One compilation per dialect (a transaction shares its database's adapter).
   const compiled = new WeakMap<DialectAdapter, Compiled>();
 

@@ -50,7 +50,13 @@ describe('composing an email', () => {
   it('reads back the same as nodemailer writes it, for a plain message', async () => {
     const e = email();
     const parsed = await simpleParser((await composeMessage(e)).raw);
-    expect({ subject: parsed.subject, text: parsed.text, html: parsed.html, from: parsed.from?.text, to: (parsed.to as { text: string }).text }).toEqual({
+    expect({
+      subject: parsed.subject,
+      text: parsed.text,
+      html: parsed.html,
+      from: parsed.from?.text,
+      to: (parsed.to as { text: string }).text,
+    }).toEqual({
       subject: 'You are invited',
       text: 'Hello Ann',
       html: '<p>Hello Ann</p>',

@@ -39,7 +39,8 @@ const SPECIALS = /[()<>[\]:;@\\,."]/;
 function singleAddress(value: string): Address | undefined {
   const parsed = addressparser(value) as Array<{ name: string; address?: string; group?: unknown }>;
   const [first] = parsed;
-  if (parsed.length !== 1 || !first || first.group || !first.address || !PLAIN_ADDRESS.test(first.address)) return undefined;
+  if (parsed.length !== 1 || !first || first.group || !first.address || !PLAIN_ADDRESS.test(first.address))
+    return undefined;
   return { name: first.name ?? '', address: first.address };
 }
 
@@ -84,7 +85,11 @@ export async function composeMessage(email: OutgoingEmail, date = new Date()): P
   return { raw: Buffer.from(raw, 'utf8'), envelope: { from: from.address, to: [to.address] } };
 }
 
-async function composeWithMailComposer(email: OutgoingEmail, date: Date, baseBoundary: string): Promise<ComposedMessage> {
+async function composeWithMailComposer(
+  email: OutgoingEmail,
+  date: Date,
+  baseBoundary: string,
+): Promise<ComposedMessage> {
   const node = new MailComposer({
     from: email.from,
     to: email.to,

@@ -52,7 +52,10 @@ const jobOf = async (emailId: string) =>
     .where('payload', '=', JSON.stringify({ emailId }))
     .executeTakeFirstOrThrow();
 
-async function withServer<T>(options: Parameters<typeof startTestSmtpServer>[0], fn: (server: TestSmtpServer, transport: MailTransport) => Promise<T>): Promise<T> {
+async function withServer<T>(
+  options: Parameters<typeof startTestSmtpServer>[0],
+  fn: (server: TestSmtpServer, transport: MailTransport) => Promise<T>,
+): Promise<T> {
   const server = await startTestSmtpServer(options);
   const transport = createSmtpTransport(server.url);
   try {
@@ -85,25 +88,32 @@ describe('email delivery over SMTP', () => {
       expect((await jobOf(row.id)).status).toBe('succeeded');
 
       // Running the job again (a retry, a restart) sends nothing.
-      await database.db.updateTable('jobs').set({ status: 'queued' }).where('id', '=', (await jobOf(row.id)).id).execute();
+      await database.db
+        .updateTable('jobs')
+        .set({ status: 'queued' })
+        .where('id', '=', (await jobOf(row.id)).id)
+        .execute();
       await runDueJobsOnce(ctx, emailJobHandlers(ctx, transport), fast);
       expect(server.received).toHaveLength(1);
     });
   });
 
   it('retries after 451 and delivers exactly once, with two attempts', async () => {
-    await withServer({ reply: (_id, arrival) => (arrival === 1 ? { code: 451, message: 'Try again later' } : undefined) }, async (server, transport) => {
-      const [row] = (await queue(1)) as [EmailRow];
-      const worker = createWorker(ctx, emailJobHandlers(ctx, transport), fast);
-      worker.start();
-      await waitUntil(async () => (await email(row.id)).status === 'sent', 10_000, 'the email to be sent');
-      await worker.stop();
-      expect(server.arrivals).toBe(2);
-      expect(server.countsByMessageId().get(row.message_id)).toBe(1);
-      expect(server.received).toHaveLength(1);
-      expect(await email(row.id)).toMatchObject({ status: 'sent', attempts: 2, last_error: null });
-      expect(await jobOf(row.id)).toMatchObject({ status: 'succeeded', attempts: 2 });
-    });
+    await withServer(
+      { reply: (_id, arrival) => (arrival === 1 ? { code: 451, message: 'Try again later' } : undefined) },
+      async (server, transport) => {
+        const [row] = (await queue(1)) as [EmailRow];
+        const worker = createWorker(ctx, emailJobHandlers(ctx, transport), fast);
+        worker.start();
+        await waitUntil(async () => (await email(row.id)).status === 'sent', 10_000, 'the email to be sent');
+        await worker.stop();
+        expect(server.arrivals).toBe(2);
+        expect(server.countsByMessageId().get(row.message_id)).toBe(1);
+        expect(server.received).toHaveLength(1);
+        expect(await email(row.id)).toMatchObject({ status: 'sent', attempts: 2, last_error: null });
+        expect(await jobOf(row.id)).toMatchObject({ status: 'succeeded', attempts: 2 });
+      },
+    );
   });
 
   it('fails the email and its job at once on 550, keeping the server reply', async () => {
@@ -138,13 +148,27 @@ describe('email delivery over SMTP', () => {
   });
 
   /** Runs the delivery worker in a child process, kills it with SIGKILL when `killWhen` holds, then lets a worker here finish. */
-  async function crashAndRecover(server: TestSmtpServer, killWhen: (output: string) => Promise<boolean> | boolean, env: Record<string, string> = {}) {
+  async function crashAndRecover(
+    server: TestSmtpServer,
+    killWhen: (output: string) => Promise<boolean> | boolean,
+    env: Record<string, string> = {},
+  ) {
     const leaseMs = 1_500;
     const survivorTransport = createSmtpTransport(server.url);
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'testing', 'delivery-worker-process.ts')], {
-      env: { ...process.env, TEST_DB_CONFIG: JSON.stringify(database.config), SMTP_URL: server.url, LEASE_MS: String(leaseMs), ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'testing', 'delivery-worker-process.ts')],
+      {
+        env: {
+          ...process.env,
+          TEST_DB_CONFIG: JSON.stringify(database.config),
+          SMTP_URL: server.url,
+          LEASE_MS: String(leaseMs),
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let output = '';
     child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
     try {
@@ -152,7 +176,12 @@ describe('email delivery over SMTP', () => {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGKILL');
       await exited;
-      const leasesLeft = await database.db.selectFrom('jobs').select('id').where('type', '=', DELIVER_EMAIL_JOB).where('status', '=', 'running').execute();
+      const leasesLeft = await database.db
+        .selectFrom('jobs')
+        .select('id')
+        .where('type', '=', DELIVER_EMAIL_JOB)
+        .where('status', '=', 'running')
+        .execute();
       const receivedAtKill = server.received.length;
 
       const worker = createWorker(ctx, emailJobHandlers(ctx, survivorTransport), { ...fast, workerId: 'survivor' });
@@ -184,7 +213,9 @@ describe('email delivery over SMTP', () => {
       const rows = await queue(200);
       // The first process runs 60 jobs, then hangs on every job it claims next (all its slots),
       // and is killed there: leases held, their emails still pending.
-      const { leasesLeft, receivedAtKill } = await crashAndRecover(server, (output) => output.includes('hung'), { FREEZE_AFTER: '60' });
+      const { leasesLeft, receivedAtKill } = await crashAndRecover(server, (output) => output.includes('hung'), {
+        FREEZE_AFTER: '60',
+      });
       expect(receivedAtKill).toBeGreaterThanOrEqual(50);
       expect(await database.db.selectFrom('emails').select('id').where('status', '=', 'sending').execute()).toEqual([]);
       expect(receivedAtKill).toBeLessThan(200);
@@ -192,7 +223,15 @@ describe('email delivery over SMTP', () => {
       const counts = server.countsByMessageId();
       expect(new Set(counts.keys())).toEqual(new Set(rows.map((r) => r.message_id)));
       expect([...counts.values()].every((c) => c === 1)).toBe(true);
-      const statuses = await database.db.selectFrom('emails').select('status').where('id', 'in', rows.map((r) => r.id)).execute();
+      const statuses = await database.db
+        .selectFrom('emails')
+        .select('status')
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute();
       expect(statuses.every((e) => e.status === 'sent')).toBe(true);
     } finally {
       await server.close();
@@ -207,7 +246,15 @@ describe('email delivery over SMTP', () => {
       expect(leasesLeft).toBeGreaterThan(0);
       const counts = server.countsByMessageId();
       expect([...counts.values()].every((c) => c === 1)).toBe(true);
-      const after = await database.db.selectFrom('emails').select(['message_id', 'status', 'last_error']).where('id', 'in', rows.map((r) => r.id)).execute();
+      const after = await database.db
+        .selectFrom('emails')
+        .select(['message_id', 'status', 'last_error'])
+        .where(
+          'id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute();
       const unknown = after.filter((e) => e.status !== 'sent');
       for (const e of after) {
         if (e.status === 'sent') expect(counts.get(e.message_id)).toBe(1);
@@ -228,7 +275,11 @@ describe('email delivery over SMTP', () => {
     await withServer({}, async (server, transport) => {
       const [row] = (await queue(1)) as [EmailRow];
       // As if a process died after the final "." and before recording the server's answer.
-      await database.db.updateTable('emails').set({ status: 'sending', attempts: 1 }).where('id', '=', row.id).execute();
+      await database.db
+        .updateTable('emails')
+        .set({ status: 'sending', attempts: 1 })
+        .where('id', '=', row.id)
+        .execute();
       await runDueJobsOnce(ctx, emailJobHandlers(ctx, transport), fast);
       expect(server.received).toHaveLength(0);
       const after = await email(row.id);
@@ -246,8 +297,15 @@ describe('email delivery over SMTP', () => {
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
-    expect(await database.db.selectFrom('emails').selectAll().where('regarding_id', '=', regardingId).execute()).toEqual([]);
-    const jobs = await database.db.selectFrom('jobs').selectAll().where('type', '=', DELIVER_EMAIL_JOB).where('status', '=', 'queued').execute();
+    expect(
+      await database.db.selectFrom('emails').selectAll().where('regarding_id', '=', regardingId).execute(),
+    ).toEqual([]);
+    const jobs = await database.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('type', '=', DELIVER_EMAIL_JOB)
+      .where('status', '=', 'queued')
+      .execute();
     expect(jobs).toEqual([]);
   });
 });
@@ -264,11 +322,19 @@ describe('local mail store', () => {
     expect(parsed.messageId).toBe(row.message_id);
     expect(parsed.subject).toBe('Invitation 0');
     expect(parsed.html).toContain('Hello number 0');
-    expect(await email(row.id)).toMatchObject({ status: 'sent', attempts: 1, provider_message_id: `local:mail/${row.id}.eml` });
+    expect(await email(row.id)).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+      provider_message_id: `local:mail/${row.id}.eml`,
+    });
 
     // An interrupted hand-over is settled by the store itself: the file is there, so it was sent.
     await database.db.updateTable('emails').set({ status: 'sending' }).where('id', '=', row.id).execute();
-    await database.db.updateTable('jobs').set({ status: 'queued' }).where('id', '=', (await jobOf(row.id)).id).execute();
+    await database.db
+      .updateTable('jobs')
+      .set({ status: 'queued' })
+      .where('id', '=', (await jobOf(row.id)).id)
+      .execute();
     await runDueJobsOnce(ctx, emailJobHandlers(ctx, transport), fast);
     expect((await email(row.id)).status).toBe('sent');
   });
@@ -276,9 +342,21 @@ describe('local mail store', () => {
 
 describe('SMTP_URL', () => {
   it('skips STARTTLS on loopback or with ?ignoreTLS=true, takes a rate limit and credentials', () => {
-    expect(smtpPoolOptions('smtp://127.0.0.1:2525')).toMatchObject({ host: '127.0.0.1', port: 2525, secure: false, ignoreTLS: true });
+    expect(smtpPoolOptions('smtp://127.0.0.1:2525')).toMatchObject({
+      host: '127.0.0.1',
+      port: 2525,
+      secure: false,
+      ignoreTLS: true,
+    });
     expect(smtpPoolOptions('smtp://mail.example.com')).toMatchObject({ ignoreTLS: false, secure: false });
-    expect(smtpPoolOptions('smtp://mail.example.com?ignoreTLS=true&rateLimit=20&maxConnections=2')).toMatchObject({ ignoreTLS: true, rateLimit: 20, maxConnections: 2 });
-    expect(smtpPoolOptions('smtps://u%40x:p%3Aw@mail.example.com')).toMatchObject({ secure: true, auth: { user: 'u@x', pass: 'p:w' } });
+    expect(smtpPoolOptions('smtp://mail.example.com?ignoreTLS=true&rateLimit=20&maxConnections=2')).toMatchObject({
+      ignoreTLS: true,
+      rateLimit: 20,
+      maxConnections: 2,
+    });
+    expect(smtpPoolOptions('smtps://u%40x:p%3Aw@mail.example.com')).toMatchObject({
+      secure: true,
+      auth: { user: 'u@x', pass: 'p:w' },
+    });
   });
 });

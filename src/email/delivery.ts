@@ -71,16 +71,27 @@ async function settled(ctx: DeliveryContext, id: string, hooks: DeliveryHooks): 
  * Records `sent`, trying a few times: the server has the message, losing that fact is costly. The
  * job's own success commits with it when the worker offers that (`control`).
  */
-async function recordSent(ctx: DeliveryContext, email: EmailRow, result: SendResult, hooks: DeliveryHooks, control?: JobControl): Promise<void> {
+async function recordSent(
+  ctx: DeliveryContext,
+  email: EmailRow,
+  result: SendResult,
+  hooks: DeliveryHooks,
+  control?: JobControl,
+): Promise<void> {
   let marked = false;
   const now = nowIso();
   for (let attempt = 1; ; attempt++) {
     try {
-      marked = await writeTransaction(ctx.db, ctx.dialect, async (tx) => {
-        const done = await repo.markSent(tx, email.id, result.providerMessageId, now, OUTCOME_UNKNOWN);
-        await control?.complete(tx);
-        return done;
-      }, BACKGROUND);
+      marked = await writeTransaction(
+        ctx.db,
+        ctx.dialect,
+        async (tx) => {
+          const done = await repo.markSent(tx, email.id, result.providerMessageId, now, OUTCOME_UNKNOWN);
+          await control?.complete(tx);
+          return done;
+        },
+        BACKGROUND,
+      );
       break;
     } catch (err) {
       if (attempt >= 4) throw err;
@@ -88,7 +99,15 @@ async function recordSent(ctx: DeliveryContext, email: EmailRow, result: SendRes
     }
   }
   // The row as it is now, without reading it back: sent by this attempt.
-  if (marked) await hooks.onSettled?.({ ...email, status: 'sent', provider_message_id: result.providerMessageId, sent_at: now, last_error: null, updated_at: now });
+  if (marked)
+    await hooks.onSettled?.({
+      ...email,
+      status: 'sent',
+      provider_message_id: result.providerMessageId,
+      sent_at: now,
+      last_error: null,
+      updated_at: now,
+    });
   else await settled(ctx, email.id, hooks);
 }
 
@@ -117,36 +136,77 @@ export async function deliverEmail(
     }
     if (outcome === undefined) {
       const message = `${OUTCOME_UNKNOWN}: attempt ${email.attempts} stopped after handing the message to the mail server and before its answer was recorded. It was not sent again, so that the recipient never gets it twice; send it again if it did not arrive.`;
-      await autocommit(ctx.db, ctx.dialect, (db) => repo.markFailed(db, emailId, 'sending', message, nowIso()), BACKGROUND);
+      await autocommit(
+        ctx.db,
+        ctx.dialect,
+        (db) => repo.markFailed(db, emailId, 'sending', message, nowIso()),
+        BACKGROUND,
+      );
       await settled(ctx, emailId, hooks);
       throw new PermanentJobError(message);
     }
     // The transport knows the server did not take it: an ordinary retry.
-    await autocommit(ctx.db, ctx.dialect, (db) => repo.markPendingAgain(db, emailId, email.last_error ?? 'The previous attempt did not finish.', nowIso()), BACKGROUND);
+    await autocommit(
+      ctx.db,
+      ctx.dialect,
+      (db) => repo.markPendingAgain(db, emailId, email.last_error ?? 'The previous attempt did not finish.', nowIso()),
+      BACKGROUND,
+    );
   }
 
   let handedOver = false;
   let result: SendResult;
   try {
     result = await transport.send(outgoing, async () => {
-      if (!(await autocommit(ctx.db, ctx.dialect, (db) => repo.claimForSending(db, emailId, nowIso()), BACKGROUND))) throw new NotPendingAnymore();
+      if (!(await autocommit(ctx.db, ctx.dialect, (db) => repo.claimForSending(db, emailId, nowIso()), BACKGROUND)))
+        throw new NotPendingAnymore();
       handedOver = true;
     });
   } catch (err) {
     // Another run of this email got there first (a duplicate job): it owns the outcome.
     if (err instanceof NotPendingAnymore) return;
-    const failure = err instanceof MailSendError ? err : new MailSendError('temporary', err instanceof Error ? err.message : String(err), undefined, { cause: err });
+    const failure =
+      err instanceof MailSendError
+        ? err
+        : new MailSendError('temporary', err instanceof Error ? err.message : String(err), undefined, { cause: err });
     const from = handedOver ? 'sending' : 'pending';
     const lastTry = job.attempts >= job.max_attempts;
     if (failure.kind === 'permanent' || lastTry) {
-      const message = failure.kind === 'permanent' ? (failure.reply ?? failure.message) : `${failure.message} (gave up after ${job.attempts} attempts)`;
-      if (handedOver) await autocommit(ctx.db, ctx.dialect, (db) => repo.markFailed(db, emailId, from, message, nowIso()), BACKGROUND);
-      else await autocommit(ctx.db, ctx.dialect, (db) => repo.recordFailedAttempt(db, emailId, message, nowIso(), 'failed'), BACKGROUND);
+      const message =
+        failure.kind === 'permanent'
+          ? (failure.reply ?? failure.message)
+          : `${failure.message} (gave up after ${job.attempts} attempts)`;
+      if (handedOver)
+        await autocommit(
+          ctx.db,
+          ctx.dialect,
+          (db) => repo.markFailed(db, emailId, from, message, nowIso()),
+          BACKGROUND,
+        );
+      else
+        await autocommit(
+          ctx.db,
+          ctx.dialect,
+          (db) => repo.recordFailedAttempt(db, emailId, message, nowIso(), 'failed'),
+          BACKGROUND,
+        );
       await settled(ctx, emailId, hooks);
       throw new PermanentJobError(message, { cause: err });
     }
-    if (handedOver) await autocommit(ctx.db, ctx.dialect, (db) => repo.markPendingAgain(db, emailId, failure.message, nowIso()), BACKGROUND);
-    else await autocommit(ctx.db, ctx.dialect, (db) => repo.recordFailedAttempt(db, emailId, failure.message, nowIso(), 'pending'), BACKGROUND);
+    if (handedOver)
+      await autocommit(
+        ctx.db,
+        ctx.dialect,
+        (db) => repo.markPendingAgain(db, emailId, failure.message, nowIso()),
+        BACKGROUND,
+      );
+    else
+      await autocommit(
+        ctx.db,
+        ctx.dialect,
+        (db) => repo.recordFailedAttempt(db, emailId, failure.message, nowIso(), 'pending'),
+        BACKGROUND,
+      );
     throw failure;
   }
   // As claimForSending left it.
@@ -154,8 +214,13 @@ export async function deliverEmail(
 }
 
 /** The job handlers of this module, for a worker: `{ 'deliver-email': … }`. */
-export function emailJobHandlers(ctx: DeliveryContext, transport: MailTransport, hooks: DeliveryHooks = {}): JobHandlers {
+export function emailJobHandlers(
+  ctx: DeliveryContext,
+  transport: MailTransport,
+  hooks: DeliveryHooks = {},
+): JobHandlers {
   return {
-    [DELIVER_EMAIL_JOB]: (payload: DeliverEmailPayload, job, control) => deliverEmail(ctx, transport, payload.emailId, job, hooks, control),
+    [DELIVER_EMAIL_JOB]: (payload: DeliverEmailPayload, job, control) =>
+      deliverEmail(ctx, transport, payload.emailId, job, hooks, control),
   };
 }

@@ -10,25 +10,62 @@ import { prepared } from '../db/prepared.ts';
 export type EmailRow = Selectable<EmailsTable> & Pick<EmailBodiesTable, 'html' | 'text'>;
 
 // Every email is inserted once and changes state two or three times: compiled once (see db/prepared.ts).
-const EMAIL_COLUMNS = ['id', 'to_contact_id', 'to_address', 'from_address', 'subject', 'status', 'attempts', 'message_id', 'provider_message_id', 'last_error', 'regarding_type', 'regarding_id', 'workflow_run_id', 'created_at', 'updated_at', 'sent_at'] as const;
-const insertEmailRow = prepared(EMAIL_COLUMNS, (db, p) => db.insertInto('emails').values(Object.fromEntries(EMAIL_COLUMNS.map((c) => [c, p(c)])) as never));
-const insertBodies = prepared(['id', 'html', 'text'], (db, p) => db.insertInto('email_bodies').values({ email_id: p('id'), html: p('html'), text: p('text') }));
+const EMAIL_COLUMNS = [
+  'id',
+  'to_contact_id',
+  'to_address',
+  'from_address',
+  'subject',
+  'status',
+  'attempts',
+  'message_id',
+  'provider_message_id',
+  'last_error',
+  'regarding_type',
+  'regarding_id',
+  'workflow_run_id',
+  'created_at',
+  'updated_at',
+  'sent_at',
+] as const;
+const insertEmailRow = prepared(EMAIL_COLUMNS, (db, p) =>
+  db.insertInto('emails').values(Object.fromEntries(EMAIL_COLUMNS.map((c) => [c, p(c)])) as never),
+);
+const insertBodies = prepared(['id', 'html', 'text'], (db, p) =>
+  db.insertInto('email_bodies').values({ email_id: p('id'), html: p('html'), text: p('text') }),
+);
 
 export async function insertEmail(tx: Tx, row: EmailRow): Promise<void> {
   await insertEmailRow.affected(tx, row);
   await insertBodies.affected(tx, row);
 }
 
-const withBodies = (db: Db | Tx) => db.selectFrom('emails').innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id').selectAll('emails').select(['email_bodies.html', 'email_bodies.text']);
+const withBodies = (db: Db | Tx) =>
+  db
+    .selectFrom('emails')
+    .innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id')
+    .selectAll('emails')
+    .select(['email_bodies.html', 'email_bodies.text']);
 
 /** An email by id; lookups of the same turn share one query (see db/coalesce.ts). */
-export const findEmail = coalesced(async (db: Db | Tx, ids: string[]) => byId<EmailRow>(await withBodies(db).where('emails.id', 'in', ids).execute()));
+export const findEmail = coalesced(async (db: Db | Tx, ids: string[]) =>
+  byId<EmailRow>(await withBodies(db).where('emails.id', 'in', ids).execute()),
+);
 
 export function listEmails(
   db: Db,
-  q: { limit: number; after?: string | undefined; regardingId?: string | undefined; workflowRunId?: string | undefined; toContactId?: string | undefined; status?: EmailRow['status'] | undefined },
+  q: {
+    limit: number;
+    after?: string | undefined;
+    regardingId?: string | undefined;
+    workflowRunId?: string | undefined;
+    toContactId?: string | undefined;
+    status?: EmailRow['status'] | undefined;
+  },
 ) {
-  let query = withBodies(db).orderBy('emails.id').limit(q.limit + 1);
+  let query = withBodies(db)
+    .orderBy('emails.id')
+    .limit(q.limit + 1);
   if (q.after) query = query.where('emails.id', '>', q.after);
   if (q.regardingId) query = query.where('emails.regarding_id', '=', q.regardingId);
   if (q.workflowRunId) query = query.where('emails.workflow_run_id', '=', q.workflowRunId);
@@ -58,16 +95,39 @@ export async function claimForSending(db: Db, id: string, now: string): Promise<
 const toSent = prepared(['id', 'providerMessageId', 'now', 'unknownPattern'], (db, p) =>
   db
     .updateTable('emails')
-    .set({ status: 'sent', provider_message_id: p('providerMessageId'), sent_at: p('now'), last_error: null, updated_at: p('now') })
+    .set({
+      status: 'sent',
+      provider_message_id: p('providerMessageId'),
+      sent_at: p('now'),
+      last_error: null,
+      updated_at: p('now'),
+    })
     .where('id', '=', p('id'))
-    .where((eb) => eb.or([eb('status', '=', 'sending'), eb.and([eb('status', '=', 'failed'), eb('last_error', 'like', p('unknownPattern'))])])),
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'sending'),
+        eb.and([eb('status', '=', 'failed'), eb('last_error', 'like', p('unknownPattern'))]),
+      ]),
+    ),
 );
-export async function markSent(db: Db | Tx, id: string, providerMessageId: string | null, now: string, unknownPrefix: string): Promise<boolean> {
+export async function markSent(
+  db: Db | Tx,
+  id: string,
+  providerMessageId: string | null,
+  now: string,
+  unknownPrefix: string,
+): Promise<boolean> {
   return (await toSent.affected(db, { id, providerMessageId, now, unknownPattern: `${unknownPrefix}%` })) > 0;
 }
 
 /** An attempt that failed before anything was handed over: counted, and the email stays pending or fails. */
-export async function recordFailedAttempt(db: Db, id: string, error: string, now: string, to: 'pending' | 'failed'): Promise<boolean> {
+export async function recordFailedAttempt(
+  db: Db,
+  id: string,
+  error: string,
+  now: string,
+  to: 'pending' | 'failed',
+): Promise<boolean> {
   return changed(
     await db
       .updateTable('emails')
@@ -90,7 +150,13 @@ export async function markPendingAgain(db: Db, id: string, error: string, now: s
   );
 }
 
-export async function markFailed(db: Db, id: string, from: EmailRow['status'], error: string, now: string): Promise<boolean> {
+export async function markFailed(
+  db: Db,
+  id: string,
+  from: EmailRow['status'],
+  error: string,
+  now: string,
+): Promise<boolean> {
   return changed(
     await db
       .updateTable('emails')

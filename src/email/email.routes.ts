@@ -7,6 +7,10 @@ import * as service from './email.service.ts';
 
 export function emailRoutes(app: Api, ctx: AppContext): void {
   const tags = ['Emails'];
-  app.get('/emails', { schema: { tags, querystring: emailListQuery, response: { 200: emailListSchema } } }, (req) => service.listEmails(ctx, req.query));
-  app.get('/emails/:id', { schema: { tags, params: idParams, response: { 200: emailActivitySchema } } }, (req) => service.getEmail(ctx, req.params.id));
+  app.get('/emails', { schema: { tags, querystring: emailListQuery, response: { 200: emailListSchema } } }, (req) =>
+    service.listEmails(ctx, req.query),
+  );
+  app.get('/emails/:id', { schema: { tags, params: idParams, response: { 200: emailActivitySchema } } }, (req) =>
+    service.getEmail(ctx, req.params.id),
+  );
 }

@@ -66,8 +66,10 @@ const HEADER_BREAK = /[\r\n]/;
  * that rolls back leaves neither. After the commit, `notifyWorkers()` starts delivery at once.
  */
 export async function queueEmail(tx: Tx, input: QueueEmailInput): Promise<EmailRow> {
-  if (!input.toAddress.trim() || HEADER_BREAK.test(input.toAddress)) throw validationFailed('to', 'must be one email address');
-  if (!input.fromAddress.trim() || HEADER_BREAK.test(input.fromAddress)) throw validationFailed('from', 'must be one email address');
+  if (!input.toAddress.trim() || HEADER_BREAK.test(input.toAddress))
+    throw validationFailed('to', 'must be one email address');
+  if (!input.fromAddress.trim() || HEADER_BREAK.test(input.fromAddress))
+    throw validationFailed('from', 'must be one email address');
   const now = nowIso();
   const id = newId();
   const row: EmailRow = {
@@ -92,7 +94,12 @@ export async function queueEmail(tx: Tx, input: QueueEmailInput): Promise<EmailR
     sent_at: null,
   };
   await repo.insertEmail(tx, row);
-  await enqueueJob(tx, { type: DELIVER_EMAIL_JOB, payload: { emailId: row.id }, maxAttempts: DELIVER_EMAIL_MAX_ATTEMPTS, followUpOf: input.followUpOf });
+  await enqueueJob(tx, {
+    type: DELIVER_EMAIL_JOB,
+    payload: { emailId: row.id },
+    maxAttempts: DELIVER_EMAIL_MAX_ATTEMPTS,
+    followUpOf: input.followUpOf,
+  });
   return row;
 }
 

@@ -17,12 +17,31 @@ describe('emails API', () => {
     const ids = await t.ctx.db.transaction().execute(async (tx) => {
       const out: string[] = [];
       for (let i = 0; i < 5; i++) {
-        const row = await queueEmail(tx, { toAddress: `p${i}@example.com`, fromAddress: 'portal@example.com', subject: `S${i}`, html: '<p>h</p>', text: 't', regardingType: 'invitation', regardingId });
+        const row = await queueEmail(tx, {
+          toAddress: `p${i}@example.com`,
+          fromAddress: 'portal@example.com',
+          subject: `S${i}`,
+          html: '<p>h</p>',
+          text: 't',
+          regardingType: 'invitation',
+          regardingId,
+        });
         out.push(row.id);
       }
       return out;
     });
-    await t.ctx.db.transaction().execute((tx) => queueEmail(tx, { toAddress: 'other@example.com', fromAddress: 'portal@example.com', subject: 'other', html: '', text: '', regardingId: newId() }));
+    await t.ctx.db
+      .transaction()
+      .execute((tx) =>
+        queueEmail(tx, {
+          toAddress: 'other@example.com',
+          fromAddress: 'portal@example.com',
+          subject: 'other',
+          html: '',
+          text: '',
+          regardingId: newId(),
+        }),
+      );
 
     const seen: string[] = [];
     let cursor: string | null = null;

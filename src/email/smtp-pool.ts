@@ -70,14 +70,20 @@ export class SmtpPool {
   constructor(private readonly options: SmtpPoolOptions) {}
 
   /** Sends `raw`; `beforeFinalDot` runs after the server took the envelope and the body, before the final ".". */
-  async send(envelope: SmtpEnvelope, raw: Buffer, beforeFinalDot: () => Promise<void>): Promise<SMTPConnection.SentMessageInfo> {
+  async send(
+    envelope: SmtpEnvelope,
+    raw: Buffer,
+    beforeFinalDot: () => Promise<void>,
+  ): Promise<SMTPConnection.SentMessageInfo> {
     if (this.closing) throw Object.assign(new Error('The SMTP pool is closed'), { code: 'ECONNECTION' });
     await this.throttle();
     const conn = await this.acquire();
     let reusable = false;
     try {
       const info = await new Promise<SMTPConnection.SentMessageInfo>((resolve, reject) =>
-        conn.smtp.send(envelope, messageStream(raw, beforeFinalDot), (err, result) => (err ? reject(err) : resolve(result as SMTPConnection.SentMessageInfo))),
+        conn.smtp.send(envelope, messageStream(raw, beforeFinalDot), (err, result) =>
+          err ? reject(err) : resolve(result as SMTPConnection.SentMessageInfo),
+        ),
       );
       conn.sent++;
       reusable = true;

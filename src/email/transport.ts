@@ -67,7 +67,9 @@ export function createLocalStoreTransport(dataDir: string): MailTransport {
         await writeFile(tmp, raw, { mode: 0o600 });
         await rename(tmp, fileOf(email));
       } catch (err) {
-        throw new MailSendError('temporary', `Could not write ${fileOf(email)}: ${(err as Error).message}`, undefined, { cause: err });
+        throw new MailSendError('temporary', `Could not write ${fileOf(email)}: ${(err as Error).message}`, undefined, {
+          cause: err,
+        });
       }
       return resultOf(email);
     },
@@ -107,7 +109,8 @@ const positiveNumber = (s: string | null): number | undefined => {
  */
 export function smtpPoolOptions(url: string, options: SmtpOptions = {}): SmtpPoolOptions {
   const u = new URL(url);
-  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') throw new Error('SMTP_URL must start with smtp:// or smtps://');
+  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:')
+    throw new Error('SMTP_URL must start with smtp:// or smtps://');
   const q = u.searchParams;
   const secure = u.protocol === 'smtps:';
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -129,7 +132,22 @@ export function smtpPoolOptions(url: string, options: SmtpOptions = {}): SmtpPoo
 }
 
 /** Error codes of nodemailer and of the socket that mean "not taken, try again later". */
-const TEMPORARY_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EAUTH', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'EPROXY']);
+const TEMPORARY_CODES = new Set([
+  'ECONNECTION',
+  'ETIMEDOUT',
+  'ESOCKET',
+  'EDNS',
+  'ETLS',
+  'EAUTH',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EPROXY',
+]);
 
 /**
  * Sorts a nodemailer error. A reply code decides when there is one: 5xx is permanent (except
@@ -144,14 +162,18 @@ export function classifySmtpError(err: unknown): MailSendError {
   const message = (reply ?? e.message ?? String(err)).slice(0, 2000);
   const sorted = (kind: 'temporary' | 'permanent') => new MailSendError(kind, message, reply, { cause: err });
   if (e.code === 'EAUTH') return sorted('temporary');
-  if (typeof e.responseCode === 'number' && e.responseCode >= 400) return sorted(e.responseCode >= 500 && e.responseCode !== 503 ? 'permanent' : 'temporary');
+  if (typeof e.responseCode === 'number' && e.responseCode >= 400)
+    return sorted(e.responseCode >= 500 && e.responseCode !== 503 ? 'permanent' : 'temporary');
   if (TEMPORARY_CODES.has(e.code ?? '') || TEMPORARY_CODES.has(e.originalCode ?? '')) return sorted('temporary');
   if (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') return sorted('permanent');
   return sorted('temporary');
 }
 
 /** The server's id of the message: nodemailer's serverMessageId, a "queued as X", or its reply. */
-export function providerMessageIdOf(info: { serverMessageId?: string | undefined; response?: string | undefined }): string | null {
+export function providerMessageIdOf(info: {
+  serverMessageId?: string | undefined;
+  response?: string | undefined;
+}): string | null {
   if (info.serverMessageId) return info.serverMessageId;
   const response = info.response?.trim();
   if (!response) return null;
@@ -206,6 +228,9 @@ export function createSmtpTransport(url: string, options: SmtpOptions = {}): Mai
 }
 
 /** SMTP when `config.smtpUrl` is set, otherwise the local store in `config.dataDir`. */
-export function createMailTransport(config: Pick<Config, 'smtpUrl' | 'dataDir'>, options: SmtpOptions = {}): MailTransport {
+export function createMailTransport(
+  config: Pick<Config, 'smtpUrl' | 'dataDir'>,
+  options: SmtpOptions = {},
+): MailTransport {
   return config.smtpUrl ? createSmtpTransport(config.smtpUrl, options) : createLocalStoreTransport(config.dataDir);
 }

@@ -10,11 +10,26 @@ afterAll(async () => {
   await t.close();
 });
 
-const tables = ['contacts', 'accounts', 'web_roles', 'system_users', 'api_tokens', 'audit_log', 'site_settings'] as const;
+const tables = [
+  'contacts',
+  'accounts',
+  'web_roles',
+  'system_users',
+  'api_tokens',
+  'audit_log',
+  'site_settings',
+] as const;
 async function rowCounts(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const table of tables) {
-    counts[table] = Number((await t.ctx.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    counts[table] = Number(
+      (
+        await t.ctx.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   }
   return counts;
 }
@@ -31,14 +46,27 @@ function expectProblem(r: LightMyRequestResponse, status: number, code: string) 
 }
 
 const raw = (method: 'POST' | 'PATCH' | 'PUT', url: string, payload: string, contentType = 'application/json') =>
-  t.app.inject({ method, url: `/api/v1/${url}`, headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': contentType }, payload });
+  t.app.inject({
+    method,
+    url: `/api/v1/${url}`,
+    headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': contentType },
+    payload,
+  });
 
 describe('bad requests get problem documents and change nothing', () => {
   it('malformed JSON → 400 malformed-request', async () => {
     const before = await rowCounts();
     expectProblem(await raw('POST', 'contacts', '{"firstName": "Broken",'), 400, 'malformed-request');
     expectProblem(await raw('POST', 'accounts', "{name: 'not json'}"), 400, 'malformed-request');
-    expectProblem(await raw('PUT', `site-settings/${encodeURIComponent('Authentication/Registration/OpenRegistrationEnabled')}`, '{"value": tru'), 400, 'malformed-request');
+    expectProblem(
+      await raw(
+        'PUT',
+        `site-settings/${encodeURIComponent('Authentication/Registration/OpenRegistrationEnabled')}`,
+        '{"value": tru',
+      ),
+      400,
+      'malformed-request',
+    );
     expect(await rowCounts()).toEqual(before);
   });
 
@@ -64,7 +92,11 @@ describe('bad requests get problem documents and change nothing', () => {
     expectProblem(await raw('POST', 'contacts', big), 413, 'payload-too-large');
     expectProblem(await t.api('POST', 'accounts', { body: { name: 'y'.repeat(3000) } }), 413, 'payload-too-large');
     // A form body too.
-    expectProblem(await raw('POST', 'accounts', `name=${'z'.repeat(3000)}`, 'application/x-www-form-urlencoded'), 413, 'payload-too-large');
+    expectProblem(
+      await raw('POST', 'accounts', `name=${'z'.repeat(3000)}`, 'application/x-www-form-urlencoded'),
+      413,
+      'payload-too-large',
+    );
     expect(await rowCounts()).toEqual(before);
   });
 
@@ -87,12 +119,20 @@ describe('bad requests get problem documents and change nothing', () => {
 
   it('an unknown body field → 422 naming it', async () => {
     const before = await rowCounts();
-    const body = expectProblem(await t.api('POST', 'accounts', { body: { name: 'Unknown Field Ltd', vatNumber: 'DK123' } }), 422, 'validation-failed');
+    const body = expectProblem(
+      await t.api('POST', 'accounts', { body: { name: 'Unknown Field Ltd', vatNumber: 'DK123' } }),
+      422,
+      'validation-failed',
+    );
     expect(body.errors).toContainEqual({ field: 'vatNumber', message: expect.any(String) });
     expect(body.detail).toContain('vatNumber');
     const account = (await t.api('POST', 'accounts', { body: { name: 'Known' } })).json();
     const counted = await rowCounts();
-    const patch = expectProblem(await t.api('PATCH', `accounts/${account.id}`, { body: { name: 'Renamed', colour: 'red' } }), 422, 'validation-failed');
+    const patch = expectProblem(
+      await t.api('PATCH', `accounts/${account.id}`, { body: { name: 'Renamed', colour: 'red' } }),
+      422,
+      'validation-failed',
+    );
     expect(patch.errors.map((e: { field: string }) => e.field)).toContain('colour');
     expect((await t.api('GET', `accounts/${account.id}`)).json().name).toBe('Known');
     expect(await rowCounts()).toEqual(counted);
@@ -101,10 +141,18 @@ describe('bad requests get problem documents and change nothing', () => {
 
   it('a wrong type → 422 naming the field', async () => {
     const before = await rowCounts();
-    const body = expectProblem(await t.api('POST', 'web-roles', { body: { name: 42, authenticatedUsersRole: 'true' } }), 422, 'validation-failed');
+    const body = expectProblem(
+      await t.api('POST', 'web-roles', { body: { name: 42, authenticatedUsersRole: 'true' } }),
+      422,
+      'validation-failed',
+    );
     const fields = body.errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['name', 'authenticatedUsersRole']));
-    const arr = expectProblem(await t.api('POST', 'contacts', { body: { firstName: 'Typed', webRoleIds: 'not-an-array' } }), 422, 'validation-failed');
+    const arr = expectProblem(
+      await t.api('POST', 'contacts', { body: { firstName: 'Typed', webRoleIds: 'not-an-array' } }),
+      422,
+      'validation-failed',
+    );
     expect(arr.errors[0].field).toBe('webRoleIds');
     // A JSON body that is not an object at all.
     const list = await raw('POST', 'accounts', '["name"]');

@@ -25,7 +25,10 @@ export function validationToAppError(err: FastifyError): AppError {
     if (issue.keyword === 'unrecognized_keys' && issue.params?.keys) {
       const prefix = fieldOf(issue.instancePath, undefined);
       for (const key of issue.params.keys) {
-        errors.push({ field: prefix === 'body' || prefix === 'query' ? key : `${prefix}.${key}`, message: 'is not a known field' });
+        errors.push({
+          field: prefix === 'body' || prefix === 'query' ? key : `${prefix}.${key}`,
+          message: 'is not a known field',
+        });
       }
     } else {
       errors.push({ field: fieldOf(issue.instancePath, context), message: issue.message });
@@ -40,11 +43,19 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const e = err as FastifyError;
   if (hasZodFastifySchemaValidationErrors(e)) return validationToAppError(e);
-  if (e?.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || e?.statusCode === 413) return new AppError('payload-too-large', 'The request body is larger than the server accepts.');
-  if (e?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e?.statusCode === 415) return new AppError('malformed-request', 'Send the body as application/json.');
-  if (e?.statusCode === 429) return new AppError('rate-limited', 'Too many requests; try again later.', { retryAfter: 60 });
+  if (e?.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || e?.statusCode === 413)
+    return new AppError('payload-too-large', 'The request body is larger than the server accepts.');
+  if (e?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e?.statusCode === 415)
+    return new AppError('malformed-request', 'Send the body as application/json.');
+  if (e?.statusCode === 429)
+    return new AppError('rate-limited', 'Too many requests; try again later.', { retryAfter: 60 });
   if (e?.statusCode === 400 || e?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || e instanceof SyntaxError) {
-    return new AppError('malformed-request', e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'The body is empty but its content type is JSON.' : 'The body is not valid JSON.');
+    return new AppError(
+      'malformed-request',
+      e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+        ? 'The body is empty but its content type is JSON.'
+        : 'The body is not valid JSON.',
+    );
   }
   if (e?.statusCode && e.statusCode >= 400 && e.statusCode < 500) return new AppError('malformed-request', e.message);
   return new AppError('internal-error');

@@ -30,9 +30,13 @@ export function generateCode(): string {
  */
 export const normalizeCode = (code: string): string => code.toUpperCase().replace(/[-\s]/g, '');
 
-export const hashCode = (secrets: Secrets, code: string): string => secrets.hash('invitation-code', normalizeCode(code));
-export const encryptCode = (secrets: Secrets, code: string): string => secrets.encrypt('invitation-code-encryption', code);
-export const decryptCode = (secrets: Secrets, encrypted: string): string => secrets.decrypt('invitation-code-encryption', encrypted);
+export const hashCode = (secrets: Secrets, code: string): string =>
+  secrets.hash('invitation-code', normalizeCode(code));
+export const encryptCode = (secrets: Secrets, code: string): string =>
+  secrets.encrypt('invitation-code-encryption', code);
+export const decryptCode = (secrets: Secrets, encrypted: string): string =>
+  secrets.decrypt('invitation-code-encryption', encrypted);
 
 /** The redemption link of a code. */
-export const redeemUrl = (publicUrl: string, code: string): string => `${publicUrl}/portal/redeem?code=${encodeURIComponent(code)}`;
+export const redeemUrl = (publicUrl: string, code: string): string =>
+  `${publicUrl}/portal/redeem?code=${encodeURIComponent(code)}`;

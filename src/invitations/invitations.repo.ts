@@ -8,7 +8,9 @@ import { byId, coalesced } from '../db/coalesce.ts';
 import { prepared } from '../db/prepared.ts';
 
 /** An invitation by id; lookups of the same turn share one query (see db/coalesce.ts). */
-export const findInvitation = coalesced(async (db: Db | Tx, ids: string[]) => byId(await db.selectFrom('invitations').selectAll().where('id', 'in', ids).execute()));
+export const findInvitation = coalesced(async (db: Db | Tx, ids: string[]) =>
+  byId(await db.selectFrom('invitations').selectAll().where('id', 'in', ids).execute()),
+);
 
 /** Reads an invitation for change: on PostgreSQL the row is locked until the transaction ends. */
 export function lockInvitation(tx: Tx, dialect: Dialect, id: string): Promise<InvitationRow | undefined> {
@@ -16,9 +18,12 @@ export function lockInvitation(tx: Tx, dialect: Dialect, id: string): Promise<In
   return (dialect === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
 }
 
-const byCodeHash = prepared(['codeHash'], (db, p) => db.selectFrom('invitations').selectAll().where('code_hash', '=', p('codeHash')));
+const byCodeHash = prepared(['codeHash'], (db, p) =>
+  db.selectFrom('invitations').selectAll().where('code_hash', '=', p('codeHash')),
+);
 /** The invitation of a code's keyed hash (every redemption and preview asks: compiled once, see db/prepared.ts). */
-export const findInvitationByCodeHash = async (db: Db | Tx, codeHash: string) => (await byCodeHash.execute(db, { codeHash }))[0];
+export const findInvitationByCodeHash = async (db: Db | Tx, codeHash: string) =>
+  (await byCodeHash.execute(db, { codeHash }))[0];
 
 export interface ListFilter {
   limit: number;
@@ -33,7 +38,11 @@ export interface ListFilter {
 }
 
 export function listInvitations(db: Db, f: ListFilter): Promise<InvitationRow[]> {
-  let query = db.selectFrom('invitations').selectAll().orderBy('id').limit(f.limit + 1);
+  let query = db
+    .selectFrom('invitations')
+    .selectAll()
+    .orderBy('id')
+    .limit(f.limit + 1);
   if (f.after) query = query.where('id', '>', f.after);
   if (f.type) query = query.where('type', '=', f.type);
   if (f.ownerId) query = query.where('owner_id', '=', f.ownerId);
@@ -41,13 +50,22 @@ export function listInvitations(db: Db, f: ListFilter): Promise<InvitationRow[]>
   if (f.q) query = query.where(containsCi('name', f.q));
   if (f.invitedContactId) {
     const contactId = f.invitedContactId;
-    query = query.where('id', 'in', (eb) => eb.selectFrom('invitation_invited_contacts').select('invitation_id').where('contact_id', '=', contactId));
+    query = query.where('id', 'in', (eb) =>
+      eb.selectFrom('invitation_invited_contacts').select('invitation_id').where('contact_id', '=', contactId),
+    );
   }
   // "expired" is derived: a new or sent invitation at or past its expiry shows as expired.
   if (f.status === 'expired') {
-    query = query.where((eb) => eb.or([eb('status', '=', 'expired'), eb.and([eb('status', 'in', ['new', 'sent']), eb('expires_at', '<=', f.now)])]));
+    query = query.where((eb) =>
+      eb.or([
+        eb('status', '=', 'expired'),
+        eb.and([eb('status', 'in', ['new', 'sent']), eb('expires_at', '<=', f.now)]),
+      ]),
+    );
   } else if (f.status === 'new' || f.status === 'sent') {
-    query = query.where('status', '=', f.status).where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', f.now)]));
+    query = query
+      .where('status', '=', f.status)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', f.now)]));
   } else if (f.status) {
     query = query.where('status', '=', f.status);
   }
@@ -72,47 +90,89 @@ async function groupIds<K extends 'contact_id' | 'web_role_id'>(
   return map;
 }
 
-export const invitedContactIdsOf = (db: Db | Tx, ids: readonly string[]) => groupIds(db, 'invitation_invited_contacts', 'contact_id', ids);
-export const webRoleIdsOf = (db: Db | Tx, ids: readonly string[]) => groupIds(db, 'invitation_web_roles', 'web_role_id', ids);
-export const redeemedContactIdsOf = (db: Db | Tx, ids: readonly string[]) => groupIds(db, 'redemptions', 'contact_id', ids);
+export const invitedContactIdsOf = (db: Db | Tx, ids: readonly string[]) =>
+  groupIds(db, 'invitation_invited_contacts', 'contact_id', ids);
+export const webRoleIdsOf = (db: Db | Tx, ids: readonly string[]) =>
+  groupIds(db, 'invitation_web_roles', 'web_role_id', ids);
+export const redeemedContactIdsOf = (db: Db | Tx, ids: readonly string[]) =>
+  groupIds(db, 'redemptions', 'contact_id', ids);
 
-export async function replaceInvitedContacts(tx: Tx, invitationId: string, contactIds: readonly string[]): Promise<void> {
+export async function replaceInvitedContacts(
+  tx: Tx,
+  invitationId: string,
+  contactIds: readonly string[],
+): Promise<void> {
   await tx.deleteFrom('invitation_invited_contacts').where('invitation_id', '=', invitationId).execute();
-  await insertLinks(tx, 'invitation_invited_contacts', 'contact_id', [...new Set(contactIds)].map((id) => [invitationId, id]));
+  await insertLinks(
+    tx,
+    'invitation_invited_contacts',
+    'contact_id',
+    [...new Set(contactIds)].map((id) => [invitationId, id]),
+  );
 }
 
 export async function replaceWebRoles(tx: Tx, invitationId: string, webRoleIds: readonly string[]): Promise<void> {
   await tx.deleteFrom('invitation_web_roles').where('invitation_id', '=', invitationId).execute();
-  await insertLinks(tx, 'invitation_web_roles', 'web_role_id', [...new Set(webRoleIds)].map((id) => [invitationId, id]));
+  await insertLinks(
+    tx,
+    'invitation_web_roles',
+    'web_role_id',
+    [...new Set(webRoleIds)].map((id) => [invitationId, id]),
+  );
 }
 
 /** Batched insert of (invitation, other) pairs; batches keep under both databases' parameter limits. */
-export async function insertLinks(tx: Tx, table: 'invitation_invited_contacts' | 'invitation_web_roles', column: 'contact_id' | 'web_role_id', pairs: Array<[string, string]>): Promise<void> {
+export async function insertLinks(
+  tx: Tx,
+  table: 'invitation_invited_contacts' | 'invitation_web_roles',
+  column: 'contact_id' | 'web_role_id',
+  pairs: Array<[string, string]>,
+): Promise<void> {
   for (let i = 0; i < pairs.length; i += 2000) {
     const values = pairs.slice(i, i + 2000).map(([invitation_id, other]) => ({ invitation_id, [column]: other }));
-    await tx.insertInto(table).values(values as never).execute();
+    await tx
+      .insertInto(table)
+      .values(values as never)
+      .execute();
   }
 }
 
 /** Batched insert of invitation rows. */
 export async function insertInvitations(tx: Tx, rows: InvitationRow[]): Promise<void> {
   // 22 columns a row: 500 rows stay under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
-  for (let i = 0; i < rows.length; i += 500) await tx.insertInto('invitations').values(rows.slice(i, i + 500)).execute();
+  for (let i = 0; i < rows.length; i += 500)
+    await tx
+      .insertInto('invitations')
+      .values(rows.slice(i, i + 500))
+      .execute();
 }
 
 export function listRedemptions(db: Db, invitationId: string, limit: number, after?: string) {
-  let q = db.selectFrom('redemptions').selectAll().where('invitation_id', '=', invitationId).orderBy('id').limit(limit + 1);
+  let q = db
+    .selectFrom('redemptions')
+    .selectAll()
+    .where('invitation_id', '=', invitationId)
+    .orderBy('id')
+    .limit(limit + 1);
   if (after) q = q.where('id', '>', after);
   return q.execute();
 }
 
 /** The ids among `ids` that are not rows of `table`. */
-export async function missingIds(db: Db | Tx, table: 'contacts' | 'system_users' | 'accounts' | 'workflows', ids: readonly string[]): Promise<string[]> {
+export async function missingIds(
+  db: Db | Tx,
+  table: 'contacts' | 'system_users' | 'accounts' | 'workflows',
+  ids: readonly string[],
+): Promise<string[]> {
   if (ids.length === 0) return [];
   const have = new Set<string>();
   const unique = [...new Set(ids)];
   for (let i = 0; i < unique.length; i += 5000) {
-    const rows = await db.selectFrom(table).select('id').where('id', 'in', unique.slice(i, i + 5000)).execute();
+    const rows = await db
+      .selectFrom(table)
+      .select('id')
+      .where('id', 'in', unique.slice(i, i + 5000))
+      .execute();
     for (const r of rows) have.add(r.id);
   }
   return unique.filter((id) => !have.has(id));

@@ -20,36 +20,72 @@ import * as service from './invitations.service.ts';
 
 export function invitationsRoutes(app: Api, ctx: AppContext): void {
   const tags = ['Invitations'];
-  app.get('/invitations', { schema: { tags, querystring: invitationListQuery, response: { 200: invitationListSchema } } }, (req) => service.listInvitations(ctx, req.query));
-  app.post('/invitations', { schema: { tags, body: createInvitationSchema, response: { 201: createdInvitationSchema } } }, async (req, reply) =>
-    reply.code(201).send(await service.createInvitation(ctx, req.actor, req.body)),
+  app.get(
+    '/invitations',
+    { schema: { tags, querystring: invitationListQuery, response: { 200: invitationListSchema } } },
+    (req) => service.listInvitations(ctx, req.query),
   );
-  app.post('/invitations/bulk', { schema: { tags, body: bulkCreateSchema, response: { 201: bulkCreatedSchema } } }, async (req, reply) =>
-    reply.code(201).send(await service.bulkCreateInvitations(ctx, req.actor, req.body)),
+  app.post(
+    '/invitations',
+    { schema: { tags, body: createInvitationSchema, response: { 201: createdInvitationSchema } } },
+    async (req, reply) => reply.code(201).send(await service.createInvitation(ctx, req.actor, req.body)),
+  );
+  app.post(
+    '/invitations/bulk',
+    { schema: { tags, body: bulkCreateSchema, response: { 201: bulkCreatedSchema } } },
+    async (req, reply) => reply.code(201).send(await service.bulkCreateInvitations(ctx, req.actor, req.body)),
   );
   app.post(
     '/contacts/:id/invitations',
-    { schema: { tags, summary: 'Create Invitation for one contact', params: idParams, body: invitationSettingsSchema.optional(), response: { 201: createdInvitationSchema } } },
-    async (req, reply) => reply.code(201).send(await service.createInvitationForContact(ctx, req.actor, req.params.id, req.body ?? {})),
+    {
+      schema: {
+        tags,
+        summary: 'Create Invitation for one contact',
+        params: idParams,
+        body: invitationSettingsSchema.optional(),
+        response: { 201: createdInvitationSchema },
+      },
+    },
+    async (req, reply) =>
+      reply.code(201).send(await service.createInvitationForContact(ctx, req.actor, req.params.id, req.body ?? {})),
   );
-  app.get('/invitations/:id', { schema: { tags, params: idParams, response: { 200: invitationSchema } } }, (req) => service.getInvitation(ctx, req.params.id));
-  app.patch('/invitations/:id', { schema: { tags, params: idParams, body: updateInvitationSchema, response: { 200: invitationSchema } } }, (req) =>
-    service.updateInvitation(ctx, req.actor, req.params.id, req.body),
+  app.get('/invitations/:id', { schema: { tags, params: idParams, response: { 200: invitationSchema } } }, (req) =>
+    service.getInvitation(ctx, req.params.id),
+  );
+  app.patch(
+    '/invitations/:id',
+    { schema: { tags, params: idParams, body: updateInvitationSchema, response: { 200: invitationSchema } } },
+    (req) => service.updateInvitation(ctx, req.actor, req.params.id, req.body),
   );
   app.delete('/invitations/:id', { schema: { tags, params: idParams } }, async (req, reply) => {
     await service.deleteInvitation(ctx, req.actor, req.params.id);
     return reply.code(204).send();
   });
-  app.post('/invitations/:id/deactivate', { schema: { tags, params: idParams, response: { 200: invitationSchema } } }, (req) =>
-    service.deactivateInvitation(ctx, req.actor, req.params.id),
+  app.post(
+    '/invitations/:id/deactivate',
+    { schema: { tags, params: idParams, response: { 200: invitationSchema } } },
+    (req) => service.deactivateInvitation(ctx, req.actor, req.params.id),
   );
-  app.post('/invitations/:id/activate', { schema: { tags, params: idParams, response: { 200: invitationSchema } } }, (req) =>
-    service.activateInvitation(ctx, req.actor, req.params.id),
+  app.post(
+    '/invitations/:id/activate',
+    { schema: { tags, params: idParams, response: { 200: invitationSchema } } },
+    (req) => service.activateInvitation(ctx, req.actor, req.params.id),
   );
-  app.post('/invitations/:id/link', { schema: { tags, summary: 'Admins: the code and redemption URL again (audited)', params: idParams, response: { 200: invitationLinkSchema } } }, (req) =>
-    service.revealInvitationLink(ctx, req.actor, req.params.id),
+  app.post(
+    '/invitations/:id/link',
+    {
+      schema: {
+        tags,
+        summary: 'Admins: the code and redemption URL again (audited)',
+        params: idParams,
+        response: { 200: invitationLinkSchema },
+      },
+    },
+    (req) => service.revealInvitationLink(ctx, req.actor, req.params.id),
   );
-  app.get('/invitations/:id/redemptions', { schema: { tags, params: idParams, querystring: pageQuerySchema, response: { 200: redemptionListSchema } } }, (req) =>
-    service.listRedemptions(ctx, req.params.id, req.query),
+  app.get(
+    '/invitations/:id/redemptions',
+    { schema: { tags, params: idParams, querystring: pageQuerySchema, response: { 200: redemptionListSchema } } },
+    (req) => service.listRedemptions(ctx, req.params.id, req.query),
   );
 }

@@ -4,7 +4,9 @@ import { idSchema, isoTimeSchema, localeSchema, nameSchema } from '../shared/sch
 import { listSchema, pageQuerySchema } from '../shared/pagination.ts';
 
 export const invitationTypeSchema = z.enum(['single', 'group'], { error: 'must be "single" or "group"' });
-export const bindingSchema = z.enum(['any', 'invited-email', 'email-domain'], { error: 'must be "any", "invited-email" or "email-domain"' });
+export const bindingSchema = z.enum(['any', 'invited-email', 'email-domain'], {
+  error: 'must be "any", "invited-email" or "email-domain"',
+});
 export const invitationStatusSchema = z.enum(['new', 'sent', 'redeemed', 'expired', 'inactive']);
 export type InvitationStatus = z.infer<typeof invitationStatusSchema>;
 
@@ -52,7 +54,12 @@ const settingsFields = {
   assignToAccountId: idSchema.nullable().optional(),
   redeemWorkflowId: idSchema.nullable().optional(),
   webRoleIds: z.array(idSchema).max(100).optional(),
-  maxRedemptions: z.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').nullable().optional(),
+  maxRedemptions: z
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .nullable()
+    .optional(),
   binding: bindingSchema.optional(),
   allowedDomains: z.array(domainSchema).max(100).optional(),
   locale: localeSchema.nullable().optional(),
@@ -78,7 +85,10 @@ export type UpdateInvitationInput = z.infer<typeof updateInvitationSchema>;
 
 export const MAX_BULK = 10_000;
 export const bulkCreateSchema = z.strictObject({
-  contactIds: z.array(idSchema).min(1, 'must name at least one contact').max(MAX_BULK, `must name at most ${MAX_BULK} contacts`),
+  contactIds: z
+    .array(idSchema)
+    .min(1, 'must name at least one contact')
+    .max(MAX_BULK, `must name at most ${MAX_BULK} contacts`),
   settings: invitationSettingsSchema.default({}),
 });
 export type BulkCreateInput = z.infer<typeof bulkCreateSchema>;

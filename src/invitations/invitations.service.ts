@@ -32,8 +32,12 @@ import { coalesced } from '../db/coalesce.ts';
 // Reading
 
 /** The status a person sees: a new or sent invitation at or past its expiry is expired. */
-export function effectiveStatus(row: Pick<InvitationRow, 'status' | 'expires_at'>, now: string = nowIso()): InvitationStatus {
-  if ((row.status === 'new' || row.status === 'sent') && row.expires_at !== null && row.expires_at <= now) return 'expired';
+export function effectiveStatus(
+  row: Pick<InvitationRow, 'status' | 'expires_at'>,
+  now: string = nowIso(),
+): InvitationStatus {
+  if ((row.status === 'new' || row.status === 'sent') && row.expires_at !== null && row.expires_at <= now)
+    return 'expired';
   return row.status;
 }
 
@@ -46,7 +50,11 @@ interface Links {
 }
 
 async function loadLinks(db: Db | Tx, ids: string[]): Promise<Links> {
-  return { invited: await repo.invitedContactIdsOf(db, ids), roles: await repo.webRoleIdsOf(db, ids), redeemed: await repo.redeemedContactIdsOf(db, ids) };
+  return {
+    invited: await repo.invitedContactIdsOf(db, ids),
+    roles: await repo.webRoleIdsOf(db, ids),
+    redeemed: await repo.redeemedContactIdsOf(db, ids),
+  };
 }
 
 export function toInvitation(r: InvitationRow, links: Links, now: string = nowIso()): Invitation {
@@ -106,7 +114,11 @@ export async function listInvitations(ctx: AppContext, q: InvitationListQuery): 
 }
 
 /** Finds an invitation by its code as a person typed it (any letter case, hyphens and spaces optional). */
-export async function findInvitationByCode(ctx: AppContext, db: Db | Tx, code: string): Promise<InvitationRow | undefined> {
+export async function findInvitationByCode(
+  ctx: AppContext,
+  db: Db | Tx,
+  code: string,
+): Promise<InvitationRow | undefined> {
   if (code.length > 200) return undefined;
   return repo.findInvitationByCodeHash(db, hashCode(ctx.secrets, code));
 }
@@ -137,21 +149,44 @@ interface References {
   redeemWorkflowId?: string | null | undefined;
 }
 
-async function checkReferences(ctx: AppContext, tx: Tx, refs: References, invitedField = 'invitedContactIds'): Promise<void> {
-  const missing = async (table: 'contacts' | 'system_users' | 'accounts' | 'workflows', field: string, ids: readonly string[], what: string) => {
+async function checkReferences(
+  ctx: AppContext,
+  tx: Tx,
+  refs: References,
+  invitedField = 'invitedContactIds',
+): Promise<void> {
+  const missing = async (
+    table: 'contacts' | 'system_users' | 'accounts' | 'workflows',
+    field: string,
+    ids: readonly string[],
+    what: string,
+  ) => {
     const gone = await repo.missingIds(tx, table, ids);
-    if (gone.length > 0) throw validationFailed(field, `no such ${what}: ${gone.slice(0, 10).join(', ')}${gone.length > 10 ? ` and ${gone.length - 10} more` : ''}`);
+    if (gone.length > 0)
+      throw validationFailed(
+        field,
+        `no such ${what}: ${gone.slice(0, 10).join(', ')}${gone.length > 10 ? ` and ${gone.length - 10} more` : ''}`,
+      );
   };
   if (refs.invitedContactIds) await missing('contacts', invitedField, refs.invitedContactIds, 'contact');
   if (refs.inviterContactId) await missing('contacts', 'inviterContactId', [refs.inviterContactId], 'contact');
   // Account and web roles are locked (shared) so that a delete racing this reference cannot win.
-  if (refs.assignToAccountId && !(await lockAccountForReference(tx, ctx.dialect, refs.assignToAccountId))) throw validationFailed('assignToAccountId', 'no such account');
+  if (refs.assignToAccountId && !(await lockAccountForReference(tx, ctx.dialect, refs.assignToAccountId)))
+    throw validationFailed('assignToAccountId', 'no such account');
   if (refs.ownerId) await missing('system_users', 'ownerId', [refs.ownerId], 'system user');
   if (refs.webRoleIds) await assertWebRolesExist(tx, refs.webRoleIds, 'webRoleIds', ctx.dialect);
   if (refs.redeemWorkflowId) {
-    const wf = await tx.selectFrom('workflows').select(['primary_entity']).where('id', '=', refs.redeemWorkflowId).executeTakeFirst();
+    const wf = await tx
+      .selectFrom('workflows')
+      .select(['primary_entity'])
+      .where('id', '=', refs.redeemWorkflowId)
+      .executeTakeFirst();
     if (!wf) throw validationFailed('redeemWorkflowId', 'no such workflow');
-    if (wf.primary_entity !== 'contact') throw validationFailed('redeemWorkflowId', 'the workflow run on redemption must have contact as its primary record');
+    if (wf.primary_entity !== 'contact')
+      throw validationFailed(
+        'redeemWorkflowId',
+        'the workflow run on redemption must have contact as its primary record',
+      );
   }
 }
 
@@ -162,7 +197,8 @@ function checkExpiry(expiresAt: string | null | undefined, now: string): void {
 /** Binding and domains as they will be stored, or a 422 naming the field. */
 function resolveBinding(binding: InvitationRow['binding'], domains: string[]): string | null {
   if (binding === 'email-domain') {
-    if (domains.length === 0) throw validationFailed('allowedDomains', 'the email-domain binding needs at least one domain');
+    if (domains.length === 0)
+      throw validationFailed('allowedDomains', 'the email-domain binding needs at least one domain');
     return JSON.stringify([...new Set(domains)]);
   }
   if (domains.length > 0) throw validationFailed('allowedDomains', 'domains go with the email-domain binding only');
@@ -171,7 +207,11 @@ function resolveBinding(binding: InvitationRow['binding'], domains: string[]): s
 
 function resolveMax(type: 'single' | 'group', max: number | null | undefined): number | null {
   if (type === 'single') {
-    if (max !== undefined && max !== null && max !== 1) throw validationFailed('maxRedemptions', 'only group invitations take a maximum; a single invitation is redeemed once');
+    if (max !== undefined && max !== null && max !== 1)
+      throw validationFailed(
+        'maxRedemptions',
+        'only group invitations take a maximum; a single invitation is redeemed once',
+      );
     return 1;
   }
   return max ?? null;
@@ -185,7 +225,14 @@ interface NewRow {
   code: string;
 }
 
-function buildRow(ctx: AppContext, actor: Actor, type: 'single' | 'group', name: string, s: InvitationSettings, now: string): NewRow {
+function buildRow(
+  ctx: AppContext,
+  actor: Actor,
+  type: 'single' | 'group',
+  name: string,
+  s: InvitationSettings,
+  now: string,
+): NewRow {
   const code = generateCode();
   const binding = s.binding ?? 'any';
   return {
@@ -216,13 +263,22 @@ function buildRow(ctx: AppContext, actor: Actor, type: 'single' | 'group', name:
   };
 }
 
-const withCode = (inv: Invitation, ctx: AppContext, code: string): CreatedInvitation => ({ ...inv, code, redeemUrl: redeemUrl(ctx.config.publicUrl, code) });
+const withCode = (inv: Invitation, ctx: AppContext, code: string): CreatedInvitation => ({
+  ...inv,
+  code,
+  redeemUrl: redeemUrl(ctx.config.publicUrl, code),
+});
 
-export async function createInvitation(ctx: AppContext, actor: Actor, input: CreateInvitationInput): Promise<CreatedInvitation> {
+export async function createInvitation(
+  ctx: AppContext,
+  actor: Actor,
+  input: CreateInvitationInput,
+): Promise<CreatedInvitation> {
   const now = nowIso();
   checkExpiry(input.expiresAt, now);
   const invited = [...new Set(input.invitedContactIds)];
-  if (input.type === 'single' && invited.length !== 1) throw validationFailed('invitedContactIds', 'a single invitation invites exactly one contact');
+  if (input.type === 'single' && invited.length !== 1)
+    throw validationFailed('invitedContactIds', 'a single invitation invites exactly one contact');
   // A code collision (p ≈ 2^-138) would violate the unique index and roll the transaction back.
   const built = await ctx.db.transaction().execute((tx) => createInvitationInTransaction(ctx, tx, actor, input));
   return withCode(await present(ctx.db, built.row), ctx, built.code);
@@ -232,22 +288,49 @@ export async function createInvitation(ctx: AppContext, actor: Actor, input: Cre
  * Creates an invitation inside the caller's transaction (a workflow step creates one together with
  * its step log, so a retried run never creates it twice). Returns the row and the plain code.
  */
-export async function createInvitationInTransaction(ctx: AppContext, tx: Tx, actor: Actor, input: CreateInvitationInput): Promise<{ row: InvitationRow; code: string }> {
+export async function createInvitationInTransaction(
+  ctx: AppContext,
+  tx: Tx,
+  actor: Actor,
+  input: CreateInvitationInput,
+): Promise<{ row: InvitationRow; code: string }> {
   const now = nowIso();
   checkExpiry(input.expiresAt, now);
   const invited = [...new Set(input.invitedContactIds)];
-  if (input.type === 'single' && invited.length !== 1) throw validationFailed('invitedContactIds', 'a single invitation invites exactly one contact');
+  if (input.type === 'single' && invited.length !== 1)
+    throw validationFailed('invitedContactIds', 'a single invitation invites exactly one contact');
   const built = buildRow(ctx, actor, input.type, input.name, input, now);
   await checkReferences(ctx, tx, { ...input, invitedContactIds: invited });
   await repo.insertInvitations(tx, [built.row]);
-  await repo.insertLinks(tx, 'invitation_invited_contacts', 'contact_id', invited.map((c) => [built.row.id, c]));
-  await repo.insertLinks(tx, 'invitation_web_roles', 'web_role_id', [...new Set(input.webRoleIds ?? [])].map((w) => [built.row.id, w]));
-  await writeAudit(tx, { actor, action: 'create', recordType: 'invitation', recordId: built.row.id, details: { name: input.name, type: input.type, invitedContacts: invited.length } });
+  await repo.insertLinks(
+    tx,
+    'invitation_invited_contacts',
+    'contact_id',
+    invited.map((c) => [built.row.id, c]),
+  );
+  await repo.insertLinks(
+    tx,
+    'invitation_web_roles',
+    'web_role_id',
+    [...new Set(input.webRoleIds ?? [])].map((w) => [built.row.id, w]),
+  );
+  await writeAudit(tx, {
+    actor,
+    action: 'create',
+    recordType: 'invitation',
+    recordId: built.row.id,
+    details: { name: input.name, type: input.type, invitedContacts: invited.length },
+  });
   return built;
 }
 
 /** "Create Invitation" on one contact: a new single invitation for it. */
-export async function createInvitationForContact(ctx: AppContext, actor: Actor, contactId: string, settings: InvitationSettings): Promise<CreatedInvitation> {
+export async function createInvitationForContact(
+  ctx: AppContext,
+  actor: Actor,
+  contactId: string,
+  settings: InvitationSettings,
+): Promise<CreatedInvitation> {
   const contact = await findContact(ctx.db, contactId);
   if (!contact) throw notFound('The contact');
   const name = settings.name ?? `Invitation for ${fullNameOf(contact)}`;
@@ -255,7 +338,11 @@ export async function createInvitationForContact(ctx: AppContext, actor: Actor, 
 }
 
 /** One single invitation per contact with shared settings, all or nothing. Codes go out by email only. */
-export async function bulkCreateInvitations(ctx: AppContext, actor: Actor, input: BulkCreateInput): Promise<BulkCreated> {
+export async function bulkCreateInvitations(
+  ctx: AppContext,
+  actor: Actor,
+  input: BulkCreateInput,
+): Promise<BulkCreated> {
   const now = nowIso();
   const s = input.settings;
   checkExpiry(s.expiresAt, now);
@@ -263,9 +350,16 @@ export async function bulkCreateInvitations(ctx: AppContext, actor: Actor, input
   const contactIds = [...new Set(input.contactIds)];
   return ctx.db.transaction().execute(async (tx) => {
     await checkReferences(ctx, tx, { ...s, invitedContactIds: contactIds }, 'contactIds');
-    const contacts = new Map<string, { first_name: string | null; last_name: string | null; emailaddress1: string | null }>();
+    const contacts = new Map<
+      string,
+      { first_name: string | null; last_name: string | null; emailaddress1: string | null }
+    >();
     for (let i = 0; i < contactIds.length; i += 5000) {
-      const rows = await tx.selectFrom('contacts').select(['id', 'first_name', 'last_name', 'emailaddress1']).where('id', 'in', contactIds.slice(i, i + 5000)).execute();
+      const rows = await tx
+        .selectFrom('contacts')
+        .select(['id', 'first_name', 'last_name', 'emailaddress1'])
+        .where('id', 'in', contactIds.slice(i, i + 5000))
+        .execute();
       for (const r of rows) contacts.set(r.id, r);
     }
     const built = contactIds.map((contactId) => {
@@ -284,7 +378,13 @@ export async function bulkCreateInvitations(ctx: AppContext, actor: Actor, input
       built.map((b) => [b.row.id, b.contactId]),
     );
     const roles = [...new Set(s.webRoleIds ?? [])];
-    if (roles.length > 0) await repo.insertLinks(tx, 'invitation_web_roles', 'web_role_id', built.flatMap((b) => roles.map((w): [string, string] => [b.row.id, w])));
+    if (roles.length > 0)
+      await repo.insertLinks(
+        tx,
+        'invitation_web_roles',
+        'web_role_id',
+        built.flatMap((b) => roles.map((w): [string, string] => [b.row.id, w])),
+      );
     const audit = built.map((b) => ({
       id: newId(),
       actor_type: actor.type,
@@ -295,7 +395,11 @@ export async function bulkCreateInvitations(ctx: AppContext, actor: Actor, input
       details: JSON.stringify({ name: b.row.name, type: 'single', invitedContacts: 1, bulk: true }),
       created_at: now,
     }));
-    for (let i = 0; i < audit.length; i += 1000) await tx.insertInto('audit_log').values(audit.slice(i, i + 1000)).execute();
+    for (let i = 0; i < audit.length; i += 1000)
+      await tx
+        .insertInto('audit_log')
+        .values(audit.slice(i, i + 1000))
+        .execute();
     return {
       items: built.map((b) => ({ id: b.row.id, contactId: b.contactId })),
       contactsWithoutEmail: contactIds.filter((id) => !contacts.get(id)?.emailaddress1),
@@ -307,16 +411,31 @@ export async function bulkCreateInvitations(ctx: AppContext, actor: Actor, input
 // Changing
 
 /** Fields that may still change once the invitation has been sent. */
-const EDITABLE_AFTER_SENDING = new Set(['name', 'expiresAt', 'assignToAccountId', 'webRoleIds', 'redeemWorkflowId', 'maxRedemptions', 'invitedContactIds']);
+const EDITABLE_AFTER_SENDING = new Set([
+  'name',
+  'expiresAt',
+  'assignToAccountId',
+  'webRoleIds',
+  'redeemWorkflowId',
+  'maxRedemptions',
+  'invitedContactIds',
+]);
 
-const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
-export async function updateInvitation(ctx: AppContext, actor: Actor, id: string, input: UpdateInvitationInput): Promise<Invitation> {
+export async function updateInvitation(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  input: UpdateInvitationInput,
+): Promise<Invitation> {
   const now = nowIso();
   return ctx.db.transaction().execute(async (tx) => {
     const current = await repo.lockInvitation(tx, ctx.dialect, id);
     if (!current) throw notFound('The invitation');
-    if (input.type !== undefined && input.type !== current.type) throw validationFailed('type', 'cannot change after the invitation was created');
+    if (input.type !== undefined && input.type !== current.type)
+      throw validationFailed('type', 'cannot change after the invitation was created');
     if (current.status === 'inactive') throw conflict('The invitation is deactivated; activate it before editing.');
     if (current.status === 'redeemed') throw conflict('The invitation has been redeemed and can no longer be edited.');
 
@@ -331,7 +450,9 @@ export async function updateInvitation(ctx: AppContext, actor: Actor, id: string
       return next !== prev;
     });
     if (current.status === 'sent' || current.sent_at !== null) {
-      const locked = changed.filter((k) => !EDITABLE_AFTER_SENDING.has(k) || (k === 'invitedContactIds' && current.type === 'single'));
+      const locked = changed.filter(
+        (k) => !EDITABLE_AFTER_SENDING.has(k) || (k === 'invitedContactIds' && current.type === 'single'),
+      );
       if (locked.length > 0) throw conflict(`The invitation has been sent; ${locked.join(', ')} can no longer change.`);
     }
     if (changed.includes('expiresAt')) checkExpiry(input.expiresAt, now);
@@ -350,22 +471,37 @@ export async function updateInvitation(ctx: AppContext, actor: Actor, id: string
     if (input.locale !== undefined) changes.locale = input.locale;
     if (input.maxRedemptions !== undefined) {
       const max = resolveMax(current.type, input.maxRedemptions);
-      if (max !== null && max < current.redemption_count) throw validationFailed('maxRedemptions', `is below the ${current.redemption_count} redemptions already made`);
+      if (max !== null && max < current.redemption_count)
+        throw validationFailed('maxRedemptions', `is below the ${current.redemption_count} redemptions already made`);
       changes.max_redemptions = max;
       if (current.type === 'group' && max !== null && max === current.redemption_count) changes.status = 'redeemed';
     }
     if (input.binding !== undefined || input.allowedDomains !== undefined) {
       const binding = input.binding ?? current.binding;
-      const domains = input.allowedDomains ?? (input.binding !== undefined && input.binding !== 'email-domain' ? [] : parseDomains(current.allowed_domains));
+      const domains =
+        input.allowedDomains ??
+        (input.binding !== undefined && input.binding !== 'email-domain' ? [] : parseDomains(current.allowed_domains));
       changes.binding = binding;
       changes.allowed_domains = resolveBinding(binding, domains);
     }
     // Guarded: the row must still be editable when the update lands.
-    const result = await tx.updateTable('invitations').set(changes).where('id', '=', id).where('status', 'not in', ['inactive', 'redeemed']).executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw conflict('The invitation changed while it was being edited; try again.');
+    const result = await tx
+      .updateTable('invitations')
+      .set(changes)
+      .where('id', '=', id)
+      .where('status', 'not in', ['inactive', 'redeemed'])
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1)
+      throw conflict('The invitation changed while it was being edited; try again.');
     if (input.invitedContactIds !== undefined) await repo.replaceInvitedContacts(tx, id, input.invitedContactIds);
     if (input.webRoleIds !== undefined) await repo.replaceWebRoles(tx, id, input.webRoleIds);
-    await writeAudit(tx, { actor, action: 'update', recordType: 'invitation', recordId: id, details: { fields: changed } });
+    await writeAudit(tx, {
+      actor,
+      action: 'update',
+      recordType: 'invitation',
+      recordId: id,
+      details: { fields: changed },
+    });
     return present(tx, { ...current, ...changes });
   });
 }
@@ -383,7 +519,13 @@ export async function deactivateInvitation(ctx: AppContext, actor: Actor, id: st
       .where('status', '=', current.status)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) throw conflict('The invitation changed at the same moment; try again.');
-    await writeAudit(tx, { actor, action: 'deactivate', recordType: 'invitation', recordId: id, details: { from: current.status } });
+    await writeAudit(tx, {
+      actor,
+      action: 'deactivate',
+      recordType: 'invitation',
+      recordId: id,
+      details: { from: current.status },
+    });
     return present(tx, { ...current, status: 'inactive', status_before_inactive: current.status, updated_at: now });
   });
 }
@@ -402,13 +544,23 @@ export async function activateInvitation(ctx: AppContext, actor: Actor, id: stri
       .where('status', '=', 'inactive')
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) throw conflict('The invitation changed at the same moment; try again.');
-    await writeAudit(tx, { actor, action: 'activate', recordType: 'invitation', recordId: id, details: { to: restored } });
+    await writeAudit(tx, {
+      actor,
+      action: 'activate',
+      recordType: 'invitation',
+      recordId: id,
+      details: { to: restored },
+    });
     return present(tx, { ...current, status: restored, status_before_inactive: null, updated_at: now });
   });
 }
 
 /** Admins only: the code and link again, from the encrypted copy. Audited; the code never enters the log. */
-export async function revealInvitationLink(ctx: AppContext, actor: Actor, id: string): Promise<{ code: string; redeemUrl: string }> {
+export async function revealInvitationLink(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+): Promise<{ code: string; redeemUrl: string }> {
   requireAdmin(actor);
   return ctx.db.transaction().execute(async (tx) => {
     const row = await repo.findInvitation(tx, id);
@@ -430,10 +582,22 @@ export async function deleteInvitation(ctx: AppContext, actor: Actor, id: string
     const current = await repo.lockInvitation(tx, ctx.dialect, id);
     if (!current) throw notFound('The invitation');
     if (current.status !== 'new' || current.sent_at !== null || current.redemption_count > 0) {
-      throw conflict(`Only a new invitation that was never sent or redeemed can be deleted (this one is ${effectiveStatus(current)}); deactivate it instead.`);
+      throw conflict(
+        `Only a new invitation that was never sent or redeemed can be deleted (this one is ${effectiveStatus(current)}); deactivate it instead.`,
+      );
     }
-    await tx.deleteFrom('invitations').where('id', '=', id).where('status', '=', 'new').where('redemption_count', '=', 0).execute();
-    await writeAudit(tx, { actor, action: 'delete', recordType: 'invitation', recordId: id, details: { name: current.name } });
+    await tx
+      .deleteFrom('invitations')
+      .where('id', '=', id)
+      .where('status', '=', 'new')
+      .where('redemption_count', '=', 0)
+      .execute();
+    await writeAudit(tx, {
+      actor,
+      action: 'delete',
+      recordType: 'invitation',
+      recordId: id,
+      details: { name: current.name },
+    });
   });
 }
-

@@ -6,10 +6,17 @@ import { findInvitationByCode } from './invitations.service.ts';
 
 let t: TestApp;
 const future = () => new Date(Date.now() + 7 * 86400_000).toISOString();
-const contact = async (body: Record<string, unknown> = {}) => (await t.api('POST', 'contacts', { body: { firstName: 'Ivy', lastName: 'Invitee', emailaddress1: `ivy.${newId()}@example.com`, ...body } })).json();
+const contact = async (body: Record<string, unknown> = {}) =>
+  (
+    await t.api('POST', 'contacts', {
+      body: { firstName: 'Ivy', lastName: 'Invitee', emailaddress1: `ivy.${newId()}@example.com`, ...body },
+    })
+  ).json();
 const single = async (extra: Record<string, unknown> = {}) => {
   const c = await contact();
-  const r = await t.api('POST', 'invitations', { body: { name: 'Welcome', type: 'single', invitedContactIds: [c.id], ...extra } });
+  const r = await t.api('POST', 'invitations', {
+    body: { name: 'Welcome', type: 'single', invitedContactIds: [c.id], ...extra },
+  });
   expect(r.statusCode).toBe(201);
   return { ...r.json(), contactId: c.id };
 };
@@ -29,7 +36,17 @@ describe('creating invitations', () => {
     const role = (await t.api('POST', 'web-roles', { body: { name: `Customers ${newId()}` } })).json();
     const expiresAt = future();
     const r = await t.api('POST', 'invitations', {
-      body: { name: 'Portal access', type: 'single', invitedContactIds: [invitee.id], inviterContactId: inviter.id, assignToAccountId: account.id, webRoleIds: [role.id], expiresAt, binding: 'invited-email', locale: 'da' },
+      body: {
+        name: 'Portal access',
+        type: 'single',
+        invitedContactIds: [invitee.id],
+        inviterContactId: inviter.id,
+        assignToAccountId: account.id,
+        webRoleIds: [role.id],
+        expiresAt,
+        binding: 'invited-email',
+        locale: 'da',
+      },
     });
     expect(r.statusCode).toBe(201);
     const inv = r.json();
@@ -62,9 +79,22 @@ describe('creating invitations', () => {
   });
 
   it('creates a group invitation with a maximum and an email-domain binding', async () => {
-    const r = await t.api('POST', 'invitations', { body: { name: 'Partner day', type: 'group', maxRedemptions: 25, binding: 'email-domain', allowedDomains: ['@Contoso.com', 'fabrikam.dk'] } });
+    const r = await t.api('POST', 'invitations', {
+      body: {
+        name: 'Partner day',
+        type: 'group',
+        maxRedemptions: 25,
+        binding: 'email-domain',
+        allowedDomains: ['@Contoso.com', 'fabrikam.dk'],
+      },
+    });
     expect(r.statusCode).toBe(201);
-    expect(r.json()).toMatchObject({ type: 'group', maxRedemptions: 25, allowedDomains: ['contoso.com', 'fabrikam.dk'], invitedContactIds: [] });
+    expect(r.json()).toMatchObject({
+      type: 'group',
+      maxRedemptions: 25,
+      allowedDomains: ['contoso.com', 'fabrikam.dk'],
+      invitedContactIds: [],
+    });
     const unlimited = await t.api('POST', 'invitations', { body: { name: 'Open house', type: 'group' } });
     expect(unlimited.json().maxRedemptions).toBeNull();
   });
@@ -85,22 +115,44 @@ describe('creating invitations', () => {
     [{ name: 'x', type: 'group', code: 'MYCODE' }, 'code'],
     [{ type: 'group' }, 'name'],
   ])('refuses %j with 422 naming %s and creates nothing', async (body, field) => {
-    const before = await t.ctx.db.selectFrom('invitations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const before = await t.ctx.db
+      .selectFrom('invitations')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     const r = await t.api('POST', 'invitations', { body });
     expect(r.statusCode).toBe(422);
     expect(r.json().code).toBe('validation-failed');
     expect(r.json().errors.map((e: { field: string }) => e.field)).toContain(field);
-    const after = await t.ctx.db.selectFrom('invitations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const after = await t.ctx.db
+      .selectFrom('invitations')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 
   it('refuses a maximum on a single invitation and a workflow whose primary record is not a contact', async () => {
     const c = await contact();
-    const r = await t.api('POST', 'invitations', { body: { name: 'x', type: 'single', invitedContactIds: [c.id], maxRedemptions: 5 } });
+    const r = await t.api('POST', 'invitations', {
+      body: { name: 'x', type: 'single', invitedContactIds: [c.id], maxRedemptions: 5 },
+    });
     expect(r.statusCode).toBe(422);
     expect(r.json().errors[0].field).toBe('maxRedemptions');
     const wfId = newId();
-    await t.ctx.db.insertInto('workflows').values({ id: wfId, key: null, name: 'On invitation', description: null, primary_entity: 'invitation', state: 'draft', steps: '[]', webhook_secret_encrypted: null, created_at: nowIso(), updated_at: nowIso() }).execute();
+    await t.ctx.db
+      .insertInto('workflows')
+      .values({
+        id: wfId,
+        key: null,
+        name: 'On invitation',
+        description: null,
+        primary_entity: 'invitation',
+        state: 'draft',
+        steps: '[]',
+        webhook_secret_encrypted: null,
+        created_at: nowIso(),
+        updated_at: nowIso(),
+      })
+      .execute();
     const w = await t.api('POST', 'invitations', { body: { name: 'x', type: 'group', redeemWorkflowId: wfId } });
     expect(w.statusCode).toBe(422);
     expect(w.json().errors[0].field).toBe('redeemWorkflowId');
@@ -134,10 +186,21 @@ describe('codes', () => {
 
   it('finds the invitation from the code typed in lower case, without hyphens, or with spaces', async () => {
     const inv = await single();
-    for (const typed of [inv.code, inv.code.toLowerCase(), inv.code.replace(/-/g, ''), inv.code.replace(/-/g, ' ').toLowerCase()]) {
+    for (const typed of [
+      inv.code,
+      inv.code.toLowerCase(),
+      inv.code.replace(/-/g, ''),
+      inv.code.replace(/-/g, ' ').toLowerCase(),
+    ]) {
       expect((await findInvitationByCode(t.ctx, t.ctx.db, typed))?.id).toBe(inv.id);
     }
-    expect(await findInvitationByCode(t.ctx, t.ctx.db, inv.code.replace(/.$/, (ch: string) => (ch === '2' ? '3' : '2')))).toBeUndefined();
+    expect(
+      await findInvitationByCode(
+        t.ctx,
+        t.ctx.db,
+        inv.code.replace(/.$/, (ch: string) => (ch === '2' ? '3' : '2')),
+      ),
+    ).toBeUndefined();
   });
 
   it('gives the admin the same code and link again, audited, and refuses staff', async () => {
@@ -147,7 +210,12 @@ describe('codes', () => {
     expect(r.json()).toEqual({ code: inv.code, redeemUrl: inv.redeemUrl });
     const staff = await t.api('POST', `invitations/${inv.id}/link`, { token: t.staffToken });
     expect(staff.statusCode).toBe(403);
-    const audit = await t.ctx.db.selectFrom('audit_log').select(['action', 'details']).where('record_id', '=', inv.id).where('action', '=', 'reveal-link').execute();
+    const audit = await t.ctx.db
+      .selectFrom('audit_log')
+      .select(['action', 'details'])
+      .where('record_id', '=', inv.id)
+      .where('action', '=', 'reveal-link')
+      .execute();
     expect(audit).toHaveLength(1);
     expect(JSON.stringify(audit)).not.toContain(inv.code.replace(/-/g, ''));
   });
@@ -165,7 +233,8 @@ describe('codes', () => {
     }
     // Consecutive codes share no more leading characters than chance allows.
     let sharedPrefix = 0;
-    for (let i = 1; i < codes.length; i++) if ((codes[i] as string).slice(0, 3) === (codes[i - 1] as string).slice(0, 3)) sharedPrefix++;
+    for (let i = 1; i < codes.length; i++)
+      if ((codes[i] as string).slice(0, 3) === (codes[i - 1] as string).slice(0, 3)) sharedPrefix++;
     expect(sharedPrefix).toBeLessThan(5);
   });
 });
@@ -173,7 +242,11 @@ describe('codes', () => {
 describe('status and editing', () => {
   it('lists an invitation past its expiry as expired', async () => {
     const inv = await single({ expiresAt: future() });
-    await t.ctx.db.updateTable('invitations').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', inv.id).execute();
+    await t.ctx.db
+      .updateTable('invitations')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', inv.id)
+      .execute();
     expect((await t.api('GET', `invitations/${inv.id}`)).json().status).toBe('expired');
     const expired = (await t.api('GET', `invitations?status=expired&invitedContactId=${inv.contactId}`)).json();
     expect(expired.items.map((i: { id: string }) => i.id)).toEqual([inv.id]);
@@ -190,7 +263,11 @@ describe('status and editing', () => {
 
   it('deactivates and activates back to the status it had; a deactivated one cannot be edited', async () => {
     const inv = await single();
-    await t.ctx.db.updateTable('invitations').set({ status: 'sent', sent_at: nowIso() }).where('id', '=', inv.id).execute();
+    await t.ctx.db
+      .updateTable('invitations')
+      .set({ status: 'sent', sent_at: nowIso() })
+      .where('id', '=', inv.id)
+      .execute();
     const off = await t.api('POST', `invitations/${inv.id}/deactivate`);
     expect(off.statusCode).toBe(200);
     expect(off.json().status).toBe('inactive');
@@ -202,33 +279,57 @@ describe('status and editing', () => {
     const on = await t.api('POST', `invitations/${inv.id}/activate`);
     expect(on.json().status).toBe('sent');
     expect((await t.api('PATCH', `invitations/${inv.id}`, { body: { name: 'Renamed' } })).json().name).toBe('Renamed');
-    const actions = (await t.ctx.db.selectFrom('audit_log').select('action').where('record_id', '=', inv.id).orderBy('id').execute()).map((a) => a.action);
+    const actions = (
+      await t.ctx.db.selectFrom('audit_log').select('action').where('record_id', '=', inv.id).orderBy('id').execute()
+    ).map((a) => a.action);
     expect(actions).toEqual(['create', 'deactivate', 'activate', 'update']);
   });
 
   it('after sending allows name, expiry, account, roles, workflow and maximum, but not the owner, binding or a single invitee', async () => {
     const inv = await single();
-    await t.ctx.db.updateTable('invitations').set({ status: 'sent', sent_at: nowIso() }).where('id', '=', inv.id).execute();
+    await t.ctx.db
+      .updateTable('invitations')
+      .set({ status: 'sent', sent_at: nowIso() })
+      .where('id', '=', inv.id)
+      .execute();
     const account = (await t.api('POST', 'accounts', { body: { name: 'After' } })).json();
-    const ok = await t.api('PATCH', `invitations/${inv.id}`, { body: { name: 'Later name', expiresAt: future(), assignToAccountId: account.id } });
+    const ok = await t.api('PATCH', `invitations/${inv.id}`, {
+      body: { name: 'Later name', expiresAt: future(), assignToAccountId: account.id },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ name: 'Later name', assignToAccountId: account.id, status: 'sent' });
-    for (const body of [{ binding: 'invited-email' }, { ownerId: t.staffId }, { invitedContactIds: [(await contact()).id] }]) {
+    for (const body of [
+      { binding: 'invited-email' },
+      { ownerId: t.staffId },
+      { invitedContactIds: [(await contact()).id] },
+    ]) {
       const r = await t.api('PATCH', `invitations/${inv.id}`, { body });
       expect(r.statusCode).toBe(409);
       expect(r.json().detail).toContain(Object.keys(body)[0]);
     }
     // Sending the record back unchanged is not an edit.
-    const same = await t.api('PATCH', `invitations/${inv.id}`, { body: { ownerId: t.adminId, binding: 'any', invitedContactIds: [inv.contactId] } });
+    const same = await t.api('PATCH', `invitations/${inv.id}`, {
+      body: { ownerId: t.adminId, binding: 'any', invitedContactIds: [inv.contactId] },
+    });
     expect(same.statusCode).toBe(200);
   });
 
   it('group after sending may change its invited contacts and maximum, never below the redemptions made', async () => {
     const a = await contact();
     const b = await contact();
-    const g = (await t.api('POST', 'invitations', { body: { name: 'Group', type: 'group', invitedContactIds: [a.id], maxRedemptions: 5 } })).json();
-    await t.ctx.db.updateTable('invitations').set({ status: 'sent', sent_at: nowIso(), redemption_count: 2 }).where('id', '=', g.id).execute();
-    const r = await t.api('PATCH', `invitations/${g.id}`, { body: { invitedContactIds: [a.id, b.id], maxRedemptions: 10 } });
+    const g = (
+      await t.api('POST', 'invitations', {
+        body: { name: 'Group', type: 'group', invitedContactIds: [a.id], maxRedemptions: 5 },
+      })
+    ).json();
+    await t.ctx.db
+      .updateTable('invitations')
+      .set({ status: 'sent', sent_at: nowIso(), redemption_count: 2 })
+      .where('id', '=', g.id)
+      .execute();
+    const r = await t.api('PATCH', `invitations/${g.id}`, {
+      body: { invitedContactIds: [a.id, b.id], maxRedemptions: 10 },
+    });
     expect(r.statusCode).toBe(200);
     expect(r.json().invitedContactIds.sort()).toEqual([a.id, b.id].sort());
     const low = await t.api('PATCH', `invitations/${g.id}`, { body: { maxRedemptions: 1 } });
@@ -248,7 +349,11 @@ describe('status and editing', () => {
     expect((await t.api('DELETE', `invitations/${fresh.id}`)).statusCode).toBe(204);
     expect((await t.api('GET', `invitations/${fresh.id}`)).statusCode).toBe(404);
     const sent = await single();
-    await t.ctx.db.updateTable('invitations').set({ status: 'sent', sent_at: nowIso() }).where('id', '=', sent.id).execute();
+    await t.ctx.db
+      .updateTable('invitations')
+      .set({ status: 'sent', sent_at: nowIso() })
+      .where('id', '=', sent.id)
+      .execute();
     const r = await t.api('DELETE', `invitations/${sent.id}`);
     expect(r.statusCode).toBe(409);
     expect(r.json().detail).toMatch(/deactivate/);
@@ -261,11 +366,16 @@ describe('lists', () => {
     const tag = newId().slice(-8);
     const soon = new Date(Date.now() + 3600_000).toISOString();
     const a = await single({ name: `Alpha ${tag}`, expiresAt: soon });
-    const g = (await t.api('POST', 'invitations', { body: { name: `Beta ${tag}`, type: 'group', ownerId: t.staffId } })).json();
-    const names = async (qs: string) => (await t.api('GET', `invitations?q=${tag}&${qs}`)).json().items.map((i: { id: string }) => i.id);
+    const g = (
+      await t.api('POST', 'invitations', { body: { name: `Beta ${tag}`, type: 'group', ownerId: t.staffId } })
+    ).json();
+    const names = async (qs: string) =>
+      (await t.api('GET', `invitations?q=${tag}&${qs}`)).json().items.map((i: { id: string }) => i.id);
     expect(await names('type=group')).toEqual([g.id]);
     expect(await names(`ownerId=${t.staffId}`)).toEqual([g.id]);
-    expect(await names(`expiringBefore=${encodeURIComponent(new Date(Date.now() + 7200_000).toISOString())}`)).toEqual([a.id]);
+    expect(await names(`expiringBefore=${encodeURIComponent(new Date(Date.now() + 7200_000).toISOString())}`)).toEqual([
+      a.id,
+    ]);
     expect(await names('status=new')).toEqual([a.id, g.id]);
     expect(await names('limit=1')).toEqual([a.id]);
   });
@@ -276,23 +386,47 @@ describe('bulk', () => {
     const role = (await t.api('POST', 'web-roles', { body: { name: `Bulk ${newId()}` } })).json();
     const withEmail = await contact();
     const noEmail = await contact({ emailaddress1: null, firstName: 'No', lastName: 'Mail' });
-    const r = await t.api('POST', 'invitations/bulk', { body: { contactIds: [withEmail.id, noEmail.id], settings: { webRoleIds: [role.id], expiresAt: future() } } });
+    const r = await t.api('POST', 'invitations/bulk', {
+      body: { contactIds: [withEmail.id, noEmail.id], settings: { webRoleIds: [role.id], expiresAt: future() } },
+    });
     expect(r.statusCode).toBe(201);
     const body = r.json();
     expect(body.items.map((i: { contactId: string }) => i.contactId)).toEqual([withEmail.id, noEmail.id]);
     expect(body.contactsWithoutEmail).toEqual([noEmail.id]);
     expect(JSON.stringify(body)).not.toMatch(/code/i);
     const inv = (await t.api('GET', `invitations/${body.items[1].id}`)).json();
-    expect(inv).toMatchObject({ type: 'single', name: 'Invitation for No Mail', invitedContactIds: [noEmail.id], webRoleIds: [role.id], status: 'new' });
+    expect(inv).toMatchObject({
+      type: 'single',
+      name: 'Invitation for No Mail',
+      invitedContactIds: [noEmail.id],
+      webRoleIds: [role.id],
+      status: 'new',
+    });
   });
 
   it('refuses an unknown contact with 422 naming contactIds and creates nothing', async () => {
     const c = await contact();
-    const before = Number((await t.ctx.db.selectFrom('invitations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-    const r = await t.api('POST', 'invitations/bulk', { body: { contactIds: [c.id, '00000000-0000-4000-8000-000000000000'], settings: {} } });
+    const before = Number(
+      (
+        await t.ctx.db
+          .selectFrom('invitations')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    const r = await t.api('POST', 'invitations/bulk', {
+      body: { contactIds: [c.id, '00000000-0000-4000-8000-000000000000'], settings: {} },
+    });
     expect(r.statusCode).toBe(422);
     expect(r.json().errors[0].field).toBe('contactIds');
-    const after = Number((await t.ctx.db.selectFrom('invitations').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const after = Number(
+      (
+        await t.ctx.db
+          .selectFrom('invitations')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     expect(after).toBe(before);
   });
 
@@ -309,13 +443,30 @@ describe('bulk', () => {
     const rows = Array.from({ length: 2000 }, (_, i) => {
       const id = newId();
       ids.push(id);
-      return { id, first_name: 'Bulk', last_name: String(i), emailaddress1: `bulk${i}.${id}@example.com`, created_at: now, updated_at: now };
+      return {
+        id,
+        first_name: 'Bulk',
+        last_name: String(i),
+        emailaddress1: `bulk${i}.${id}@example.com`,
+        created_at: now,
+        updated_at: now,
+      };
     });
-    for (let i = 0; i < rows.length; i += 500) await t.ctx.db.insertInto('contacts').values(rows.slice(i, i + 500)).execute();
-    const r = await t.api('POST', 'invitations/bulk', { body: { contactIds: ids, settings: { name: 'Spring campaign' } } });
+    for (let i = 0; i < rows.length; i += 500)
+      await t.ctx.db
+        .insertInto('contacts')
+        .values(rows.slice(i, i + 500))
+        .execute();
+    const r = await t.api('POST', 'invitations/bulk', {
+      body: { contactIds: ids, settings: { name: 'Spring campaign' } },
+    });
     expect(r.statusCode).toBe(201);
     expect(r.json().items).toHaveLength(2000);
-    const hashes = await t.ctx.db.selectFrom('invitations').select('code_hash').where('name', '=', 'Spring campaign').execute();
+    const hashes = await t.ctx.db
+      .selectFrom('invitations')
+      .select('code_hash')
+      .where('name', '=', 'Spring campaign')
+      .execute();
     expect(new Set(hashes.map((h) => h.code_hash)).size).toBe(2000);
   });
 });

@@ -18,17 +18,34 @@ export type JobRow = Selectable<JobsTable>;
  * is atomic, so the guard (status and lease re-checked in the statement itself) decides; no
  * read-then-write transaction that could fail with SQLITE_BUSY_SNAPSHOT between processes.
  */
-export async function claimDueJobs(db: Db, dialect: Dialect, workerId: string, limit: number, now: string, lockedUntil: string): Promise<JobRow[]> {
+export async function claimDueJobs(
+  db: Db,
+  dialect: Dialect,
+  workerId: string,
+  limit: number,
+  now: string,
+  lockedUntil: string,
+): Promise<JobRow[]> {
   if (limit <= 0) return [];
   const claim = { status: 'running' as const, locked_by: workerId, locked_until: lockedUntil, updated_at: now };
   // Two searches, each served by an index in order (status, run_at) without sorting the table:
   // queued jobs whose time has come, then running jobs whose lease ran out (their worker died).
-  const queued = (eb: ExpressionBuilder<Database, 'jobs'>) => eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', now)]);
-  const abandoned = (eb: ExpressionBuilder<Database, 'jobs'>) => eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)]);
+  const queued = (eb: ExpressionBuilder<Database, 'jobs'>) =>
+    eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', now)]);
+  const abandoned = (eb: ExpressionBuilder<Database, 'jobs'>) =>
+    eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)]);
   if (dialect === 'postgres') {
     return db.transaction().execute(async (tx) => {
       const pick = (due: typeof queued, n: number) =>
-        tx.selectFrom('jobs').select('id').where(due).orderBy(due === queued ? 'run_at' : 'locked_until').limit(n).forUpdate().skipLocked().execute();
+        tx
+          .selectFrom('jobs')
+          .select('id')
+          .where(due)
+          .orderBy(due === queued ? 'run_at' : 'locked_until')
+          .limit(n)
+          .forUpdate()
+          .skipLocked()
+          .execute();
       const ids = await pick(queued, limit);
       if (ids.length < limit) ids.push(...(await pick(abandoned, limit - ids.length)));
       if (ids.length === 0) return [];
@@ -51,7 +68,14 @@ export async function claimDueJobs(db: Db, dialect: Dialect, workerId: string, l
       // Only `id IN (…)`: one statement under SQLite's write lock sees one state, so the subquery's
       // condition needs no repeating outside, and the ids drive the update (a repeated condition
       // made SQLite walk every due job instead).
-      .where('id', 'in', (eb) => eb.selectFrom('jobs').select('id').where(due).orderBy(due === queued ? 'run_at' : 'locked_until').limit(n))
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('jobs')
+          .select('id')
+          .where(due)
+          .orderBy(due === queued ? 'run_at' : 'locked_until')
+          .limit(n),
+      )
       .returningAll()
       .execute();
   const claimed = await claimWhere(queued, limit);
@@ -62,12 +86,24 @@ export async function claimDueJobs(db: Db, dialect: Dialect, workerId: string, l
 // The transitions after a claim run for every job: compiled once (see db/prepared.ts), each
 // guarded by the claim (`locked_by`, status running).
 const leaseUpdate = prepared(['id', 'workerId', 'lockedUntil'], (db, p) =>
-  db.updateTable('jobs').set({ locked_until: p('lockedUntil') }).where('id', '=', p('id')).where('locked_by', '=', p('workerId')).where('status', '=', 'running'),
+  db
+    .updateTable('jobs')
+    .set({ locked_until: p('lockedUntil') })
+    .where('id', '=', p('id'))
+    .where('locked_by', '=', p('workerId'))
+    .where('status', '=', 'running'),
 );
 const retry = prepared(['id', 'workerId', 'runAt', 'error', 'now'], (db, p) =>
   db
     .updateTable('jobs')
-    .set({ status: 'queued', run_at: p('runAt'), locked_by: null, locked_until: null, last_error: p('error'), updated_at: p('now') })
+    .set({
+      status: 'queued',
+      run_at: p('runAt'),
+      locked_by: null,
+      locked_until: null,
+      last_error: p('error'),
+      updated_at: p('now'),
+    })
     .where('id', '=', p('id'))
     .where('locked_by', '=', p('workerId'))
     .where('status', '=', 'running'),
@@ -99,7 +135,14 @@ export async function markSucceeded(db: Db | Tx, id: string, workerId: string, n
 }
 
 /** Back to the queue for another attempt at `runAt`, keeping the error visible meanwhile. */
-export async function markForRetry(db: Db, id: string, workerId: string, runAt: string, error: string, now: string): Promise<boolean> {
+export async function markForRetry(
+  db: Db,
+  id: string,
+  workerId: string,
+  runAt: string,
+  error: string,
+  now: string,
+): Promise<boolean> {
   return (await retry.affected(db, { id, workerId, runAt, error, now })) > 0;
 }
 
@@ -109,8 +152,13 @@ export async function markFailed(db: Db, id: string, workerId: string, error: st
 
 /** Removes succeeded jobs last touched before `before`; failed ones stay visible. */
 export async function deleteSucceededBefore(db: Db, before: string): Promise<number> {
-  const r = await db.deleteFrom('jobs').where('status', '=', 'succeeded').where('updated_at', '<', before).executeTakeFirst();
+  const r = await db
+    .deleteFrom('jobs')
+    .where('status', '=', 'succeeded')
+    .where('updated_at', '<', before)
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
 
-export const findJob = (db: Db | Tx, id: string) => db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
+export const findJob = (db: Db | Tx, id: string) =>
+  db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();

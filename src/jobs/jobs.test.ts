@@ -36,7 +36,9 @@ describe('jobs', () => {
     ).rejects.toThrow('the change failed');
     expect(await jobsOfType('rolled-back')).toEqual([]);
 
-    const id = await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'committed', payload: { n: 2 } }));
+    const id = await database.db
+      .transaction()
+      .execute((tx) => enqueueJob(tx, { type: 'committed', payload: { n: 2 } }));
     const ran: unknown[] = [];
     const summary = await runDueJobsOnce(ctx, { committed: async (p) => void ran.push(p) });
     expect(summary).toMatchObject({ claimed: 1, succeeded: 1 });
@@ -45,15 +47,31 @@ describe('jobs', () => {
   });
 
   it('lets a handler record its success in its own transaction: committed with its change, or not at all', async () => {
-    const done = await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'completes-itself', payload: { n: 1 } }));
-    const undone = await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'completes-then-rolls-back', payload: { n: 2 } }));
+    const done = await database.db
+      .transaction()
+      .execute((tx) => enqueueJob(tx, { type: 'completes-itself', payload: { n: 1 } }));
+    const undone = await database.db
+      .transaction()
+      .execute((tx) => enqueueJob(tx, { type: 'completes-then-rolls-back', payload: { n: 2 } }));
     let statusInside: string | undefined;
     const summary = await runDueJobsOnce(
       ctx,
       {
         'completes-itself': async (_p, job, control) => {
           await database.db.transaction().execute(async (tx) => {
-            await tx.insertInto('audit_log').values({ id: job.id, actor_type: 'system', actor_id: null, action: 'job-test', record_type: 'job', record_id: job.id, details: '{}', created_at: new Date().toISOString() }).execute();
+            await tx
+              .insertInto('audit_log')
+              .values({
+                id: job.id,
+                actor_type: 'system',
+                actor_id: null,
+                action: 'job-test',
+                record_type: 'job',
+                record_id: job.id,
+                details: '{}',
+                created_at: new Date().toISOString(),
+              })
+              .execute();
             await control.complete(tx);
             statusInside = (await findJob(tx, job.id))?.status;
           });
@@ -75,7 +93,9 @@ describe('jobs', () => {
     // The success was written in the handler's transaction, beside its change.
     expect(statusInside).toBe('succeeded');
     expect(await findJob(database.db, done)).toMatchObject({ status: 'succeeded', locked_by: null });
-    expect(await database.db.selectFrom('audit_log').select('action').where('id', '=', done).executeTakeFirst()).toEqual({ action: 'job-test' });
+    expect(
+      await database.db.selectFrom('audit_log').select('action').where('id', '=', done).executeTakeFirst(),
+    ).toEqual({ action: 'job-test' });
     // Its transaction rolled back: the job is not succeeded but queued for another attempt.
     expect(await findJob(database.db, undone)).toMatchObject({ status: 'queued', last_error: 'the handler failed' });
   });
@@ -88,7 +108,8 @@ describe('jobs', () => {
       await enqueueJob(tx, { type: 'parent', payload: { name: 'p1' }, runAt: dueAt(0) });
       await enqueueJob(tx, { type: 'parent-rolled-back', payload: { name: 'p2' }, runAt: dueAt(1) });
       // Queued before any follow-up exists.
-      for (let i = 0; i < 3; i++) await enqueueJob(tx, { type: 'plain', payload: { name: `plain${i}` }, runAt: dueAt(2 + i) });
+      for (let i = 0; i < 3; i++)
+        await enqueueJob(tx, { type: 'plain', payload: { name: `plain${i}` }, runAt: dueAt(2 + i) });
     });
     let followUpId = '';
     const summary = await runDueJobsOnce(
@@ -96,7 +117,9 @@ describe('jobs', () => {
       {
         parent: async (p: { name: string }, _job, control) => {
           order.push(p.name);
-          followUpId = await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'child', payload: { name: 'child-of-p1' }, followUpOf: control }));
+          followUpId = await database.db
+            .transaction()
+            .execute((tx) => enqueueJob(tx, { type: 'child', payload: { name: 'child-of-p1' }, followUpOf: control }));
         },
         'parent-rolled-back': async (p: { name: string }, _job, control) => {
           order.push(p.name);
@@ -117,7 +140,12 @@ describe('jobs', () => {
     );
     expect(order).toEqual(['p1', 'child-of-p1', 'p2', 'plain0', 'plain1', 'plain2']);
     // Written claimed (one attempt), then run and succeeded like any job.
-    expect(await findJob(database.db, followUpId)).toMatchObject({ type: 'child', status: 'succeeded', attempts: 1, locked_by: null });
+    expect(await findJob(database.db, followUpId)).toMatchObject({
+      type: 'child',
+      status: 'succeeded',
+      attempts: 1,
+      locked_by: null,
+    });
     expect((await jobsOfType('child')).map((j) => JSON.parse(j.payload).name)).toEqual(['child-of-p1']);
     expect(summary).toMatchObject({ claimed: 5, succeeded: 4, failed: 1 });
   });
@@ -130,20 +158,33 @@ describe('jobs', () => {
       'fan-out': async (_p, _job, control) => {
         const ids = await database.db.transaction().execute(async (tx) => {
           const out: string[] = [];
-          for (let i = 0; i < MAX_FOLLOW_UPS + 3; i++) out.push(await enqueueJob(tx, { type: 'fanned', payload: { i }, followUpOf: control }));
+          for (let i = 0; i < MAX_FOLLOW_UPS + 3; i++)
+            out.push(await enqueueJob(tx, { type: 'fanned', payload: { i }, followUpOf: control }));
           return out;
         });
-        for (const id of ids) written.push((await findJob(database.db, id)) as { status: string; locked_by: string | null });
+        for (const id of ids)
+          written.push((await findJob(database.db, id)) as { status: string; locked_by: string | null });
       },
       fanned: async (p: { i: number }) => void ran.push(String(p.i)),
     });
-    expect(written.map((j) => j.status)).toEqual([...Array(MAX_FOLLOW_UPS).fill('running'), 'queued', 'queued', 'queued']);
+    expect(written.map((j) => j.status)).toEqual([
+      ...Array(MAX_FOLLOW_UPS).fill('running'),
+      'queued',
+      'queued',
+      'queued',
+    ]);
     expect(ran.sort()).toEqual(Array.from({ length: MAX_FOLLOW_UPS + 3 }, (_, i) => String(i)).sort());
   });
 
   it('leaves a follow-up job to any worker once its lease runs out (its worker died before running it)', async () => {
-    const deadWorker = { complete: async () => {}, claimForFollowUp: () => ({ workerId: 'dead-worker', lockedUntil: isoPlus(-1000) }), follow: () => {} };
-    const id = await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'orphan', payload: {}, followUpOf: deadWorker }));
+    const deadWorker = {
+      complete: async () => {},
+      claimForFollowUp: () => ({ workerId: 'dead-worker', lockedUntil: isoPlus(-1000) }),
+      follow: () => {},
+    };
+    const id = await database.db
+      .transaction()
+      .execute((tx) => enqueueJob(tx, { type: 'orphan', payload: {}, followUpOf: deadWorker }));
     expect(await findJob(database.db, id)).toMatchObject({ status: 'running', locked_by: 'dead-worker', attempts: 1 });
     let ran = 0;
     const summary = await runDueJobsOnce(ctx, { orphan: async () => void ran++ });
@@ -153,13 +194,17 @@ describe('jobs', () => {
   });
 
   it('does not run a job before its runAt', async () => {
-    await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'later', payload: null, runAt: new Date(Date.now() + 60_000) }));
+    await database.db
+      .transaction()
+      .execute((tx) => enqueueJob(tx, { type: 'later', payload: null, runAt: new Date(Date.now() + 60_000) }));
     const summary = await runDueJobsOnce(ctx, { later: async () => {} });
     expect(summary.claimed).toBe(0);
   });
 
   it('retries a failing job with exponential back-off, then fails it with its last error visible', async () => {
-    const id = await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'flaky', payload: {}, maxAttempts: 3 }));
+    const id = await database.db
+      .transaction()
+      .execute((tx) => enqueueJob(tx, { type: 'flaky', payload: {}, maxAttempts: 3 }));
     const runs: number[] = [];
     const worker = createWorker(
       ctx,
@@ -178,7 +223,12 @@ describe('jobs', () => {
     const [a, b, c] = runs as [number, number, number];
     expect(b - a).toBeGreaterThanOrEqual(140); // base
     expect(c - b).toBeGreaterThanOrEqual(290); // base·2
-    expect(await findJob(database.db, id)).toMatchObject({ status: 'failed', attempts: 3, last_error: 'boom 3', locked_by: null });
+    expect(await findJob(database.db, id)).toMatchObject({
+      status: 'failed',
+      attempts: 3,
+      last_error: 'boom 3',
+      locked_by: null,
+    });
   });
 
   it('fails at once on a PermanentJobError', async () => {
@@ -191,13 +241,26 @@ describe('jobs', () => {
       },
     });
     expect(runs).toBe(1);
-    expect(await findJob(database.db, id)).toMatchObject({ status: 'failed', attempts: 1, last_error: 'no such thing' });
+    expect(await findJob(database.db, id)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      last_error: 'no such thing',
+    });
   });
 
   it('claims again a job whose lease ran out (its worker died), and fails it when no attempts are left', async () => {
-    const id = await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'orphan', payload: {}, maxAttempts: 2 }));
+    const id = await database.db
+      .transaction()
+      .execute((tx) => enqueueJob(tx, { type: 'orphan', payload: {}, maxAttempts: 2 }));
     const now = new Date();
-    const claimed = await claimDueJobs(database.db, database.dialect, 'dead-worker', 100, now.toISOString(), isoPlus(100, now));
+    const claimed = await claimDueJobs(
+      database.db,
+      database.dialect,
+      'dead-worker',
+      100,
+      now.toISOString(),
+      isoPlus(100, now),
+    );
     expect(claimed.map((j) => j.id)).toContain(id);
     // Within the lease nobody else takes it.
     expect((await runDueJobsOnce(ctx, { orphan: async () => {} })).claimed).toBe(0);
@@ -213,7 +276,9 @@ describe('jobs', () => {
     expect(await findJob(database.db, id)).toMatchObject({ status: 'succeeded', attempts: 2 });
 
     // A job whose last attempt died with its worker fails instead of running a third time.
-    const last = await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'orphan2', payload: {}, maxAttempts: 1 }));
+    const last = await database.db
+      .transaction()
+      .execute((tx) => enqueueJob(tx, { type: 'orphan2', payload: {}, maxAttempts: 1 }));
     await claimDueJobs(database.db, database.dialect, 'dead-worker', 100, new Date().toISOString(), isoPlus(50));
     await new Promise((r) => setTimeout(r, 100));
     let ran = false;
@@ -259,11 +324,20 @@ describe('jobs', () => {
           await new Promise((r) => setTimeout(r, Math.random() * 5));
         };
       const a = createWorker(ctx, { count: handler('a') }, { pollMs: 10, concurrency: 8, workerId: 'worker-a' });
-      const b = createWorker({ db: second.db, dialect: second.dialect }, { count: handler('b') }, { pollMs: 10, concurrency: 8, workerId: 'worker-b' });
+      const b = createWorker(
+        { db: second.db, dialect: second.dialect },
+        { count: handler('b') },
+        { pollMs: 10, concurrency: 8, workerId: 'worker-b' },
+      );
       a.start();
       b.start();
       await waitUntil(async () => {
-        const left = await database.db.selectFrom('jobs').select((eb) => eb.fn.countAll().as('n')).where('type', '=', 'count').where('status', '!=', 'succeeded').executeTakeFirstOrThrow();
+        const left = await database.db
+          .selectFrom('jobs')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('type', '=', 'count')
+          .where('status', '!=', 'succeeded')
+          .executeTakeFirstOrThrow();
         return Number(left.n) === 0;
       }, 20_000);
       await Promise.all([a.stop(), b.stop()]);

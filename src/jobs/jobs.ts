@@ -37,8 +37,23 @@ export async function enqueueJob(tx: Tx, input: EnqueueJobInput): Promise<string
   return (await enqueueJobs(tx, [input]))[0] as string;
 }
 
-const JOB_COLUMNS = ['id', 'type', 'payload', 'status', 'run_at', 'attempts', 'max_attempts', 'locked_by', 'locked_until', 'last_error', 'created_at', 'updated_at'] as const;
-const insertOne = prepared(JOB_COLUMNS, (db, p) => db.insertInto('jobs').values(Object.fromEntries(JOB_COLUMNS.map((c) => [c, p(c)])) as never));
+const JOB_COLUMNS = [
+  'id',
+  'type',
+  'payload',
+  'status',
+  'run_at',
+  'attempts',
+  'max_attempts',
+  'locked_by',
+  'locked_until',
+  'last_error',
+  'created_at',
+  'updated_at',
+] as const;
+const insertOne = prepared(JOB_COLUMNS, (db, p) =>
+  db.insertInto('jobs').values(Object.fromEntries(JOB_COLUMNS.map((c) => [c, p(c)])) as never),
+);
 
 /** Writes many jobs in the caller's transaction with multi-row inserts (a "Run workflow" on 10,000 records). */
 export async function enqueueJobs(tx: Tx, inputs: readonly EnqueueJobInput[]): Promise<string[]> {
@@ -46,7 +61,8 @@ export async function enqueueJobs(tx: Tx, inputs: readonly EnqueueJobInput[]): P
   const rows: JobRow[] = inputs.map((input) => {
     if (input.type.length === 0 || input.type.length > 50) throw new Error('a job type has 1 to 50 characters');
     const maxAttempts = input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new Error('maxAttempts must be a whole number of at least 1');
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
+      throw new Error('maxAttempts must be a whole number of at least 1');
     const claim = input.followUpOf?.claimForFollowUp();
     const row: JobRow = {
       id: newId(),
@@ -69,7 +85,12 @@ export async function enqueueJobs(tx: Tx, inputs: readonly EnqueueJobInput[]): P
   // One job (an email, a run): the insert compiled once; many: multi-row inserts of 500 (12
   // columns a row stays far below SQLite's and PostgreSQL's bound-parameter limits).
   if (rows.length === 1) await insertOne.affected(tx, rows[0] as JobRow);
-  else for (let i = 0; i < rows.length; i += 500) await tx.insertInto('jobs').values(rows.slice(i, i + 500)).execute();
+  else
+    for (let i = 0; i < rows.length; i += 500)
+      await tx
+        .insertInto('jobs')
+        .values(rows.slice(i, i + 500))
+        .execute();
   return rows.map((r) => r.id);
 }
 

@@ -11,7 +11,16 @@ import type { AppContext } from '../context.ts';
 /** What the worker needs of the app's context. */
 export type JobContext = Pick<AppContext, 'db' | 'dialect'>;
 import { isoPlus, nowIso } from '../shared/time.ts';
-import { backoffDelay, DEFAULT_BACKOFF, MAX_FOLLOW_UPS, PermanentJobError, type Backoff, type JobControl, type JobHandlers, type JobRow } from './jobs.ts';
+import {
+  backoffDelay,
+  DEFAULT_BACKOFF,
+  MAX_FOLLOW_UPS,
+  PermanentJobError,
+  type Backoff,
+  type JobControl,
+  type JobHandlers,
+  type JobRow,
+} from './jobs.ts';
 import * as repo from './jobs.repo.ts';
 import { autocommit, BACKGROUND } from '../db/database.ts';
 
@@ -80,21 +89,36 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
   const claim = (limit: number): Promise<JobRow[]> => {
     const now = new Date();
     return ctx.dialect === 'sqlite'
-      ? autocommit(ctx.db, ctx.dialect, (db) => repo.claimDueJobs(db, ctx.dialect, workerId, limit, now.toISOString(), isoPlus(leaseMs, now)), BACKGROUND)
+      ? autocommit(
+          ctx.db,
+          ctx.dialect,
+          (db) => repo.claimDueJobs(db, ctx.dialect, workerId, limit, now.toISOString(), isoPlus(leaseMs, now)),
+          BACKGROUND,
+        )
       : repo.claimDueJobs(ctx.db, ctx.dialect, workerId, limit, now.toISOString(), isoPlus(leaseMs, now));
   };
 
   async function run(job: JobRow, followUps: JobRow[]): Promise<Outcome> {
     const failFor = async (message: string): Promise<Outcome> => {
       log.warn({ jobId: job.id, type: job.type, attempts: job.attempts, err: message }, 'job failed');
-      return (await autocommit(ctx.db, ctx.dialect, (db) => repo.markFailed(db, job.id, workerId, message, nowIso()), BACKGROUND)) ? 'failed' : 'lost';
+      return (await autocommit(
+        ctx.db,
+        ctx.dialect,
+        (db) => repo.markFailed(db, job.id, workerId, message, nowIso()),
+        BACKGROUND,
+      ))
+        ? 'failed'
+        : 'lost';
     };
     const handler = handlers[job.type];
     const giveUp = async (payload: unknown, message: string): Promise<Outcome> => {
       try {
         await handler?.onGiveUp?.(payload, message);
       } catch (err) {
-        log.error({ jobId: job.id, type: job.type, err: errorText(err) }, 'could not record a job that failed for good');
+        log.error(
+          { jobId: job.id, type: job.type, err: errorText(err) },
+          'could not record a job that failed for good',
+        );
       }
       return failFor(message);
     };
@@ -106,14 +130,22 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
     }
     if (job.attempts > job.max_attempts) {
       // Its last attempt's worker died holding it (the lease ran out): no attempts are left.
-      return giveUp(payload, `No attempts left: the worker running attempt ${job.max_attempts} stopped before finishing it${job.last_error ? ` (earlier error: ${job.last_error})` : ''}.`);
+      return giveUp(
+        payload,
+        `No attempts left: the worker running attempt ${job.max_attempts} stopped before finishing it${job.last_error ? ` (earlier error: ${job.last_error})` : ''}.`,
+      );
     }
 
     // Keeps the lease while the handler runs (a slow server, a rate limit), so that no other
     // worker takes a job that is still making progress.
     const heartbeat = setInterval(
       () => {
-        autocommit(ctx.db, ctx.dialect, (db) => repo.extendLease(db, job.id, workerId, isoPlus(leaseMs)), BACKGROUND).then(
+        autocommit(
+          ctx.db,
+          ctx.dialect,
+          (db) => repo.extendLease(db, job.id, workerId, isoPlus(leaseMs)),
+          BACKGROUND,
+        ).then(
           (mine) => {
             if (!mine) log.warn({ jobId: job.id, type: job.type }, 'job lease lost while running');
           },
@@ -128,7 +160,8 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
       async complete(tx) {
         completed = await repo.markSucceeded(tx, job.id, workerId, nowIso());
       },
-      claimForFollowUp: () => (followUps.length < MAX_FOLLOW_UPS ? { workerId, lockedUntil: isoPlus(leaseMs) } : undefined),
+      claimForFollowUp: () =>
+        followUps.length < MAX_FOLLOW_UPS ? { workerId, lockedUntil: isoPlus(leaseMs) } : undefined,
       follow: (row) => void followUps.push(row),
     };
     try {
@@ -142,12 +175,26 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
       if (err instanceof PermanentJobError || job.attempts >= job.max_attempts) return failFor(message);
       const runAt = isoPlus(backoffDelay(backoff, job.attempts));
       log.info({ jobId: job.id, type: job.type, attempts: job.attempts, runAt, err: message }, 'job will be retried');
-      return (await autocommit(ctx.db, ctx.dialect, (db) => repo.markForRetry(db, job.id, workerId, runAt, message, nowIso()), BACKGROUND)) ? 'retried' : 'lost';
+      return (await autocommit(
+        ctx.db,
+        ctx.dialect,
+        (db) => repo.markForRetry(db, job.id, workerId, runAt, message, nowIso()),
+        BACKGROUND,
+      ))
+        ? 'retried'
+        : 'lost';
     } finally {
       clearInterval(heartbeat);
     }
     if (completed !== undefined) return completed ? 'succeeded' : 'lost';
-    return (await autocommit(ctx.db, ctx.dialect, (db) => repo.markSucceeded(db, job.id, workerId, nowIso()), BACKGROUND)) ? 'succeeded' : 'lost';
+    return (await autocommit(
+      ctx.db,
+      ctx.dialect,
+      (db) => repo.markSucceeded(db, job.id, workerId, nowIso()),
+      BACKGROUND,
+    ))
+      ? 'succeeded'
+      : 'lost';
   }
 
   /** True when the job exists and runs under this worker's claim. */
@@ -165,9 +212,13 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
     let outcome: Outcome;
     try {
       outcome = await run(job, followUps);
-      if (outcome === 'lost') log.warn({ jobId: job.id, type: job.type }, 'job was taken over by another worker before it finished');
+      if (outcome === 'lost')
+        log.warn({ jobId: job.id, type: job.type }, 'job was taken over by another worker before it finished');
     } catch (err) {
-      log.error({ jobId: job.id, type: job.type, err: errorText(err) }, 'could not record the outcome of a job; its lease will bring it back');
+      log.error(
+        { jobId: job.id, type: job.type, err: errorText(err) },
+        'could not record the outcome of a job; its lease will bring it back',
+      );
       outcome = 'lost';
     }
     for (const next of followUps) {
@@ -297,7 +348,11 @@ export function createWorker(ctx: JobContext, handlers: JobHandlers, options: Wo
  * Runs due jobs in this process until none is due (for tests and the CLI). Jobs retried with a
  * back-off are not due again at once, so this ends.
  */
-export async function runDueJobsOnce(ctx: JobContext, handlers: JobHandlers, options: WorkerOptions = {}): Promise<RunSummary> {
+export async function runDueJobsOnce(
+  ctx: JobContext,
+  handlers: JobHandlers,
+  options: WorkerOptions = {},
+): Promise<RunSummary> {
   const exec = createExecutor(ctx, handlers, options);
   const concurrency = Math.max(1, options.concurrency ?? 10);
   const summary: RunSummary = { claimed: 0, succeeded: 0, retried: 0, failed: 0 };

@@ -24,7 +24,12 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream): Fa
     },
     serializers: {
       req(req: { method: string; url: string; hostname?: string; ip?: string; socket?: { remoteAddress?: string } }) {
-        return { method: req.method, url: redactUrl(req.url), host: req.hostname, remoteAddress: req.ip ?? req.socket?.remoteAddress };
+        return {
+          method: req.method,
+          url: redactUrl(req.url),
+          host: req.hostname,
+          remoteAddress: req.ip ?? req.socket?.remoteAddress,
+        };
       },
     },
   };

@@ -14,5 +14,7 @@ export function opsRoutes(app: FastifyInstance, ctx: AppContext, registry: Regis
       return reply.code(503).send({ status: 'unavailable', database: ctx.dialect });
     }
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.header('Content-Type', registry.contentType).send(await registry.metrics()));
+  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) =>
+    reply.header('Content-Type', registry.contentType).send(await registry.metrics()),
+  );
 }

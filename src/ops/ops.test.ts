@@ -46,7 +46,11 @@ describe('health, readiness and metrics', () => {
 
 describe('security headers', () => {
   it('sets nosniff and a content security policy on API and ops answers', async () => {
-    for (const r of [await t.api('GET', 'contacts'), await t.api('GET', '/healthz', { token: null }), await t.api('GET', 'contacts', { token: null })]) {
+    for (const r of [
+      await t.api('GET', 'contacts'),
+      await t.api('GET', '/healthz', { token: null }),
+      await t.api('GET', 'contacts', { token: null }),
+    ]) {
       expect(r.headers['x-content-type-options']).toBe('nosniff');
       expect(r.headers['content-security-policy']).toEqual(expect.stringContaining("default-src 'self'"));
       expect(r.headers['content-security-policy']).toEqual(expect.stringContaining("frame-ancestors 'none'"));
@@ -61,12 +65,26 @@ describe('request logs', () => {
     t.logs.length = 0;
 
     await t.api('GET', 'contacts?code=SECRETCODE123', { token });
-    await t.api('GET', 'contacts?q=x&code=SECRETCODE123&token=SECRETCODE123', { token, headers: { cookie: 'portal_session=SESSIONCOOKIE456' } });
-    await t.api('GET', '/portal/redeem?code=SECRETCODE123', { token: null, headers: { cookie: 'portal_session=SESSIONCOOKIE456' } });
+    await t.api('GET', 'contacts?q=x&code=SECRETCODE123&token=SECRETCODE123', {
+      token,
+      headers: { cookie: 'portal_session=SESSIONCOOKIE456' },
+    });
+    await t.api('GET', '/portal/redeem?code=SECRETCODE123', {
+      token: null,
+      headers: { cookie: 'portal_session=SESSIONCOOKIE456' },
+    });
     await t.api('GET', '/register?invitation=SECRETCODE123&returnurl=%2F', { token: null });
-    await t.api('POST', 'users', { token, body: { email: 'logged@example.com', fullName: 'Logged', password: 'Logged-password-9' }, headers: { 'x-csrf-token': 'CSRFTOKEN789' } });
+    await t.api('POST', 'users', {
+      token,
+      body: { email: 'logged@example.com', fullName: 'Logged', password: 'Logged-password-9' },
+      headers: { 'x-csrf-token': 'CSRFTOKEN789' },
+    });
     await t.api('GET', 'contacts', { token: 'pit_SECRETCODE123-unknown-token-value' });
-    await t.api('POST', 'contacts', { token, body: '{"password": "Logged-password-9", ', headers: { 'content-type': 'application/json' } });
+    await t.api('POST', 'contacts', {
+      token,
+      body: '{"password": "Logged-password-9", ',
+      headers: { 'content-type': 'application/json' },
+    });
     await new Promise((resolve) => setTimeout(resolve, 50));
 
     const requestLines = t.logs.filter((l) => l.includes('"req"') || l.includes('incoming request'));
@@ -84,7 +102,14 @@ describe('API reference', () => {
     expect(r.statusCode).toBe(200);
     const doc = r.json();
     expect(doc.openapi).toMatch(/^3\.1\./);
-    for (const path of ['/api/v1/contacts', '/api/v1/contacts/{id}', '/api/v1/accounts', '/api/v1/web-roles', '/api/v1/users', '/api/v1/tokens']) {
+    for (const path of [
+      '/api/v1/contacts',
+      '/api/v1/contacts/{id}',
+      '/api/v1/accounts',
+      '/api/v1/web-roles',
+      '/api/v1/users',
+      '/api/v1/tokens',
+    ]) {
       expect(Object.keys(doc.paths), path).toContain(path);
     }
     expect(doc.paths['/api/v1/contacts'].post.requestBody).toBeDefined();
@@ -93,7 +118,8 @@ describe('API reference', () => {
 
   it('serves a browsable reference at /api/v1/docs', async () => {
     let r = await t.api('GET', 'docs', { token: null });
-    if (r.statusCode >= 300 && r.statusCode < 400 && r.headers.location) r = await t.api('GET', String(r.headers.location), { token: null });
+    if (r.statusCode >= 300 && r.statusCode < 400 && r.headers.location)
+      r = await t.api('GET', String(r.headers.location), { token: null });
     expect(r.statusCode).toBe(200);
     expect(r.headers['content-type']).toMatch(/^text\/html/);
     expect(r.body).toMatch(/<html/i);

@@ -71,45 +71,97 @@ const normEmail = (e: string) => e.trim().toLowerCase();
 type Redeemed = { invitationId: string; contactId: string };
 
 /** Completes an outcome whose redemption committed: the account and web roles it answers with. */
-async function withResult<T extends { redemption: Redeemed | null }>(ctx: AppContext, outcome: T): Promise<Omit<T, 'redemption'> & { redemption: RedeemResult | null }> {
+async function withResult<T extends { redemption: Redeemed | null }>(
+  ctx: AppContext,
+  outcome: T,
+): Promise<Omit<T, 'redemption'> & { redemption: RedeemResult | null }> {
   return { ...outcome, redemption: outcome.redemption ? await redemptionResult(ctx.db, outcome.redemption) : null };
 }
 
 async function hasIdentity(db: Db | Tx, contact: ContactRow): Promise<boolean> {
   if (contact.password_hash) return true;
-  return (await db.selectFrom('external_logins').select('id').where('contact_id', '=', contact.id).executeTakeFirst()) !== undefined;
+  return (
+    (await db.selectFrom('external_logins').select('id').where('contact_id', '=', contact.id).executeTakeFirst()) !==
+    undefined
+  );
 }
 
 /** Contacts whose primary email is `email` (any letter case), those with a portal identity first. */
 async function contactsByEmail(db: Db | Tx, email: string): Promise<ContactRow[]> {
-  const rows = await db.selectFrom('contacts').selectAll().where(equalsCi('emailaddress1', email)).orderBy('id').limit(20).execute();
+  const rows = await db
+    .selectFrom('contacts')
+    .selectAll()
+    .where(equalsCi('emailaddress1', email))
+    .orderBy('id')
+    .limit(20)
+    .execute();
   return rows.sort((a, b) => Number(Boolean(b.password_hash)) - Number(Boolean(a.password_hash)));
 }
 
-async function assertEmailFree(ctx: AppContext, db: Db | Tx, email: string, exceptContactId: string | null): Promise<void> {
+async function assertEmailFree(
+  ctx: AppContext,
+  db: Db | Tx,
+  email: string,
+  exceptContactId: string | null,
+): Promise<void> {
   if (!(await settingFlag(ctx, S.unique))) return;
   for (const c of await contactsByEmail(db, email)) {
-    if (c.id !== exceptContactId && (await hasIdentity(db, c))) throw conflict('An account with this email address already exists. Sign in instead, or reset your password.');
+    if (c.id !== exceptContactId && (await hasIdentity(db, c)))
+      throw conflict('An account with this email address already exists. Sign in instead, or reset your password.');
   }
 }
 
-async function issueToken(tx: Tx, contactId: string, purpose: 'confirm-email' | 'reset-password', ttlMs: number, data: PendingConfirmation | null, hash: (t: string) => string): Promise<string> {
+async function issueToken(
+  tx: Tx,
+  contactId: string,
+  purpose: 'confirm-email' | 'reset-password',
+  ttlMs: number,
+  data: PendingConfirmation | null,
+  hash: (t: string) => string,
+): Promise<string> {
   const token = randomToken(32);
   await tx
     .insertInto('contact_tokens')
-    .values({ id: newId(), contact_id: contactId, purpose, token_hash: hash(token), data: data ? JSON.stringify(data) : null, expires_at: isoPlus(ttlMs), used_at: null, created_at: nowIso() })
+    .values({
+      id: newId(),
+      contact_id: contactId,
+      purpose,
+      token_hash: hash(token),
+      data: data ? JSON.stringify(data) : null,
+      expires_at: isoPlus(ttlMs),
+      used_at: null,
+      created_at: nowIso(),
+    })
     .execute();
   return token;
 }
 
 const tokenHasher = (ctx: AppContext) => (t: string) => ctx.secrets.hash('contact-token', t);
 
-async function sendConfirmation(ctx: AppContext, tx: Tx, contactId: string, address: string, locale: Locale, data: PendingConfirmation | null): Promise<void> {
+async function sendConfirmation(
+  ctx: AppContext,
+  tx: Tx,
+  contactId: string,
+  address: string,
+  locale: Locale,
+  data: PendingConfirmation | null,
+): Promise<void> {
   const token = await issueToken(tx, contactId, 'confirm-email', CONFIRM_TTL_MS, data, tokenHasher(ctx));
-  await queuePortalEmail(ctx, tx, 'confirm-email', { contactId, address, locale }, `${ctx.config.publicUrl}/portal/confirm-email?token=${token}`);
+  await queuePortalEmail(
+    ctx,
+    tx,
+    'confirm-email',
+    { contactId, address, locale },
+    `${ctx.config.publicUrl}/portal/confirm-email?token=${token}`,
+  );
 }
 
-function signUpContactRow(email: string, input: SignUpInput, passwordHash: string, emailConfirmed: boolean): ContactRow {
+function signUpContactRow(
+  email: string,
+  input: SignUpInput,
+  passwordHash: string,
+  emailConfirmed: boolean,
+): ContactRow {
   return newContactRow({
     first_name: input.firstName?.trim() || null,
     last_name: input.lastName?.trim() || null,
@@ -122,10 +174,20 @@ function signUpContactRow(email: string, input: SignUpInput, passwordHash: strin
 
 /** Checks the switches that apply to every local sign-up. */
 async function assertLocalSignUpOpen(ctx: AppContext, withCode: boolean): Promise<void> {
-  if (!(await settingFlag(ctx, S.enabled))) throw new AppError('registration-closed', 'Sign-up is turned off on this portal.');
-  if (!(await settingFlag(ctx, S.local))) throw new AppError('forbidden', 'Sign-up with a password is turned off on this portal; use one of the sign-in providers.');
-  if (withCode && !(await settingFlag(ctx, S.invitation))) throw new AppError('registration-closed', 'Sign-up with an invitation is turned off on this portal.');
-  if (!withCode && !(await settingFlag(ctx, S.open))) throw new AppError('registration-closed', 'Sign-up is open only through an invitation. Use the link or code from your invitation.');
+  if (!(await settingFlag(ctx, S.enabled)))
+    throw new AppError('registration-closed', 'Sign-up is turned off on this portal.');
+  if (!(await settingFlag(ctx, S.local)))
+    throw new AppError(
+      'forbidden',
+      'Sign-up with a password is turned off on this portal; use one of the sign-in providers.',
+    );
+  if (withCode && !(await settingFlag(ctx, S.invitation)))
+    throw new AppError('registration-closed', 'Sign-up with an invitation is turned off on this portal.');
+  if (!withCode && !(await settingFlag(ctx, S.open)))
+    throw new AppError(
+      'registration-closed',
+      'Sign-up is open only through an invitation. Use the link or code from your invitation.',
+    );
 }
 
 export async function signUp(ctx: AppContext, input: SignUpInput): Promise<SignUpOutcome> {
@@ -174,18 +236,42 @@ async function signUpOnce(ctx: AppContext, input: SignUpInput): Promise<SignUpOu
 }
 
 /** A single invitation's code proves the invited mailbox: the identity goes on the invited contact. */
-async function signUpSingle(ctx: AppContext, input: SignUpInput, email: string, invitation: InvitationRow, passwordHash: string, requiresConfirmation: boolean): Promise<SignUpOutcome> {
-  const link = await ctx.db.selectFrom('invitation_invited_contacts').select('contact_id').where('invitation_id', '=', invitation.id).executeTakeFirst();
-  const invited = link ? await ctx.db.selectFrom('contacts').selectAll().where('id', '=', link.contact_id).executeTakeFirst() : undefined;
+async function signUpSingle(
+  ctx: AppContext,
+  input: SignUpInput,
+  email: string,
+  invitation: InvitationRow,
+  passwordHash: string,
+  requiresConfirmation: boolean,
+): Promise<SignUpOutcome> {
+  const link = await ctx.db
+    .selectFrom('invitation_invited_contacts')
+    .select('contact_id')
+    .where('invitation_id', '=', invitation.id)
+    .executeTakeFirst();
+  const invited = link
+    ? await ctx.db.selectFrom('contacts').selectAll().where('id', '=', link.contact_id).executeTakeFirst()
+    : undefined;
   if (!invited) throw new AppError('invitation-not-found', 'This invitation has no invited contact.');
-  if (await hasIdentity(ctx.db, invited)) throw conflict('The invited person already has an account. Sign in with it, then redeem the code.');
+  if (await hasIdentity(ctx.db, invited))
+    throw conflict('The invited person already has an account. Sign in with it, then redeem the code.');
   const provesMailbox = normEmail(invited.emailaddress1 ?? '') === normEmail(email);
   await precheck(ctx.db, invitation, invited.id, provesMailbox ? [normEmail(email)] : []);
   await assertEmailFree(ctx, ctx.db, email, invited.id);
   const outcome = await inRedemptionTransaction(ctx, async (tx) => {
     // The guarded claim comes first in the transaction; the identity is attached only if it wins.
-    const redemption = await redeemInTransaction(ctx, tx, { invitation, contactId: invited.id, client: input.client, signInMethod: 'local' });
-    const changes: Partial<ContactRow> = { password_hash: passwordHash, login_enabled: 1, updated_at: nowIso(), locale: invited.locale ?? input.locale };
+    const redemption = await redeemInTransaction(ctx, tx, {
+      invitation,
+      contactId: invited.id,
+      client: input.client,
+      signInMethod: 'local',
+    });
+    const changes: Partial<ContactRow> = {
+      password_hash: passwordHash,
+      login_enabled: 1,
+      updated_at: nowIso(),
+      locale: invited.locale ?? input.locale,
+    };
     if (provesMailbox) changes.email_confirmed = 1;
     else {
       // Signing up with another address makes it the primary one, unconfirmed until its link is used.
@@ -205,7 +291,14 @@ async function signUpSingle(ctx: AppContext, input: SignUpInput, email: string, 
 }
 
 /** A group code proves no one's mailbox: an existing contact is reached only through its emailed link. */
-async function signUpGroup(ctx: AppContext, input: SignUpInput, email: string, invitation: InvitationRow, passwordHash: string, requiresConfirmation: boolean): Promise<SignUpOutcome> {
+async function signUpGroup(
+  ctx: AppContext,
+  input: SignUpInput,
+  email: string,
+  invitation: InvitationRow,
+  passwordHash: string,
+  requiresConfirmation: boolean,
+): Promise<SignUpOutcome> {
   const claimed = [normEmail(email)];
   // Binding is checked on the address as claimed now (to refuse early) and proven by the link.
   await checkBinding(ctx.db, invitation, claimed);
@@ -214,7 +307,11 @@ async function signUpGroup(ctx: AppContext, input: SignUpInput, email: string, i
   if (existing) {
     await precheck(ctx.db, invitation, existing.id, claimed);
     return ctx.db.transaction().execute(async (tx) => {
-      await sendConfirmation(ctx, tx, existing.id, email, (existing.locale as Locale | null) ?? input.locale, { passwordHash, invitationId: invitation.id, signInMethod: 'local' });
+      await sendConfirmation(ctx, tx, existing.id, email, (existing.locale as Locale | null) ?? input.locale, {
+        passwordHash,
+        invitationId: invitation.id,
+        signInMethod: 'local',
+      });
       return { kind: 'confirmation-sent', contactId: null, redemption: null };
     });
   }
@@ -223,14 +320,22 @@ async function signUpGroup(ctx: AppContext, input: SignUpInput, email: string, i
     return ctx.db.transaction().execute(async (tx) => {
       const row = signUpContactRow(email, input, passwordHash, false);
       await tx.insertInto('contacts').values(row).execute();
-      await sendConfirmation(ctx, tx, row.id, email, input.locale, { invitationId: invitation.id, signInMethod: 'local' });
+      await sendConfirmation(ctx, tx, row.id, email, input.locale, {
+        invitationId: invitation.id,
+        signInMethod: 'local',
+      });
       return { kind: 'confirmation-sent', contactId: row.id, redemption: null };
     });
   }
   const outcome = await inRedemptionTransaction(ctx, async (tx) => {
     const row = signUpContactRow(email, input, passwordHash, false);
     await tx.insertInto('contacts').values(row).execute();
-    const redemption = await redeemInTransaction(ctx, tx, { invitation, contactId: row.id, client: input.client, signInMethod: 'local' });
+    const redemption = await redeemInTransaction(ctx, tx, {
+      invitation,
+      contactId: row.id,
+      client: input.client,
+      signInMethod: 'local',
+    });
     if (requiresConfirmation) {
       await sendConfirmation(ctx, tx, row.id, email, input.locale, null);
       return { kind: 'confirmation-sent' as const, contactId: row.id, redemption };
@@ -254,10 +359,16 @@ export interface SignInInput {
 
 /** Checks a local sign-in; returns the contact to start a session for. */
 export async function signIn(ctx: AppContext, input: SignInInput): Promise<ContactRow> {
-  if (!(await settingFlag(ctx, S.local))) throw new AppError('forbidden', 'Sign-in with a password is turned off on this portal.');
+  if (!(await settingFlag(ctx, S.local)))
+    throw new AppError('forbidden', 'Sign-in with a password is turned off on this portal.');
   await takeAttempt(ctx, 'signIn', input.client.ip ?? 'unknown');
   const login = input.login.trim();
-  const byUsername = await ctx.db.selectFrom('contacts').selectAll().where(equalsCi('username', login)).where('password_hash', 'is not', null).executeTakeFirst();
+  const byUsername = await ctx.db
+    .selectFrom('contacts')
+    .selectAll()
+    .where(equalsCi('username', login))
+    .where('password_hash', 'is not', null)
+    .executeTakeFirst();
   const contact = byUsername ?? (await contactsByEmail(ctx.db, login)).find((c) => c.password_hash);
   if (!contact) {
     await verifyPassword(await timingDummy(), input.password);
@@ -269,7 +380,10 @@ export async function signIn(ctx: AppContext, input: SignInInput): Promise<Conta
     // Only someone who knows the password learns that the account is locked: to everyone else a
     // locked account answers like an unknown one.
     if (!passwordRight) throw invalidCredentials();
-    throw new AppError('unauthorized', `Too many failed sign-ins: the account is locked until ${contact.lockout_end.slice(11, 16)} UTC. Try again then, or reset your password.`);
+    throw new AppError(
+      'unauthorized',
+      `Too many failed sign-ins: the account is locked until ${contact.lockout_end.slice(11, 16)} UTC. Try again then, or reset your password.`,
+    );
   }
   if (!passwordRight) {
     const max = await settingInt(ctx, S.maxFailed);
@@ -278,7 +392,12 @@ export async function signIn(ctx: AppContext, input: SignInInput): Promise<Conta
     await ctx.db
       .updateTable('contacts')
       .set((eb) => ({
-        access_failed_count: eb.case().when('access_failed_count', '>=', Math.max(0, max - 1)).then(0).else(eb('access_failed_count', '+', 1)).end(),
+        access_failed_count: eb
+          .case()
+          .when('access_failed_count', '>=', Math.max(0, max - 1))
+          .then(0)
+          .else(eb('access_failed_count', '+', 1))
+          .end(),
         lockout_end: eb
           .case()
           .when('access_failed_count', '>=', Math.max(0, max - 1))
@@ -290,19 +409,34 @@ export async function signIn(ctx: AppContext, input: SignInInput): Promise<Conta
       .execute();
     throw invalidCredentials();
   }
-  if (contact.login_enabled !== 1) throw new AppError('forbidden', 'Sign-in is disabled for this account. Contact the portal administrator.');
+  if (contact.login_enabled !== 1)
+    throw new AppError('forbidden', 'Sign-in is disabled for this account. Contact the portal administrator.');
   if ((await settingFlag(ctx, S.confirm)) && contact.email_confirmed !== 1) {
     throw new AppError('forbidden', 'Confirm your email address first: follow the link in the email we sent you.');
   }
-  await ctx.db.updateTable('contacts').set({ access_failed_count: 0, lockout_end: null, last_sign_in_at: nowIso() }).where('id', '=', contact.id).execute();
+  await ctx.db
+    .updateTable('contacts')
+    .set({ access_failed_count: 0, lockout_end: null, last_sign_in_at: nowIso() })
+    .where('id', '=', contact.id)
+    .execute();
   return contact;
 }
 
 async function useToken(ctx: AppContext, tx: Tx, token: string, purpose: 'confirm-email' | 'reset-password') {
-  const row = await tx.selectFrom('contact_tokens').selectAll().where('token_hash', '=', tokenHasher(ctx)(token)).where('purpose', '=', purpose).executeTakeFirst();
+  const row = await tx
+    .selectFrom('contact_tokens')
+    .selectAll()
+    .where('token_hash', '=', tokenHasher(ctx)(token))
+    .where('purpose', '=', purpose)
+    .executeTakeFirst();
   if (!row || row.used_at || Date.parse(row.expires_at) <= Date.now()) return undefined;
   // Single use: the guarded update decides when two uses race.
-  const used = await tx.updateTable('contact_tokens').set({ used_at: nowIso() }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();
+  const used = await tx
+    .updateTable('contact_tokens')
+    .set({ used_at: nowIso() })
+    .where('id', '=', row.id)
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
   return Number(used.numUpdatedRows) === 1 ? row : undefined;
 }
 
@@ -322,7 +456,11 @@ export async function confirmEmail(ctx: AppContext, token: string, client: Clien
       const row = await useToken(ctx, tx, token, 'confirm-email');
       if (!row) throw badLink();
       const pending = (row.data ? JSON.parse(row.data) : {}) as PendingConfirmation;
-      const contact = await tx.selectFrom('contacts').selectAll().where('id', '=', row.contact_id).executeTakeFirstOrThrow();
+      const contact = await tx
+        .selectFrom('contacts')
+        .selectAll()
+        .where('id', '=', row.contact_id)
+        .executeTakeFirstOrThrow();
       const changes: Partial<ContactRow> = { email_confirmed: 1, updated_at: nowIso() };
       if (pending.passwordHash) {
         if (await hasIdentity(tx, contact)) throw conflict('This contact already has an account. Sign in with it.');
@@ -331,30 +469,52 @@ export async function confirmEmail(ctx: AppContext, token: string, client: Clien
       await tx.updateTable('contacts').set(changes).where('id', '=', contact.id).execute();
       let redemption: Redeemed | null = null;
       if (pending.invitationId) {
-        const invitation = await tx.selectFrom('invitations').selectAll().where('id', '=', pending.invitationId).executeTakeFirst();
+        const invitation = await tx
+          .selectFrom('invitations')
+          .selectAll()
+          .where('id', '=', pending.invitationId)
+          .executeTakeFirst();
         if (invitation) {
           const proven = [normEmail(contact.emailaddress1 ?? '')];
           await precheck(tx, invitation, contact.id, proven);
-          redemption = await redeemInTransaction(ctx, tx, { invitation, contactId: contact.id, client, signInMethod: pending.signInMethod ?? 'local' });
+          redemption = await redeemInTransaction(ctx, tx, {
+            invitation,
+            contactId: contact.id,
+            client,
+            signInMethod: pending.signInMethod ?? 'local',
+          });
         }
       }
       return { contactId: contact.id, redemption, redemptionProblem: null };
     });
     return await withResult(ctx, outcome);
   } catch (err) {
-    if (!(err instanceof AppError) || err.code === 'not-found' || err.code === 'conflict' || err.code === 'internal-error') throw err;
+    if (
+      !(err instanceof AppError) ||
+      err.code === 'not-found' ||
+      err.code === 'conflict' ||
+      err.code === 'internal-error'
+    )
+      throw err;
     // The email is proven even when the invitation can no longer be redeemed: confirm, and say why.
     const outcome = await confirmWithoutRedemption(ctx, token);
     return { ...outcome, redemptionProblem: err };
   }
 }
 
-async function confirmWithoutRedemption(ctx: AppContext, token: string): Promise<{ contactId: string; redemption: null }> {
+async function confirmWithoutRedemption(
+  ctx: AppContext,
+  token: string,
+): Promise<{ contactId: string; redemption: null }> {
   return ctx.db.transaction().execute(async (tx) => {
     const row = await useToken(ctx, tx, token, 'confirm-email');
     if (!row) throw badLink();
     const pending = (row.data ? JSON.parse(row.data) : {}) as PendingConfirmation;
-    const contact = await tx.selectFrom('contacts').selectAll().where('id', '=', row.contact_id).executeTakeFirstOrThrow();
+    const contact = await tx
+      .selectFrom('contacts')
+      .selectAll()
+      .where('id', '=', row.contact_id)
+      .executeTakeFirstOrThrow();
     const changes: Partial<ContactRow> = { email_confirmed: 1, updated_at: nowIso() };
     if (pending.passwordHash && !(await hasIdentity(tx, contact))) changes.password_hash = pending.passwordHash;
     await tx.updateTable('contacts').set(changes).where('id', '=', contact.id).execute();
@@ -363,13 +523,28 @@ async function confirmWithoutRedemption(ctx: AppContext, token: string): Promise
 }
 
 /** Sends a reset link when the address belongs to an account; answers the same either way. */
-export async function requestPasswordReset(ctx: AppContext, email: string, locale: Locale, client: Client): Promise<void> {
+export async function requestPasswordReset(
+  ctx: AppContext,
+  email: string,
+  locale: Locale,
+  client: Client,
+): Promise<void> {
   await takeAttempt(ctx, 'signIn', client.ip ?? 'unknown');
   const contact = (await contactsByEmail(ctx.db, email.trim())).find((c) => c.password_hash);
   if (!contact?.emailaddress1) return;
   await ctx.db.transaction().execute(async (tx) => {
     const token = await issueToken(tx, contact.id, 'reset-password', RESET_TTL_MS, null, tokenHasher(ctx));
-    await queuePortalEmail(ctx, tx, 'reset-password', { contactId: contact.id, address: contact.emailaddress1 as string, locale: (contact.locale as Locale | null) ?? locale }, `${ctx.config.publicUrl}/portal/reset-password?token=${token}`);
+    await queuePortalEmail(
+      ctx,
+      tx,
+      'reset-password',
+      {
+        contactId: contact.id,
+        address: contact.emailaddress1 as string,
+        locale: (contact.locale as Locale | null) ?? locale,
+      },
+      `${ctx.config.publicUrl}/portal/reset-password?token=${token}`,
+    );
   });
   notifyWorkers();
 }
@@ -385,7 +560,14 @@ export async function resetPassword(ctx: AppContext, token: string, password: st
     // The link came to the mailbox, so the address is proven as well.
     await tx
       .updateTable('contacts')
-      .set({ password_hash: passwordHash, access_failed_count: 0, lockout_end: null, email_confirmed: 1, security_stamp: randomToken(16), updated_at: nowIso() })
+      .set({
+        password_hash: passwordHash,
+        access_failed_count: 0,
+        lockout_end: null,
+        email_confirmed: 1,
+        security_stamp: randomToken(16),
+        updated_at: nowIso(),
+      })
       .where('id', '=', row.contact_id)
       .execute();
     await tx.deleteFrom('sessions').where('contact_id', '=', row.contact_id).execute();
@@ -397,11 +579,22 @@ export async function resetPassword(ctx: AppContext, token: string, password: st
 export async function portalProfile(ctx: AppContext, contactId: string) {
   const contact = await ctx.db.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirst();
   if (!contact) return undefined;
-  const account = contact.parent_account_id ? await ctx.db.selectFrom('accounts').select(['id', 'name']).where('id', '=', contact.parent_account_id).executeTakeFirst() : undefined;
+  const account = contact.parent_account_id
+    ? await ctx.db
+        .selectFrom('accounts')
+        .select(['id', 'name'])
+        .where('id', '=', contact.parent_account_id)
+        .executeTakeFirst()
+    : undefined;
   const roles = await ctx.db
     .selectFrom('web_roles')
     .select(['id', 'name', 'authenticated_users_role'])
-    .where((eb) => eb.or([eb('authenticated_users_role', '=', 1), eb('id', 'in', eb.selectFrom('contact_web_roles').select('web_role_id').where('contact_id', '=', contactId))]))
+    .where((eb) =>
+      eb.or([
+        eb('authenticated_users_role', '=', 1),
+        eb('id', 'in', eb.selectFrom('contact_web_roles').select('web_role_id').where('contact_id', '=', contactId)),
+      ]),
+    )
     .orderBy('name')
     .execute();
   return {

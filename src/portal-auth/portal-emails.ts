@@ -10,12 +10,34 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 
 const texts = {
   'confirm-email': {
-    en: { subject: 'Confirm your email address', intro: 'Confirm your email address to finish signing up for the portal:', action: 'Confirm email address', outro: 'If you did not sign up, ignore this message.' },
-    da: { subject: 'Bekræft din e-mailadresse', intro: 'Bekræft din e-mailadresse for at gøre din tilmelding til portalen færdig:', action: 'Bekræft e-mailadresse', outro: 'Hvis du ikke har tilmeldt dig, kan du se bort fra denne besked.' },
+    en: {
+      subject: 'Confirm your email address',
+      intro: 'Confirm your email address to finish signing up for the portal:',
+      action: 'Confirm email address',
+      outro: 'If you did not sign up, ignore this message.',
+    },
+    da: {
+      subject: 'Bekræft din e-mailadresse',
+      intro: 'Bekræft din e-mailadresse for at gøre din tilmelding til portalen færdig:',
+      action: 'Bekræft e-mailadresse',
+      outro: 'Hvis du ikke har tilmeldt dig, kan du se bort fra denne besked.',
+    },
   },
   'reset-password': {
-    en: { subject: 'Reset your password', intro: 'Someone asked to reset the password of your portal account. Choose a new password here (the link works once, for one hour):', action: 'Choose a new password', outro: 'If it was not you, ignore this message; your password stays as it is.' },
-    da: { subject: 'Nulstil din adgangskode', intro: 'Nogen har bedt om at nulstille adgangskoden til din portalkonto. Vælg en ny adgangskode her (linket virker én gang, i en time):', action: 'Vælg en ny adgangskode', outro: 'Hvis det ikke var dig, kan du se bort fra denne besked; din adgangskode er uændret.' },
+    en: {
+      subject: 'Reset your password',
+      intro:
+        'Someone asked to reset the password of your portal account. Choose a new password here (the link works once, for one hour):',
+      action: 'Choose a new password',
+      outro: 'If it was not you, ignore this message; your password stays as it is.',
+    },
+    da: {
+      subject: 'Nulstil din adgangskode',
+      intro:
+        'Nogen har bedt om at nulstille adgangskoden til din portalkonto. Vælg en ny adgangskode her (linket virker én gang, i en time):',
+      action: 'Vælg en ny adgangskode',
+      outro: 'Hvis det ikke var dig, kan du se bort fra denne besked; din adgangskode er uændret.',
+    },
   },
 } as const;
 

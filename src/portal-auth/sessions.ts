@@ -49,9 +49,15 @@ function setCookie(ctx: AppContext, reply: FastifyReply, id: string): void {
 
 /** The visitor's session: the signed-in row when there is one, else an anonymous id (set as a cookie on first use). */
 // Read on every portal request: compiled once (see db/prepared.ts).
-const sessionByHash = prepared(['idHash'], (db, p) => db.selectFrom('sessions').selectAll().where('id_hash', '=', p('idHash')));
+const sessionByHash = prepared(['idHash'], (db, p) =>
+  db.selectFrom('sessions').selectAll().where('id_hash', '=', p('idHash')),
+);
 
-export async function loadSession(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<PortalSession> {
+export async function loadSession(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<PortalSession> {
   if (request.portalSession) return request.portalSession;
   const cookie = request.cookies[SESSION_COOKIE];
   let session: PortalSession | undefined;
@@ -59,14 +65,28 @@ export async function loadSession(ctx: AppContext, request: FastifyRequest, repl
     const [row] = await sessionByHash.execute(ctx.db, { idHash: idHash(ctx, cookie) });
     const now = Date.now();
     if (row && Date.parse(row.expires_at) > now) {
-      session = { id: cookie, csrfToken: csrfFor(ctx, cookie), contactId: row.contact_id, data: JSON.parse(row.data) as SessionData };
+      session = {
+        id: cookie,
+        csrfToken: csrfFor(ctx, cookie),
+        contactId: row.contact_id,
+        data: JSON.parse(row.data) as SessionData,
+      };
       if (now - Date.parse(row.last_seen_at) > TOUCH_MS) {
-        await ctx.db.updateTable('sessions').set({ last_seen_at: nowIso(), expires_at: isoPlus(SESSION_TTL_MS) }).where('id_hash', '=', row.id_hash).execute();
+        await ctx.db
+          .updateTable('sessions')
+          .set({ last_seen_at: nowIso(), expires_at: isoPlus(SESSION_TTL_MS) })
+          .where('id_hash', '=', row.id_hash)
+          .execute();
         setCookie(ctx, reply, cookie);
       }
     } else {
       // Unknown or expired: keep the id as an anonymous one (its CSRF token stays valid for open forms).
-      session = { id: cookie, csrfToken: csrfFor(ctx, cookie), contactId: null, data: { signInMethod: '', vouchedEmails: [] } };
+      session = {
+        id: cookie,
+        csrfToken: csrfFor(ctx, cookie),
+        contactId: null,
+        data: { signInMethod: '', vouchedEmails: [] },
+      };
       if (row) await ctx.db.deleteFrom('sessions').where('id_hash', '=', row.id_hash).execute();
     }
   } else {
@@ -89,14 +109,28 @@ export function assertCsrf(session: PortalSession, request: FastifyRequest): voi
 }
 
 /** Signs a contact in: a brand-new session id (no fixation), stored as a hash, set as the cookie. */
-export async function startSession(ctx: AppContext, db: Db | Tx, request: FastifyRequest, reply: FastifyReply, contactId: string, data: SessionData): Promise<PortalSession> {
+export async function startSession(
+  ctx: AppContext,
+  db: Db | Tx,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  contactId: string,
+  data: SessionData,
+): Promise<PortalSession> {
   const old = request.cookies[SESSION_COOKIE];
   if (old) await db.deleteFrom('sessions').where('id_hash', '=', idHash(ctx, old)).execute();
   const id = randomToken(32);
   const now = nowIso();
   await db
     .insertInto('sessions')
-    .values({ id_hash: idHash(ctx, id), contact_id: contactId, data: JSON.stringify(data), created_at: now, expires_at: isoPlus(SESSION_TTL_MS), last_seen_at: now })
+    .values({
+      id_hash: idHash(ctx, id),
+      contact_id: contactId,
+      data: JSON.stringify(data),
+      created_at: now,
+      expires_at: isoPlus(SESSION_TTL_MS),
+      last_seen_at: now,
+    })
     .execute();
   setCookie(ctx, reply, id);
   const session: PortalSession = { id, csrfToken: csrfFor(ctx, id), contactId, data };
@@ -105,12 +139,21 @@ export async function startSession(ctx: AppContext, db: Db | Tx, request: Fastif
 }
 
 /** Signs out: the row goes, and the visitor continues with a fresh anonymous id. */
-export async function endSession(ctx: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<PortalSession> {
+export async function endSession(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<PortalSession> {
   const old = request.cookies[SESSION_COOKIE];
   if (old) await ctx.db.deleteFrom('sessions').where('id_hash', '=', idHash(ctx, old)).execute();
   const id = randomToken(32);
   setCookie(ctx, reply, id);
-  const session: PortalSession = { id, csrfToken: csrfFor(ctx, id), contactId: null, data: { signInMethod: '', vouchedEmails: [] } };
+  const session: PortalSession = {
+    id,
+    csrfToken: csrfFor(ctx, id),
+    contactId: null,
+    data: { signInMethod: '', vouchedEmails: [] },
+  };
   request.portalSession = session;
   return session;
 }

@@ -11,7 +11,16 @@ interface ProblemText {
 const en = {
   siteName: 'Customer portal',
   skipToContent: 'Skip to content',
-  nav: { home: 'Home', redeem: 'Redeem invitation', signIn: 'Sign in', signUp: 'Sign up', profile: 'My profile', signOut: 'Sign out', main: 'Main', language: 'Language' },
+  nav: {
+    home: 'Home',
+    redeem: 'Redeem invitation',
+    signIn: 'Sign in',
+    signUp: 'Sign up',
+    profile: 'My profile',
+    signOut: 'Sign out',
+    main: 'Main',
+    language: 'Language',
+  },
   footer: 'Your invitation, your access.',
   fields: {
     email: 'Email',
@@ -98,7 +107,8 @@ const en = {
     group: 'Group invitation',
     bindingInvitedEmail: 'Only the invited email address can redeem this invitation.',
     bindingDomain: (domains: string) => `Only verified email addresses at ${domains} can redeem this invitation.`,
-    signedInAs: (name: string) => `You are signed in as ${name}. Redeeming adds the invitation's access to your account.`,
+    signedInAs: (name: string) =>
+      `You are signed in as ${name}. Redeeming adds the invitation's access to your account.`,
     submit: 'Redeem',
     newHere: 'New here? Create an account',
     newHereBody: 'Your invitation is redeemed as soon as your account is created.',
@@ -133,29 +143,76 @@ const en = {
     signInTitle: 'Sign in to see this page',
     signInBody: 'This page is for signed-in users with the right access.',
     forbiddenTitle: 'You do not have access to this page',
-    forbiddenBody: 'Your account does not have a web role this page requires. Ask the person who invited you if you think you should have access.',
+    forbiddenBody:
+      'Your account does not have a web role this page requires. Ask the person who invited you if you think you should have access.',
   },
-  actions: { home: 'Go to the home page', back: 'Try again', signIn: 'Sign in', redeem: 'Redeem a code', signUp: 'Sign up', forgot: 'Reset your password' },
+  actions: {
+    home: 'Go to the home page',
+    back: 'Try again',
+    signIn: 'Sign in',
+    redeem: 'Redeem a code',
+    signUp: 'Sign up',
+    forgot: 'Reset your password',
+  },
   errors: {
-    'malformed-request': { title: 'The request could not be read', body: 'Something in the form was not as expected. Go back and try again.' },
-    unauthorized: { title: 'Sign in first', body: 'The email, username or password is not right, or you need to sign in.' },
+    'malformed-request': {
+      title: 'The request could not be read',
+      body: 'Something in the form was not as expected. Go back and try again.',
+    },
+    unauthorized: {
+      title: 'Sign in first',
+      body: 'The email, username or password is not right, or you need to sign in.',
+    },
     forbidden: { title: 'Not allowed', body: 'You are not allowed to do this.' },
     'not-found': { title: 'Page not found', body: 'There is nothing here, or the link is no longer valid.' },
     conflict: { title: 'That did not work', body: 'This conflicts with something that already exists.' },
     'workflow-activated': { title: 'Not possible right now', body: 'This cannot be changed at the moment.' },
     'payload-too-large': { title: 'Too much data', body: 'The form holds more than the portal accepts.' },
     'validation-failed': { title: 'Please check the form', body: 'Some fields need correcting.' },
-    'rate-limited': { title: 'Too many attempts', body: 'There have been too many attempts from your network. Wait a little and try again.' },
-    'csrf-invalid': { title: 'The form has expired', body: 'For your security the form could not be accepted. Reload the page and try again.' },
-    'registration-closed': { title: 'Sign-up is by invitation only', body: 'Use the link or the code from your invitation to sign up.' },
-    'invitation-not-found': { title: 'Unknown invitation code', body: 'No invitation has this code. Check that you typed it exactly as in the email.' },
-    'invitation-expired': { title: 'The invitation has expired', body: 'This invitation can no longer be used. Ask the person who invited you for a new one.' },
-    'invitation-inactive': { title: 'The invitation has been deactivated', body: 'This invitation is no longer active. Ask the person who invited you.' },
-    'invitation-redeemed': { title: 'The invitation has already been used', body: 'This personal invitation has already been redeemed. If it was you, just sign in.' },
-    'max-redemptions-reached': { title: 'The invitation is fully used', body: 'This invitation has reached its maximum number of redemptions.' },
-    'already-redeemed-by-contact': { title: 'You have already redeemed this invitation', body: 'Your account already has the access this invitation gives.' },
-    'binding-mismatch': { title: 'The invitation is meant for another email address', body: 'This invitation can only be redeemed with a verified email address it was meant for.' },
-    'internal-error': { title: 'Something went wrong', body: 'Something went wrong on our side. Try again in a moment.' },
+    'rate-limited': {
+      title: 'Too many attempts',
+      body: 'There have been too many attempts from your network. Wait a little and try again.',
+    },
+    'csrf-invalid': {
+      title: 'The form has expired',
+      body: 'For your security the form could not be accepted. Reload the page and try again.',
+    },
+    'registration-closed': {
+      title: 'Sign-up is by invitation only',
+      body: 'Use the link or the code from your invitation to sign up.',
+    },
+    'invitation-not-found': {
+      title: 'Unknown invitation code',
+      body: 'No invitation has this code. Check that you typed it exactly as in the email.',
+    },
+    'invitation-expired': {
+      title: 'The invitation has expired',
+      body: 'This invitation can no longer be used. Ask the person who invited you for a new one.',
+    },
+    'invitation-inactive': {
+      title: 'The invitation has been deactivated',
+      body: 'This invitation is no longer active. Ask the person who invited you.',
+    },
+    'invitation-redeemed': {
+      title: 'The invitation has already been used',
+      body: 'This personal invitation has already been redeemed. If it was you, just sign in.',
+    },
+    'max-redemptions-reached': {
+      title: 'The invitation is fully used',
+      body: 'This invitation has reached its maximum number of redemptions.',
+    },
+    'already-redeemed-by-contact': {
+      title: 'You have already redeemed this invitation',
+      body: 'Your account already has the access this invitation gives.',
+    },
+    'binding-mismatch': {
+      title: 'The invitation is meant for another email address',
+      body: 'This invitation can only be redeemed with a verified email address it was meant for.',
+    },
+    'internal-error': {
+      title: 'Something went wrong',
+      body: 'Something went wrong on our side. Try again in a moment.',
+    },
   } satisfies Record<ErrorCode, ProblemText>,
   /** Specific explanations for some service messages, keyed by a distinctive part of them. */
   details: {
@@ -174,7 +231,16 @@ export type Dict = typeof en;
 const da: Dict = {
   siteName: 'Kundeportal',
   skipToContent: 'Gå til indholdet',
-  nav: { home: 'Forside', redeem: 'Indløs invitation', signIn: 'Log ind', signUp: 'Opret konto', profile: 'Min profil', signOut: 'Log ud', main: 'Hovedmenu', language: 'Sprog' },
+  nav: {
+    home: 'Forside',
+    redeem: 'Indløs invitation',
+    signIn: 'Log ind',
+    signUp: 'Opret konto',
+    profile: 'Min profil',
+    signOut: 'Log ud',
+    main: 'Hovedmenu',
+    language: 'Sprog',
+  },
   footer: 'Din invitation, din adgang.',
   fields: {
     email: 'E-mail',
@@ -261,7 +327,8 @@ const da: Dict = {
     group: 'Gruppeinvitation',
     bindingInvitedEmail: 'Kun den inviterede e-mailadresse kan indløse denne invitation.',
     bindingDomain: (domains: string) => `Kun bekræftede e-mailadresser hos ${domains} kan indløse denne invitation.`,
-    signedInAs: (name: string) => `Du er logget ind som ${name}. Når du indløser, får din konto den adgang, invitationen giver.`,
+    signedInAs: (name: string) =>
+      `Du er logget ind som ${name}. Når du indløser, får din konto den adgang, invitationen giver.`,
     submit: 'Indløs',
     newHere: 'Ny her? Opret en konto',
     newHereBody: 'Din invitation indløses, så snart din konto er oprettet.',
@@ -296,35 +363,81 @@ const da: Dict = {
     signInTitle: 'Log ind for at se denne side',
     signInBody: 'Denne side er for brugere, der er logget ind og har den rette adgang.',
     forbiddenTitle: 'Du har ikke adgang til denne side',
-    forbiddenBody: 'Din konto har ikke en webrolle, som siden kræver. Spørg den, der inviterede dig, hvis du mener, du burde have adgang.',
+    forbiddenBody:
+      'Din konto har ikke en webrolle, som siden kræver. Spørg den, der inviterede dig, hvis du mener, du burde have adgang.',
   },
-  actions: { home: 'Gå til forsiden', back: 'Prøv igen', signIn: 'Log ind', redeem: 'Indløs en kode', signUp: 'Opret konto', forgot: 'Nulstil din adgangskode' },
+  actions: {
+    home: 'Gå til forsiden',
+    back: 'Prøv igen',
+    signIn: 'Log ind',
+    redeem: 'Indløs en kode',
+    signUp: 'Opret konto',
+    forgot: 'Nulstil din adgangskode',
+  },
   errors: {
-    'malformed-request': { title: 'Forespørgslen kunne ikke læses', body: 'Noget i formularen var ikke som ventet. Gå tilbage og prøv igen.' },
-    unauthorized: { title: 'Log ind først', body: 'E-mail, brugernavn eller adgangskode er ikke rigtig, eller du skal logge ind.' },
+    'malformed-request': {
+      title: 'Forespørgslen kunne ikke læses',
+      body: 'Noget i formularen var ikke som ventet. Gå tilbage og prøv igen.',
+    },
+    unauthorized: {
+      title: 'Log ind først',
+      body: 'E-mail, brugernavn eller adgangskode er ikke rigtig, eller du skal logge ind.',
+    },
     forbidden: { title: 'Ikke tilladt', body: 'Du har ikke lov til at gøre dette.' },
     'not-found': { title: 'Siden findes ikke', body: 'Der er intet her, eller linket er ikke længere gyldigt.' },
     conflict: { title: 'Det lykkedes ikke', body: 'Dette er i konflikt med noget, der allerede findes.' },
     'workflow-activated': { title: 'Ikke muligt lige nu', body: 'Dette kan ikke ændres i øjeblikket.' },
     'payload-too-large': { title: 'For mange data', body: 'Formularen indeholder mere, end portalen tager imod.' },
     'validation-failed': { title: 'Tjek formularen', body: 'Nogle felter skal rettes.' },
-    'rate-limited': { title: 'For mange forsøg', body: 'Der har været for mange forsøg fra dit netværk. Vent lidt, og prøv igen.' },
-    'csrf-invalid': { title: 'Formularen er udløbet', body: 'Af hensyn til din sikkerhed kunne formularen ikke modtages. Genindlæs siden, og prøv igen.' },
-    'registration-closed': { title: 'Man kan kun oprette en konto via en invitation', body: 'Brug linket eller koden fra din invitation for at oprette en konto.' },
-    'invitation-not-found': { title: 'Ukendt invitationskode', body: 'Ingen invitation har denne kode. Tjek, at du har skrevet den præcis som i e-mailen.' },
-    'invitation-expired': { title: 'Invitationen er udløbet', body: 'Invitationen kan ikke længere bruges. Bed den, der inviterede dig, om en ny.' },
-    'invitation-inactive': { title: 'Invitationen er deaktiveret', body: 'Invitationen er ikke længere aktiv. Spørg den, der inviterede dig.' },
-    'invitation-redeemed': { title: 'Invitationen er allerede brugt', body: 'Denne personlige invitation er allerede indløst. Var det dig, så log blot ind.' },
-    'max-redemptions-reached': { title: 'Invitationen er brugt op', body: 'Invitationen har nået sit største antal indløsninger.' },
-    'already-redeemed-by-contact': { title: 'Du har allerede indløst denne invitation', body: 'Din konto har allerede den adgang, invitationen giver.' },
-    'binding-mismatch': { title: 'Invitationen er til en anden e-mailadresse', body: 'Invitationen kan kun indløses med en bekræftet e-mailadresse, den er tiltænkt.' },
+    'rate-limited': {
+      title: 'For mange forsøg',
+      body: 'Der har været for mange forsøg fra dit netværk. Vent lidt, og prøv igen.',
+    },
+    'csrf-invalid': {
+      title: 'Formularen er udløbet',
+      body: 'Af hensyn til din sikkerhed kunne formularen ikke modtages. Genindlæs siden, og prøv igen.',
+    },
+    'registration-closed': {
+      title: 'Man kan kun oprette en konto via en invitation',
+      body: 'Brug linket eller koden fra din invitation for at oprette en konto.',
+    },
+    'invitation-not-found': {
+      title: 'Ukendt invitationskode',
+      body: 'Ingen invitation har denne kode. Tjek, at du har skrevet den præcis som i e-mailen.',
+    },
+    'invitation-expired': {
+      title: 'Invitationen er udløbet',
+      body: 'Invitationen kan ikke længere bruges. Bed den, der inviterede dig, om en ny.',
+    },
+    'invitation-inactive': {
+      title: 'Invitationen er deaktiveret',
+      body: 'Invitationen er ikke længere aktiv. Spørg den, der inviterede dig.',
+    },
+    'invitation-redeemed': {
+      title: 'Invitationen er allerede brugt',
+      body: 'Denne personlige invitation er allerede indløst. Var det dig, så log blot ind.',
+    },
+    'max-redemptions-reached': {
+      title: 'Invitationen er brugt op',
+      body: 'Invitationen har nået sit største antal indløsninger.',
+    },
+    'already-redeemed-by-contact': {
+      title: 'Du har allerede indløst denne invitation',
+      body: 'Din konto har allerede den adgang, invitationen giver.',
+    },
+    'binding-mismatch': {
+      title: 'Invitationen er til en anden e-mailadresse',
+      body: 'Invitationen kan kun indløses med en bekræftet e-mailadresse, den er tiltænkt.',
+    },
     'internal-error': { title: 'Noget gik galt', body: 'Noget gik galt hos os. Prøv igen om lidt.' },
   },
   details: {
-    emailTaken: 'Der findes allerede en konto med denne e-mailadresse. Log ind i stedet, eller nulstil din adgangskode.',
+    emailTaken:
+      'Der findes allerede en konto med denne e-mailadresse. Log ind i stedet, eller nulstil din adgangskode.',
     invitedHasAccount: 'Den inviterede person har allerede en konto. Log ind med den, og indløs derefter koden.',
     confirmFirst: 'Bekræft først din e-mailadresse: følg linket i den e-mail, vi sendte dig.',
-    locked: 'For mange mislykkede forsøg: kontoen er låst et stykke tid. Prøv igen senere, eller nulstil din adgangskode.',
+    locked:
+      'For mange mislykkede forsøg: kontoen er låst et stykke tid. Prøv igen senere, eller nulstil din adgangskode.',
     loginDisabled: 'Log ind er slået fra for denne konto. Kontakt portalens administrator.',
     linkInvalid: 'Linket er ikke længere gyldigt. Log ind, eller bed om et nyt link.',
   },

@@ -5,7 +5,11 @@ export type Locale = 'da' | 'en';
 
 const isLocale = (s: unknown): s is Locale => s === 'da' || s === 'en';
 
-export function requestLocale(request: FastifyRequest, contactLocale?: string | null, siteDefault: Locale = 'en'): Locale {
+export function requestLocale(
+  request: FastifyRequest,
+  contactLocale?: string | null,
+  siteDefault: Locale = 'en',
+): Locale {
   const q = (request.query as { lang?: unknown } | undefined)?.lang;
   if (isLocale(q)) return q;
   if (isLocale(contactLocale)) return contactLocale;

@@ -51,18 +51,28 @@ function readNotice(request: FastifyRequest, reply: FastifyReply): Notice | null
   const raw = request.cookies[NOTICE_COOKIE];
   if (!raw) return null;
   reply.clearCookie(NOTICE_COOKIE, { path: '/portal' });
-  if (raw.startsWith('n:') && (noticeKeys as string[]).includes(raw.slice(2))) return { key: raw.slice(2) as NoticeKey };
-  if (raw.startsWith('p:') && (errorCodes as readonly string[]).includes(raw.slice(2))) return { problem: raw.slice(2) as ErrorCode };
+  if (raw.startsWith('n:') && (noticeKeys as string[]).includes(raw.slice(2)))
+    return { key: raw.slice(2) as NoticeKey };
+  if (raw.startsWith('p:') && (errorCodes as readonly string[]).includes(raw.slice(2)))
+    return { problem: raw.slice(2) as ErrorCode };
   return null;
 }
 
 /** Sets the notice for the next page and redirects there (303, so the browser follows with a GET). */
-export function redirectWithNotice(request: FastifyRequest, reply: FastifyReply, path: string, notice: Notice | null): FastifyReply {
+export function redirectWithNotice(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  path: string,
+  notice: Notice | null,
+): FastifyReply {
   if (notice) {
     const value = 'key' in notice ? `n:${notice.key}` : `p:${notice.problem}`;
     reply.setCookie(NOTICE_COOKIE, value, { path: '/portal', httpOnly: true, sameSite: 'lax', maxAge: 120 });
   }
-  return reply.code(303).header('Location', withLang(path, explicitLang(request))).send();
+  return reply
+    .code(303)
+    .header('Location', withLang(path, explicitLang(request)))
+    .send();
 }
 
 export interface PageContextOptions {
@@ -72,7 +82,12 @@ export interface PageContextOptions {
   canonical?: string;
 }
 
-export async function pageContext(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, options: PageContextOptions = {}): Promise<PageContext> {
+export async function pageContext(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: PageContextOptions = {},
+): Promise<PageContext> {
   let session = await loadSession(ctx, request, reply);
   let profile: Profile | null = null;
   if (session.contactId) {
@@ -129,4 +144,7 @@ export const pageStatus = (err: AppError): number => statusOf(err.code);
 
 /** The displayable name of a signed-in contact. */
 export const displayName = (profile: Profile): string =>
-  [profile.contact.first_name, profile.contact.last_name].filter(Boolean).join(' ') || profile.contact.emailaddress1 || profile.contact.username || '';
+  [profile.contact.first_name, profile.contact.last_name].filter(Boolean).join(' ') ||
+  profile.contact.emailaddress1 ||
+  profile.contact.username ||
+  '';

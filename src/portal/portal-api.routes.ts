@@ -8,14 +8,27 @@ import { settingFlag, settingValue } from '../site-settings/site-settings.servic
 import { assertCsrf, endSession, loadSession, startSession } from '../portal-auth/sessions.ts';
 import { portalProfile, signIn, signUp } from '../portal-auth/local.service.ts';
 import { previewInvitation, redeemInvitation, type Client } from '../redemption/redemption.service.ts';
-import { meReply, previewQuery, previewReply, redeemBody, redeemReply, sessionReply, signInBody, signUpBody } from './portal-api.schema.ts';
+import {
+  meReply,
+  previewQuery,
+  previewReply,
+  redeemBody,
+  redeemReply,
+  sessionReply,
+  signInBody,
+  signUpBody,
+} from './portal-api.schema.ts';
 import { requestLocale } from './locale.ts';
 
-export const clientOf = (request: FastifyRequest): Client => ({ ip: request.ip ?? null, userAgent: request.headers['user-agent'] ?? null });
+export const clientOf = (request: FastifyRequest): Client => ({
+  ip: request.ip ?? null,
+  userAgent: request.headers['user-agent'] ?? null,
+});
 
 /** The redeem page, preview and invitation sign-up exist only while invitations are enabled. */
 export async function assertInvitationsEnabled(ctx: AppContext): Promise<void> {
-  if (!(await settingFlag(ctx, 'Authentication/Registration/InvitationEnabled'))) throw new AppError('not-found', 'Invitations are not in use on this portal.');
+  if (!(await settingFlag(ctx, 'Authentication/Registration/InvitationEnabled')))
+    throw new AppError('not-found', 'Invitations are not in use on this portal.');
 }
 
 export function portalApiRoutes(app: Api, ctx: AppContext): void {
@@ -27,32 +40,65 @@ export function portalApiRoutes(app: Api, ctx: AppContext): void {
     if (!s.contactId) return { contactId: null, csrfToken: s.csrfToken };
     const profile = await portalProfile(ctx, s.contactId);
     if (!profile) return { contactId: null, csrfToken: (await endSession(ctx, req, reply)).csrfToken };
-    return { contactId: s.contactId, email: profile.contact.emailaddress1, accountId: profile.account?.id ?? null, webRoles: profile.webRoles, csrfToken: s.csrfToken };
+    return {
+      contactId: s.contactId,
+      email: profile.contact.emailaddress1,
+      accountId: profile.account?.id ?? null,
+      webRoles: profile.webRoles,
+      csrfToken: s.csrfToken,
+    };
   });
 
-  app.post('/sign-up', { schema: { tags, body: signUpBody, response: { 200: sessionReply, 202: sessionReply } } }, async (req, reply) => {
-    assertCsrf(await session(req, reply), req);
-    if (req.body.invitationCode) await assertInvitationsEnabled(ctx);
-    const outcome = await signUp(ctx, {
-      email: req.body.email,
-      password: req.body.password,
-      invitationCode: req.body.invitationCode,
-      firstName: req.body.firstName,
-      lastName: req.body.lastName,
-      locale: req.body.locale ?? requestLocale(req, null, (await settingValue(ctx, 'Site/DefaultLocale')) === 'da' ? 'da' : 'en'),
-      client: clientOf(req),
-    });
-    if (outcome.kind === 'signed-in') {
-      const s = await startSession(ctx, ctx.db, req, reply, outcome.contactId, { signInMethod: 'local', vouchedEmails: [] });
-      return reply.code(200).send({ contactId: outcome.contactId, csrfToken: s.csrfToken, confirmationRequired: false, redemption: outcome.redemption });
-    }
-    const s = await session(req, reply);
-    return reply.code(202).send({ contactId: outcome.contactId, csrfToken: s.csrfToken, confirmationRequired: true, redemption: outcome.redemption });
-  });
+  app.post(
+    '/sign-up',
+    { schema: { tags, body: signUpBody, response: { 200: sessionReply, 202: sessionReply } } },
+    async (req, reply) => {
+      assertCsrf(await session(req, reply), req);
+      if (req.body.invitationCode) await assertInvitationsEnabled(ctx);
+      const outcome = await signUp(ctx, {
+        email: req.body.email,
+        password: req.body.password,
+        invitationCode: req.body.invitationCode,
+        firstName: req.body.firstName,
+        lastName: req.body.lastName,
+        locale:
+          req.body.locale ??
+          requestLocale(req, null, (await settingValue(ctx, 'Site/DefaultLocale')) === 'da' ? 'da' : 'en'),
+        client: clientOf(req),
+      });
+      if (outcome.kind === 'signed-in') {
+        const s = await startSession(ctx, ctx.db, req, reply, outcome.contactId, {
+          signInMethod: 'local',
+          vouchedEmails: [],
+        });
+        return reply
+          .code(200)
+          .send({
+            contactId: outcome.contactId,
+            csrfToken: s.csrfToken,
+            confirmationRequired: false,
+            redemption: outcome.redemption,
+          });
+      }
+      const s = await session(req, reply);
+      return reply
+        .code(202)
+        .send({
+          contactId: outcome.contactId,
+          csrfToken: s.csrfToken,
+          confirmationRequired: true,
+          redemption: outcome.redemption,
+        });
+    },
+  );
 
   app.post('/sign-in', { schema: { tags, body: signInBody, response: { 200: sessionReply } } }, async (req, reply) => {
     assertCsrf(await session(req, reply), req);
-    const contact = await signIn(ctx, { login: (req.body.username || req.body.email) ?? '', password: req.body.password, client: clientOf(req) });
+    const contact = await signIn(ctx, {
+      login: (req.body.username || req.body.email) ?? '',
+      password: req.body.password,
+      client: clientOf(req),
+    });
     const s = await startSession(ctx, ctx.db, req, reply, contact.id, { signInMethod: 'local', vouchedEmails: [] });
     return { contactId: contact.id, csrfToken: s.csrfToken };
   });
@@ -63,16 +109,26 @@ export function portalApiRoutes(app: Api, ctx: AppContext): void {
     return { contactId: null, csrfToken: s.csrfToken };
   });
 
-  app.get('/invitations/preview', { schema: { tags, querystring: previewQuery, response: { 200: previewReply } } }, async (req) => {
-    await assertInvitationsEnabled(ctx);
-    return previewInvitation(ctx, req.query.code, clientOf(req));
-  });
+  app.get(
+    '/invitations/preview',
+    { schema: { tags, querystring: previewQuery, response: { 200: previewReply } } },
+    async (req) => {
+      await assertInvitationsEnabled(ctx);
+      return previewInvitation(ctx, req.query.code, clientOf(req));
+    },
+  );
 
   app.post('/redeem', { schema: { tags, body: redeemBody, response: { 200: redeemReply } } }, async (req, reply) => {
     const s = await session(req, reply);
     assertCsrf(s, req);
     await assertInvitationsEnabled(ctx);
     if (!s.contactId) throw new AppError('unauthorized', 'Sign in or sign up first, then redeem the code.');
-    return redeemInvitation(ctx, { code: req.body.code, contactId: s.contactId, client: clientOf(req), signInMethod: s.data.signInMethod || 'local', vouchedEmails: s.data.vouchedEmails });
+    return redeemInvitation(ctx, {
+      code: req.body.code,
+      contactId: s.contactId,
+      client: clientOf(req),
+      signInMethod: s.data.signInMethod || 'local',
+      vouchedEmails: s.data.vouchedEmails,
+    });
   });
 }

@@ -29,7 +29,15 @@ export const sessionReply = z.object({
   contactId: z.string().nullable(),
   csrfToken: z.string(),
   confirmationRequired: z.boolean().optional(),
-  redemption: z.object({ invitationId: z.string(), contactId: z.string(), accountId: z.string().nullable(), webRoleIds: z.array(z.string()) }).nullable().optional(),
+  redemption: z
+    .object({
+      invitationId: z.string(),
+      contactId: z.string(),
+      accountId: z.string().nullable(),
+      webRoleIds: z.array(z.string()),
+    })
+    .nullable()
+    .optional(),
 });
 
 export const meReply = z.object({
@@ -40,7 +48,12 @@ export const meReply = z.object({
   csrfToken: z.string(),
 });
 
-export const redeemReply = z.object({ invitationId: z.string(), contactId: z.string(), accountId: z.string().nullable(), webRoleIds: z.array(z.string()) });
+export const redeemReply = z.object({
+  invitationId: z.string(),
+  contactId: z.string(),
+  accountId: z.string().nullable(),
+  webRoleIds: z.array(z.string()),
+});
 
 export const previewReply = z.object({
   name: z.string(),

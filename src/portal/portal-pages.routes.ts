@@ -12,12 +12,28 @@ import { emailSchema } from '../shared/schemas.ts';
 import { PASSWORD_MAX_LENGTH, passwordProblem } from '../shared/passwords.ts';
 import { settingFlag } from '../site-settings/site-settings.service.ts';
 import { assertCsrf, endSession, loadSession, startSession } from '../portal-auth/sessions.ts';
-import { confirmEmail, portalProfile, requestPasswordReset, resetPassword, signIn, signUp } from '../portal-auth/local.service.ts';
+import {
+  confirmEmail,
+  portalProfile,
+  requestPasswordReset,
+  resetPassword,
+  signIn,
+  signUp,
+} from '../portal-auth/local.service.ts';
 import { previewInvitation, redeemInvitation, type InvitationPreview } from '../redemption/redemption.service.ts';
 import { openContentPage, visibleContentPages, type PageViewer } from '../content-pages/content-pages.service.ts';
 import { assertInvitationsEnabled, clientOf } from './portal-api.routes.ts';
 import type { Dict } from './i18n.ts';
-import { bareContext, displayName, pageContext, pageStatus, redirectWithNotice, sendPage, withLang, type PageContext } from './page-context.ts';
+import {
+  bareContext,
+  displayName,
+  pageContext,
+  pageStatus,
+  redirectWithNotice,
+  sendPage,
+  withLang,
+  type PageContext,
+} from './page-context.ts';
 import { emptyForm, type FormState } from './pages/layout.tsx';
 import { ProblemPage } from './pages/problem.tsx';
 import { HomePage } from './pages/home.tsx';
@@ -53,7 +69,14 @@ const queryOf = (request: FastifyRequest): Record<string, string> => {
 
 /** Only a path on this portal may be a place to return to after sign-in. */
 function safeNext(value: string | undefined): string | null {
-  if (!value || value.length > 1000 || !value.startsWith('/portal') || value.startsWith('/portal/api') || /[\\\s]/.test(value)) return null;
+  if (
+    !value ||
+    value.length > 1000 ||
+    !value.startsWith('/portal') ||
+    value.startsWith('/portal/api') ||
+    /[\\\s]/.test(value)
+  )
+    return null;
   try {
     const url = new URL(value, 'http://portal.invalid');
     return url.origin === 'http://portal.invalid' ? `${url.pathname}${url.search}` : null;
@@ -85,13 +108,16 @@ function validate(t: Dict, values: Form, rules: Rule[]): Record<string, string> 
 }
 
 const invalid = (errors: Record<string, string>) =>
-  new AppError('validation-failed', Object.keys(errors).join(', '), { errors: Object.keys(errors).map((field) => ({ field, message: 'is not valid' })) });
+  new AppError('validation-failed', Object.keys(errors).join(', '), {
+    errors: Object.keys(errors).map((field) => ({ field, message: 'is not valid' })),
+  });
 
 /** A form state after a refusal: what was typed (never the password) and the problem, per field where it names one. */
 function refused(t: Dict, values: Form, err: AppError, fieldErrors: Record<string, string> = {}): FormState {
   const { password: _password, _csrf, ...kept } = values;
   const errors = { ...fieldErrors };
-  for (const e of err.errors ?? []) if (!errors[e.field]) errors[e.field] = e.field === 'password' ? t.passwordRule : e.message;
+  for (const e of err.errors ?? [])
+    if (!errors[e.field]) errors[e.field] = e.field === 'password' ? t.passwordRule : e.message;
   return { values: kept, errors, problem: err };
 }
 
@@ -112,15 +138,22 @@ const viewerOf = (pc: PageContext): PageViewer | null =>
     ? {
         contactId: pc.profile.contact.id,
         roleIds: pc.profile.webRoles.map((r) => r.id),
-        user: { firstName: pc.profile.contact.first_name, lastName: pc.profile.contact.last_name, fullName: displayName(pc.profile), email: pc.profile.contact.emailaddress1 },
+        user: {
+          firstName: pc.profile.contact.first_name,
+          lastName: pc.profile.contact.last_name,
+          fullName: displayName(pc.profile),
+          email: pc.profile.contact.emailaddress1,
+        },
       }
     : null;
 
 export async function portalPagesRoutes(app: Api, ctx: AppContext): Promise<void> {
-  const page = (req: FastifyRequest, reply: FastifyReply, options?: Parameters<typeof pageContext>[3]) => pageContext(ctx, req, reply, options);
+  const page = (req: FastifyRequest, reply: FastifyReply, options?: Parameters<typeof pageContext>[3]) =>
+    pageContext(ctx, req, reply, options);
 
   /** Every state-changing form: the session's CSRF token in `_csrf`, or a 403 page and nothing done. */
-  const checkCsrf = async (req: FastifyRequest, reply: FastifyReply) => assertCsrf(await loadSession(ctx, req, reply), req);
+  const checkCsrf = async (req: FastifyRequest, reply: FastifyReply) =>
+    assertCsrf(await loadSession(ctx, req, reply), req);
 
   /** The sign-up switches, as the page shows them (the service enforces them either way). */
   async function signUpMode(): Promise<SignUpMode> {
@@ -134,7 +167,14 @@ export async function portalPagesRoutes(app: Api, ctx: AppContext): Promise<void
    * The redeem page for `code`, or the page saying why the code cannot be used. The language of an
    * invitation that has one comes after the visitor's explicit choice and the contact's own.
    */
-  async function renderRedeem(req: FastifyRequest, reply: FastifyReply, code: string, status: number, forms?: RedeemForms, problem?: AppError): Promise<FastifyReply> {
+  async function renderRedeem(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    code: string,
+    status: number,
+    forms?: RedeemForms,
+    problem?: AppError,
+  ): Promise<FastifyReply> {
     let preview: InvitationPreview;
     try {
       preview = await previewInvitation(ctx, code, clientOf(req));
@@ -150,7 +190,11 @@ export async function portalPagesRoutes(app: Api, ctx: AppContext): Promise<void
     }
     const pc = await page(req, reply, { fallbackLocale: preview.locale, canonical: redeemPath(code) });
     const signUpOpen = await settingFlag(ctx, 'Authentication/Registration/Enabled');
-    return sendPage(reply, status, RedeemPage({ pc, code, preview, forms: forms ?? emptyRedeemForms(signUpOpen), problem: problem ?? null }));
+    return sendPage(
+      reply,
+      status,
+      RedeemPage({ pc, code, preview, forms: forms ?? emptyRedeemForms(signUpOpen), problem: problem ?? null }),
+    );
   }
 
   // The classic Power Pages links: /register?invitation=CODE (any returnurl ignored) is the redeem page.
@@ -180,12 +224,21 @@ export async function portalPagesRoutes(app: Api, ctx: AppContext): Promise<void
       });
       pages.setNotFoundHandler(async (req, reply) => {
         // The JSON API shares the /portal prefix; its clients get problem documents.
-        if (req.url.startsWith('/portal/api/') || req.url === '/portal/api') return sendProblem(reply, new AppError('not-found', `Nothing exists at ${req.method} ${req.url.split('?')[0]}.`));
+        if (req.url.startsWith('/portal/api/') || req.url === '/portal/api')
+          return sendProblem(
+            reply,
+            new AppError('not-found', `Nothing exists at ${req.method} ${req.url.split('?')[0]}.`),
+          );
         const pc = await page(req, reply);
         return sendPage(reply, 404, ProblemPage({ pc, err: new AppError('not-found') }));
       });
 
-      pages.get('/assets/portal.css', async (_req, reply) => reply.header('Content-Type', 'text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600').send(css));
+      pages.get('/assets/portal.css', async (_req, reply) =>
+        reply
+          .header('Content-Type', 'text/css; charset=utf-8')
+          .header('Cache-Control', 'public, max-age=3600')
+          .send(css),
+      );
 
       pages.get('/', async (req, reply) => {
         const pc = await page(req, reply);
@@ -205,7 +258,11 @@ export async function portalPagesRoutes(app: Api, ctx: AppContext): Promise<void
         const errors = validate((await page(req, reply)).t, values, signInRules);
         try {
           if (Object.keys(errors).length > 0) throw invalid(errors);
-          const contact = await signIn(ctx, { login: values.login ?? '', password: values.password ?? '', client: clientOf(req) });
+          const contact = await signIn(ctx, {
+            login: values.login ?? '',
+            password: values.password ?? '',
+            client: clientOf(req),
+          });
           await startSession(ctx, ctx.db, req, reply, contact.id, { signInMethod: 'local', vouchedEmails: [] });
           return redirectWithNotice(req, reply, next ?? '/portal/profile', { key: 'signed-in' });
         } catch (err) {
@@ -225,7 +282,11 @@ export async function portalPagesRoutes(app: Api, ctx: AppContext): Promise<void
       // Sign up. With a code, the sign-up form is part of the redeem page.
       pages.get('/sign-up', async (req, reply) => {
         const code = queryOf(req).code;
-        if (code) return reply.code(303).header('Location', withLang(redeemPath(code), (await page(req, reply)).explicitLang)).send();
+        if (code)
+          return reply
+            .code(303)
+            .header('Location', withLang(redeemPath(code), (await page(req, reply)).explicitLang))
+            .send();
         const pc = await page(req, reply);
         return sendPage(reply, 200, SignUpPage({ pc, form: emptyForm(), mode: await signUpMode() }));
       });
@@ -249,8 +310,13 @@ export async function portalPagesRoutes(app: Api, ctx: AppContext): Promise<void
             client: clientOf(req),
           });
           if (outcome.kind === 'signed-in') {
-            await startSession(ctx, ctx.db, req, reply, outcome.contactId, { signInMethod: 'local', vouchedEmails: [] });
-            return redirectWithNotice(req, reply, '/portal/profile', { key: outcome.redemption ? 'redeemed' : 'signed-up' });
+            await startSession(ctx, ctx.db, req, reply, outcome.contactId, {
+              signInMethod: 'local',
+              vouchedEmails: [],
+            });
+            return redirectWithNotice(req, reply, '/portal/profile', {
+              key: outcome.redemption ? 'redeemed' : 'signed-up',
+            });
           }
           return sendPage(reply, 200, CheckEmailPage({ pc: pc0, redeemed: outcome.redemption !== null }));
         } catch (err) {
@@ -263,7 +329,15 @@ export async function portalPagesRoutes(app: Api, ctx: AppContext): Promise<void
           }
           const pc = await page(req, reply, { canonical: '/portal/sign-up' });
           const mode = await signUpMode();
-          return sendPage(reply, pageStatus(err), SignUpPage({ pc, form, mode: mode === 'open' && err.code === 'registration-closed' ? 'invitation-only' : mode }));
+          return sendPage(
+            reply,
+            pageStatus(err),
+            SignUpPage({
+              pc,
+              form,
+              mode: mode === 'open' && err.code === 'registration-closed' ? 'invitation-only' : mode,
+            }),
+          );
         }
       });
 
@@ -271,7 +345,8 @@ export async function portalPagesRoutes(app: Api, ctx: AppContext): Promise<void
       pages.get('/confirm-email', async (req, reply) => {
         const token = queryOf(req).token ?? '';
         const pc = await page(req, reply);
-        if (!token) return sendPage(reply, 404, ProblemPage({ pc, err: new AppError('not-found'), body: pc.t.confirm.missing }));
+        if (!token)
+          return sendPage(reply, 404, ProblemPage({ pc, err: new AppError('not-found'), body: pc.t.confirm.missing }));
         return sendPage(reply, 200, ConfirmEmailPage({ pc, token }));
       });
 
@@ -281,9 +356,12 @@ export async function portalPagesRoutes(app: Api, ctx: AppContext): Promise<void
         if (!token) throw new AppError('not-found', 'This link is not valid any more.');
         const outcome = await confirmEmail(ctx, token, clientOf(req));
         const profile = await portalProfile(ctx, outcome.contactId);
-        const notice = outcome.redemptionProblem ? { problem: outcome.redemptionProblem.code } : { key: outcome.redemption ? ('confirmed-redeemed' as const) : ('confirmed' as const) };
+        const notice = outcome.redemptionProblem
+          ? { problem: outcome.redemptionProblem.code }
+          : { key: outcome.redemption ? ('confirmed-redeemed' as const) : ('confirmed' as const) };
         // A contact whose sign-in staff disabled is confirmed, but not signed in.
-        if (!profile || profile.contact.login_enabled !== 1) return redirectWithNotice(req, reply, '/portal/sign-in', notice);
+        if (!profile || profile.contact.login_enabled !== 1)
+          return redirectWithNotice(req, reply, '/portal/sign-in', notice);
         await startSession(ctx, ctx.db, req, reply, outcome.contactId, { signInMethod: 'local', vouchedEmails: [] });
         return redirectWithNotice(req, reply, '/portal/profile', notice);
       });
@@ -306,14 +384,19 @@ export async function portalPagesRoutes(app: Api, ctx: AppContext): Promise<void
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
           if (err.retryAfter !== undefined) reply.header('Retry-After', String(err.retryAfter));
-          return sendPage(reply, pageStatus(err), ForgotPasswordPage({ pc, form: refused(pc.t, values, err, errors), sent: false }));
+          return sendPage(
+            reply,
+            pageStatus(err),
+            ForgotPasswordPage({ pc, form: refused(pc.t, values, err, errors), sent: false }),
+          );
         }
       });
 
       pages.get('/reset-password', async (req, reply) => {
         const token = queryOf(req).token ?? '';
         const pc = await page(req, reply);
-        if (!token) return sendPage(reply, 404, ProblemPage({ pc, err: new AppError('not-found'), body: pc.t.reset.missing }));
+        if (!token)
+          return sendPage(reply, 404, ProblemPage({ pc, err: new AppError('not-found'), body: pc.t.reset.missing }));
         return sendPage(reply, 200, ResetPasswordPage({ pc, form: emptyForm(), token }));
       });
 
@@ -329,7 +412,11 @@ export async function portalPagesRoutes(app: Api, ctx: AppContext): Promise<void
           await resetPassword(ctx, token, values.password ?? '');
         } catch (err) {
           if (!(err instanceof AppError) || err.code !== 'validation-failed') throw err;
-          return sendPage(reply, pageStatus(err), ResetPasswordPage({ pc, form: refused(pc.t, values, err, errors), token }));
+          return sendPage(
+            reply,
+            pageStatus(err),
+            ResetPasswordPage({ pc, form: refused(pc.t, values, err, errors), token }),
+          );
         }
         // resetPassword ended every session of the contact; this visitor continues signed out.
         await endSession(ctx, req, reply);
@@ -351,11 +438,23 @@ export async function portalPagesRoutes(app: Api, ctx: AppContext): Promise<void
         const session = await loadSession(ctx, req, reply);
         if (!session.contactId) {
           const pc = await page(req, reply, { canonical: redeemPath(code) });
-          const actions = [{ href: pc.href(`/portal/sign-in?next=${encodeURIComponent(redeemPath(code))}`), label: pc.t.actions.signIn, primary: true }];
+          const actions = [
+            {
+              href: pc.href(`/portal/sign-in?next=${encodeURIComponent(redeemPath(code))}`),
+              label: pc.t.actions.signIn,
+              primary: true,
+            },
+          ];
           return sendPage(reply, 401, ProblemPage({ pc, err: new AppError('unauthorized'), actions }));
         }
         try {
-          await redeemInvitation(ctx, { code, contactId: session.contactId, client: clientOf(req), signInMethod: session.data.signInMethod || 'local', vouchedEmails: session.data.vouchedEmails });
+          await redeemInvitation(ctx, {
+            code,
+            contactId: session.contactId,
+            client: clientOf(req),
+            signInMethod: session.data.signInMethod || 'local',
+            vouchedEmails: session.data.vouchedEmails,
+          });
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
           if (err.retryAfter !== undefined) reply.header('Retry-After', String(err.retryAfter));
@@ -376,16 +475,33 @@ export async function portalPagesRoutes(app: Api, ctx: AppContext): Promise<void
         let contactId: string;
         try {
           if (Object.keys(errors).length > 0) throw invalid(errors);
-          const contact = await signIn(ctx, { login: values.login ?? '', password: values.password ?? '', client: clientOf(req) });
+          const contact = await signIn(ctx, {
+            login: values.login ?? '',
+            password: values.password ?? '',
+            client: clientOf(req),
+          });
           contactId = contact.id;
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
           if (err.retryAfter !== undefined) reply.header('Retry-After', String(err.retryAfter));
-          return renderRedeem(req, reply, code, pageStatus(err), { signUp: emptyForm(), signIn: refused(pc0.t, values, err, errors), signUpOpen });
+          return renderRedeem(req, reply, code, pageStatus(err), {
+            signUp: emptyForm(),
+            signIn: refused(pc0.t, values, err, errors),
+            signUpOpen,
+          });
         }
-        const session = await startSession(ctx, ctx.db, req, reply, contactId, { signInMethod: 'local', vouchedEmails: [] });
+        const session = await startSession(ctx, ctx.db, req, reply, contactId, {
+          signInMethod: 'local',
+          vouchedEmails: [],
+        });
         try {
-          await redeemInvitation(ctx, { code, contactId, client: clientOf(req), signInMethod: 'local', vouchedEmails: session.data.vouchedEmails });
+          await redeemInvitation(ctx, {
+            code,
+            contactId,
+            client: clientOf(req),
+            signInMethod: 'local',
+            vouchedEmails: session.data.vouchedEmails,
+          });
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
           // Signed in now: the page shows the problem next to the plain "Redeem" button.
@@ -396,7 +512,14 @@ export async function portalPagesRoutes(app: Api, ctx: AppContext): Promise<void
 
       pages.get('/profile', async (req, reply) => {
         const pc = await page(req, reply);
-        if (!pc.profile) return reply.code(303).header('Location', withLang(`/portal/sign-in?next=${encodeURIComponent('/portal/profile')}`, pc.explicitLang)).send();
+        if (!pc.profile)
+          return reply
+            .code(303)
+            .header(
+              'Location',
+              withLang(`/portal/sign-in?next=${encodeURIComponent('/portal/profile')}`, pc.explicitLang),
+            )
+            .send();
         return sendPage(reply, 200, ProfilePage({ pc, profile: pc.profile }));
       });
 
@@ -412,12 +535,25 @@ export async function portalPagesRoutes(app: Api, ctx: AppContext): Promise<void
           const path = `/portal/pages/${slug}`;
           if (err.code === 'unauthorized') {
             const actions = [
-              { href: pc.href(`/portal/sign-in?next=${encodeURIComponent(path)}`), label: pc.t.actions.signIn, primary: true },
+              {
+                href: pc.href(`/portal/sign-in?next=${encodeURIComponent(path)}`),
+                label: pc.t.actions.signIn,
+                primary: true,
+              },
               { href: pc.href('/portal'), label: pc.t.actions.home },
             ];
-            return sendPage(reply, 401, ProblemPage({ pc, err, actions, title: pc.t.contentPage.signInTitle, body: pc.t.contentPage.signInBody }));
+            return sendPage(
+              reply,
+              401,
+              ProblemPage({ pc, err, actions, title: pc.t.contentPage.signInTitle, body: pc.t.contentPage.signInBody }),
+            );
           }
-          if (err.code === 'forbidden') return sendPage(reply, 403, ProblemPage({ pc, err, title: pc.t.contentPage.forbiddenTitle, body: pc.t.contentPage.forbiddenBody }));
+          if (err.code === 'forbidden')
+            return sendPage(
+              reply,
+              403,
+              ProblemPage({ pc, err, title: pc.t.contentPage.forbiddenTitle, body: pc.t.contentPage.forbiddenBody }),
+            );
           throw err;
         }
       });
@@ -425,4 +561,3 @@ export async function portalPagesRoutes(app: Api, ctx: AppContext): Promise<void
     { prefix: '/portal' },
   );
 }
-

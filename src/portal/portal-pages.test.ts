@@ -49,7 +49,9 @@ async function withSetting(name: string, value: string, fn: () => Promise<void>)
 }
 
 async function contact(body: Record<string, unknown> = {}) {
-  const r = await t.api('POST', 'contacts', { body: { firstName: 'Pia', lastName: 'Portal', emailaddress1: `pia.${newId()}@example.com`, ...body } });
+  const r = await t.api('POST', 'contacts', {
+    body: { firstName: 'Pia', lastName: 'Portal', emailaddress1: `pia.${newId()}@example.com`, ...body },
+  });
   expect(r.statusCode).toBe(201);
   return r.json();
 }
@@ -57,7 +59,9 @@ async function contact(body: Record<string, unknown> = {}) {
 /** A contact with a confirmed email and a password (not signed in). */
 async function contactWithAccount(body: Record<string, unknown> = {}) {
   const c = await contact(body);
-  expect((await t.api('POST', `contacts/${c.id}/password`, { body: { password: PASSWORD } })).statusCode).toBeLessThan(300);
+  expect((await t.api('POST', `contacts/${c.id}/password`, { body: { password: PASSWORD } })).statusCode).toBeLessThan(
+    300,
+  );
   await t.ctx.db.updateTable('contacts').set({ email_confirmed: 1 }).where('id', '=', c.id).execute();
   return c;
 }
@@ -65,7 +69,9 @@ async function contactWithAccount(body: Record<string, unknown> = {}) {
 /** Signs a contact in through the sign-in page. */
 async function signInThroughPage(c: { emailaddress1: string }, client = visitor()) {
   const form = await client.get('/portal/sign-in');
-  const r = await client.request('POST', '/portal/sign-in', { form: { _csrf: csrfOf(form), login: c.emailaddress1, password: PASSWORD } });
+  const r = await client.request('POST', '/portal/sign-in', {
+    form: { _csrf: csrfOf(form), login: c.emailaddress1, password: PASSWORD },
+  });
   expect(r.statusCode, r.body.slice(0, 1000)).toBe(303);
   expect(r.headers.location).toBe('/portal/profile');
   return client;
@@ -77,9 +83,19 @@ async function invitation(body: Record<string, unknown>) {
   return r.json();
 }
 
-const invitationRow = (id: string) => t.ctx.db.selectFrom('invitations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-const redemptionsOf = (invitationId: string) => t.ctx.db.selectFrom('redemptions').selectAll().where('invitation_id', '=', invitationId).execute();
-const countContacts = async () => Number((await t.ctx.db.selectFrom('contacts').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const invitationRow = (id: string) =>
+  t.ctx.db.selectFrom('invitations').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const redemptionsOf = (invitationId: string) =>
+  t.ctx.db.selectFrom('redemptions').selectAll().where('invitation_id', '=', invitationId).execute();
+const countContacts = async () =>
+  Number(
+    (
+      await t.ctx.db
+        .selectFrom('contacts')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('the redeem page', () => {
   it('GET with a valid code shows who invites to what until when, and changes nothing', async () => {
@@ -87,7 +103,14 @@ describe('the redeem page', () => {
     const account = (await t.api('POST', 'accounts', { body: { name: 'Northwind Traders' } })).json();
     const invitee = await contact();
     const expiresAt = new Date(Date.now() + 7 * 86400_000).toISOString();
-    const inv = await invitation({ name: 'Northwind partner portal', type: 'single', invitedContactIds: [invitee.id], inviterContactId: inviter.id, assignToAccountId: account.id, expiresAt });
+    const inv = await invitation({
+      name: 'Northwind partner portal',
+      type: 'single',
+      invitedContactIds: [invitee.id],
+      inviterContactId: inviter.id,
+      assignToAccountId: account.id,
+      expiresAt,
+    });
     const before = await invitationRow(inv.id);
     const client = visitor();
     for (let i = 0; i < 3; i++) {
@@ -111,7 +134,9 @@ describe('the redeem page', () => {
   it('the classic link /register?invitation=CODE (returnurl ignored) reaches the same page', async () => {
     const inv = await invitation({ name: 'Classic link invitation', type: 'group' });
     const client = visitor();
-    const r = await client.get(`/register?returnurl=${encodeURIComponent('https://evil.example/')}&invitation=${encodeURIComponent(inv.code)}`);
+    const r = await client.get(
+      `/register?returnurl=${encodeURIComponent('https://evil.example/')}&invitation=${encodeURIComponent(inv.code)}`,
+    );
     expect(r.statusCode).toBe(302);
     expect(r.headers.location).toBe(`/portal/redeem?code=${encodeURIComponent(inv.code)}`);
     const page = await client.get(r.headers.location as string);
@@ -132,24 +157,44 @@ describe('the redeem page', () => {
     const role = (await t.api('POST', 'web-roles', { body: { name: `Partners ${newId()}` } })).json();
     const account = (await t.api('POST', 'accounts', { body: { name: 'Tailspin Toys' } })).json();
     const invitee = await contact({ firstName: null, lastName: null, emailaddress1: `Invitee.${newId()}@Example.com` });
-    const inv = await invitation({ type: 'single', invitedContactIds: [invitee.id], webRoleIds: [role.id], assignToAccountId: account.id });
+    const inv = await invitation({
+      type: 'single',
+      invitedContactIds: [invitee.id],
+      webRoleIds: [role.id],
+      assignToAccountId: account.id,
+    });
     const contactsBefore = await countContacts();
     const client = visitor();
     const page = await client.get(`/portal/redeem?code=${encodeURIComponent(inv.code)}`);
     const r = await client.request('POST', '/portal/sign-up', {
-      form: { _csrf: csrfOf(page), code: inv.code, email: invitee.emailaddress1.toLowerCase(), password: PASSWORD, firstName: 'Ida', lastName: 'Invitee' },
+      form: {
+        _csrf: csrfOf(page),
+        code: inv.code,
+        email: invitee.emailaddress1.toLowerCase(),
+        password: PASSWORD,
+        firstName: 'Ida',
+        lastName: 'Invitee',
+      },
     });
     expect(r.statusCode, r.body.slice(0, 2000)).toBe(303);
     expect(r.headers.location).toBe('/portal/profile');
 
     // The invited contact got the identity; no second contact; the redemption's effects are there.
     expect(await countContacts()).toBe(contactsBefore);
-    const row = await t.ctx.db.selectFrom('contacts').selectAll().where('id', '=', invitee.id).executeTakeFirstOrThrow();
+    const row = await t.ctx.db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('id', '=', invitee.id)
+      .executeTakeFirstOrThrow();
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
     expect(row.email_confirmed).toBe(1);
     expect(row.first_name).toBe('Ida');
     expect(row.parent_account_id).toBe(account.id);
-    const roles = await t.ctx.db.selectFrom('contact_web_roles').select('web_role_id').where('contact_id', '=', invitee.id).execute();
+    const roles = await t.ctx.db
+      .selectFrom('contact_web_roles')
+      .select('web_role_id')
+      .where('contact_id', '=', invitee.id)
+      .execute();
     expect(roles.map((x) => x.web_role_id)).toEqual([role.id]);
     expect(await invitationRow(inv.id)).toMatchObject({ status: 'redeemed', redemption_count: 1 });
     const redemptions = await redemptionsOf(inv.id);
@@ -173,7 +218,9 @@ describe('the redeem page', () => {
     const inv = await invitation({ type: 'group', webRoleIds: [role.id] });
     const client = visitor();
     const page = await client.get(`/portal/redeem?code=${encodeURIComponent(inv.code)}`);
-    const r = await client.request('POST', '/portal/redeem/sign-in', { form: { _csrf: csrfOf(page), code: inv.code, login: existing.emailaddress1, password: PASSWORD } });
+    const r = await client.request('POST', '/portal/redeem/sign-in', {
+      form: { _csrf: csrfOf(page), code: inv.code, login: existing.emailaddress1, password: PASSWORD },
+    });
     expect(r.statusCode, r.body.slice(0, 2000)).toBe(303);
     expect(r.headers.location).toBe('/portal/profile');
     const redemptions = await redemptionsOf(inv.id);
@@ -198,7 +245,9 @@ describe('the redeem page', () => {
     const inv = await invitation({ type: 'group' });
     const client = visitor();
     const page = await client.get(`/portal/redeem?code=${encodeURIComponent(inv.code)}`);
-    const r = await client.request('POST', '/portal/redeem/sign-in', { form: { _csrf: csrfOf(page), code: inv.code, login: existing.emailaddress1, password: 'Wrong-password-9' } });
+    const r = await client.request('POST', '/portal/redeem/sign-in', {
+      form: { _csrf: csrfOf(page), code: inv.code, login: existing.emailaddress1, password: 'Wrong-password-9' },
+    });
     expectHtml(r, 401);
     expect(dataCode(r)).toContain('unauthorized');
     expect(r.body).toContain(existing.emailaddress1);
@@ -208,7 +257,11 @@ describe('the redeem page', () => {
 
   it("an expired code's page has status 410 and the code invitation-expired", async () => {
     const inv = await invitation({ type: 'group', expiresAt: new Date(Date.now() + 86400_000).toISOString() });
-    await t.ctx.db.updateTable('invitations').set({ expires_at: new Date(Date.now() - 60_000).toISOString() }).where('id', '=', inv.id).execute();
+    await t.ctx.db
+      .updateTable('invitations')
+      .set({ expires_at: new Date(Date.now() - 60_000).toISOString() })
+      .where('id', '=', inv.id)
+      .execute();
     const r = await visitor().get(`/portal/redeem?code=${encodeURIComponent(inv.code)}`);
     expectHtml(r, 410);
     expect(dataCode(r)).toContain('invitation-expired');
@@ -249,26 +302,38 @@ describe('the redeem page', () => {
       expect(r.body).toContain('The form has expired');
     }
     const existing = await contactWithAccount();
-    const signIn = await client.request('POST', '/portal/redeem/sign-in', { form: { code: inv.code, login: existing.emailaddress1, password: PASSWORD } });
+    const signIn = await client.request('POST', '/portal/redeem/sign-in', {
+      form: { code: inv.code, login: existing.emailaddress1, password: PASSWORD },
+    });
     expectHtml(signIn, 403);
     expect(dataCode(signIn)).toContain('csrf-invalid');
     expect(await invitationRow(inv.id)).toEqual(before);
     expect(await countContacts()).toBe(contactsBefore + 1);
-    const row = await t.ctx.db.selectFrom('contacts').select(['password_hash']).where('id', '=', invitee.id).executeTakeFirstOrThrow();
+    const row = await t.ctx.db
+      .selectFrom('contacts')
+      .select(['password_hash'])
+      .where('id', '=', invitee.id)
+      .executeTakeFirstOrThrow();
     expect(row.password_hash).toBeNull();
     // Not signed in by the refused sign-in either.
     expect((await client.get('/portal/profile')).statusCode).toBe(303);
     // A token from another visitor's session does not pass either.
     const other = visitor();
     const otherPage = await other.get('/portal/sign-in');
-    const cross = await client.request('POST', '/portal/sign-in', { form: { _csrf: csrfOf(otherPage), login: existing.emailaddress1, password: PASSWORD } });
+    const cross = await client.request('POST', '/portal/sign-in', {
+      form: { _csrf: csrfOf(otherPage), login: existing.emailaddress1, password: PASSWORD },
+    });
     expectHtml(cross, 403);
   });
 
   it('with InvitationEnabled "false" the redeem page and /register are 404', async () => {
     const inv = await invitation({ type: 'group' });
     await withSetting('Authentication/Registration/InvitationEnabled', 'false', async () => {
-      for (const url of ['/portal/redeem', `/portal/redeem?code=${encodeURIComponent(inv.code)}`, `/register?invitation=${encodeURIComponent(inv.code)}`]) {
+      for (const url of [
+        '/portal/redeem',
+        `/portal/redeem?code=${encodeURIComponent(inv.code)}`,
+        `/register?invitation=${encodeURIComponent(inv.code)}`,
+      ]) {
         const r = await visitor().get(url);
         expectHtml(r, 404);
         expect(dataCode(r)).toContain('not-found');
@@ -276,7 +341,9 @@ describe('the redeem page', () => {
       }
       const client = visitor();
       const form = await client.get('/portal/sign-in');
-      const post = await client.request('POST', '/portal/sign-up', { form: { _csrf: csrfOf(form), code: inv.code, email: `x.${newId()}@example.com`, password: PASSWORD } });
+      const post = await client.request('POST', '/portal/sign-up', {
+        form: { _csrf: csrfOf(form), code: inv.code, email: `x.${newId()}@example.com`, password: PASSWORD },
+      });
       expectHtml(post, 404);
     });
     expectHtml(await visitor().get(`/portal/redeem?code=${encodeURIComponent(inv.code)}`), 200);
@@ -323,7 +390,13 @@ describe('sign-up, sign-in and the site settings', () => {
     expect(page.body).toContain('Sign-up is by invitation only');
     expect(page.body).not.toContain('name="password"');
     const before = await countContacts();
-    const r = await client.request('POST', '/portal/sign-up', { form: { _csrf: csrfOf(await client.get('/portal/sign-in')), email: `open.${newId()}@example.com`, password: PASSWORD } });
+    const r = await client.request('POST', '/portal/sign-up', {
+      form: {
+        _csrf: csrfOf(await client.get('/portal/sign-in')),
+        email: `open.${newId()}@example.com`,
+        password: PASSWORD,
+      },
+    });
     expectHtml(r, 403);
     expect(dataCode(r)).toContain('registration-closed');
     expect(await countContacts()).toBe(before);
@@ -335,20 +408,35 @@ describe('sign-up, sign-in and the site settings', () => {
       const page = await client.get('/portal/sign-up');
       expect(page.body).toContain('data-signup="open"');
       const email = `open.${newId()}@example.com`;
-      const weak = await client.request('POST', '/portal/sign-up', { form: { _csrf: csrfOf(page), email, password: 'short' } });
+      const weak = await client.request('POST', '/portal/sign-up', {
+        form: { _csrf: csrfOf(page), email, password: 'short' },
+      });
       expectHtml(weak, 422);
       expect(dataCode(weak)).toContain('validation-failed');
       expect(weak.body).toContain('at least 10 characters');
       expect(weak.body).toContain(`value="${email}"`);
 
-      const r = await client.request('POST', '/portal/sign-up', { form: { _csrf: csrfOf(page), email, password: PASSWORD, firstName: 'Olga' } });
+      const r = await client.request('POST', '/portal/sign-up', {
+        form: { _csrf: csrfOf(page), email, password: PASSWORD, firstName: 'Olga' },
+      });
       expectHtml(r, 200);
       expect(r.body).toContain('data-outcome="confirmation-sent"');
-      const created = await t.ctx.db.selectFrom('contacts').selectAll().where('emailaddress1', '=', email).executeTakeFirstOrThrow();
+      const created = await t.ctx.db
+        .selectFrom('contacts')
+        .selectAll()
+        .where('emailaddress1', '=', email)
+        .executeTakeFirstOrThrow();
       expect(created.email_confirmed).toBe(0);
 
-      const mail = await t.ctx.db.selectFrom('emails').innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id').select('email_bodies.text').where('to_contact_id', '=', created.id).executeTakeFirstOrThrow();
-      const link = /http:\/\/localhost:3000(\/portal\/confirm-email\?token=[A-Za-z0-9_-]+)/.exec(mail.text)?.[1] as string;
+      const mail = await t.ctx.db
+        .selectFrom('emails')
+        .innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id')
+        .select('email_bodies.text')
+        .where('to_contact_id', '=', created.id)
+        .executeTakeFirstOrThrow();
+      const link = /http:\/\/localhost:3000(\/portal\/confirm-email\?token=[A-Za-z0-9_-]+)/.exec(
+        mail.text,
+      )?.[1] as string;
       expect(link).toBeDefined();
       // Opening the link (as a mail scanner would) changes nothing.
       const scanner = visitor();
@@ -357,22 +445,38 @@ describe('sign-up, sign-in and the site settings', () => {
         expectHtml(shown, 200);
         expect(shown.body).toContain('Confirm my email address');
       }
-      const tokenRow = await t.ctx.db.selectFrom('contact_tokens').select('used_at').where('contact_id', '=', created.id).executeTakeFirstOrThrow();
+      const tokenRow = await t.ctx.db
+        .selectFrom('contact_tokens')
+        .select('used_at')
+        .where('contact_id', '=', created.id)
+        .executeTakeFirstOrThrow();
       expect(tokenRow.used_at).toBeNull();
 
       const shown = await client.get(link);
       const token = new URL(link, 'http://x').searchParams.get('token') as string;
-      const confirmed = await client.request('POST', '/portal/confirm-email', { form: { _csrf: csrfOf(shown), token } });
+      const confirmed = await client.request('POST', '/portal/confirm-email', {
+        form: { _csrf: csrfOf(shown), token },
+      });
       expect(confirmed.statusCode, confirmed.body.slice(0, 1000)).toBe(303);
       expect(confirmed.headers.location).toBe('/portal/profile');
       const profile = await client.get('/portal/profile');
       expectHtml(profile, 200);
       expect(profile.body).toContain('data-notice="confirmed"');
       expect(profile.body).toContain('Olga');
-      expect((await t.ctx.db.selectFrom('contacts').select('email_confirmed').where('id', '=', created.id).executeTakeFirstOrThrow()).email_confirmed).toBe(1);
+      expect(
+        (
+          await t.ctx.db
+            .selectFrom('contacts')
+            .select('email_confirmed')
+            .where('id', '=', created.id)
+            .executeTakeFirstOrThrow()
+        ).email_confirmed,
+      ).toBe(1);
 
       // The link works once.
-      const reused = await scanner.request('POST', '/portal/confirm-email', { form: { _csrf: csrfOf(await scanner.get(link)), token } });
+      const reused = await scanner.request('POST', '/portal/confirm-email', {
+        form: { _csrf: csrfOf(await scanner.get(link)), token },
+      });
       expectHtml(reused, 404);
       expect(dataCode(reused)).toContain('not-found');
     });
@@ -383,14 +487,25 @@ describe('sign-up, sign-in and the site settings', () => {
     const client = visitor();
     const page = await client.get(`/portal/redeem?code=${encodeURIComponent(inv.code)}`);
     const email = `bound.${newId()}@bound.example`;
-    const r = await client.request('POST', '/portal/sign-up', { form: { _csrf: csrfOf(page), code: inv.code, email, password: PASSWORD } });
+    const r = await client.request('POST', '/portal/sign-up', {
+      form: { _csrf: csrfOf(page), code: inv.code, email, password: PASSWORD },
+    });
     expectHtml(r, 200);
     expect(r.body).toContain('data-outcome="confirmation-sent"');
-    const created = await t.ctx.db.selectFrom('contacts').select('id').where('emailaddress1', '=', email).executeTakeFirstOrThrow();
+    const created = await t.ctx.db
+      .selectFrom('contacts')
+      .select('id')
+      .where('emailaddress1', '=', email)
+      .executeTakeFirstOrThrow();
     expect(await redemptionsOf(inv.id)).toHaveLength(0);
     // Meanwhile staff deactivate the invitation.
     expect((await t.api('POST', `invitations/${inv.id}/deactivate`)).statusCode).toBe(200);
-    const mail = await t.ctx.db.selectFrom('emails').innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id').select('email_bodies.text').where('to_contact_id', '=', created.id).executeTakeFirstOrThrow();
+    const mail = await t.ctx.db
+      .selectFrom('emails')
+      .innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id')
+      .select('email_bodies.text')
+      .where('to_contact_id', '=', created.id)
+      .executeTakeFirstOrThrow();
     const token = /token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1] as string;
     const shown = await client.get(`/portal/confirm-email?token=${token}`);
     const confirmed = await client.request('POST', '/portal/confirm-email', { form: { _csrf: csrfOf(shown), token } });
@@ -422,7 +537,9 @@ describe('sign-up, sign-in and the site settings', () => {
     const client = visitor();
     const form = await client.get('/portal/sign-in?next=/portal/pages/x');
     expect(form.body).toContain('name="next" value="/portal/pages/x"');
-    const r = await client.request('POST', '/portal/sign-in', { form: { _csrf: csrfOf(form), login: c.emailaddress1, password: PASSWORD, next: '//evil.example/x' } });
+    const r = await client.request('POST', '/portal/sign-in', {
+      form: { _csrf: csrfOf(form), login: c.emailaddress1, password: PASSWORD, next: '//evil.example/x' },
+    });
     expect(r.statusCode).toBe(303);
     expect(r.headers.location).toBe('/portal/profile');
     const profile = await client.get('/portal/profile');
@@ -436,26 +553,43 @@ describe('sign-up, sign-in and the site settings', () => {
     const c = await contactWithAccount();
     const client = visitor();
     const form = await client.get('/portal/forgot-password');
-    const unknown = await client.request('POST', '/portal/forgot-password', { form: { _csrf: csrfOf(form), email: `nobody.${newId()}@example.com` } });
-    const known = await client.request('POST', '/portal/forgot-password', { form: { _csrf: csrfOf(form), email: c.emailaddress1 } });
+    const unknown = await client.request('POST', '/portal/forgot-password', {
+      form: { _csrf: csrfOf(form), email: `nobody.${newId()}@example.com` },
+    });
+    const known = await client.request('POST', '/portal/forgot-password', {
+      form: { _csrf: csrfOf(form), email: c.emailaddress1 },
+    });
     expectHtml(unknown, 200);
     expectHtml(known, 200);
     expect(unknown.body).toContain('data-outcome="reset-requested"');
     expect(known.body).toContain('data-outcome="reset-requested"');
-    const mail = await t.ctx.db.selectFrom('emails').innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id').select('email_bodies.text').where('to_contact_id', '=', c.id).executeTakeFirstOrThrow();
+    const mail = await t.ctx.db
+      .selectFrom('emails')
+      .innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id')
+      .select('email_bodies.text')
+      .where('to_contact_id', '=', c.id)
+      .executeTakeFirstOrThrow();
     const token = /reset-password\?token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1] as string;
     const page = await client.get(`/portal/reset-password?token=${token}`);
     expectHtml(page, 200);
-    const weak = await client.request('POST', '/portal/reset-password', { form: { _csrf: csrfOf(page), token, password: 'short' } });
+    const weak = await client.request('POST', '/portal/reset-password', {
+      form: { _csrf: csrfOf(page), token, password: 'short' },
+    });
     expectHtml(weak, 422);
-    const done = await client.request('POST', '/portal/reset-password', { form: { _csrf: csrfOf(page), token, password: 'Another-password-2' } });
+    const done = await client.request('POST', '/portal/reset-password', {
+      form: { _csrf: csrfOf(page), token, password: 'Another-password-2' },
+    });
     expect(done.statusCode).toBe(303);
     expect(done.headers.location).toBe('/portal/sign-in');
     const signIn = await client.get('/portal/sign-in');
     expect(signIn.body).toContain('data-notice="password-reset"');
-    const ok = await client.request('POST', '/portal/sign-in', { form: { _csrf: csrfOf(signIn), login: c.emailaddress1, password: 'Another-password-2' } });
+    const ok = await client.request('POST', '/portal/sign-in', {
+      form: { _csrf: csrfOf(signIn), login: c.emailaddress1, password: 'Another-password-2' },
+    });
     expect(ok.statusCode).toBe(303);
-    const again = await client.request('POST', '/portal/reset-password', { form: { _csrf: csrfOf(await client.get('/portal/profile')), token, password: 'Third-password-3' } });
+    const again = await client.request('POST', '/portal/reset-password', {
+      form: { _csrf: csrfOf(await client.get('/portal/profile')), token, password: 'Third-password-3' },
+    });
     expectHtml(again, 404);
   });
 });
@@ -464,9 +598,20 @@ describe('content pages', () => {
   it('a page limited to a role: visitors are offered sign-in (401), a contact without it gets 403, with it 200', async () => {
     const role = (await t.api('POST', 'web-roles', { body: { name: `Resellers ${newId()}` } })).json();
     const slug = `resellers/price-list-${newId().slice(-8)}`;
-    const created = await t.api('POST', 'content-pages', { body: { slug, title: 'Price list', body: '<p>Hello {{ user.firstName }}, this is {{ page.title }}.</p>', webRoleIds: [role.id] } });
+    const created = await t.api('POST', 'content-pages', {
+      body: {
+        slug,
+        title: 'Price list',
+        body: '<p>Hello {{ user.firstName }}, this is {{ page.title }}.</p>',
+        webRoleIds: [role.id],
+      },
+    });
     expect(created.statusCode).toBe(201);
-    expect(created.json()).toMatchObject({ slug, webRoleIds: [role.id], url: `http://localhost:3000/portal/pages/${slug}` });
+    expect(created.json()).toMatchObject({
+      slug,
+      webRoleIds: [role.id],
+      url: `http://localhost:3000/portal/pages/${slug}`,
+    });
 
     const anonymous = await visitor().get(`/portal/pages/${slug}`);
     expectHtml(anonymous, 401);
@@ -493,12 +638,24 @@ describe('content pages', () => {
   });
 
   it('the authenticated-users role opens a page for every signed-in contact', async () => {
-    const role = (await t.api('POST', 'web-roles', { body: { name: `Authenticated ${newId()}`, authenticatedUsersRole: true } })).json();
+    const role = (
+      await t.api('POST', 'web-roles', { body: { name: `Authenticated ${newId()}`, authenticatedUsersRole: true } })
+    ).json();
     const slug = `members-${newId().slice(-8)}`;
-    expect((await t.api('POST', 'content-pages', { body: { slug, title: 'Members', body: 'For members', webRoleIds: [role.id] } })).statusCode).toBe(201);
+    expect(
+      (
+        await t.api('POST', 'content-pages', {
+          body: { slug, title: 'Members', body: 'For members', webRoleIds: [role.id] },
+        })
+      ).statusCode,
+    ).toBe(201);
     expectHtml(await visitor().get(`/portal/pages/${slug}`), 401);
     const c = await contactWithAccount();
-    const roles = await t.ctx.db.selectFrom('contact_web_roles').select('web_role_id').where('contact_id', '=', c.id).execute();
+    const roles = await t.ctx.db
+      .selectFrom('contact_web_roles')
+      .select('web_role_id')
+      .where('contact_id', '=', c.id)
+      .execute();
     expect(roles).toEqual([]);
     const open = await (await signInThroughPage(c)).get(`/portal/pages/${slug}`);
     expectHtml(open, 200);
@@ -507,7 +664,13 @@ describe('content pages', () => {
 
   it('a public page opens for anyone; an unknown slug is a 404 page', async () => {
     const slug = `help-${newId().slice(-8)}`;
-    expect((await t.api('POST', 'content-pages', { body: { slug, title: 'Help', body: '{% if user %}Hi{% else %}Welcome, guest{% endif %}' } })).statusCode).toBe(201);
+    expect(
+      (
+        await t.api('POST', 'content-pages', {
+          body: { slug, title: 'Help', body: '{% if user %}Hi{% else %}Welcome, guest{% endif %}' },
+        })
+      ).statusCode,
+    ).toBe(201);
     const r = await visitor().get(`/portal/pages/${slug}`);
     expectHtml(r, 200);
     expect(r.body).toContain('Welcome, guest');
@@ -521,45 +684,74 @@ describe('content pages API', () => {
   it('creates, reads, lists, patches and deletes a page', async () => {
     const role = (await t.api('POST', 'web-roles', { body: { name: `Api pages ${newId()}` } })).json();
     const slug = `about-${newId().slice(-8)}`;
-    const created = await t.api('POST', 'content-pages', { token: t.staffToken, body: { slug, title: 'About', body: 'About us' } });
+    const created = await t.api('POST', 'content-pages', {
+      token: t.staffToken,
+      body: { slug, title: 'About', body: 'About us' },
+    });
     expect(created.statusCode).toBe(201);
     const page = created.json();
     expect(page).toMatchObject({ slug, title: 'About', body: 'About us', webRoleIds: [] });
     expect((await t.api('GET', `content-pages/${page.id}`)).json()).toEqual(page);
-    expect((await t.api('GET', `content-pages?slug=${slug}`)).json().items.map((p: { id: string }) => p.id)).toEqual([page.id]);
+    expect((await t.api('GET', `content-pages?slug=${slug}`)).json().items.map((p: { id: string }) => p.id)).toEqual([
+      page.id,
+    ]);
 
-    const patched = await t.api('PATCH', `content-pages/${page.id}`, { body: { title: 'About us', webRoleIds: [role.id] } });
+    const patched = await t.api('PATCH', `content-pages/${page.id}`, {
+      body: { title: 'About us', webRoleIds: [role.id] },
+    });
     expect(patched.statusCode).toBe(200);
     expect(patched.json()).toMatchObject({ id: page.id, title: 'About us', webRoleIds: [role.id] });
-    const links = await t.ctx.db.selectFrom('content_page_web_roles').selectAll().where('content_page_id', '=', page.id).execute();
+    const links = await t.ctx.db
+      .selectFrom('content_page_web_roles')
+      .selectAll()
+      .where('content_page_id', '=', page.id)
+      .execute();
     expect(links.map((l) => l.web_role_id)).toEqual([role.id]);
     // A role a page requires cannot be deleted.
     expect((await t.api('DELETE', `web-roles/${role.id}`)).statusCode).toBe(409);
 
     expect((await t.api('DELETE', `content-pages/${page.id}`)).statusCode).toBe(204);
     expect((await t.api('GET', `content-pages/${page.id}`)).statusCode).toBe(404);
-    expect(await t.ctx.db.selectFrom('content_page_web_roles').selectAll().where('content_page_id', '=', page.id).execute()).toEqual([]);
+    expect(
+      await t.ctx.db.selectFrom('content_page_web_roles').selectAll().where('content_page_id', '=', page.id).execute(),
+    ).toEqual([]);
     expect((await t.api('DELETE', `web-roles/${role.id}`)).statusCode).toBe(204);
   });
 
   it('refuses a bad slug, bad Liquid, an unknown role (422 naming the field) and a duplicate slug (409), saving nothing', async () => {
-    const count = async () => Number((await t.ctx.db.selectFrom('content_pages').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await t.ctx.db
+            .selectFrom('content_pages')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await count();
     for (const slug of ['Upper', 'with space', '/leading', 'trailing/', 'double//slash', 'dot.s', '']) {
       const r = await t.api('POST', 'content-pages', { body: { slug, title: 'X' } });
       expect(r.statusCode, slug).toBe(422);
       expect(r.json().errors.map((e: { field: string }) => e.field)).toContain('slug');
     }
-    const liquid = await t.api('POST', 'content-pages', { body: { slug: `bad-liquid-${newId().slice(-6)}`, title: 'X', body: '{% if user %}never closed' } });
+    const liquid = await t.api('POST', 'content-pages', {
+      body: { slug: `bad-liquid-${newId().slice(-6)}`, title: 'X', body: '{% if user %}never closed' },
+    });
     expect(liquid.statusCode).toBe(422);
     expect(liquid.json().errors[0].field).toBe('body');
-    const unknownFilter = await t.api('POST', 'content-pages', { body: { slug: `bad-filter-${newId().slice(-6)}`, title: 'X', body: '{{ user | no_such_filter }}' } });
+    const unknownFilter = await t.api('POST', 'content-pages', {
+      body: { slug: `bad-filter-${newId().slice(-6)}`, title: 'X', body: '{{ user | no_such_filter }}' },
+    });
     expect(unknownFilter.statusCode).toBe(422);
     expect(unknownFilter.json().errors[0].field).toBe('body');
-    const role = await t.api('POST', 'content-pages', { body: { slug: `no-role-${newId().slice(-6)}`, title: 'X', webRoleIds: ['00000000-0000-4000-8000-000000000000'] } });
+    const role = await t.api('POST', 'content-pages', {
+      body: { slug: `no-role-${newId().slice(-6)}`, title: 'X', webRoleIds: ['00000000-0000-4000-8000-000000000000'] },
+    });
     expect(role.statusCode).toBe(422);
     expect(role.json().errors[0].field).toBe('webRoleIds');
-    const unknownField = await t.api('POST', 'content-pages', { body: { slug: `extra-${newId().slice(-6)}`, title: 'X', layout: 'wide' } });
+    const unknownField = await t.api('POST', 'content-pages', {
+      body: { slug: `extra-${newId().slice(-6)}`, title: 'X', layout: 'wide' },
+    });
     expect(unknownField.statusCode).toBe(422);
     expect(await count()).toBe(before);
 
@@ -579,7 +771,9 @@ describe('content pages API', () => {
 
   it('refuses include, render and layout (a page cannot read files), 422 naming body', async () => {
     for (const body of ["{% include 'package.json' %}", "{%- render 'src/config.ts' -%}", "{% layout 'x' %}"]) {
-      const r = await t.api('POST', 'content-pages', { body: { slug: `include-${newId().slice(-8)}`, title: 'Include', body } });
+      const r = await t.api('POST', 'content-pages', {
+        body: { slug: `include-${newId().slice(-8)}`, title: 'Include', body },
+      });
       expect(r.statusCode, body).toBe(422);
       expect(r.json().errors[0].field).toBe('body');
     }

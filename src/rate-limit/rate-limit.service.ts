@@ -11,19 +11,34 @@ export interface Limit {
 }
 
 export const limits = {
-  invitationCodes: { countSetting: 'Authentication/RateLimit/InvitationCodes/Count', windowSetting: 'Authentication/RateLimit/InvitationCodes/WindowSeconds' },
-  signUp: { countSetting: 'Authentication/RateLimit/SignUp/Count', windowSetting: 'Authentication/RateLimit/SignUp/WindowSeconds' },
-  signIn: { countSetting: 'Authentication/RateLimit/SignIn/Count', windowSetting: 'Authentication/RateLimit/SignIn/WindowSeconds' },
+  invitationCodes: {
+    countSetting: 'Authentication/RateLimit/InvitationCodes/Count',
+    windowSetting: 'Authentication/RateLimit/InvitationCodes/WindowSeconds',
+  },
+  signUp: {
+    countSetting: 'Authentication/RateLimit/SignUp/Count',
+    windowSetting: 'Authentication/RateLimit/SignUp/WindowSeconds',
+  },
+  signIn: {
+    countSetting: 'Authentication/RateLimit/SignIn/Count',
+    windowSetting: 'Authentication/RateLimit/SignIn/WindowSeconds',
+  },
 } satisfies Record<string, Limit>;
 
 async function settings(ctx: AppContext, limit: Limit): Promise<{ max: number; windowMs: number }> {
-  return { max: await settingInt(ctx, limit.countSetting), windowMs: (await settingInt(ctx, limit.windowSetting)) * 1000 };
+  return {
+    max: await settingInt(ctx, limit.countSetting),
+    windowMs: (await settingInt(ctx, limit.windowSetting)) * 1000,
+  };
 }
 
-const keyOf = (ctx: AppContext, name: string, client: string) => `${name}:${ctx.secrets.hash('rate-limit', client).slice(0, 32)}`;
+const keyOf = (ctx: AppContext, name: string, client: string) =>
+  `${name}:${ctx.secrets.hash('rate-limit', client).slice(0, 32)}`;
 
 // Asked on every request that can be limited: compiled once (see db/prepared.ts).
-const windowOf = prepared(['key'], (db, p) => db.selectFrom('rate_limits').select(['count', 'window_start']).where('key', '=', p('key')));
+const windowOf = prepared(['key'], (db, p) =>
+  db.selectFrom('rate_limits').select(['count', 'window_start']).where('key', '=', p('key')),
+);
 
 /** Throws `rate-limited` when the client has used up `limit` in the current window; counts nothing. */
 export async function assertUnderLimit(ctx: AppContext, name: keyof typeof limits, client: string): Promise<void> {
@@ -32,7 +47,9 @@ export async function assertUnderLimit(ctx: AppContext, name: keyof typeof limit
   if (!row) return;
   const windowEnds = Date.parse(row.window_start) + windowMs;
   if (windowEnds > Date.now() && row.count >= max) {
-    throw new AppError('rate-limited', 'Too many attempts from your address; try again later.', { retryAfter: Math.max(1, Math.ceil((windowEnds - Date.now()) / 1000)) });
+    throw new AppError('rate-limited', 'Too many attempts from your address; try again later.', {
+      retryAfter: Math.max(1, Math.ceil((windowEnds - Date.now()) / 1000)),
+    });
   }
 }
 
@@ -47,8 +64,18 @@ export async function countEvent(ctx: AppContext, name: keyof typeof limits, cli
     .values({ key: keyOf(ctx, name, client), window_start: nowIso, count: 1 })
     .onConflict((oc) =>
       oc.column('key').doUpdateSet((eb) => ({
-        count: eb.case().when('rate_limits.window_start', '<=', windowStartedBefore).then(1).else(eb('rate_limits.count', '+', 1)).end(),
-        window_start: eb.case().when('rate_limits.window_start', '<=', windowStartedBefore).then(nowIso).else(eb.ref('rate_limits.window_start')).end(),
+        count: eb
+          .case()
+          .when('rate_limits.window_start', '<=', windowStartedBefore)
+          .then(1)
+          .else(eb('rate_limits.count', '+', 1))
+          .end(),
+        window_start: eb
+          .case()
+          .when('rate_limits.window_start', '<=', windowStartedBefore)
+          .then(nowIso)
+          .else(eb.ref('rate_limits.window_start'))
+          .end(),
       })),
     )
     .execute();

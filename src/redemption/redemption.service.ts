@@ -3,7 +3,14 @@
 // write the audit entry and queue the workflow run. All or nothing; exact under concurrency.
 import type { AppContext } from '../context.ts';
 import type { ContactRow, InvitationRow } from '../db/schema.ts';
-import { isUniqueViolation, nothingWritten, writeTransaction, type Db, type Tx, type WriteOptions } from '../db/database.ts';
+import {
+  isUniqueViolation,
+  nothingWritten,
+  writeTransaction,
+  type Db,
+  type Tx,
+  type WriteOptions,
+} from '../db/database.ts';
 import { AppError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
@@ -50,8 +57,10 @@ export async function lookUpCode(ctx: AppContext, code: string, client: Client):
 /** Why an invitation cannot be redeemed by anyone now, or undefined. */
 export function unavailableReason(inv: InvitationRow, now: string = nowIso()): AppError | undefined {
   if (inv.status === 'inactive') return new AppError('invitation-inactive', 'This invitation has been deactivated.');
-  if (inv.status === 'expired' || (inv.expires_at !== null && inv.expires_at <= now)) return new AppError('invitation-expired', 'This invitation has expired.');
-  if (inv.type === 'single' && (inv.status === 'redeemed' || inv.redemption_count >= 1)) return new AppError('invitation-redeemed', 'This invitation has already been redeemed.');
+  if (inv.status === 'expired' || (inv.expires_at !== null && inv.expires_at <= now))
+    return new AppError('invitation-expired', 'This invitation has expired.');
+  if (inv.type === 'single' && (inv.status === 'redeemed' || inv.redemption_count >= 1))
+    return new AppError('invitation-redeemed', 'This invitation has already been redeemed.');
   if (inv.status === 'redeemed' || (inv.max_redemptions !== null && inv.redemption_count >= inv.max_redemptions)) {
     return new AppError('max-redemptions-reached', 'This invitation has reached its maximum number of redemptions.');
   }
@@ -59,23 +68,28 @@ export function unavailableReason(inv: InvitationRow, now: string = nowIso()): A
 }
 
 /** The email addresses of a contact that count as verified (see SPEC "Redemption" 5). */
-export function verifiedEmailsOf(contact: Pick<ContactRow, 'emailaddress1' | 'email_confirmed'>, vouched: readonly string[] = []): string[] {
+export function verifiedEmailsOf(
+  contact: Pick<ContactRow, 'emailaddress1' | 'email_confirmed'>,
+  vouched: readonly string[] = [],
+): string[] {
   const emails = [...vouched];
   if (contact.email_confirmed === 1 && contact.emailaddress1) emails.push(contact.emailaddress1);
   return [...new Set(emails.map((e) => e.trim().toLowerCase()))];
 }
 
 // The statements of every redemption, compiled once (see db/prepared.ts).
-const insertRedemption = prepared(['id', 'invitationId', 'contactId', 'now', 'ip', 'userAgent', 'signInMethod'], (db, p) =>
-  db.insertInto('redemptions').values({
-    id: p('id'),
-    invitation_id: p('invitationId'),
-    contact_id: p('contactId'),
-    redeemed_at: p('now'),
-    ip_address: p('ip'),
-    user_agent: p('userAgent'),
-    sign_in_method: p('signInMethod'),
-  }),
+const insertRedemption = prepared(
+  ['id', 'invitationId', 'contactId', 'now', 'ip', 'userAgent', 'signInMethod'],
+  (db, p) =>
+    db.insertInto('redemptions').values({
+      id: p('id'),
+      invitation_id: p('invitationId'),
+      contact_id: p('contactId'),
+      redeemed_at: p('now'),
+      ip_address: p('ip'),
+      user_agent: p('userAgent'),
+      sign_in_method: p('signInMethod'),
+    }),
 );
 
 /** The invitation's web roles to the contact in one statement (those it has already stay). */
@@ -83,7 +97,12 @@ const grantInvitationWebRoles = prepared(['contactId', 'invitationId'], (db, p) 
   db
     .insertInto('contact_web_roles')
     .columns(['contact_id', 'web_role_id'])
-    .expression((eb) => eb.selectFrom('invitation_web_roles').select([eb.val(p('contactId')).as('contact_id'), 'web_role_id']).where('invitation_id', '=', p('invitationId')))
+    .expression((eb) =>
+      eb
+        .selectFrom('invitation_web_roles')
+        .select([eb.val(p('contactId')).as('contact_id'), 'web_role_id'])
+        .where('invitation_id', '=', p('invitationId')),
+    )
     .onConflict((oc) => oc.columns(['contact_id', 'web_role_id']).doNothing()),
 );
 
@@ -95,7 +114,12 @@ const claimRedemption = prepared(['invitationId', 'now'], (db, p) =>
       redemption_count: eb('redemption_count', '+', 1),
       status: eb
         .case()
-        .when(eb.and([eb('max_redemptions', 'is not', null), eb(eb('redemption_count', '+', 1), '>=', eb.ref('max_redemptions'))]))
+        .when(
+          eb.and([
+            eb('max_redemptions', 'is not', null),
+            eb(eb('redemption_count', '+', 1), '>=', eb.ref('max_redemptions')),
+          ]),
+        )
         .then('redeemed' as const)
         .else(eb.ref('status'))
         .end(),
@@ -118,8 +142,21 @@ const claimRedemption = prepared(['invitationId', 'now'], (db, p) =>
  * and the transaction takes the claim back. Used when the invitation names no redemption workflow
  * (that one needs the run's id in the audit entry: the statements below).
  */
-const redeemInOneStatement = prepared(['invitationId', 'accountId', 'contactId', 'now', 'redemptionId', 'ip', 'userAgent', 'signInMethod', 'auditId', 'details'], (_db, p) =>
-  sql<{ assign_to_account_id: string | null; redeem_workflow_id: string | null }>`
+const redeemInOneStatement = prepared(
+  [
+    'invitationId',
+    'accountId',
+    'contactId',
+    'now',
+    'redemptionId',
+    'ip',
+    'userAgent',
+    'signInMethod',
+    'auditId',
+    'details',
+  ],
+  (_db, p) =>
+    sql<{ assign_to_account_id: string | null; redeem_workflow_id: string | null }>`
     with claim as (
       update invitations
       set redemption_count = redemption_count + 1,
@@ -163,7 +200,15 @@ const contactForRedemption = prepared(['invitationId', 'contactId'], (db, p) =>
     .selectFrom('contacts')
     .selectAll('contacts')
     .select((eb) =>
-      eb.exists(eb.selectFrom('redemptions').select('redemptions.id').where('redemptions.invitation_id', '=', p('invitationId')).whereRef('redemptions.contact_id', '=', 'contacts.id')).as('already_redeemed'),
+      eb
+        .exists(
+          eb
+            .selectFrom('redemptions')
+            .select('redemptions.id')
+            .where('redemptions.invitation_id', '=', p('invitationId'))
+            .whereRef('redemptions.contact_id', '=', 'contacts.id'),
+        )
+        .as('already_redeemed'),
     )
     .where('contacts.id', '=', p('contactId')),
 );
@@ -174,7 +219,10 @@ export async function checkBinding(db: Db | Tx, inv: InvitationRow, verifiedEmai
   if (inv.binding === 'email-domain') {
     const domains = new Set((JSON.parse(inv.allowed_domains ?? '[]') as string[]).map((d) => d.toLowerCase()));
     if (verifiedEmails.some((e) => domains.has(e.slice(e.lastIndexOf('@') + 1)))) return;
-    throw new AppError('binding-mismatch', `This invitation is for verified email addresses at ${[...domains].join(', ')}.`);
+    throw new AppError(
+      'binding-mismatch',
+      `This invitation is for verified email addresses at ${[...domains].join(', ')}.`,
+    );
   }
   const invited = await db
     .selectFrom('invitation_invited_contacts')
@@ -188,11 +236,24 @@ export async function checkBinding(db: Db | Tx, inv: InvitationRow, verifiedEmai
 }
 
 export async function alreadyRedeemedBy(db: Db | Tx, invitationId: string, contactId: string): Promise<boolean> {
-  return (await db.selectFrom('redemptions').select('id').where('invitation_id', '=', invitationId).where('contact_id', '=', contactId).executeTakeFirst()) !== undefined;
+  return (
+    (await db
+      .selectFrom('redemptions')
+      .select('id')
+      .where('invitation_id', '=', invitationId)
+      .where('contact_id', '=', contactId)
+      .executeTakeFirst()) !== undefined
+  );
 }
 
 /** Every check that can be made before the transaction, in the order a person would want to hear them. */
-export async function precheck(db: Db | Tx, inv: InvitationRow, contactId: string | null, verifiedEmails: readonly string[], known: { alreadyRedeemed?: boolean } = {}): Promise<void> {
+export async function precheck(
+  db: Db | Tx,
+  inv: InvitationRow,
+  contactId: string | null,
+  verifiedEmails: readonly string[],
+  known: { alreadyRedeemed?: boolean } = {},
+): Promise<void> {
   if (inv.status === 'inactive') throw unavailableReason(inv) as AppError;
   const already = known.alreadyRedeemed ?? (contactId !== null && (await alreadyRedeemedBy(db, inv.id, contactId)));
   if (already) throw new AppError('already-redeemed-by-contact', 'You have already redeemed this invitation.');
@@ -214,7 +275,11 @@ export interface RedeemInTxInput {
  * the invitation waits its turn on PostgreSQL) is locked only from the claim to the commit. A claim
  * that finds no place left throws, and the transaction takes everything back.
  */
-export async function redeemInTransaction(ctx: AppContext, tx: Tx, input: RedeemInTxInput): Promise<{ invitationId: string; contactId: string }> {
+export async function redeemInTransaction(
+  ctx: AppContext,
+  tx: Tx,
+  input: RedeemInTxInput,
+): Promise<{ invitationId: string; contactId: string }> {
   const { invitation: inv, contactId } = input;
   const now = nowIso();
   if (ctx.dialect === 'postgres' && !inv.redeem_workflow_id) {
@@ -228,7 +293,12 @@ export async function redeemInTransaction(ctx: AppContext, tx: Tx, input: Redeem
       userAgent: input.client.userAgent?.slice(0, 500) ?? null,
       signInMethod: input.signInMethod,
       auditId: newId(),
-      details: JSON.stringify({ contactId, signInMethod: input.signInMethod, ip: input.client.ip, workflowRunId: null }),
+      details: JSON.stringify({
+        contactId,
+        signInMethod: input.signInMethod,
+        ip: input.client.ip,
+        workflowRunId: null,
+      }),
     });
     if (claimed) return { invitationId: inv.id, contactId };
     // The statement wrote nothing: no place left, or the invitation changed (see the claim).
@@ -244,14 +314,23 @@ export async function redeemInTransaction(ctx: AppContext, tx: Tx, input: Redeem
     signInMethod: input.signInMethod,
   });
   if (inv.assign_to_account_id) {
-    await tx.updateTable('contacts').set({ parent_account_id: inv.assign_to_account_id, updated_at: now }).where('id', '=', contactId).execute();
+    await tx
+      .updateTable('contacts')
+      .set({ parent_account_id: inv.assign_to_account_id, updated_at: now })
+      .where('id', '=', contactId)
+      .execute();
   }
   await grantInvitationWebRoles.affected(tx, { contactId, invitationId: inv.id });
   let workflowRunId: string | null = null;
   if (inv.redeem_workflow_id) {
-    const wf = await tx.selectFrom('workflows').select('state').where('id', '=', inv.redeem_workflow_id).executeTakeFirst();
+    const wf = await tx
+      .selectFrom('workflows')
+      .select('state')
+      .where('id', '=', inv.redeem_workflow_id)
+      .executeTakeFirst();
     // Only an activated workflow runs; the redemption itself succeeds either way.
-    if (wf?.state === 'activated') workflowRunId = await queueWorkflowRun(tx, inv.redeem_workflow_id, contactId, 'redemption');
+    if (wf?.state === 'activated')
+      workflowRunId = await queueWorkflowRun(tx, inv.redeem_workflow_id, contactId, 'redemption');
   }
   await writeAudit(tx, {
     actor: { type: 'contact', id: contactId },
@@ -273,7 +352,11 @@ async function checkClaim(
   contactId: string,
 ): Promise<{ invitationId: string; contactId: string }> {
   if (!claimed) throw await refusalNow(tx, inv, now);
-  if (claimed.assign_to_account_id !== inv.assign_to_account_id || claimed.redeem_workflow_id !== inv.redeem_workflow_id) throw changedMeanwhile();
+  if (
+    claimed.assign_to_account_id !== inv.assign_to_account_id ||
+    claimed.redeem_workflow_id !== inv.redeem_workflow_id
+  )
+    throw changedMeanwhile();
   return { invitationId: inv.id, contactId };
 }
 
@@ -285,7 +368,11 @@ async function refusalNow(tx: Tx, inv: InvitationRow, now: string): Promise<AppE
   const current = await tx.selectFrom('invitations').selectAll().where('id', '=', inv.id).executeTakeFirstOrThrow();
   const reason = unavailableReason(current, now);
   if (reason) return reason;
-  if (current.assign_to_account_id !== inv.assign_to_account_id || current.redeem_workflow_id !== inv.redeem_workflow_id) return changedMeanwhile();
+  if (
+    current.assign_to_account_id !== inv.assign_to_account_id ||
+    current.redeem_workflow_id !== inv.redeem_workflow_id
+  )
+    return changedMeanwhile();
   return new AppError('conflict', 'The invitation changed at the same moment; try again.');
 }
 
@@ -299,14 +386,22 @@ async function redemptionResult(db: Db, redeemed: { invitationId: string; contac
 const alreadyRedeemed = () => new AppError('already-redeemed-by-contact', 'You have already redeemed this invitation.');
 
 /** Runs `fn` in a write transaction, turning a duplicate redemption (a unique constraint) into its problem code. */
-export async function inRedemptionTransaction<T>(ctx: AppContext, fn: (tx: Tx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+export async function inRedemptionTransaction<T>(
+  ctx: AppContext,
+  fn: (tx: Tx) => Promise<T>,
+  options: WriteOptions = {},
+): Promise<T> {
   try {
     const result = await writeTransaction(ctx.db, ctx.dialect, fn, options);
     // A workflow run or an email may have been queued: this process's worker starts it at once.
     notifyWorkers();
     return result;
   } catch (err) {
-    if (isUniqueViolation(err) && /redemptions/.test(String((err as Error).message) + String((err as { constraint?: string }).constraint ?? ''))) throw alreadyRedeemed();
+    if (
+      isUniqueViolation(err) &&
+      /redemptions/.test(String((err as Error).message) + String((err as { constraint?: string }).constraint ?? ''))
+    )
+      throw alreadyRedeemed();
     throw err;
   }
 }
@@ -323,7 +418,10 @@ export interface RedeemInput {
 /** A signed-in contact redeems a code as itself. */
 export async function redeemInvitation(ctx: AppContext, input: RedeemInput): Promise<RedeemResult> {
   const invitation = await lookUpCode(ctx, input.code, input.client);
-  const [contact] = await contactForRedemption.execute(ctx.db, { invitationId: invitation.id, contactId: input.contactId });
+  const [contact] = await contactForRedemption.execute(ctx.db, {
+    invitationId: invitation.id,
+    contactId: input.contactId,
+  });
   if (!contact) throw new AppError('unauthorized', 'Sign in again.');
   const alreadyRedeemed = contact.already_redeemed === true || Number(contact.already_redeemed) === 1;
   await precheck(ctx.db, invitation, contact.id, verifiedEmailsOf(contact, input.vouchedEmails), { alreadyRedeemed });
@@ -331,7 +429,13 @@ export async function redeemInvitation(ctx: AppContext, input: RedeemInput): Pro
   // one statement: see redeemInOneStatement), so its batch needs no savepoint for it.
   const redeemed = await inRedemptionTransaction(
     ctx,
-    (tx) => redeemInTransaction(ctx, tx, { invitation, contactId: contact.id, client: input.client, signInMethod: input.signInMethod }),
+    (tx) =>
+      redeemInTransaction(ctx, tx, {
+        invitation,
+        contactId: contact.id,
+        client: input.client,
+        signInMethod: input.signInMethod,
+      }),
     { atomic: !invitation.redeem_workflow_id },
   );
   return redemptionResult(ctx.db, redeemed);
@@ -363,8 +467,12 @@ export async function previewInvitation(ctx: AppContext, code: string, client: C
   const reason = unavailableReason(inv);
   if (reason) throw reason;
   const inviter = inv.inviter_contact_id ? await findContact(ctx.db, inv.inviter_contact_id) : undefined;
-  const owner = inv.owner_id ? await ctx.db.selectFrom('system_users').select('full_name').where('id', '=', inv.owner_id).executeTakeFirst() : undefined;
-  const account = inv.assign_to_account_id ? await ctx.db.selectFrom('accounts').select('name').where('id', '=', inv.assign_to_account_id).executeTakeFirst() : undefined;
+  const owner = inv.owner_id
+    ? await ctx.db.selectFrom('system_users').select('full_name').where('id', '=', inv.owner_id).executeTakeFirst()
+    : undefined;
+  const account = inv.assign_to_account_id
+    ? await ctx.db.selectFrom('accounts').select('name').where('id', '=', inv.assign_to_account_id).executeTakeFirst()
+    : undefined;
   let invitedEmailHint: string | null = null;
   if (inv.type === 'single') {
     const invited = await ctx.db

@@ -12,7 +12,9 @@ let ipCounter = 10;
 const visitor = () => new PortalClient(t.app, `10.0.${Math.floor(ipCounter / 250)}.${(ipCounter++ % 250) + 1}`);
 
 async function contact(body: Record<string, unknown> = {}) {
-  const r = await t.api('POST', 'contacts', { body: { firstName: 'Rita', lastName: 'Redeemer', emailaddress1: `rita.${newId()}@example.com`, ...body } });
+  const r = await t.api('POST', 'contacts', {
+    body: { firstName: 'Rita', lastName: 'Redeemer', emailaddress1: `rita.${newId()}@example.com`, ...body },
+  });
   expect(r.statusCode).toBe(201);
   return r.json();
 }
@@ -54,15 +56,36 @@ describe('preview', () => {
     const account = (await t.api('POST', 'accounts', { body: { name: 'Northwind' } })).json();
     const invitee = await contact({ emailaddress1: 'preview.person@example.com' });
     const expiresAt = new Date(Date.now() + 86400_000).toISOString();
-    const inv = await invitation({ type: 'single', invitedContactIds: [invitee.id], inviterContactId: inviter.id, assignToAccountId: account.id, expiresAt });
+    const inv = await invitation({
+      type: 'single',
+      invitedContactIds: [invitee.id],
+      inviterContactId: inviter.id,
+      assignToAccountId: account.id,
+      expiresAt,
+    });
     const client = visitor();
-    const before = await t.ctx.db.selectFrom('invitations').selectAll().where('id', '=', inv.id).executeTakeFirstOrThrow();
+    const before = await t.ctx.db
+      .selectFrom('invitations')
+      .selectAll()
+      .where('id', '=', inv.id)
+      .executeTakeFirstOrThrow();
     for (let i = 0; i < 3; i++) {
       const r = await client.get(`/portal/api/invitations/preview?code=${encodeURIComponent(inv.code.toLowerCase())}`);
       expect(r.statusCode).toBe(200);
-      expect(r.json()).toMatchObject({ name: 'Join us', type: 'single', inviterName: 'Ian Inviter', accountName: 'Northwind', expiresAt, invitedEmailHint: 'p***@example.com' });
+      expect(r.json()).toMatchObject({
+        name: 'Join us',
+        type: 'single',
+        inviterName: 'Ian Inviter',
+        accountName: 'Northwind',
+        expiresAt,
+        invitedEmailHint: 'p***@example.com',
+      });
     }
-    const after = await t.ctx.db.selectFrom('invitations').selectAll().where('id', '=', inv.id).executeTakeFirstOrThrow();
+    const after = await t.ctx.db
+      .selectFrom('invitations')
+      .selectAll()
+      .where('id', '=', inv.id)
+      .executeTakeFirstOrThrow();
     expect(after).toEqual(before);
     expect(await count('redemptions', ['invitation_id', inv.id])).toBe(0);
   });
@@ -80,15 +103,32 @@ describe('sign-up with a single invitation', () => {
     const role = (await t.api('POST', 'web-roles', { body: { name: `Members ${newId()}` } })).json();
     const account = (await t.api('POST', 'accounts', { body: { name: 'Tailspin' } })).json();
     const invitee = await contact({ emailaddress1: `Single.${newId()}@Example.com` });
-    const inv = await invitation({ type: 'single', invitedContactIds: [invitee.id], webRoleIds: [role.id], assignToAccountId: account.id });
+    const inv = await invitation({
+      type: 'single',
+      invitedContactIds: [invitee.id],
+      webRoleIds: [role.id],
+      assignToAccountId: account.id,
+    });
     const contactsBefore = await count('contacts');
     const client = visitor();
     await client.start();
-    const r = await client.post('/portal/api/sign-up', { email: invitee.emailaddress1.toLowerCase(), password: PASSWORD, invitationCode: inv.code.replace(/-/g, '') });
+    const r = await client.post('/portal/api/sign-up', {
+      email: invitee.emailaddress1.toLowerCase(),
+      password: PASSWORD,
+      invitationCode: inv.code.replace(/-/g, ''),
+    });
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toMatchObject({ contactId: invitee.id, confirmationRequired: false, redemption: { invitationId: inv.id, contactId: invitee.id, accountId: account.id, webRoleIds: [role.id] } });
+    expect(r.json()).toMatchObject({
+      contactId: invitee.id,
+      confirmationRequired: false,
+      redemption: { invitationId: inv.id, contactId: invitee.id, accountId: account.id, webRoleIds: [role.id] },
+    });
     expect(await count('contacts')).toBe(contactsBefore);
-    const row = await t.ctx.db.selectFrom('contacts').selectAll().where('id', '=', invitee.id).executeTakeFirstOrThrow();
+    const row = await t.ctx.db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('id', '=', invitee.id)
+      .executeTakeFirstOrThrow();
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
     expect(row.email_confirmed).toBe(1);
     const me = (await client.get('/portal/api/me')).json();
@@ -98,11 +138,19 @@ describe('sign-up with a single invitation', () => {
     expect(read).toMatchObject({ status: 'redeemed', redemptionCount: 1, redeemedContactIds: [invitee.id] });
     const redemptions = (await t.api('GET', `invitations/${inv.id}/redemptions`)).json().items;
     expect(redemptions).toHaveLength(1);
-    expect(redemptions[0]).toMatchObject({ contactId: invitee.id, signInMethod: 'local', ipAddress: expect.any(String) });
+    expect(redemptions[0]).toMatchObject({
+      contactId: invitee.id,
+      signInMethod: 'local',
+      ipAddress: expect.any(String),
+    });
 
     const again = visitor();
     await again.start();
-    const second = await again.post('/portal/api/sign-up', { email: `other.${newId()}@example.com`, password: PASSWORD, invitationCode: inv.code });
+    const second = await again.post('/portal/api/sign-up', {
+      email: `other.${newId()}@example.com`,
+      password: PASSWORD,
+      invitationCode: inv.code,
+    });
     expect(second.statusCode).toBe(409);
     expect(second.json().code).toBe('invitation-redeemed');
   });
@@ -113,11 +161,19 @@ describe('sign-up with a single invitation', () => {
     const contactsBefore = await count('contacts');
     const client = visitor();
     await client.start();
-    const r = await client.post('/portal/api/sign-up', { email: `stranger.${newId()}@example.com`, password: PASSWORD, invitationCode: inv.code });
+    const r = await client.post('/portal/api/sign-up', {
+      email: `stranger.${newId()}@example.com`,
+      password: PASSWORD,
+      invitationCode: inv.code,
+    });
     expect(r.statusCode).toBe(403);
     expect(r.json().code).toBe('binding-mismatch');
     expect(await count('contacts')).toBe(contactsBefore);
-    const row = await t.ctx.db.selectFrom('contacts').select('password_hash').where('id', '=', invitee.id).executeTakeFirstOrThrow();
+    const row = await t.ctx.db
+      .selectFrom('contacts')
+      .select('password_hash')
+      .where('id', '=', invitee.id)
+      .executeTakeFirstOrThrow();
     expect(row.password_hash).toBeNull();
     expect((await t.api('GET', `invitations/${inv.id}`)).json().redemptionCount).toBe(0);
   });
@@ -128,13 +184,26 @@ describe('sign-up with a single invitation', () => {
     const client = visitor();
     await client.start();
     const newEmail = `moved.${newId()}@example.com`;
-    const r = await client.post('/portal/api/sign-up', { email: newEmail, password: PASSWORD, invitationCode: inv.code });
+    const r = await client.post('/portal/api/sign-up', {
+      email: newEmail,
+      password: PASSWORD,
+      invitationCode: inv.code,
+    });
     expect(r.statusCode).toBe(202);
     expect(r.json()).toMatchObject({ contactId: invitee.id, confirmationRequired: true });
-    const row = await t.ctx.db.selectFrom('contacts').selectAll().where('id', '=', invitee.id).executeTakeFirstOrThrow();
+    const row = await t.ctx.db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('id', '=', invitee.id)
+      .executeTakeFirstOrThrow();
     expect(row.emailaddress1).toBe(newEmail);
     expect(row.email_confirmed).toBe(0);
-    const mail = await t.ctx.db.selectFrom('emails').innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id').selectAll().where('to_address', '=', newEmail).execute();
+    const mail = await t.ctx.db
+      .selectFrom('emails')
+      .innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id')
+      .selectAll()
+      .where('to_address', '=', newEmail)
+      .execute();
     expect(mail).toHaveLength(1);
     expect(mail[0]?.text).toContain('/portal/confirm-email?token=');
     expect((await client.get('/portal/api/me')).json().contactId).toBeNull();
@@ -157,7 +226,9 @@ describe('redeeming as a signed-in contact', () => {
   it('ten racers for a group with maximum 3: exactly 3 win, 7 get max-redemptions-reached', async () => {
     const inv = await invitation({ type: 'group', maxRedemptions: 3 });
     const racers = await Promise.all(Array.from({ length: 10 }, () => signedIn()));
-    const results = await Promise.all(racers.map(({ client }) => client.post('/portal/api/redeem', { code: inv.code })));
+    const results = await Promise.all(
+      racers.map(({ client }) => client.post('/portal/api/redeem', { code: inv.code })),
+    );
     const statuses = results.map((r) => r.statusCode).sort();
     expect(statuses).toEqual([200, 200, 200, 409, 409, 409, 409, 409, 409, 409]);
     for (const r of results.filter((x) => x.statusCode === 409)) expect(r.json().code).toBe('max-redemptions-reached');
@@ -170,7 +241,11 @@ describe('redeeming as a signed-in contact', () => {
   it('refuses expired and inactive invitations with their codes and statuses', async () => {
     const { client } = await signedIn();
     const expired = await invitation({ type: 'group', expiresAt: new Date(Date.now() + 60_000).toISOString() });
-    await t.ctx.db.updateTable('invitations').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', expired.id).execute();
+    await t.ctx.db
+      .updateTable('invitations')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', expired.id)
+      .execute();
     const e = await client.post('/portal/api/redeem', { code: expired.code });
     expect(e.statusCode).toBe(410);
     expect(e.json().code).toBe('invitation-expired');
@@ -210,8 +285,27 @@ describe('redeeming as a signed-in contact', () => {
     const account = (await t.api('POST', 'accounts', { body: { name: 'Litware' } })).json();
     const role = (await t.api('POST', 'web-roles', { body: { name: `Resellers ${newId()}` } })).json();
     const wfId = newId();
-    await t.ctx.db.insertInto('workflows').values({ id: wfId, key: null, name: 'Welcome', description: null, primary_entity: 'contact', state: 'activated', steps: '[]', webhook_secret_encrypted: null, created_at: nowIso(), updated_at: nowIso() }).execute();
-    const inv = await invitation({ type: 'group', assignToAccountId: account.id, webRoleIds: [role.id], redeemWorkflowId: wfId });
+    await t.ctx.db
+      .insertInto('workflows')
+      .values({
+        id: wfId,
+        key: null,
+        name: 'Welcome',
+        description: null,
+        primary_entity: 'contact',
+        state: 'activated',
+        steps: '[]',
+        webhook_secret_encrypted: null,
+        created_at: nowIso(),
+        updated_at: nowIso(),
+      })
+      .execute();
+    const inv = await invitation({
+      type: 'group',
+      assignToAccountId: account.id,
+      webRoleIds: [role.id],
+      redeemWorkflowId: wfId,
+    });
     const { client, contact: c } = await signedIn();
     const r = await client.post('/portal/api/redeem', { code: inv.code });
     expect(r.json()).toEqual({ invitationId: inv.id, contactId: c.id, accountId: account.id, webRoleIds: [role.id] });
@@ -221,13 +315,20 @@ describe('redeeming as a signed-in contact', () => {
     const runs = await t.ctx.db.selectFrom('workflow_runs').selectAll().where('workflow_id', '=', wfId).execute();
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ target_id: c.id, status: 'queued', trigger: 'redemption' });
-    const audit = await t.ctx.db.selectFrom('audit_log').selectAll().where('record_id', '=', inv.id).where('action', '=', 'redeem').execute();
+    const audit = await t.ctx.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('record_id', '=', inv.id)
+      .where('action', '=', 'redeem')
+      .execute();
     expect(audit).toHaveLength(1);
 
     await t.ctx.db.updateTable('workflows').set({ state: 'draft' }).where('id', '=', wfId).execute();
     const { client: second } = await signedIn();
     expect((await second.post('/portal/api/redeem', { code: inv.code })).statusCode).toBe(200);
-    expect(await t.ctx.db.selectFrom('workflow_runs').selectAll().where('workflow_id', '=', wfId).execute()).toHaveLength(1);
+    expect(
+      await t.ctx.db.selectFrom('workflow_runs').selectAll().where('workflow_id', '=', wfId).execute(),
+    ).toHaveLength(1);
   });
 
   it('needs a signed-in contact and the CSRF token', async () => {
@@ -275,12 +376,16 @@ describe('sessions and sign-in', () => {
     await t.ctx.db.updateTable('contacts').set({ email_confirmed: 1 }).where('id', '=', c.id).execute();
     const client = visitor();
     await client.start();
-    const unknown = await client.post('/portal/api/sign-in', { email: `nobody.${newId()}@example.com`, password: PASSWORD });
+    const unknown = await client.post('/portal/api/sign-in', {
+      email: `nobody.${newId()}@example.com`,
+      password: PASSWORD,
+    });
     const wrong = await client.post('/portal/api/sign-in', { email: c.emailaddress1, password: 'Wrong-password-9' });
     expect(unknown.statusCode).toBe(401);
     expect(wrong.statusCode).toBe(401);
     expect(unknown.json().detail).toBe(wrong.json().detail);
-    for (let i = 0; i < 4; i++) await client.post('/portal/api/sign-in', { email: c.emailaddress1, password: 'Wrong-password-9' });
+    for (let i = 0; i < 4; i++)
+      await client.post('/portal/api/sign-in', { email: c.emailaddress1, password: 'Wrong-password-9' });
     const locked = await client.post('/portal/api/sign-in', { email: c.emailaddress1, password: PASSWORD });
     expect(locked.statusCode).toBe(401);
     expect(locked.json().detail).toMatch(/locked/);
@@ -330,7 +435,12 @@ describe('behind a trusted proxy', () => {
     const proxied = await createTestApp({ config: { trustProxy: ['127.0.0.1'] } });
     try {
       const lookup = (forwardedFor: string) =>
-        proxied.app.inject({ method: 'GET', url: '/portal/api/invitations/preview?code=NOT-A-CODE', remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': forwardedFor } });
+        proxied.app.inject({
+          method: 'GET',
+          url: '/portal/api/invitations/preview?code=NOT-A-CODE',
+          remoteAddress: '127.0.0.1',
+          headers: { 'x-forwarded-for': forwardedFor },
+        });
       for (let i = 0; i < 20; i++) expect((await lookup('203.0.113.7')).statusCode).toBe(404);
       expect((await lookup('203.0.113.7')).statusCode).toBe(429);
       // Another client behind the same proxy is not limited.

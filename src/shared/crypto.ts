@@ -2,7 +2,14 @@
 // shown again (invitation codes). Every key is derived from SECRET_KEY with HKDF, one per purpose.
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export type KeyPurpose = 'api-token' | 'invitation-code' | 'invitation-code-encryption' | 'session' | 'contact-token' | 'webhook-secret' | 'rate-limit';
+export type KeyPurpose =
+  | 'api-token'
+  | 'invitation-code'
+  | 'invitation-code-encryption'
+  | 'session'
+  | 'contact-token'
+  | 'webhook-secret'
+  | 'rate-limit';
 
 export interface Secrets {
   hash(purpose: KeyPurpose, value: string): string;

@@ -18,13 +18,15 @@ export const pageQuerySchema = z.object({
   cursor: z.string().max(200).optional(),
 });
 
-export const encodeCursor = (lastId: string): string => Buffer.from(JSON.stringify({ a: lastId })).toString('base64url');
+export const encodeCursor = (lastId: string): string =>
+  Buffer.from(JSON.stringify({ a: lastId })).toString('base64url');
 
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (cursor === undefined || cursor === '') return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (parsed && typeof parsed === 'object' && typeof (parsed as { a?: unknown }).a === 'string') return (parsed as { a: string }).a;
+    if (parsed && typeof parsed === 'object' && typeof (parsed as { a?: unknown }).a === 'string')
+      return (parsed as { a: string }).a;
   } catch {
     // fall through
   }
@@ -46,4 +48,5 @@ export function toPage<R extends { id: string }, T>(rows: R[], limit: number, ma
   return { items: pageRows.map(map), nextCursor: more && last ? encodeCursor(last.id) : null };
 }
 
-export const listSchema = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const listSchema = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });

@@ -5,8 +5,11 @@ export const idSchema = z.uuid({ error: 'must be a UUID' });
 export const idParams = z.object({ id: idSchema });
 export const emailSchema = z.email({ error: 'must be an email address' }).max(320);
 export const localeSchema = z.enum(['da', 'en'], { error: 'must be "da" or "en"' });
-export const isoTimeSchema = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }).transform((s) => new Date(s).toISOString());
-export const nameSchema = (max = 200) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+export const isoTimeSchema = z.iso
+  .datetime({ offset: true, error: 'must be an ISO 8601 time' })
+  .transform((s) => new Date(s).toISOString());
+export const nameSchema = (max = 200) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 /** Optional text that may also be cleared with null or "". */
 export const optionalText = (max: number) =>
   z
@@ -15,6 +18,4 @@ export const optionalText = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .nullable()
     .transform((v) => (v === '' ? null : v));
-export const optionalEmail = z
-  .union([z.literal(''), emailSchema, z.null()])
-  .transform((v) => (v === '' ? null : v));
+export const optionalEmail = z.union([z.literal(''), emailSchema, z.null()]).transform((v) => (v === '' ? null : v));

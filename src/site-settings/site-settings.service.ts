@@ -48,8 +48,10 @@ export async function settingValue(ctx: Pick<AppContext, 'db'>, name: string): P
   return value;
 }
 
-export const settingFlag = async (ctx: Pick<AppContext, 'db'>, name: string): Promise<boolean> => (await settingValue(ctx, name)) === 'true';
-export const settingInt = async (ctx: Pick<AppContext, 'db'>, name: string): Promise<number> => Number.parseInt(await settingValue(ctx, name), 10) || 0;
+export const settingFlag = async (ctx: Pick<AppContext, 'db'>, name: string): Promise<boolean> =>
+  (await settingValue(ctx, name)) === 'true';
+export const settingInt = async (ctx: Pick<AppContext, 'db'>, name: string): Promise<number> =>
+  Number.parseInt(await settingValue(ctx, name), 10) || 0;
 
 export async function putSiteSetting(ctx: AppContext, actor: Actor, name: string, value: string): Promise<SiteSetting> {
   requireAdmin(actor);
@@ -63,7 +65,13 @@ export async function putSiteSetting(ctx: AppContext, actor: Actor, name: string
       .values({ name, value, updated_at: now })
       .onConflict((oc) => oc.column('name').doUpdateSet({ value, updated_at: now }))
       .execute();
-    await writeAudit(tx, { actor, action: 'update', recordType: 'site-setting', recordId: null, details: { name, value } });
+    await writeAudit(tx, {
+      actor,
+      action: 'update',
+      recordType: 'site-setting',
+      recordId: null,
+      details: { name, value },
+    });
   });
   cache.delete(ctx.db);
   return describe(name, value, true);

@@ -20,8 +20,12 @@ describe('site settings API', () => {
     expect(r.statusCode).toBe(200);
     expect(r.json()).toMatchObject({ name: OPEN_REGISTRATION, value: 'false', isDefault: true });
     // Staff may read.
-    expect((await t.api('GET', url('Authentication/Registration/InvitationEnabled'), { token: t.staffToken })).json().value).toBe('true');
-    expect((await t.api('GET', url('Authentication/UserManager/MaxFailedAccessAttemptsBeforeLockout'))).json().value).toBe('5');
+    expect(
+      (await t.api('GET', url('Authentication/Registration/InvitationEnabled'), { token: t.staffToken })).json().value,
+    ).toBe('true');
+    expect(
+      (await t.api('GET', url('Authentication/UserManager/MaxFailedAccessAttemptsBeforeLockout'))).json().value,
+    ).toBe('5');
   });
 
   it('lets an admin change a setting, after which GET shows it', async () => {
@@ -36,13 +40,18 @@ describe('site settings API', () => {
     expect((await t.api('PUT', url(OPEN_REGISTRATION), { body: { value: 'false' } })).statusCode).toBe(200);
     expect((await t.api('GET', url(OPEN_REGISTRATION))).json().value).toBe('false');
     expect((await storedRows()).filter((r) => r.name === OPEN_REGISTRATION)).toHaveLength(1);
-    const listed = (await t.api('GET', 'site-settings')).json().items.find((s: { name: string }) => s.name === OPEN_REGISTRATION);
+    const listed = (await t.api('GET', 'site-settings'))
+      .json()
+      .items.find((s: { name: string }) => s.name === OPEN_REGISTRATION);
     expect(listed.value).toBe('false');
   });
 
   it('answers 403 to staff changing a setting, and changes nothing', async () => {
     const before = await storedRows();
-    const r = await t.api('PUT', url('Authentication/Registration/LocalLoginEnabled'), { token: t.staffToken, body: { value: 'false' } });
+    const r = await t.api('PUT', url('Authentication/Registration/LocalLoginEnabled'), {
+      token: t.staffToken,
+      body: { value: 'false' },
+    });
     expect(r.statusCode).toBe(403);
     expect(r.json().code).toBe('forbidden');
     expect(await storedRows()).toEqual(before);
@@ -57,12 +66,19 @@ describe('site settings API', () => {
     expect(r.json().code).toBe('validation-failed');
     expect(r.json().errors).toContainEqual({ field: 'value', message: expect.any(String) });
     expect(await storedRows()).toEqual(before);
-    expect((await t.api('GET', url('Authentication/Registration/RequiresConfirmation'))).json()).toMatchObject({ value: 'true', isDefault: true });
+    expect((await t.api('GET', url('Authentication/Registration/RequiresConfirmation'))).json()).toMatchObject({
+      value: 'true',
+      isDefault: true,
+    });
 
-    const notAString = await t.api('PUT', url('Authentication/Registration/RequiresConfirmation'), { body: { value: false } });
+    const notAString = await t.api('PUT', url('Authentication/Registration/RequiresConfirmation'), {
+      body: { value: false },
+    });
     expect(notAString.statusCode).toBe(422);
     expect(notAString.json().errors[0].field).toBe('value');
-    const badInt = await t.api('PUT', url('Authentication/UserManager/MaxFailedAccessAttemptsBeforeLockout'), { body: { value: 'five' } });
+    const badInt = await t.api('PUT', url('Authentication/UserManager/MaxFailedAccessAttemptsBeforeLockout'), {
+      body: { value: 'five' },
+    });
     expect(badInt.statusCode).toBe(422);
     expect(await storedRows()).toEqual(before);
   });

@@ -14,10 +14,16 @@ export const findToken = (db: Db | Tx, id: string) =>
   db.selectFrom('api_tokens').selectAll().where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
 
 export function listTokens(db: Db, q: { limit: number; after?: string | undefined; userId?: string | undefined }) {
-  let query = db.selectFrom('api_tokens').selectAll().where('revoked_at', 'is', null).orderBy('id').limit(q.limit + 1);
+  let query = db
+    .selectFrom('api_tokens')
+    .selectAll()
+    .where('revoked_at', 'is', null)
+    .orderBy('id')
+    .limit(q.limit + 1);
   if (q.after) query = query.where('id', '>', q.after);
   if (q.userId) query = query.where('user_id', '=', q.userId);
   return query.execute();
 }
 
-export const touchToken = (db: Db, id: string, at: string) => db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
+export const touchToken = (db: Db, id: string, at: string) =>
+  db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute();

@@ -7,9 +7,13 @@ import * as service from './tokens.service.ts';
 
 export function tokensRoutes(app: Api, ctx: AppContext): void {
   const tags = ['API tokens'];
-  app.get('/tokens', { schema: { tags, querystring: tokenListQuery, response: { 200: tokenListSchema } } }, (req) => service.listTokens(ctx, req.actor, req.query));
-  app.post('/tokens', { schema: { tags, body: createTokenSchema, response: { 201: createdTokenSchema } } }, async (req, reply) =>
-    reply.code(201).send(await service.createToken(ctx, req.actor, req.body)),
+  app.get('/tokens', { schema: { tags, querystring: tokenListQuery, response: { 200: tokenListSchema } } }, (req) =>
+    service.listTokens(ctx, req.actor, req.query),
+  );
+  app.post(
+    '/tokens',
+    { schema: { tags, body: createTokenSchema, response: { 201: createdTokenSchema } } },
+    async (req, reply) => reply.code(201).send(await service.createToken(ctx, req.actor, req.body)),
   );
   app.delete('/tokens/:id', { schema: { tags, params: idParams } }, async (req, reply) => {
     await service.revokeToken(ctx, req.actor, req.params.id);

@@ -15,12 +15,24 @@ import * as repo from './tokens.repo.ts';
 /** How often "last used" is written: at most once a minute per token, so reads stay reads. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-export const toApiToken = (r: ApiTokenRow): ApiToken => ({ id: r.id, name: r.name, userId: r.user_id, createdAt: r.created_at, lastUsedAt: r.last_used_at });
+export const toApiToken = (r: ApiTokenRow): ApiToken => ({
+  id: r.id,
+  name: r.name,
+  userId: r.user_id,
+  createdAt: r.created_at,
+  lastUsedAt: r.last_used_at,
+});
 
 export const newTokenValue = (): string => `pit_${randomToken(32)}`;
 
 /** Inserts a token row for a given plain value; used by the API, the CLI and the first-start bootstrap. */
-export async function insertToken(ctx: AppContext, db: Db | Tx, userId: string, name: string, value: string): Promise<ApiTokenRow> {
+export async function insertToken(
+  ctx: AppContext,
+  db: Db | Tx,
+  userId: string,
+  name: string,
+  value: string,
+): Promise<ApiTokenRow> {
   const row: ApiTokenRow = {
     id: newId(),
     user_id: userId,
@@ -36,7 +48,11 @@ export async function insertToken(ctx: AppContext, db: Db | Tx, userId: string, 
 
 const isAdmin = (actor: Actor) => actor.type === 'system' || (actor.type === 'user' && actor.role === 'admin');
 
-export async function createToken(ctx: AppContext, actor: Actor, input: CreateTokenInput): Promise<ApiToken & { token: string }> {
+export async function createToken(
+  ctx: AppContext,
+  actor: Actor,
+  input: CreateTokenInput,
+): Promise<ApiToken & { token: string }> {
   if (actor.type === 'contact') throw forbidden();
   const userId = input.userId ?? actor.id;
   if (!userId) throw validationFailed('userId', 'is required');
@@ -45,17 +61,28 @@ export async function createToken(ctx: AppContext, actor: Actor, input: CreateTo
   const row = await ctx.db.transaction().execute(async (tx) => {
     if (!(await findUserById(tx, userId))) throw validationFailed('userId', 'no such user');
     const created = await insertToken(ctx, tx, userId, input.name, value);
-    await writeAudit(tx, { actor, action: 'create', recordType: 'api-token', recordId: created.id, details: { userId, name: input.name } });
+    await writeAudit(tx, {
+      actor,
+      action: 'create',
+      recordType: 'api-token',
+      recordId: created.id,
+      details: { userId, name: input.name },
+    });
     return created;
   });
   return { ...toApiToken(row), token: value };
 }
 
-export async function listTokens(ctx: AppContext, actor: Actor, q: { limit: number; cursor?: string | undefined; userId?: string | undefined }): Promise<Page<ApiToken>> {
+export async function listTokens(
+  ctx: AppContext,
+  actor: Actor,
+  q: { limit: number; cursor?: string | undefined; userId?: string | undefined },
+): Promise<Page<ApiToken>> {
   if (actor.type === 'contact') throw forbidden();
   let userId = q.userId;
   if (!isAdmin(actor)) {
-    if (userId !== undefined && userId !== actor.id) throw forbidden('Only administrators can see other users\u2019 tokens.');
+    if (userId !== undefined && userId !== actor.id)
+      throw forbidden('Only administrators can see other users\u2019 tokens.');
     userId = actor.id ?? undefined;
   }
   const rows = await repo.listTokens(ctx.db, { limit: q.limit, after: decodeCursor(q.cursor), userId });
@@ -68,7 +95,13 @@ export async function revokeToken(ctx: AppContext, actor: Actor, id: string): Pr
     if (!row) throw notFound('The token');
     if (!isAdmin(actor) && row.user_id !== actor.id) throw notFound('The token');
     await tx.updateTable('api_tokens').set({ revoked_at: nowIso() }).where('id', '=', id).execute();
-    await writeAudit(tx, { actor, action: 'revoke', recordType: 'api-token', recordId: id, details: { userId: row.user_id } });
+    await writeAudit(tx, {
+      actor,
+      action: 'revoke',
+      recordType: 'api-token',
+      recordId: id,
+      details: { userId: row.user_id },
+    });
   });
 }
 

@@ -9,7 +9,8 @@ afterAll(async () => {
   await t.close();
 });
 
-const tokenRow = (id: string) => t.ctx.db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const tokenRow = (id: string) =>
+  t.ctx.db.selectFrom('api_tokens').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const ids = (body: { items: Array<{ id: string }> }) => body.items.map((x) => x.id);
 
 describe('API tokens: shown once, stored as a keyed hash', () => {
@@ -84,7 +85,10 @@ describe('API tokens: who may manage which', () => {
     const own = await t.api('POST', 'tokens', { token: t.staffToken, body: { name: 'mine' } });
     expect(own.statusCode).toBe(201);
     expect(own.json().userId).toBe(t.staffId);
-    const explicit = await t.api('POST', 'tokens', { token: t.staffToken, body: { name: 'mine too', userId: t.staffId } });
+    const explicit = await t.api('POST', 'tokens', {
+      token: t.staffToken,
+      body: { name: 'mine too', userId: t.staffId },
+    });
     expect(explicit.statusCode).toBe(201);
 
     const works = await t.api('GET', 'contacts', { token: own.json().token });
@@ -101,7 +105,15 @@ describe('API tokens: who may manage which', () => {
   });
 
   it('answers 403 to staff creating a token for another user, and creates nothing', async () => {
-    const count = async () => Number((await t.ctx.db.selectFrom('api_tokens').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await t.ctx.db
+            .selectFrom('api_tokens')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await count();
     const r = await t.api('POST', 'tokens', { token: t.staffToken, body: { name: 'for the boss', userId: t.adminId } });
     expect(r.statusCode).toBe(403);
@@ -142,7 +154,9 @@ describe('API tokens: who may manage which', () => {
   });
 
   it('refuses a token for a user who does not exist with 422 naming userId', async () => {
-    const r = await t.api('POST', 'tokens', { body: { name: 'ghost', userId: '00000000-0000-4000-8000-000000000000' } });
+    const r = await t.api('POST', 'tokens', {
+      body: { name: 'ghost', userId: '00000000-0000-4000-8000-000000000000' },
+    });
     expect(r.statusCode).toBe(422);
     expect(r.json().errors).toContainEqual({ field: 'userId', message: expect.any(String) });
   });

@@ -5,25 +5,41 @@ import type { SystemUserRow } from '../db/schema.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
 
 /** A system user by id; lookups of the same turn share one query (see db/coalesce.ts). */
-export const findUserById = coalesced(async (db: Db | Tx, ids: string[]) => byId(await db.selectFrom('system_users').selectAll().where('id', 'in', ids).execute()));
+export const findUserById = coalesced(async (db: Db | Tx, ids: string[]) =>
+  byId(await db.selectFrom('system_users').selectAll().where('id', 'in', ids).execute()),
+);
 
 export const findUserByEmail = (db: Db | Tx, email: string) =>
   db.selectFrom('system_users').selectAll().where(equalsCi('email', email)).executeTakeFirst();
 
-export async function listUsers(db: Db, q: { limit: number; after?: string; email?: string }): Promise<SystemUserRow[]> {
-  let query = db.selectFrom('system_users').selectAll().orderBy('id').limit(q.limit + 1);
+export async function listUsers(
+  db: Db,
+  q: { limit: number; after?: string; email?: string },
+): Promise<SystemUserRow[]> {
+  let query = db
+    .selectFrom('system_users')
+    .selectAll()
+    .orderBy('id')
+    .limit(q.limit + 1);
   if (q.after) query = query.where('id', '>', q.after);
   if (q.email) query = query.where(equalsCi('email', q.email));
   return query.execute();
 }
 
 export async function countUsers(db: Db | Tx): Promise<number> {
-  const row = await db.selectFrom('system_users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('system_users')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 export async function countAdmins(db: Db | Tx): Promise<number> {
-  const row = await db.selectFrom('system_users').select((eb) => eb.fn.countAll().as('n')).where('role', '=', 'admin').executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('system_users')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('role', '=', 'admin')
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

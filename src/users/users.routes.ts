@@ -7,13 +7,19 @@ import * as service from './users.service.ts';
 
 export function usersRoutes(app: Api, ctx: AppContext): void {
   const tags = ['System users'];
-  app.get('/users', { schema: { tags, querystring: userListQuery, response: { 200: userListSchema } } }, (req) => service.listUsers(ctx, req.actor, req.query));
+  app.get('/users', { schema: { tags, querystring: userListQuery, response: { 200: userListSchema } } }, (req) =>
+    service.listUsers(ctx, req.actor, req.query),
+  );
   app.post('/users', { schema: { tags, body: createUserSchema, response: { 201: userSchema } } }, async (req, reply) =>
     reply.code(201).send(await service.createUser(ctx, req.actor, req.body)),
   );
-  app.get('/users/:id', { schema: { tags, params: idParams, response: { 200: userSchema } } }, (req) => service.getUser(ctx, req.actor, req.params.id));
-  app.patch('/users/:id', { schema: { tags, params: idParams, body: updateUserSchema, response: { 200: userSchema } } }, (req) =>
-    service.updateUser(ctx, req.actor, req.params.id, req.body),
+  app.get('/users/:id', { schema: { tags, params: idParams, response: { 200: userSchema } } }, (req) =>
+    service.getUser(ctx, req.actor, req.params.id),
+  );
+  app.patch(
+    '/users/:id',
+    { schema: { tags, params: idParams, body: updateUserSchema, response: { 200: userSchema } } },
+    (req) => service.updateUser(ctx, req.actor, req.params.id, req.body),
   );
   app.delete('/users/:id', { schema: { tags, params: idParams } }, async (req, reply) => {
     await service.deleteUser(ctx, req.actor, req.params.id);

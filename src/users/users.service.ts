@@ -21,7 +21,8 @@ export const toUser = (r: SystemUserRow): User => ({
 });
 
 export function requireAdmin(actor: Actor): void {
-  if (actor.type !== 'system' && !(actor.type === 'user' && actor.role === 'admin')) throw forbidden('Only administrators can do this.');
+  if (actor.type !== 'system' && !(actor.type === 'user' && actor.role === 'admin'))
+    throw forbidden('Only administrators can do this.');
 }
 
 async function checkedHash(password: string | undefined): Promise<string | null> {
@@ -47,7 +48,13 @@ export async function createUser(ctx: AppContext, actor: Actor, input: CreateUse
   try {
     await ctx.db.transaction().execute(async (tx) => {
       await tx.insertInto('system_users').values(row).execute();
-      await writeAudit(tx, { actor, action: 'create', recordType: 'system-user', recordId: row.id, details: { email: row.email, role: row.role } });
+      await writeAudit(tx, {
+        actor,
+        action: 'create',
+        recordType: 'system-user',
+        recordId: row.id,
+        details: { email: row.email, role: row.role },
+      });
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict(`A user with the email ${input.email} already exists.`);
@@ -63,10 +70,18 @@ export async function getUser(ctx: AppContext, actor: Actor, id: string): Promis
   return toUser(row);
 }
 
-export async function listUsers(ctx: AppContext, actor: Actor, q: { limit: number; cursor?: string | undefined; email?: string | undefined }): Promise<Page<User>> {
+export async function listUsers(
+  ctx: AppContext,
+  actor: Actor,
+  q: { limit: number; cursor?: string | undefined; email?: string | undefined },
+): Promise<Page<User>> {
   requireAdmin(actor);
   const after = decodeCursor(q.cursor);
-  const rows = await repo.listUsers(ctx.db, { limit: q.limit, ...(after ? { after } : {}), ...(q.email ? { email: q.email } : {}) });
+  const rows = await repo.listUsers(ctx.db, {
+    limit: q.limit,
+    ...(after ? { after } : {}),
+    ...(q.email ? { email: q.email } : {}),
+  });
   return toPage(rows, q.limit, toUser);
 }
 
@@ -77,7 +92,11 @@ export async function updateUser(ctx: AppContext, actor: Actor, id: string, inpu
     return await ctx.db.transaction().execute(async (tx) => {
       const current = await repo.findUserById(tx, id);
       if (!current) throw notFound('The user');
-      if (current.role === 'admin' && input.role === 'staff' && (await repo.countAdminsForUpdate(tx, ctx.dialect)) <= 1) {
+      if (
+        current.role === 'admin' &&
+        input.role === 'staff' &&
+        (await repo.countAdminsForUpdate(tx, ctx.dialect)) <= 1
+      ) {
         throw conflict('This is the last administrator; make another user an administrator first.');
       }
       const changes: Partial<SystemUserRow> = { updated_at: nowIso() };
@@ -102,11 +121,17 @@ export async function deleteUser(ctx: AppContext, actor: Actor, id: string): Pro
     const current = await repo.findUserById(tx, id);
     if (!current) throw notFound('The user');
     if (actor.type === 'user' && actor.id === id) throw conflict('You cannot delete yourself.');
-    if (current.role === 'admin' && (await repo.countAdminsForUpdate(tx, ctx.dialect)) <= 1) throw conflict('This is the last administrator.');
+    if (current.role === 'admin' && (await repo.countAdminsForUpdate(tx, ctx.dialect)) <= 1)
+      throw conflict('This is the last administrator.');
     const refs = await repo.userReferences(tx, id);
     if (refs > 0) throw conflict(`The user owns or created ${refs} invitation(s); give them to another owner first.`);
     await tx.deleteFrom('system_users').where('id', '=', id).execute();
-    await writeAudit(tx, { actor, action: 'delete', recordType: 'system-user', recordId: id, details: { email: current.email } });
+    await writeAudit(tx, {
+      actor,
+      action: 'delete',
+      recordType: 'system-user',
+      recordId: id,
+      details: { email: current.email },
+    });
   });
 }
-

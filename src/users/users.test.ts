@@ -13,9 +13,25 @@ afterAll(async () => {
 });
 
 const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
-const countUsers = async () => Number((await t.ctx.db.selectFrom('system_users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const countUsers = async () =>
+  Number(
+    (
+      await t.ctx.db
+        .selectFrom('system_users')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 const countAdmins = async () =>
-  Number((await t.ctx.db.selectFrom('system_users').select((eb) => eb.fn.countAll().as('n')).where('role', '=', 'admin').executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await t.ctx.db
+        .selectFrom('system_users')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('role', '=', 'admin')
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 /** No answer of /users may carry a password or its hash, under any name. */
 function expectNoPassword(body: unknown): void {
@@ -29,7 +45,11 @@ describe('users API: admins only', () => {
     const before = await countUsers();
     const calls: Array<[method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown]> = [
       ['GET', 'users'],
-      ['POST', 'users', { email: 'sneaky@example.com', fullName: 'Sneaky', role: 'admin', password: 'Sneaky-password-1' }],
+      [
+        'POST',
+        'users',
+        { email: 'sneaky@example.com', fullName: 'Sneaky', role: 'admin', password: 'Sneaky-password-1' },
+      ],
       ['GET', `users/${t.adminId}`],
       ['PATCH', `users/${t.staffId}`, { role: 'admin' }],
       ['PATCH', `users/${t.adminId}`, { fullName: 'Renamed' }],
@@ -42,9 +62,17 @@ describe('users API: admins only', () => {
       expect(r.json().code).toBe('forbidden');
     }
     expect(await countUsers()).toBe(before);
-    const staff = await t.ctx.db.selectFrom('system_users').select('role').where('id', '=', t.staffId).executeTakeFirstOrThrow();
+    const staff = await t.ctx.db
+      .selectFrom('system_users')
+      .select('role')
+      .where('id', '=', t.staffId)
+      .executeTakeFirstOrThrow();
     expect(staff.role).toBe('staff');
-    const admin = await t.ctx.db.selectFrom('system_users').select('full_name').where('id', '=', t.adminId).executeTakeFirstOrThrow();
+    const admin = await t.ctx.db
+      .selectFrom('system_users')
+      .select('full_name')
+      .where('id', '=', t.adminId)
+      .executeTakeFirstOrThrow();
     expect(admin.full_name).toBe('Ada Admin');
   });
 
@@ -57,14 +85,20 @@ describe('users API: admins only', () => {
 
 describe('users API: create, read, patch, delete', () => {
   it('creates a user (201) with an argon2id password hash and never returns the password', async () => {
-    const created = await t.api('POST', 'users', { body: { email: 'Bea.Boss@Example.com', fullName: 'Bea Boss', role: 'staff', password: 'Bea-password-1' } });
+    const created = await t.api('POST', 'users', {
+      body: { email: 'Bea.Boss@Example.com', fullName: 'Bea Boss', role: 'staff', password: 'Bea-password-1' },
+    });
     expect(created.statusCode).toBe(201);
     const user = created.json();
     expect(user).toMatchObject({ email: 'Bea.Boss@Example.com', fullName: 'Bea Boss', role: 'staff' });
     expect(user.id).toMatch(/^[0-9a-f-]{36}$/);
     expectNoPassword(user);
 
-    const row = await t.ctx.db.selectFrom('system_users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
+    const row = await t.ctx.db
+      .selectFrom('system_users')
+      .select('password_hash')
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
     expect(row.password_hash).not.toContain('Bea-password-1');
 
@@ -83,15 +117,36 @@ describe('users API: create, read, patch, delete', () => {
   });
 
   it('patches a user without returning the password, and a new password replaces the hash', async () => {
-    const user = (await t.api('POST', 'users', { body: { email: 'carl@example.com', fullName: 'Carl', password: 'Carl-password-1' } })).json();
+    const user = (
+      await t.api('POST', 'users', {
+        body: { email: 'carl@example.com', fullName: 'Carl', password: 'Carl-password-1' },
+      })
+    ).json();
     expect(user.role).toBe('staff');
-    const oldHash = (await t.ctx.db.selectFrom('system_users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow()).password_hash;
+    const oldHash = (
+      await t.ctx.db
+        .selectFrom('system_users')
+        .select('password_hash')
+        .where('id', '=', user.id)
+        .executeTakeFirstOrThrow()
+    ).password_hash;
 
-    const patched = await t.api('PATCH', `users/${user.id}`, { body: { fullName: 'Carl Carlsen', role: 'admin', password: 'Carl-password-2' } });
+    const patched = await t.api('PATCH', `users/${user.id}`, {
+      body: { fullName: 'Carl Carlsen', role: 'admin', password: 'Carl-password-2' },
+    });
     expect(patched.statusCode).toBe(200);
-    expect(patched.json()).toMatchObject({ id: user.id, fullName: 'Carl Carlsen', role: 'admin', email: 'carl@example.com' });
+    expect(patched.json()).toMatchObject({
+      id: user.id,
+      fullName: 'Carl Carlsen',
+      role: 'admin',
+      email: 'carl@example.com',
+    });
     expectNoPassword(patched.json());
-    const row = await t.ctx.db.selectFrom('system_users').selectAll().where('id', '=', user.id).executeTakeFirstOrThrow();
+    const row = await t.ctx.db
+      .selectFrom('system_users')
+      .selectAll()
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
     expect(row.role).toBe('admin');
     expect(row.full_name).toBe('Carl Carlsen');
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
@@ -100,7 +155,15 @@ describe('users API: create, read, patch, delete', () => {
     const weak = await t.api('PATCH', `users/${user.id}`, { body: { password: 'short' } });
     expect(weak.statusCode).toBe(422);
     expect(weak.json().errors).toContainEqual({ field: 'password', message: expect.any(String) });
-    expect((await t.ctx.db.selectFrom('system_users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow()).password_hash).toBe(row.password_hash);
+    expect(
+      (
+        await t.ctx.db
+          .selectFrom('system_users')
+          .select('password_hash')
+          .where('id', '=', user.id)
+          .executeTakeFirstOrThrow()
+      ).password_hash,
+    ).toBe(row.password_hash);
   });
 
   it('deletes a user (204), after which it is 404', async () => {
@@ -110,7 +173,9 @@ describe('users API: create, read, patch, delete', () => {
     const gone = await t.api('GET', `users/${user.id}`);
     expect(gone.statusCode).toBe(404);
     expect(gone.json().code).toBe('not-found');
-    expect(await t.ctx.db.selectFrom('system_users').select('id').where('id', '=', user.id).executeTakeFirst()).toBeUndefined();
+    expect(
+      await t.ctx.db.selectFrom('system_users').select('id').where('id', '=', user.id).executeTakeFirst(),
+    ).toBeUndefined();
     expect((await t.api('DELETE', `users/${user.id}`)).statusCode).toBe(404);
     expect((await t.api('PATCH', `users/${NO_SUCH_ID}`, { body: { fullName: 'Nobody' } })).statusCode).toBe(404);
   });
@@ -151,8 +216,14 @@ describe('users API: duplicate emails', () => {
 describe('users API: the last administrator', () => {
   it('cannot be demoted (409), and stays an admin', async () => {
     // Only the bootstrap admin may be an admin for this test; demote any others made above.
-    const admins = await t.ctx.db.selectFrom('system_users').select('id').where('role', '=', 'admin').where('id', '!=', t.adminId).execute();
-    for (const a of admins) expect((await t.api('PATCH', `users/${a.id}`, { body: { role: 'staff' } })).statusCode).toBe(200);
+    const admins = await t.ctx.db
+      .selectFrom('system_users')
+      .select('id')
+      .where('role', '=', 'admin')
+      .where('id', '!=', t.adminId)
+      .execute();
+    for (const a of admins)
+      expect((await t.api('PATCH', `users/${a.id}`, { body: { role: 'staff' } })).statusCode).toBe(200);
     expect(await countAdmins()).toBe(1);
 
     const r = await t.api('PATCH', `users/${t.adminId}`, { body: { role: 'staff' } });
@@ -178,7 +249,9 @@ describe('users API: the last administrator', () => {
   });
 
   it('can be demoted once another admin exists', async () => {
-    const other = (await t.api('POST', 'users', { body: { email: 'gus@example.com', fullName: 'Gus', role: 'admin' } })).json();
+    const other = (
+      await t.api('POST', 'users', { body: { email: 'gus@example.com', fullName: 'Gus', role: 'admin' } })
+    ).json();
     // Demoting the other admin leaves the first one: allowed.
     expect((await t.api('PATCH', `users/${other.id}`, { body: { role: 'staff' } })).statusCode).toBe(200);
     expect(await countAdmins()).toBe(1);
@@ -186,7 +259,9 @@ describe('users API: the last administrator', () => {
 
   it('two admins demoting each other at the same time leave at least one admin', async () => {
     for (let round = 0; round < 5; round++) {
-      const other = (await t.api('POST', 'users', { body: { email: `hal${round}@example.com`, fullName: 'Hal', role: 'admin' } })).json();
+      const other = (
+        await t.api('POST', 'users', { body: { email: `hal${round}@example.com`, fullName: 'Hal', role: 'admin' } })
+      ).json();
       expect(await countAdmins()).toBe(2);
       const results = await Promise.allSettled([
         updateUser(t.ctx, systemActor, t.adminId, { role: 'staff' }),
@@ -204,12 +279,19 @@ describe('users API: the last administrator', () => {
 
   it('two admins deleting each other at the same time leave at least one admin', async () => {
     for (let round = 0; round < 5; round++) {
-      const a = (await t.api('POST', 'users', { body: { email: `ida${round}@example.com`, fullName: 'Ida', role: 'admin' } })).json();
-      const b = (await t.api('POST', 'users', { body: { email: `jon${round}@example.com`, fullName: 'Jon', role: 'admin' } })).json();
+      const a = (
+        await t.api('POST', 'users', { body: { email: `ida${round}@example.com`, fullName: 'Ida', role: 'admin' } })
+      ).json();
+      const b = (
+        await t.api('POST', 'users', { body: { email: `jon${round}@example.com`, fullName: 'Jon', role: 'admin' } })
+      ).json();
       // Leave exactly these two as admins.
       await updateUser(t.ctx, systemActor, t.adminId, { role: 'staff' });
       expect(await countAdmins()).toBe(2);
-      const results = await Promise.allSettled([deleteUser(t.ctx, systemActor, a.id), deleteUser(t.ctx, systemActor, b.id)]);
+      const results = await Promise.allSettled([
+        deleteUser(t.ctx, systemActor, a.id),
+        deleteUser(t.ctx, systemActor, b.id),
+      ]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       expect(await countAdmins()).toBe(1);
       await updateUser(t.ctx, systemActor, t.adminId, { role: 'admin' });

@@ -2,10 +2,15 @@
 import type { Db, Dialect, Tx } from '../db/database.ts';
 import { containsCi, workflowsNaming } from '../db/sql.ts';
 
-export const findWebRole = (db: Db | Tx, id: string) => db.selectFrom('web_roles').selectAll().where('id', '=', id).executeTakeFirst();
+export const findWebRole = (db: Db | Tx, id: string) =>
+  db.selectFrom('web_roles').selectAll().where('id', '=', id).executeTakeFirst();
 
 export function listWebRoles(db: Db, q: { limit: number; after?: string | undefined; q?: string | undefined }) {
-  let query = db.selectFrom('web_roles').selectAll().orderBy('id').limit(q.limit + 1);
+  let query = db
+    .selectFrom('web_roles')
+    .selectAll()
+    .orderBy('id')
+    .limit(q.limit + 1);
   if (q.after) query = query.where('id', '>', q.after);
   if (q.q) query = query.where(containsCi('name', q.q));
   return query.execute();
@@ -36,8 +41,24 @@ export async function missingWebRoleIds(db: Db | Tx, ids: readonly string[], loc
   return ids.filter((id) => !have.has(id));
 }
 
-export async function webRoleUsage(db: Db | Tx, id: string): Promise<{ contacts: number; invitations: number; contentPages: number; workflows: number }> {
+export async function webRoleUsage(
+  db: Db | Tx,
+  id: string,
+): Promise<{ contacts: number; invitations: number; contentPages: number; workflows: number }> {
   const n = async (table: 'contact_web_roles' | 'invitation_web_roles' | 'content_page_web_roles') =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('web_role_id', '=', id).executeTakeFirstOrThrow()).n);
-  return { contacts: await n('contact_web_roles'), invitations: await n('invitation_web_roles'), contentPages: await n('content_page_web_roles'), workflows: await workflowsNaming(db, id) };
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('web_role_id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  return {
+    contacts: await n('contact_web_roles'),
+    invitations: await n('invitation_web_roles'),
+    contentPages: await n('content_page_web_roles'),
+    workflows: await workflowsNaming(db, id),
+  };
 }

@@ -2,18 +2,34 @@
 import type { AppContext } from '../context.ts';
 import type { Api } from '../http/types.ts';
 import { idParams } from '../shared/schemas.ts';
-import { createWebRoleSchema, updateWebRoleSchema, webRoleListQuery, webRoleListSchema, webRoleSchema } from './web-roles.schema.ts';
+import {
+  createWebRoleSchema,
+  updateWebRoleSchema,
+  webRoleListQuery,
+  webRoleListSchema,
+  webRoleSchema,
+} from './web-roles.schema.ts';
 import * as service from './web-roles.service.ts';
 
 export function webRolesRoutes(app: Api, ctx: AppContext): void {
   const tags = ['Web roles'];
-  app.get('/web-roles', { schema: { tags, querystring: webRoleListQuery, response: { 200: webRoleListSchema } } }, (req) => service.listWebRoles(ctx, req.query));
-  app.post('/web-roles', { schema: { tags, body: createWebRoleSchema, response: { 201: webRoleSchema } } }, async (req, reply) =>
-    reply.code(201).send(await service.createWebRole(ctx, req.actor, req.body)),
+  app.get(
+    '/web-roles',
+    { schema: { tags, querystring: webRoleListQuery, response: { 200: webRoleListSchema } } },
+    (req) => service.listWebRoles(ctx, req.query),
   );
-  app.get('/web-roles/:id', { schema: { tags, params: idParams, response: { 200: webRoleSchema } } }, (req) => service.getWebRole(ctx, req.params.id));
-  app.patch('/web-roles/:id', { schema: { tags, params: idParams, body: updateWebRoleSchema, response: { 200: webRoleSchema } } }, (req) =>
-    service.updateWebRole(ctx, req.actor, req.params.id, req.body),
+  app.post(
+    '/web-roles',
+    { schema: { tags, body: createWebRoleSchema, response: { 201: webRoleSchema } } },
+    async (req, reply) => reply.code(201).send(await service.createWebRole(ctx, req.actor, req.body)),
+  );
+  app.get('/web-roles/:id', { schema: { tags, params: idParams, response: { 200: webRoleSchema } } }, (req) =>
+    service.getWebRole(ctx, req.params.id),
+  );
+  app.patch(
+    '/web-roles/:id',
+    { schema: { tags, params: idParams, body: updateWebRoleSchema, response: { 200: webRoleSchema } } },
+    (req) => service.updateWebRole(ctx, req.actor, req.params.id, req.body),
   );
   app.delete('/web-roles/:id', { schema: { tags, params: idParams } }, async (req, reply) => {
     await service.deleteWebRole(ctx, req.actor, req.params.id);

@@ -24,7 +24,12 @@ export const toWebRole = (r: WebRoleRow): WebRole => ({
  * Throws a 422 naming `field` when any of `ids` is not a web role. Pass the dialect when the caller's
  * transaction will refer to the roles: they then cannot be deleted until it ends.
  */
-export async function assertWebRolesExist(db: Db | Tx, ids: readonly string[], field = 'webRoleIds', lock?: Dialect): Promise<void> {
+export async function assertWebRolesExist(
+  db: Db | Tx,
+  ids: readonly string[],
+  field = 'webRoleIds',
+  lock?: Dialect,
+): Promise<void> {
   const missing = await repo.missingWebRoleIds(db, ids, lock);
   if (missing.length > 0) throw validationFailed(field, `no such web role: ${missing.join(', ')}`);
 }
@@ -44,7 +49,13 @@ export async function createWebRole(ctx: AppContext, actor: Actor, input: Create
   try {
     await ctx.db.transaction().execute(async (tx) => {
       await tx.insertInto('web_roles').values(row).execute();
-      await writeAudit(tx, { actor, action: 'create', recordType: 'web-role', recordId: row.id, details: { name: row.name } });
+      await writeAudit(tx, {
+        actor,
+        action: 'create',
+        recordType: 'web-role',
+        recordId: row.id,
+        details: { name: row.name },
+      });
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken(input.name);
@@ -59,12 +70,20 @@ export async function getWebRole(ctx: AppContext, id: string): Promise<WebRole> 
   return toWebRole(row);
 }
 
-export async function listWebRoles(ctx: AppContext, q: { limit: number; cursor?: string | undefined; q?: string | undefined }): Promise<Page<WebRole>> {
+export async function listWebRoles(
+  ctx: AppContext,
+  q: { limit: number; cursor?: string | undefined; q?: string | undefined },
+): Promise<Page<WebRole>> {
   const rows = await repo.listWebRoles(ctx.db, { limit: q.limit, after: decodeCursor(q.cursor), q: q.q });
   return toPage(rows, q.limit, toWebRole);
 }
 
-export async function updateWebRole(ctx: AppContext, actor: Actor, id: string, input: UpdateWebRoleInput): Promise<WebRole> {
+export async function updateWebRole(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  input: UpdateWebRoleInput,
+): Promise<WebRole> {
   try {
     return await ctx.db.transaction().execute(async (tx) => {
       const current = await repo.findWebRole(tx, id);
@@ -72,9 +91,16 @@ export async function updateWebRole(ctx: AppContext, actor: Actor, id: string, i
       const changes: Partial<WebRoleRow> = { updated_at: nowIso() };
       if (input.name !== undefined) changes.name = input.name;
       if (input.description !== undefined) changes.description = input.description;
-      if (input.authenticatedUsersRole !== undefined) changes.authenticated_users_role = toFlag(input.authenticatedUsersRole);
+      if (input.authenticatedUsersRole !== undefined)
+        changes.authenticated_users_role = toFlag(input.authenticatedUsersRole);
       await tx.updateTable('web_roles').set(changes).where('id', '=', id).execute();
-      await writeAudit(tx, { actor, action: 'update', recordType: 'web-role', recordId: id, details: { fields: Object.keys(input) } });
+      await writeAudit(tx, {
+        actor,
+        action: 'update',
+        recordType: 'web-role',
+        recordId: id,
+        details: { fields: Object.keys(input) },
+      });
       return toWebRole({ ...current, ...changes });
     });
   } catch (err) {
@@ -96,6 +122,12 @@ export async function deleteWebRole(ctx: AppContext, actor: Actor, id: string): 
     ].filter(Boolean);
     if (uses.length > 0) throw conflict(`The web role is in use: ${uses.join('; ')}.`);
     await tx.deleteFrom('web_roles').where('id', '=', id).execute();
-    await writeAudit(tx, { actor, action: 'delete', recordType: 'web-role', recordId: id, details: { name: current.name } });
+    await writeAudit(tx, {
+      actor,
+      action: 'delete',
+      recordType: 'web-role',
+      recordId: id,
+      details: { name: current.name },
+    });
   });
 }

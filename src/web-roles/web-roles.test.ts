@@ -11,11 +11,22 @@ afterAll(async () => {
 
 const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
 const roleRow = (id: string) => t.ctx.db.selectFrom('web_roles').selectAll().where('id', '=', id).executeTakeFirst();
-const countRoles = async () => Number((await t.ctx.db.selectFrom('web_roles').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const countRoles = async () =>
+  Number(
+    (
+      await t.ctx.db
+        .selectFrom('web_roles')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('web roles API', () => {
   it('creates, reads, lists, patches and deletes a web role (staff may)', async () => {
-    const created = await t.api('POST', 'web-roles', { token: t.staffToken, body: { name: 'Partners', description: 'Partner portal' } });
+    const created = await t.api('POST', 'web-roles', {
+      token: t.staffToken,
+      body: { name: 'Partners', description: 'Partner portal' },
+    });
     expect(created.statusCode).toBe(201);
     const role = created.json();
     expect(role).toMatchObject({ name: 'Partners', description: 'Partner portal', authenticatedUsersRole: false });
@@ -23,9 +34,17 @@ describe('web roles API', () => {
     expect((await t.api('GET', `web-roles/${role.id}`)).json()).toEqual(role);
     expect((await t.api('GET', 'web-roles?q=PARTN')).json().items.map((r: { id: string }) => r.id)).toEqual([role.id]);
 
-    const patched = await t.api('PATCH', `web-roles/${role.id}`, { token: t.staffToken, body: { name: 'Authenticated Users', authenticatedUsersRole: true, description: null } });
+    const patched = await t.api('PATCH', `web-roles/${role.id}`, {
+      token: t.staffToken,
+      body: { name: 'Authenticated Users', authenticatedUsersRole: true, description: null },
+    });
     expect(patched.statusCode).toBe(200);
-    expect(patched.json()).toMatchObject({ id: role.id, name: 'Authenticated Users', authenticatedUsersRole: true, description: null });
+    expect(patched.json()).toMatchObject({
+      id: role.id,
+      name: 'Authenticated Users',
+      authenticatedUsersRole: true,
+      description: null,
+    });
     const row = await roleRow(role.id);
     expect(row?.name).toBe('Authenticated Users');
     expect(row?.description).toBeNull();

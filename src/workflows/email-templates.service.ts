@@ -12,7 +12,15 @@ import { renderEmail, validateTemplate, type RenderedEmail } from '../email/temp
 import type { CreateEmailTemplateInput, EmailTemplate, UpdateEmailTemplateInput } from './workflows.schema.ts';
 import * as repo from './workflows.repo.ts';
 import type { EmailTemplateRow } from './workflows.repo.ts';
-import { contactOrNull, emailLocale, invitationEmailContext, invitationOrNull, invitationVariables, ownerOf, siteLocale } from './workflow-emails.ts';
+import {
+  contactOrNull,
+  emailLocale,
+  invitationEmailContext,
+  invitationOrNull,
+  invitationVariables,
+  ownerOf,
+  siteLocale,
+} from './workflow-emails.ts';
 
 export const toEmailTemplate = (r: EmailTemplateRow): EmailTemplate => ({
   id: r.id,
@@ -27,24 +35,45 @@ export const toEmailTemplate = (r: EmailTemplateRow): EmailTemplate => ({
   updatedAt: r.updated_at,
 });
 
-const workflowActivated = () => new AppError('workflow-activated', 'The workflow of this template is activated; deactivate the workflow before editing its templates.');
+const workflowActivated = () =>
+  new AppError(
+    'workflow-activated',
+    'The workflow of this template is activated; deactivate the workflow before editing its templates.',
+  );
 
 /** 422 naming each field whose Liquid does not parse, with line and column. */
-function checkLiquid(input: { subject?: string | undefined; html?: string | undefined; text?: string | undefined }): void {
+function checkLiquid(input: {
+  subject?: string | undefined;
+  html?: string | undefined;
+  text?: string | undefined;
+}): void {
   const errors: FieldError[] = [];
   for (const field of ['subject', 'html', 'text'] as const) {
     const source = input[field];
     if (source === undefined) continue;
     const problem = validateTemplate(source);
-    if (problem) errors.push({ field, message: `invalid Liquid at line ${problem.line}, column ${problem.column}: ${problem.message}` });
+    if (problem)
+      errors.push({
+        field,
+        message: `invalid Liquid at line ${problem.line}, column ${problem.column}: ${problem.message}`,
+      });
   }
-  if (errors.length > 0) throw new AppError('validation-failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+  if (errors.length > 0)
+    throw new AppError('validation-failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
 }
 
-const duplicate = (name: string, locale: string) => conflict(`The workflow already has a template named "${name}" in locale ${locale}.`);
+const duplicate = (name: string, locale: string) =>
+  conflict(`The workflow already has a template named "${name}" in locale ${locale}.`);
 
-export async function listEmailTemplates(ctx: AppContext, q: { limit: number; cursor?: string | undefined; workflowId?: string | undefined }): Promise<Page<EmailTemplate>> {
-  const rows = await repo.listTemplates(ctx.db, { limit: q.limit, after: decodeCursor(q.cursor), workflowId: q.workflowId });
+export async function listEmailTemplates(
+  ctx: AppContext,
+  q: { limit: number; cursor?: string | undefined; workflowId?: string | undefined },
+): Promise<Page<EmailTemplate>> {
+  const rows = await repo.listTemplates(ctx.db, {
+    limit: q.limit,
+    after: decodeCursor(q.cursor),
+    workflowId: q.workflowId,
+  });
   return toPage(rows, q.limit, toEmailTemplate);
 }
 
@@ -54,7 +83,11 @@ export async function getEmailTemplate(ctx: AppContext, id: string): Promise<Ema
   return toEmailTemplate(row);
 }
 
-export async function createEmailTemplate(ctx: AppContext, actor: Actor, input: CreateEmailTemplateInput): Promise<EmailTemplate> {
+export async function createEmailTemplate(
+  ctx: AppContext,
+  actor: Actor,
+  input: CreateEmailTemplateInput,
+): Promise<EmailTemplate> {
   checkLiquid(input);
   const now = nowIso();
   const row: EmailTemplateRow = {
@@ -75,7 +108,13 @@ export async function createEmailTemplate(ctx: AppContext, actor: Actor, input: 
       if (!workflow) throw validationFailed('workflowId', 'no such workflow');
       if (workflow.state === 'activated') throw workflowActivated();
       await tx.insertInto('email_templates').values(row).execute();
-      await writeAudit(tx, { actor, action: 'create', recordType: 'email_template', recordId: row.id, details: { workflowId: row.workflow_id, name: row.name, locale: row.locale } });
+      await writeAudit(tx, {
+        actor,
+        action: 'create',
+        recordType: 'email_template',
+        recordId: row.id,
+        details: { workflowId: row.workflow_id, name: row.name, locale: row.locale },
+      });
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw duplicate(input.name, input.locale);
@@ -84,7 +123,12 @@ export async function createEmailTemplate(ctx: AppContext, actor: Actor, input: 
   return toEmailTemplate(row);
 }
 
-export async function updateEmailTemplate(ctx: AppContext, actor: Actor, id: string, input: UpdateEmailTemplateInput): Promise<EmailTemplate> {
+export async function updateEmailTemplate(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  input: UpdateEmailTemplateInput,
+): Promise<EmailTemplate> {
   const existing = await repo.findTemplate(ctx.db, id);
   if (!existing) throw notFound('The email template');
   try {
@@ -103,7 +147,13 @@ export async function updateEmailTemplate(ctx: AppContext, actor: Actor, id: str
       if (input.text !== undefined) changes.text = input.text;
       if (input.from !== undefined) changes.from_address = input.from;
       await tx.updateTable('email_templates').set(changes).where('id', '=', id).execute();
-      await writeAudit(tx, { actor, action: 'update', recordType: 'email_template', recordId: id, details: { fields: Object.keys(input) } });
+      await writeAudit(tx, {
+        actor,
+        action: 'update',
+        recordType: 'email_template',
+        recordId: id,
+        details: { fields: Object.keys(input) },
+      });
       return toEmailTemplate({ ...current, ...changes });
     });
   } catch (err) {
@@ -116,7 +166,11 @@ export async function updateEmailTemplate(ctx: AppContext, actor: Actor, id: str
  * Renders a template for an invitation and a contact, as the email would read, but with a stand-in
  * code and link: the real code never leaves through a preview.
  */
-export async function previewEmailTemplate(ctx: AppContext, id: string, input: { invitationId?: string | null | undefined; contactId: string }): Promise<RenderedEmail> {
+export async function previewEmailTemplate(
+  ctx: AppContext,
+  id: string,
+  input: { invitationId?: string | null | undefined; contactId: string },
+): Promise<RenderedEmail> {
   const template = await repo.findTemplate(ctx.db, id);
   if (!template) throw notFound('The email template');
   const contact = await contactOrNull(ctx, input.contactId);
@@ -132,11 +186,21 @@ export async function previewEmailTemplate(ctx: AppContext, id: string, input: {
       return renderEmail(template, { ...invitationVariables(e, contact, locale), workflow: workflowVar });
     }
     const site = await siteLocale(ctx);
-    return renderEmail(template, { contact, invitation: null, owner: await ownerOf(ctx.db, null), workflow: workflowVar, locale: emailLocale(null, contact, site) });
+    return renderEmail(template, {
+      contact,
+      invitation: null,
+      owner: await ownerOf(ctx.db, null),
+      workflow: workflowVar,
+      locale: emailLocale(null, contact, site),
+    });
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw new AppError('validation-failed', `The template could not be rendered: ${err instanceof Error ? err.message : String(err)}`, {
-      errors: [{ field: 'template', message: err instanceof Error ? err.message : String(err) }],
-    });
+    throw new AppError(
+      'validation-failed',
+      `The template could not be rendered: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        errors: [{ field: 'template', message: err instanceof Error ? err.message : String(err) }],
+      },
+    );
   }
 }

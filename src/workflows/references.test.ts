@@ -14,7 +14,14 @@ it('refuses to delete a web role or account named by a workflow step, saying so'
   const role = (await t.api('POST', 'web-roles', { body: { name: 'Named in a step' } })).json();
   const account = (await t.api('POST', 'accounts', { body: { name: 'Named in a step' } })).json();
   const wf = await t.api('POST', 'workflows', {
-    body: { name: 'Onboarding', primaryEntity: 'contact', steps: [{ type: 'add-web-role', webRoleId: role.id }, { type: 'set-account', accountId: account.id }] },
+    body: {
+      name: 'Onboarding',
+      primaryEntity: 'contact',
+      steps: [
+        { type: 'add-web-role', webRoleId: role.id },
+        { type: 'set-account', accountId: account.id },
+      ],
+    },
   });
   expect(wf.statusCode).toBe(201);
   const delRole = await t.api('DELETE', `web-roles/${role.id}`);

@@ -32,7 +32,9 @@ const fast = { pollMs: 20, leaseMs: 2_000, backoff: { baseMs: 20, maxMs: 100 } }
 const runJobs = () => runDueJobsOnce(t.ctx, workflowJobHandlers(t.ctx, transport), fast);
 
 async function contact(body: Record<string, unknown> = {}) {
-  const r = await t.api('POST', 'contacts', { body: { firstName: 'Ann', lastName: 'Berg', emailaddress1: `ann.${newId()}@example.com`, ...body } });
+  const r = await t.api('POST', 'contacts', {
+    body: { firstName: 'Ann', lastName: 'Berg', emailaddress1: `ann.${newId()}@example.com`, ...body },
+  });
   expect(r.statusCode, r.body).toBe(201);
   return r.json();
 }
@@ -57,7 +59,10 @@ const receivedBy = (address: string) => smtp.received.filter((m) => m.to.include
 
 describe('Send Invitation', () => {
   it('delivers one email to emailaddress1 only, with the code and a link that finds the invitation; sets sent', async () => {
-    const c = await contact({ emailaddress2: `second.${newId()}@example.com`, emailaddress3: `third.${newId()}@example.com` });
+    const c = await contact({
+      emailaddress2: `second.${newId()}@example.com`,
+      emailaddress3: `third.${newId()}@example.com`,
+    });
     const inv = await invitation({ invitedContactIds: [c.id], expiresAt: '2099-01-31T12:00:00.000Z' });
     const before = smtp.received.length;
     const [run] = await send(inv.id);
@@ -83,7 +88,10 @@ describe('Send Invitation', () => {
     expect(mail!.html).toContain(`href="${inv.redeemUrl}"`);
     const code = new URL(link!).searchParams.get('code')!;
     expect((await findInvitationByCode(t.ctx, t.ctx.db, code))?.id).toBe(inv.id);
-    const preview = await t.app.inject({ method: 'GET', url: `/portal/api/invitations/preview?code=${encodeURIComponent(code)}` });
+    const preview = await t.app.inject({
+      method: 'GET',
+      url: `/portal/api/invitations/preview?code=${encodeURIComponent(code)}`,
+    });
     expect(preview.statusCode).toBe(200);
 
     const after = (await t.api('GET', `invitations/${inv.id}`)).json();
@@ -93,10 +101,26 @@ describe('Send Invitation', () => {
     // The email activity: regarding the invitation, part of the run, sent.
     const emails = (await t.api('GET', `emails?regardingId=${inv.id}`)).json().items;
     expect(emails).toHaveLength(1);
-    expect(emails[0]).toMatchObject({ regardingType: 'invitation', regardingId: inv.id, workflowRunId: run.id, toContactId: c.id, to: c.emailaddress1, status: 'sent' });
+    expect(emails[0]).toMatchObject({
+      regardingType: 'invitation',
+      regardingId: inv.id,
+      workflowRunId: run.id,
+      toContactId: c.id,
+      to: c.emailaddress1,
+      status: 'sent',
+    });
     expect(run.steps).toHaveLength(1);
     expect(run.steps[0]).toMatchObject({ index: 0, type: 'send-invitation', status: 'succeeded' });
-    expect(run.steps[0].detail.recipients).toEqual([{ contactId: c.id, to: c.emailaddress1, locale: 'en', templateId: expect.any(String), status: 'queued', emailId: emails[0].id }]);
+    expect(run.steps[0].detail.recipients).toEqual([
+      {
+        contactId: c.id,
+        to: c.emailaddress1,
+        locale: 'en',
+        templateId: expect.any(String),
+        status: 'queued',
+        emailId: emails[0].id,
+      },
+    ]);
     // The code is in the email, never in the run log.
     expect(JSON.stringify(run)).not.toContain(inv.code);
   });
@@ -115,7 +139,8 @@ describe('Send Invitation', () => {
     const [en] = receivedBy(dane2.emailaddress1);
     expect(en!.subject).toBe('You are invited to our portal');
 
-    const put = (value: string) => t.api('PUT', `site-settings/${encodeURIComponent('Site/DefaultLocale')}`, { body: { value } });
+    const put = (value: string) =>
+      t.api('PUT', `site-settings/${encodeURIComponent('Site/DefaultLocale')}`, { body: { value } });
     expect((await put('da')).statusCode).toBe(200);
     try {
       const nobody = await contact({ firstName: 'Lars' });
@@ -131,9 +156,14 @@ describe('Send Invitation', () => {
     const inviter = await contact({ firstName: 'Ida', lastName: 'Inviter' });
     const c = await contact();
     const inv = await invitation({ invitedContactIds: [c.id], inviterContactId: inviter.id });
-    const en = (await t.api('GET', `email-templates?workflowId=${sendInvitationId}`)).json().items.find((x: { locale: string }) => x.locale === 'en');
+    const en = (await t.api('GET', `email-templates?workflowId=${sendInvitationId}`))
+      .json()
+      .items.find((x: { locale: string }) => x.locale === 'en');
     await t.api('POST', `workflows/${sendInvitationId}/deactivate`);
-    expect((await t.api('PATCH', `email-templates/${en.id}`, { body: { from: '"Partner desk" <desk@example.com>' } })).statusCode).toBe(200);
+    expect(
+      (await t.api('PATCH', `email-templates/${en.id}`, { body: { from: '"Partner desk" <desk@example.com>' } }))
+        .statusCode,
+    ).toBe(200);
     await t.api('POST', `workflows/${sendInvitationId}/activate`);
     try {
       await send(inv.id);
@@ -157,7 +187,11 @@ describe('Send Invitation', () => {
     expect(run.status).toBe('succeeded');
     expect(smtp.received.length - before).toBe(1);
     expect(receivedBy(without.emailaddress2)).toHaveLength(0);
-    expect(run.steps[0].detail.recipients).toContainEqual({ contactId: without.id, status: 'skipped', reason: expect.stringMatching(/no primary email address/) });
+    expect(run.steps[0].detail.recipients).toContainEqual({
+      contactId: without.id,
+      status: 'skipped',
+      reason: expect.stringMatching(/no primary email address/),
+    });
 
     // Only contacts without email: nothing sent, the invitation stays new, the run says why.
     const lonely = await invitation({ invitedContactIds: [without.id] });
@@ -188,21 +222,48 @@ describe('Send Invitation', () => {
     const [a, b, c] = [await contact(), await contact(), await contact()];
     const inactive = await invitation({ invitedContactIds: [a.id] });
     await t.api('POST', `invitations/${inactive.id}/deactivate`);
-    const expired = await invitation({ invitedContactIds: [b.id], expiresAt: new Date(Date.now() + 60_000).toISOString() });
-    await t.ctx.db.updateTable('invitations').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', expired.id).execute();
+    const expired = await invitation({
+      invitedContactIds: [b.id],
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    });
+    await t.ctx.db
+      .updateTable('invitations')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', expired.id)
+      .execute();
     const redeemed = await invitation({ invitedContactIds: [c.id] });
-    await t.ctx.db.updateTable('invitations').set({ status: 'redeemed', redemption_count: 1 }).where('id', '=', redeemed.id).execute();
+    await t.ctx.db
+      .updateTable('invitations')
+      .set({ status: 'redeemed', redemption_count: 1 })
+      .where('id', '=', redeemed.id)
+      .execute();
     const before = smtp.received.length;
     const runs = await send(inactive.id, expired.id, redeemed.id);
     expect(smtp.received.length).toBe(before);
     const reasons = runs.map((r) => [r.status, r.error, r.steps[0]?.status]);
-    expect(reasons[0]).toEqual(['failed', expect.stringMatching(/^steps\.0 \(send-invitation\): Not sent: The invitation is deactivated/), 'failed']);
+    expect(reasons[0]).toEqual([
+      'failed',
+      expect.stringMatching(/^steps\.0 \(send-invitation\): Not sent: The invitation is deactivated/),
+      'failed',
+    ]);
     expect(reasons[1]).toEqual(['failed', expect.stringMatching(/Not sent: The invitation expired at/), 'failed']);
-    expect(reasons[2]).toEqual(['failed', expect.stringMatching(/Not sent: The invitation has already been redeemed/), 'failed']);
+    expect(reasons[2]).toEqual([
+      'failed',
+      expect.stringMatching(/Not sent: The invitation has already been redeemed/),
+      'failed',
+    ]);
     expect((await t.api('GET', `invitations/${inactive.id}`)).json().status).toBe('inactive');
     expect((await t.api('GET', `invitations/${expired.id}`)).json().sentAt).toBeNull();
     // A refusal is final: the job is not retried.
-    const jobs = await t.ctx.db.selectFrom('jobs').select(['status', 'attempts']).where('payload', 'in', runs.map((r) => JSON.stringify({ runId: r.id }))).execute();
+    const jobs = await t.ctx.db
+      .selectFrom('jobs')
+      .select(['status', 'attempts'])
+      .where(
+        'payload',
+        'in',
+        runs.map((r) => JSON.stringify({ runId: r.id })),
+      )
+      .execute();
     expect(jobs.map((j) => [j.status, j.attempts])).toEqual([
       ['failed', 1],
       ['failed', 1],
@@ -221,9 +282,17 @@ describe('Send Invitation', () => {
       expect(email.lastError).toMatch(/^550 Mailbox unavailable/);
       const after = (await t.api('GET', `workflow-runs/${run.id}`)).json();
       expect(after.status).toBe('failed');
-      expect(after.error).toMatch(new RegExp(`The email to ${c.emailaddress1.replace(/\./g, '\\.')} could not be delivered: 550 Mailbox unavailable`));
+      expect(after.error).toMatch(
+        new RegExp(
+          `The email to ${c.emailaddress1.replace(/\./g, '\\.')} could not be delivered: 550 Mailbox unavailable`,
+        ),
+      );
       expect(after.steps[0].status).toBe('failed');
-      expect(after.steps[0].detail.recipients[0]).toMatchObject({ emailId: email.id, status: 'failed', error: expect.stringMatching(/^550/) });
+      expect(after.steps[0].detail.recipients[0]).toMatchObject({
+        emailId: email.id,
+        status: 'failed',
+        error: expect.stringMatching(/^550/),
+      });
     } finally {
       smtp.reply = () => undefined;
     }

@@ -70,7 +70,10 @@ export class WebhookError extends Error {
 }
 
 const refusedAddress = (host: string, address: string) =>
-  new WebhookError(`Refused: ${host} resolves to ${address}, a loopback or private address (set the site setting Webhooks/AllowPrivateNetworks to "true" to allow it).`, false);
+  new WebhookError(
+    `Refused: ${host} resolves to ${address}, a loopback or private address (set the site setting Webhooks/AllowPrivateNetworks to "true" to allow it).`,
+    false,
+  );
 
 /** A DNS lookup that fails when any address of the name is not public. */
 function guardedLookup(host: string): LookupFunction {
@@ -78,8 +81,13 @@ function guardedLookup(host: string): LookupFunction {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return (callback as (e: Error | null, a: LookupAddress[] | string, f?: number) => void)(err, []);
       const bad = addresses.find((a) => isNonPublicAddress(a.address));
-      if (bad) return (callback as (e: Error | null, a: LookupAddress[] | string, f?: number) => void)(refusedAddress(host, bad.address), []);
-      if ((options as { all?: boolean }).all) return (callback as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      if (bad)
+        return (callback as (e: Error | null, a: LookupAddress[] | string, f?: number) => void)(
+          refusedAddress(host, bad.address),
+          [],
+        );
+      if ((options as { all?: boolean }).all)
+        return (callback as (e: null, a: LookupAddress[]) => void)(null, addresses);
       const first = addresses[0] as LookupAddress;
       return (callback as (e: null, a: string, f: number) => void)(null, first.address, first.family);
     });
@@ -109,7 +117,8 @@ export async function sendWebhook(call: WebhookCall): Promise<WebhookResult> {
   const url = new URL(call.url);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   if (!call.allowPrivateNetworks && isIP(host) && isNonPublicAddress(host)) throw refusedAddress(host, host);
-  if (!call.allowPrivateNetworks && (host === 'localhost' || host.endsWith('.localhost'))) throw refusedAddress(host, 'loopback');
+  if (!call.allowPrivateNetworks && (host === 'localhost' || host.endsWith('.localhost')))
+    throw refusedAddress(host, 'loopback');
 
   const body = JSON.stringify(call.payload);
   const timestamp = new Date();
@@ -155,12 +164,19 @@ export async function sendWebhook(call: WebhookCall): Promise<WebhookResult> {
       },
     );
     // The socket time-out covers silence; this covers a server that trickles bytes forever.
-    const overall = setTimeout(() => req.destroy(new WebhookError(`The webhook did not answer within ${call.timeoutMs} ms.`, true)), call.timeoutMs);
-    req.on('timeout', () => req.destroy(new WebhookError(`The webhook did not answer within ${call.timeoutMs} ms.`, true)));
+    const overall = setTimeout(
+      () => req.destroy(new WebhookError(`The webhook did not answer within ${call.timeoutMs} ms.`, true)),
+      call.timeoutMs,
+    );
+    req.on('timeout', () =>
+      req.destroy(new WebhookError(`The webhook did not answer within ${call.timeoutMs} ms.`, true)),
+    );
     req.on('error', (err: Error & { code?: string }) => {
       clearTimeout(overall);
       if (err instanceof WebhookError) return reject(err);
-      reject(new WebhookError(`Could not reach the webhook: ${err.code ? `${err.code} ` : ''}${err.message}`.trim(), true));
+      reject(
+        new WebhookError(`Could not reach the webhook: ${err.code ? `${err.code} ` : ''}${err.message}`.trim(), true),
+      );
     });
     req.end(body);
   });

@@ -18,7 +18,12 @@ export const conditionFields: Record<PrimaryEntity, readonly string[]> = {
 export const MAX_DEPTH = 5;
 
 /** Calls `visit` for every step with its path, depth first, in definition order. */
-export function eachStep(steps: readonly Step[], visit: (step: Step, path: string, depth: number) => void, prefix = 'steps', depth = 1): void {
+export function eachStep(
+  steps: readonly Step[],
+  visit: (step: Step, path: string, depth: number) => void,
+  prefix = 'steps',
+  depth = 1,
+): void {
   steps.forEach((step, i) => {
     const path = `${prefix}.${i}`;
     visit(step, path, depth);
@@ -30,9 +35,19 @@ export function eachStep(steps: readonly Step[], visit: (step: Step, path: strin
 }
 
 /** Every problem of `steps` for a workflow (`workflowId` null while it is being created). */
-export async function definitionProblems(db: Db | Tx, workflowId: string | null, primaryEntity: PrimaryEntity, steps: readonly Step[]): Promise<FieldError[]> {
+export async function definitionProblems(
+  db: Db | Tx,
+  workflowId: string | null,
+  primaryEntity: PrimaryEntity,
+  steps: readonly Step[],
+): Promise<FieldError[]> {
   const errors: FieldError[] = [];
-  const refs = { web_roles: new Map<string, string[]>(), accounts: new Map<string, string[]>(), contacts: new Map<string, string[]>(), system_users: new Map<string, string[]>() };
+  const refs = {
+    web_roles: new Map<string, string[]>(),
+    accounts: new Map<string, string[]>(),
+    contacts: new Map<string, string[]>(),
+    system_users: new Map<string, string[]>(),
+  };
   const ref = (table: keyof typeof refs, id: string | null | undefined, field: string) => {
     if (!id) return;
     const fields = refs[table].get(id) ?? [];
@@ -43,15 +58,22 @@ export async function definitionProblems(db: Db | Tx, workflowId: string | null,
   const workflowRefs: Array<{ id: string; field: string }> = [];
 
   eachStep(steps, (step, path, depth) => {
-    if (depth > MAX_DEPTH) errors.push({ field: `${path}.type`, message: `conditions may nest at most ${MAX_DEPTH} levels deep` });
+    if (depth > MAX_DEPTH)
+      errors.push({ field: `${path}.type`, message: `conditions may nest at most ${MAX_DEPTH} levels deep` });
     switch (step.type) {
       case 'send-email':
         if (!templateIds.has(step.templateId)) {
-          errors.push({ field: `${path}.templateId`, message: workflowId ? 'no such email template of this workflow (create it with POST /email-templates first)' : 'no such email template of this workflow: create the workflow, then its templates, then add the step' });
+          errors.push({
+            field: `${path}.templateId`,
+            message: workflowId
+              ? 'no such email template of this workflow (create it with POST /email-templates first)'
+              : 'no such email template of this workflow: create the workflow, then its templates, then add the step',
+          });
         }
         break;
       case 'update-contact':
-        if (Object.keys(step.fields).length === 0) errors.push({ field: `${path}.fields`, message: 'must set at least one field' });
+        if (Object.keys(step.fields).length === 0)
+          errors.push({ field: `${path}.fields`, message: 'must set at least one field' });
         break;
       case 'add-web-role':
       case 'remove-web-role':
@@ -66,25 +88,46 @@ export async function definitionProblems(db: Db | Tx, workflowId: string | null,
         ref('contacts', inv.inviterContactId, `${path}.invitation.inviterContactId`);
         ref('accounts', inv.assignToAccountId, `${path}.invitation.assignToAccountId`);
         (inv.webRoleIds ?? []).forEach((w, i) => ref('web_roles', w, `${path}.invitation.webRoleIds.${i}`));
-        if (inv.redeemWorkflowId) workflowRefs.push({ id: inv.redeemWorkflowId, field: `${path}.invitation.redeemWorkflowId` });
-        if (inv.binding === 'email-domain' && (inv.allowedDomains ?? []).length === 0) errors.push({ field: `${path}.invitation.allowedDomains`, message: 'the email-domain binding needs at least one domain' });
-        if (inv.binding !== 'email-domain' && (inv.allowedDomains ?? []).length > 0) errors.push({ field: `${path}.invitation.allowedDomains`, message: 'domains go with the email-domain binding only' });
+        if (inv.redeemWorkflowId)
+          workflowRefs.push({ id: inv.redeemWorkflowId, field: `${path}.invitation.redeemWorkflowId` });
+        if (inv.binding === 'email-domain' && (inv.allowedDomains ?? []).length === 0)
+          errors.push({
+            field: `${path}.invitation.allowedDomains`,
+            message: 'the email-domain binding needs at least one domain',
+          });
+        if (inv.binding !== 'email-domain' && (inv.allowedDomains ?? []).length > 0)
+          errors.push({
+            field: `${path}.invitation.allowedDomains`,
+            message: 'domains go with the email-domain binding only',
+          });
         if (inv.maxRedemptions !== undefined && inv.maxRedemptions !== null && inv.maxRedemptions !== 1) {
-          errors.push({ field: `${path}.invitation.maxRedemptions`, message: 'the step creates a single invitation, which is redeemed once' });
+          errors.push({
+            field: `${path}.invitation.maxRedemptions`,
+            message: 'the step creates a single invitation, which is redeemed once',
+          });
         }
         break;
       }
       case 'condition': {
         if (!conditionFields[primaryEntity].includes(step.field)) {
-          errors.push({ field: `${path}.field`, message: `is not a field of the ${primaryEntity}; known: ${conditionFields[primaryEntity].join(', ')}` });
+          errors.push({
+            field: `${path}.field`,
+            message: `is not a field of the ${primaryEntity}; known: ${conditionFields[primaryEntity].join(', ')}`,
+          });
         }
         const needsValue = step.operator === 'equals' || step.operator === 'not-equals' || step.operator === 'contains';
-        if (needsValue && step.value === undefined) errors.push({ field: `${path}.value`, message: `is required with the ${step.operator} operator` });
-        if (!needsValue && step.value !== undefined) errors.push({ field: `${path}.value`, message: `the ${step.operator} operator takes no value` });
+        if (needsValue && step.value === undefined)
+          errors.push({ field: `${path}.value`, message: `is required with the ${step.operator} operator` });
+        if (!needsValue && step.value !== undefined)
+          errors.push({ field: `${path}.value`, message: `the ${step.operator} operator takes no value` });
         break;
       }
       case 'send-invitation':
-        if (primaryEntity !== 'invitation') errors.push({ field: `${path}.type`, message: 'send-invitation needs a workflow whose primary record is the invitation' });
+        if (primaryEntity !== 'invitation')
+          errors.push({
+            field: `${path}.type`,
+            message: 'send-invitation needs a workflow whose primary record is the invitation',
+          });
         break;
       default:
         break;
@@ -94,13 +137,20 @@ export async function definitionProblems(db: Db | Tx, workflowId: string | null,
   for (const table of Object.keys(refs) as Array<keyof typeof refs>) {
     const ids = [...refs[table].keys()];
     if (ids.length === 0) continue;
-    const what = { web_roles: 'web role', accounts: 'account', contacts: 'contact', system_users: 'system user' }[table];
-    for (const id of await repo.missingIds(db, table, ids)) for (const field of refs[table].get(id) ?? []) errors.push({ field, message: `no such ${what}: ${id}` });
+    const what = { web_roles: 'web role', accounts: 'account', contacts: 'contact', system_users: 'system user' }[
+      table
+    ];
+    for (const id of await repo.missingIds(db, table, ids))
+      for (const field of refs[table].get(id) ?? []) errors.push({ field, message: `no such ${what}: ${id}` });
   }
   for (const w of workflowRefs) {
     const wf = await repo.findWorkflow(db, w.id);
     if (!wf) errors.push({ field: w.field, message: `no such workflow: ${w.id}` });
-    else if (wf.primary_entity !== 'contact') errors.push({ field: w.field, message: 'the workflow run on redemption must have contact as its primary record' });
+    else if (wf.primary_entity !== 'contact')
+      errors.push({
+        field: w.field,
+        message: 'the workflow run on redemption must have contact as its primary record',
+      });
   }
   return errors;
 }

@@ -26,22 +26,47 @@ export async function siteLocale(ctx: Pick<AppContext, 'db'>): Promise<Locale> {
 }
 
 /** The language of an email: the invitation's, then the contact's, then the site's. */
-export const emailLocale = (invitation: Pick<Invitation, 'locale'> | null, contact: Pick<Contact, 'locale'> | null, site: Locale): Locale =>
-  asLocale(invitation?.locale) ?? asLocale(contact?.locale) ?? site;
+export const emailLocale = (
+  invitation: Pick<Invitation, 'locale'> | null,
+  contact: Pick<Contact, 'locale'> | null,
+  site: Locale,
+): Locale => asLocale(invitation?.locale) ?? asLocale(contact?.locale) ?? site;
 
 const expiryFormats: Record<Locale, Intl.DateTimeFormat> = {
-  da: new Intl.DateTimeFormat('da-DK', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' }),
-  en: new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' }),
+  da: new Intl.DateTimeFormat('da-DK', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'UTC',
+    timeZoneName: 'short',
+  }),
+  en: new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'UTC',
+    timeZoneName: 'short',
+  }),
 };
 
 /** The expiry as people of `locale` write it ("15. marts 2030 kl. 14.00 UTC", "15 March 2030 at 14:00 UTC"), or null. */
-export const formatExpiry = (iso: string | null, locale: Locale): string | null => (iso ? expiryFormats[locale].format(new Date(iso)) : null);
+export const formatExpiry = (iso: string | null, locale: Locale): string | null =>
+  iso ? expiryFormats[locale].format(new Date(iso)) : null;
 
 /**
  * The template for `locale` among `templates`: of the same name as `preferred` when given, in the
  * recipient's language, else in the site's, else the preferred one itself (or the first).
  */
-export function pickTemplate(templates: readonly EmailTemplateRow[], locale: Locale, site: Locale, preferred?: EmailTemplateRow): EmailTemplateRow | undefined {
+export function pickTemplate(
+  templates: readonly EmailTemplateRow[],
+  locale: Locale,
+  site: Locale,
+  preferred?: EmailTemplateRow,
+): EmailTemplateRow | undefined {
   const family = preferred ? templates.filter((t) => t.name === preferred.name) : templates;
   return family.find((t) => t.locale === locale) ?? family.find((t) => t.locale === site) ?? preferred ?? family[0];
 }
@@ -62,7 +87,11 @@ export async function ownerOf(db: Db, ownerId: string | null): Promise<Person | 
 const quoted = (name: string) => `"${name.replace(/["\\\r\n]/g, '')}"`;
 
 /** From: the template's when set, else the owner's (with their name), else the service's MAIL_FROM. */
-export function senderOf(ctx: Pick<AppContext, 'config'>, template: Pick<EmailTemplateRow, 'from_address'>, owner: Person | null): string {
+export function senderOf(
+  ctx: Pick<AppContext, 'config'>,
+  template: Pick<EmailTemplateRow, 'from_address'>,
+  owner: Person | null,
+): string {
   if (template.from_address) return template.from_address;
   if (owner) return owner.fullName ? `${quoted(owner.fullName)} <${owner.email}>` : owner.email;
   return ctx.config.mailFrom;
@@ -111,11 +140,18 @@ export interface InvitationEmailContext {
 }
 
 /** Loads what every email of one invitation shares. `code: 'stand-in'` never decrypts the real one. */
-export async function invitationEmailContext(ctx: AppContext, invitation: Invitation, code: 'real' | 'stand-in'): Promise<InvitationEmailContext> {
+export async function invitationEmailContext(
+  ctx: AppContext,
+  invitation: Invitation,
+  code: 'real' | 'stand-in',
+): Promise<InvitationEmailContext> {
   let plain = STAND_IN_CODE;
   if (code === 'real') {
     const encrypted = await encryptedCodeOf(ctx, invitation.id);
-    if (!encrypted) throw new InvitationNotSendable('The invitation keeps no recoverable copy of its code (it was imported without one); create a new invitation.');
+    if (!encrypted)
+      throw new InvitationNotSendable(
+        'The invitation keeps no recoverable copy of its code (it was imported without one); create a new invitation.',
+      );
     try {
       plain = decryptCode(ctx.secrets, encrypted);
     } catch {
@@ -135,7 +171,11 @@ export async function invitationEmailContext(ctx: AppContext, invitation: Invita
 export class InvitationNotSendable extends Error {}
 
 /** The Liquid variables of an invitation email to `contact`. */
-export function invitationVariables(e: InvitationEmailContext, contact: Contact | null, locale: Locale): Record<string, unknown> {
+export function invitationVariables(
+  e: InvitationEmailContext,
+  contact: Contact | null,
+  locale: Locale,
+): Record<string, unknown> {
   return {
     invitation: e.invitation,
     contact,
@@ -171,7 +211,11 @@ export interface InvitationEmailPlan {
  * One email per invited contact, to `emailaddress1` only: a contact without one is skipped with
  * the reason (never sent to emailaddress2/3). Renders with the template of each one's language.
  */
-export async function planInvitationEmails(ctx: AppContext, templates: readonly EmailTemplateRow[], e: InvitationEmailContext): Promise<InvitationEmailPlan> {
+export async function planInvitationEmails(
+  ctx: AppContext,
+  templates: readonly EmailTemplateRow[],
+  e: InvitationEmailContext,
+): Promise<InvitationEmailPlan> {
   const site = await siteLocale(ctx);
   const plan: InvitationEmailPlan = { emails: [], skipped: [] };
   for (const contactId of e.invitation.invitedContactIds) {

@@ -55,7 +55,8 @@ async function startHookServer(secret: string, answer: HookServer['answer'] = ()
       } catch {
         verified = false;
       }
-      if (reply >= 200 && reply < 300) state.deliveries.push({ id: String(req.headers['webhook-id']), body: JSON.parse(raw), verified });
+      if (reply >= 200 && reply < 300)
+        state.deliveries.push({ id: String(req.headers['webhook-id']), body: JSON.parse(raw), verified });
       res.statusCode = verified ? reply : 401;
       res.end();
     });
@@ -78,7 +79,8 @@ let transport: MailTransport;
 const fast = { pollMs: 20, leaseMs: 2_000, backoff: { baseMs: 20, maxMs: 100 } };
 const handlers = () => workflowJobHandlers(t.ctx, transport, { webhookTimeoutMs: 150 });
 const runJobs = () => runDueJobsOnce(t.ctx, handlers(), fast);
-const setPrivateNetworks = (value: string) => t.api('PUT', `site-settings/${encodeURIComponent('Webhooks/AllowPrivateNetworks')}`, { body: { value } });
+const setPrivateNetworks = (value: string) =>
+  t.api('PUT', `site-settings/${encodeURIComponent('Webhooks/AllowPrivateNetworks')}`, { body: { value } });
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -93,13 +95,18 @@ afterAll(async () => {
 });
 
 async function contact(body: Record<string, unknown> = {}) {
-  const r = await t.api('POST', 'contacts', { body: { firstName: 'Rick', lastName: 'Redeemer', emailaddress1: `rick.${newId()}@example.com`, ...body } });
+  const r = await t.api('POST', 'contacts', {
+    body: { firstName: 'Rick', lastName: 'Redeemer', emailaddress1: `rick.${newId()}@example.com`, ...body },
+  });
   expect(r.statusCode, r.body).toBe(201);
   return r.json();
 }
 
 /** A workflow with `steps(secret)`, activated; the secret is the one shown on create. */
-async function activated(steps: (hook: (answer?: HookServer['answer']) => Promise<HookServer>) => Promise<unknown[]>, primaryEntity = 'contact') {
+async function activated(
+  steps: (hook: (answer?: HookServer['answer']) => Promise<HookServer>) => Promise<unknown[]>,
+  primaryEntity = 'contact',
+) {
   const created = (await t.api('POST', 'workflows', { body: { name: `Hooks ${newId()}`, primaryEntity } })).json();
   const hook = (answer?: HookServer['answer']) => startHookServer(created.webhookSecret, answer);
   const r = await t.api('PATCH', `workflows/${created.id}`, { body: { steps: await steps(hook) } });
@@ -121,7 +128,11 @@ async function untilFinished(runId: string, timeoutMs = 20_000) {
   const worker = createWorker(t.ctx, handlers(), fast);
   worker.start();
   try {
-    await waitUntil(async () => ['succeeded', 'failed'].includes((await getRun(runId)).status), timeoutMs, `run ${runId} to finish`);
+    await waitUntil(
+      async () => ['succeeded', 'failed'].includes((await getRun(runId)).status),
+      timeoutMs,
+      `run ${runId} to finish`,
+    );
   } finally {
     await worker.stop();
   }
@@ -130,8 +141,22 @@ async function untilFinished(runId: string, timeoutMs = 20_000) {
 
 describe('private addresses', () => {
   it('knows loopback, private and link-local addresses from public ones', () => {
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '0.0.0.0', '100.64.0.1']) expect(isNonPublicAddress(a), a).toBe(true);
-    for (const a of ['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '172.32.0.1']) expect(isNonPublicAddress(a), a).toBe(false);
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '::1',
+      'fd00::1',
+      'fe80::1',
+      '::ffff:127.0.0.1',
+      '0.0.0.0',
+      '100.64.0.1',
+    ])
+      expect(isNonPublicAddress(a), a).toBe(true);
+    for (const a of ['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '172.32.0.1'])
+      expect(isNonPublicAddress(a), a).toBe(false);
   });
 
   it('refuses a webhook to a loopback address while Webhooks/AllowPrivateNetworks is "false", at once and with the reason', async () => {
@@ -149,7 +174,9 @@ describe('private addresses', () => {
     expect(run.error).toMatch(/Refused: 127\.0\.0\.1 .*loopback or private address.*Webhooks\/AllowPrivateNetworks/);
     expect(server.arrivals).toBe(0);
     // The name localhost is refused as well.
-    const byName = await activated(async () => [{ type: 'webhook', url: server.url.replace('127.0.0.1', 'localhost'), event: 'x' }]);
+    const byName = await activated(async () => [
+      { type: 'webhook', url: server.url.replace('127.0.0.1', 'localhost'), event: 'x' },
+    ]);
     const runId2 = await runOne(byName.id, c.id);
     await runJobs();
     expect((await getRun(runId2)).error).toMatch(/Refused/);
@@ -175,14 +202,20 @@ describe('webhooks and runs', () => {
       ];
     });
     const c = await contact();
-    const inv = (await t.api('POST', 'invitations', { body: { name: 'Join', type: 'single', invitedContactIds: [c.id], redeemWorkflowId: wf.id } })).json();
+    const inv = (
+      await t.api('POST', 'invitations', {
+        body: { name: 'Join', type: 'single', invitedContactIds: [c.id], redeemWorkflowId: wf.id },
+      })
+    ).json();
 
     // Redeem through the portal JSON API as the invited contact, signed in.
     await t.api('POST', `contacts/${c.id}/password`, { body: { password: 'Portal-password-1' } });
     await t.ctx.db.updateTable('contacts').set({ email_confirmed: 1 }).where('id', '=', c.id).execute();
     const client = new PortalClient(t.app, '10.9.0.1');
     await client.start();
-    expect((await client.post('/portal/api/sign-in', { email: c.emailaddress1, password: 'Portal-password-1' })).statusCode).toBe(200);
+    expect(
+      (await client.post('/portal/api/sign-in', { email: c.emailaddress1, password: 'Portal-password-1' })).statusCode,
+    ).toBe(200);
     const redeemed = await client.post('/portal/api/redeem', { code: inv.code });
     expect(redeemed.statusCode, redeemed.body).toBe(200);
 
@@ -192,7 +225,11 @@ describe('webhooks and runs', () => {
     await runJobs();
     const run = await getRun(runs[0].id);
     expect(run.status, run.error).toBe('succeeded');
-    expect(run.steps.map((s: { type: string; status: string }) => `${s.type}:${s.status}`)).toEqual(['update-contact:succeeded', 'add-web-role:succeeded', 'webhook:succeeded']);
+    expect(run.steps.map((s: { type: string; status: string }) => `${s.type}:${s.status}`)).toEqual([
+      'update-contact:succeeded',
+      'add-web-role:succeeded',
+      'webhook:succeeded',
+    ]);
 
     const after = (await t.api('GET', `contacts/${c.id}`)).json();
     expect(after).toMatchObject({ locale: 'da', emailaddress2: 'work@example.com' });
@@ -224,12 +261,23 @@ describe('webhooks and runs', () => {
     const wf = await activated(async () => [{ type: 'update-contact', fields: { lastName: 'Changed' } }]);
     await t.api('POST', `workflows/${wf.id}/deactivate`);
     const c = await contact();
-    const inv = (await t.api('POST', 'invitations', { body: { name: 'Join', type: 'single', invitedContactIds: [c.id], redeemWorkflowId: wf.id } })).json();
+    const inv = (
+      await t.api('POST', 'invitations', {
+        body: { name: 'Join', type: 'single', invitedContactIds: [c.id], redeemWorkflowId: wf.id },
+      })
+    ).json();
     const client = new PortalClient(t.app, '10.9.0.2');
     await client.start();
-    const signUp = await client.post('/portal/api/sign-up', { email: c.emailaddress1, password: 'Portal-password-1', invitationCode: inv.code });
+    const signUp = await client.post('/portal/api/sign-up', {
+      email: c.emailaddress1,
+      password: 'Portal-password-1',
+      invitationCode: inv.code,
+    });
     expect(signUp.statusCode, signUp.body).toBe(200);
-    expect((await t.api('GET', `invitations/${inv.id}`)).json()).toMatchObject({ status: 'redeemed', redeemedContactIds: [c.id] });
+    expect((await t.api('GET', `invitations/${inv.id}`)).json()).toMatchObject({
+      status: 'redeemed',
+      redeemedContactIds: [c.id],
+    });
     await runJobs();
     expect((await t.api('GET', `workflow-runs?workflowId=${wf.id}`)).json().items).toEqual([]);
     expect((await t.api('GET', `contacts/${c.id}`)).json().lastName).toBe('Redeemer');
@@ -250,7 +298,11 @@ describe('webhooks and runs', () => {
     expect(server.deliveries[0]!.verified).toBe(true);
     expect(run.steps).toHaveLength(1);
     expect(run.steps[0]).toMatchObject({ type: 'webhook', status: 'succeeded', detail: { status: 200 } });
-    const job = await t.ctx.db.selectFrom('jobs').select(['status', 'attempts']).where('payload', '=', JSON.stringify({ runId: run.id })).executeTakeFirstOrThrow();
+    const job = await t.ctx.db
+      .selectFrom('jobs')
+      .select(['status', 'attempts'])
+      .where('payload', '=', JSON.stringify({ runId: run.id }))
+      .executeTakeFirstOrThrow();
     expect(job).toEqual({ status: 'succeeded', attempts: 2 });
   });
 
@@ -263,12 +315,23 @@ describe('webhooks and runs', () => {
     const c = await contact();
     const runId = await runOne(wf.id, c.id);
     // Short of attempts: 3 instead of the default 10.
-    await t.ctx.db.updateTable('jobs').set({ max_attempts: 3 }).where('payload', '=', JSON.stringify({ runId })).execute();
+    await t.ctx.db
+      .updateTable('jobs')
+      .set({ max_attempts: 3 })
+      .where('payload', '=', JSON.stringify({ runId }))
+      .execute();
     const run = await untilFinished(runId);
     expect(run.status).toBe('failed');
     expect(run.error).toBe('steps.0 (webhook): The webhook did not answer within 150 ms. (gave up after 3 attempts)');
     expect(server.arrivals).toBe(3);
-    expect(run.steps).toEqual([expect.objectContaining({ index: 0, type: 'webhook', status: 'failed', error: 'The webhook did not answer within 150 ms. (gave up after 3 attempts)' })]);
+    expect(run.steps).toEqual([
+      expect.objectContaining({
+        index: 0,
+        type: 'webhook',
+        status: 'failed',
+        error: 'The webhook did not answer within 150 ms. (gave up after 3 attempts)',
+      }),
+    ]);
   });
 
   it('a 4xx answer fails the run at once', async () => {
@@ -289,9 +352,20 @@ describe('webhooks and runs', () => {
   it('a run retried after a failure in step 3 does not repeat steps 1 and 2', async () => {
     let first!: HookServer;
     let third!: HookServer;
-    const created = (await t.api('POST', 'workflows', { body: { name: `Resume ${newId()}`, primaryEntity: 'contact' } })).json();
+    const created = (
+      await t.api('POST', 'workflows', { body: { name: `Resume ${newId()}`, primaryEntity: 'contact' } })
+    ).json();
     const tpl = (
-      await t.api('POST', 'email-templates', { body: { workflowId: created.id, name: 'Welcome', locale: 'en', subject: 'Welcome {{ contact.firstName }}', html: '<p>Welcome {{ contact.firstName }}</p>', text: 'Welcome {{ contact.firstName }}' } })
+      await t.api('POST', 'email-templates', {
+        body: {
+          workflowId: created.id,
+          name: 'Welcome',
+          locale: 'en',
+          subject: 'Welcome {{ contact.firstName }}',
+          html: '<p>Welcome {{ contact.firstName }}</p>',
+          text: 'Welcome {{ contact.firstName }}',
+        },
+      })
     ).json();
     first = await startHookServer(created.webhookSecret);
     third = await startHookServer(created.webhookSecret, (n) => (n <= 2 ? 503 : 200));
@@ -310,8 +384,14 @@ describe('webhooks and runs', () => {
     await waitUntil(() => smtp.received.some((m) => m.to.includes(c.emailaddress1)), 10_000, 'the welcome email');
     expect(smtp.received.filter((m) => m.to.includes(c.emailaddress1))).toHaveLength(1);
     expect(smtp.received.find((m) => m.to.includes(c.emailaddress1))!.subject).toBe('Welcome Once');
-    expect(run.steps.map((s: { index: number; path: string; status: string }) => `${s.index}:${s.path}:${s.status}`)).toEqual(['0:steps.0:succeeded', '1:steps.1:succeeded', '2:steps.2:succeeded']);
-    const job = await t.ctx.db.selectFrom('jobs').select(['attempts']).where('payload', '=', JSON.stringify({ runId: run.id })).executeTakeFirstOrThrow();
+    expect(
+      run.steps.map((s: { index: number; path: string; status: string }) => `${s.index}:${s.path}:${s.status}`),
+    ).toEqual(['0:steps.0:succeeded', '1:steps.1:succeeded', '2:steps.2:succeeded']);
+    const job = await t.ctx.db
+      .selectFrom('jobs')
+      .select(['attempts'])
+      .where('payload', '=', JSON.stringify({ runId: run.id }))
+      .executeTakeFirstOrThrow();
     expect(job.attempts).toBe(3);
   });
 });

@@ -99,7 +99,8 @@ interface RunState {
   control: JobControl | undefined;
 }
 
-const errorText = (err: unknown): string => (err instanceof Error ? err.message || err.name : String(err)).slice(0, 4000);
+const errorText = (err: unknown): string =>
+  (err instanceof Error ? err.message || err.name : String(err)).slice(0, 4000);
 
 // ---------------------------------------------------------------------------------------------
 // Records
@@ -158,7 +159,15 @@ export function evaluateCondition(actual: unknown, operator: ConditionOperator, 
 // ---------------------------------------------------------------------------------------------
 // The log
 
-function newEntry(state: RunState, step: Step, path: string, startedAt: string, status: RunStep['status'], detail: unknown, error: string | null = null): RunStep {
+function newEntry(
+  state: RunState,
+  step: Step,
+  path: string,
+  startedAt: string,
+  status: RunStep['status'],
+  detail: unknown,
+  error: string | null = null,
+): RunStep {
   return { index: state.log.length, path, type: step.type, status, startedAt, finishedAt: nowIso(), detail, error };
 }
 
@@ -166,7 +175,13 @@ function newEntry(state: RunState, step: Step, path: string, startedAt: string, 
 const appendToLog = prepared(['id', 'steps', 'previous', 'startedAt', 'status', 'finishedAt'], (db, p) =>
   db
     .updateTable('workflow_runs')
-    .set({ steps: p('steps'), error: null, started_at: p('startedAt'), status: p('status'), finished_at: p('finishedAt') })
+    .set({
+      steps: p('steps'),
+      error: null,
+      started_at: p('startedAt'),
+      status: p('status'),
+      finished_at: p('finishedAt'),
+    })
     .where('id', '=', p('id'))
     .where('status', 'in', ['queued', 'running'])
     .where('steps', '=', p('previous')),
@@ -192,22 +207,28 @@ async function commitStep(state: RunState, entry: RunStep, effect?: (tx: Tx) => 
   const next = [...state.log, entry];
   let nextJson = '';
   const { ctx } = state;
-  await writeTransaction(ctx.db, ctx.dialect, async (tx) => {
-    if (effect) await effect(tx);
-    // After the effect: it fills in the entry's detail (queued email ids, created invitations).
-    entry.finishedAt = nowIso();
-    nextJson = JSON.stringify(next);
-    const changed = await appendToLog.affected(tx, {
-      id: state.run.id,
-      steps: nextJson,
-      previous: state.logJson,
-      startedAt: state.startedAt,
-      status: final ? 'succeeded' : 'running',
-      finishedAt: final ? entry.finishedAt : null,
-    });
-    if (changed !== 1) throw new RunTakenOver(`The run ${state.run.id} changed while this step ran; another worker owns it now.`);
-    if (final) await state.control?.complete(tx);
-  }, BACKGROUND);
+  await writeTransaction(
+    ctx.db,
+    ctx.dialect,
+    async (tx) => {
+      if (effect) await effect(tx);
+      // After the effect: it fills in the entry's detail (queued email ids, created invitations).
+      entry.finishedAt = nowIso();
+      nextJson = JSON.stringify(next);
+      const changed = await appendToLog.affected(tx, {
+        id: state.run.id,
+        steps: nextJson,
+        previous: state.logJson,
+        startedAt: state.startedAt,
+        status: final ? 'succeeded' : 'running',
+        finishedAt: final ? entry.finishedAt : null,
+      });
+      if (changed !== 1)
+        throw new RunTakenOver(`The run ${state.run.id} changed while this step ran; another worker owns it now.`);
+      if (final) await state.control?.complete(tx);
+    },
+    BACKGROUND,
+  );
   state.log = next;
   state.logJson = nextJson;
   state.markedRunning = true;
@@ -219,11 +240,20 @@ async function commitStep(state: RunState, entry: RunStep, effect?: (tx: Tx) => 
 async function markRunning(state: RunState): Promise<void> {
   if (state.markedRunning) return;
   const { ctx } = state;
-  const result = await writeTransaction(ctx.db, ctx.dialect, (tx) =>
-    tx.updateTable('workflow_runs').set({ status: 'running', started_at: state.startedAt }).where('id', '=', state.run.id).where('status', 'in', ['queued', 'running']).executeTakeFirst(),
+  const result = await writeTransaction(
+    ctx.db,
+    ctx.dialect,
+    (tx) =>
+      tx
+        .updateTable('workflow_runs')
+        .set({ status: 'running', started_at: state.startedAt })
+        .where('id', '=', state.run.id)
+        .where('status', 'in', ['queued', 'running'])
+        .executeTakeFirst(),
     BACKGROUND,
   );
-  if (Number(result.numUpdatedRows) !== 1) throw new RunTakenOver(`The run ${state.run.id} ended while this attempt ran.`);
+  if (Number(result.numUpdatedRows) !== 1)
+    throw new RunTakenOver(`The run ${state.run.id} ended while this attempt ran.`);
   state.markedRunning = true;
 }
 
@@ -249,7 +279,13 @@ const contactChanges = (fields: Extract<Step, { type: 'update-contact' }>['field
 
 const auditActor = systemActor;
 
-async function runSendInvitation(state: RunState, step: Step, path: string, startedAt: string, record: PrimaryRecord): Promise<void> {
+async function runSendInvitation(
+  state: RunState,
+  step: Step,
+  path: string,
+  startedAt: string,
+  record: PrimaryRecord,
+): Promise<void> {
   const { ctx } = state;
   if (record.entity !== 'invitation') throw new StepFailure('send-invitation runs on invitations only.', false);
   const invitation = record.invitation;
@@ -261,51 +297,86 @@ async function runSendInvitation(state: RunState, step: Step, path: string, star
     plan = await planInvitationEmails(ctx, await repo.templatesOf(ctx.db, state.workflow.id), e);
   } catch (err) {
     if (err instanceof InvitationNotSendable) throw new StepFailure(`Not sent: ${err.message}`, false);
-    if (err instanceof Error && /liquid|render/i.test(err.name + err.message)) throw new StepFailure(`The template could not be rendered: ${err.message}`, false);
+    if (err instanceof Error && /liquid|render/i.test(err.name + err.message))
+      throw new StepFailure(`The template could not be rendered: ${err.message}`, false);
     throw err;
   }
   const skipped = plan.skipped.map((s) => ({ contactId: s.contactId, status: 'skipped' as const, reason: s.reason }));
   if (plan.emails.length === 0) {
-    const reason = invitation.invitedContactIds.length === 0 ? 'The invitation has no invited contacts; nothing was sent.' : 'No invited contact has a primary email address (emailaddress1); nothing was sent.';
-    await commitStep(state, newEntry(state, step, path, startedAt, 'skipped', { invitationId: invitation.id, recipients: skipped, reason }));
+    const reason =
+      invitation.invitedContactIds.length === 0
+        ? 'The invitation has no invited contacts; nothing was sent.'
+        : 'No invited contact has a primary email address (emailaddress1); nothing was sent.';
+    await commitStep(
+      state,
+      newEntry(state, step, path, startedAt, 'skipped', { invitationId: invitation.id, recipients: skipped, reason }),
+    );
     return;
   }
   const recipients: Array<Record<string, unknown>> = [];
-  await commitStep(state, newEntry(state, step, path, startedAt, 'succeeded', { invitationId: invitation.id, recipients }), async (tx) => {
-    const now = nowIso();
-    if ((await markInvitationSent.affected(tx, { id: invitation.id, now })) !== 1) throw new StepFailure('Not sent: the invitation was deactivated, redeemed or expired meanwhile.', false);
-    recipients.length = 0;
-    for (const m of plan.emails) {
-      const email = await queueEmail(tx, {
-        toContactId: m.contactId,
-        toAddress: m.to,
-        fromAddress: m.from,
-        subject: m.rendered.subject,
-        html: m.rendered.html,
-        text: m.rendered.text,
-        regardingType: 'invitation',
-        regardingId: invitation.id,
-        workflowRunId: state.run.id,
-        // Delivered by this worker right after the run, not behind every run queued meanwhile.
-        followUpOf: state.control,
-      });
-      recipients.push({ contactId: m.contactId, to: m.to, locale: m.locale, templateId: m.templateId, status: 'queued', emailId: email.id });
-    }
-    recipients.push(...skipped);
-  });
+  await commitStep(
+    state,
+    newEntry(state, step, path, startedAt, 'succeeded', { invitationId: invitation.id, recipients }),
+    async (tx) => {
+      const now = nowIso();
+      if ((await markInvitationSent.affected(tx, { id: invitation.id, now })) !== 1)
+        throw new StepFailure('Not sent: the invitation was deactivated, redeemed or expired meanwhile.', false);
+      recipients.length = 0;
+      for (const m of plan.emails) {
+        const email = await queueEmail(tx, {
+          toContactId: m.contactId,
+          toAddress: m.to,
+          fromAddress: m.from,
+          subject: m.rendered.subject,
+          html: m.rendered.html,
+          text: m.rendered.text,
+          regardingType: 'invitation',
+          regardingId: invitation.id,
+          workflowRunId: state.run.id,
+          // Delivered by this worker right after the run, not behind every run queued meanwhile.
+          followUpOf: state.control,
+        });
+        recipients.push({
+          contactId: m.contactId,
+          to: m.to,
+          locale: m.locale,
+          templateId: m.templateId,
+          status: 'queued',
+          emailId: email.id,
+        });
+      }
+      recipients.push(...skipped);
+    },
+  );
   state.emailsQueued = true;
 }
 
-async function runSendEmail(state: RunState, step: Extract<Step, { type: 'send-email' }>, path: string, startedAt: string, record: PrimaryRecord): Promise<void> {
+async function runSendEmail(
+  state: RunState,
+  step: Extract<Step, { type: 'send-email' }>,
+  path: string,
+  startedAt: string,
+  record: PrimaryRecord,
+): Promise<void> {
   const { ctx, workflow } = state;
   const preferred = await repo.findTemplate(ctx.db, step.templateId);
-  if (!preferred || preferred.workflow_id !== workflow.id) throw new StepFailure(`The email template ${step.templateId} no longer exists in this workflow.`, false);
+  if (!preferred || preferred.workflow_id !== workflow.id)
+    throw new StepFailure(`The email template ${step.templateId} no longer exists in this workflow.`, false);
   const templates = await repo.templatesOf(ctx.db, workflow.id);
   const site = await siteLocale(ctx);
   const invitation = record.entity === 'invitation' ? record.invitation : null;
   const owner = invitation ? await ownerOf(ctx.db, invitation.ownerId) : null;
   const contacts = await targetContacts(ctx, record);
-  type Planned = { contactId: string | null; to: string; locale: Locale; templateId: string; from: string; subject: string; html: string; text: string };
+  type Planned = {
+    contactId: string | null;
+    to: string;
+    locale: Locale;
+    templateId: string;
+    from: string;
+    subject: string;
+    html: string;
+    text: string;
+  };
   const planned: Planned[] = [];
   const skipped: Array<Record<string, unknown>> = [];
   const render = (contact: Contact | null, to: string) => {
@@ -313,20 +384,47 @@ async function runSendEmail(state: RunState, step: Extract<Step, { type: 'send-e
     const template = pickTemplate(templates, locale, site, preferred) ?? preferred;
     let rendered;
     try {
-      rendered = renderEmail(template, { contact, invitation, owner, workflow: { id: workflow.id, key: workflow.key, name: workflow.name }, locale });
+      rendered = renderEmail(template, {
+        contact,
+        invitation,
+        owner,
+        workflow: { id: workflow.id, key: workflow.key, name: workflow.name },
+        locale,
+      });
     } catch (err) {
-      throw new StepFailure(`The template "${template.name}" (${template.locale}) could not be rendered: ${errorText(err)}`, false);
+      throw new StepFailure(
+        `The template "${template.name}" (${template.locale}) could not be rendered: ${errorText(err)}`,
+        false,
+      );
     }
-    planned.push({ contactId: contact?.id ?? null, to, locale, templateId: template.id, from: senderOf(ctx, template, owner), ...rendered });
+    planned.push({
+      contactId: contact?.id ?? null,
+      to,
+      locale,
+      templateId: template.id,
+      from: senderOf(ctx, template, owner),
+      ...rendered,
+    });
   };
   if (step.to) render(contacts[0] ?? null, step.to);
   else
     for (const c of contacts) {
       if (c.emailaddress1) render(c, c.emailaddress1);
-      else skipped.push({ contactId: c.id, status: 'skipped', reason: 'The contact has no primary email address (emailaddress1).' });
+      else
+        skipped.push({
+          contactId: c.id,
+          status: 'skipped',
+          reason: 'The contact has no primary email address (emailaddress1).',
+        });
     }
   if (planned.length === 0) {
-    await commitStep(state, newEntry(state, step, path, startedAt, 'skipped', { recipients: skipped, reason: 'No recipient with an email address; nothing was sent.' }));
+    await commitStep(
+      state,
+      newEntry(state, step, path, startedAt, 'skipped', {
+        recipients: skipped,
+        reason: 'No recipient with an email address; nothing was sent.',
+      }),
+    );
     return;
   }
   const recipients: Array<Record<string, unknown>> = [];
@@ -346,23 +444,45 @@ async function runSendEmail(state: RunState, step: Extract<Step, { type: 'send-e
         // Delivered by this worker right after the run, not behind every run queued meanwhile.
         followUpOf: state.control,
       });
-      recipients.push({ contactId: p.contactId, to: p.to, locale: p.locale, templateId: p.templateId, status: 'queued', emailId: email.id });
+      recipients.push({
+        contactId: p.contactId,
+        to: p.to,
+        locale: p.locale,
+        templateId: p.templateId,
+        status: 'queued',
+        emailId: email.id,
+      });
     }
     recipients.push(...skipped);
   });
   state.emailsQueued = true;
 }
 
-async function runContactStep(state: RunState, step: Step, path: string, startedAt: string, record: PrimaryRecord): Promise<void> {
+async function runContactStep(
+  state: RunState,
+  step: Step,
+  path: string,
+  startedAt: string,
+  record: PrimaryRecord,
+): Promise<void> {
   const { ctx } = state;
   const contacts = await targetContacts(ctx, record);
   if (contacts.length === 0) {
-    await commitStep(state, newEntry(state, step, path, startedAt, 'skipped', { reason: 'The invitation has no invited contacts.' }));
+    await commitStep(
+      state,
+      newEntry(state, step, path, startedAt, 'skipped', { reason: 'The invitation has no invited contacts.' }),
+    );
     return;
   }
   const contactIds = contacts.map((c) => c.id);
   const audit = (tx: Tx, id: string, action: string, details: Record<string, unknown>) =>
-    writeAudit(tx, { actor: auditActor, action, recordType: 'contact', recordId: id, details: { ...details, workflowId: state.workflow.id, workflowRunId: state.run.id } });
+    writeAudit(tx, {
+      actor: auditActor,
+      action,
+      recordType: 'contact',
+      recordId: id,
+      details: { ...details, workflowId: state.workflow.id, workflowRunId: state.run.id },
+    });
   let detail: Record<string, unknown> = { contactIds };
   let effect: (tx: Tx) => Promise<void>;
   switch (step.type) {
@@ -371,7 +491,11 @@ async function runContactStep(state: RunState, step: Step, path: string, started
       detail = { contactIds, fields: step.fields };
       effect = async (tx) => {
         for (const id of contactIds) {
-          const r = await tx.updateTable('contacts').set({ ...changes, updated_at: nowIso() }).where('id', '=', id).executeTakeFirst();
+          const r = await tx
+            .updateTable('contacts')
+            .set({ ...changes, updated_at: nowIso() })
+            .where('id', '=', id)
+            .executeTakeFirst();
           if (Number(r.numUpdatedRows) !== 1) throw new StepFailure(`The contact ${id} no longer exists.`, false);
           await audit(tx, id, 'update', { fields: Object.keys(step.fields) });
         }
@@ -383,7 +507,11 @@ async function runContactStep(state: RunState, step: Step, path: string, started
       effect = async (tx) => {
         await assertWebRolesExist(tx, [step.webRoleId], 'webRoleId', ctx.dialect).catch(permanentIfAppError);
         for (const id of contactIds) {
-          await tx.insertInto('contact_web_roles').values({ contact_id: id, web_role_id: step.webRoleId }).onConflict((oc) => oc.doNothing()).execute();
+          await tx
+            .insertInto('contact_web_roles')
+            .values({ contact_id: id, web_role_id: step.webRoleId })
+            .onConflict((oc) => oc.doNothing())
+            .execute();
           await audit(tx, id, 'add-web-role', { webRoleId: step.webRoleId });
         }
       };
@@ -392,7 +520,11 @@ async function runContactStep(state: RunState, step: Step, path: string, started
       detail = { contactIds, webRoleId: step.webRoleId };
       effect = async (tx) => {
         for (const id of contactIds) {
-          await tx.deleteFrom('contact_web_roles').where('contact_id', '=', id).where('web_role_id', '=', step.webRoleId).execute();
+          await tx
+            .deleteFrom('contact_web_roles')
+            .where('contact_id', '=', id)
+            .where('web_role_id', '=', step.webRoleId)
+            .execute();
           await audit(tx, id, 'remove-web-role', { webRoleId: step.webRoleId });
         }
       };
@@ -400,9 +532,14 @@ async function runContactStep(state: RunState, step: Step, path: string, started
     case 'set-account':
       detail = { contactIds, accountId: step.accountId };
       effect = async (tx) => {
-        if (step.accountId && !(await lockAccountForReference(tx, ctx.dialect, step.accountId))) throw new StepFailure(`The account ${step.accountId} no longer exists.`, false);
+        if (step.accountId && !(await lockAccountForReference(tx, ctx.dialect, step.accountId)))
+          throw new StepFailure(`The account ${step.accountId} no longer exists.`, false);
         for (const id of contactIds) {
-          await tx.updateTable('contacts').set({ parent_account_id: step.accountId, updated_at: nowIso() }).where('id', '=', id).execute();
+          await tx
+            .updateTable('contacts')
+            .set({ parent_account_id: step.accountId, updated_at: nowIso() })
+            .where('id', '=', id)
+            .execute();
           await audit(tx, id, 'set-account', { accountId: step.accountId });
         }
       };
@@ -415,13 +552,23 @@ async function runContactStep(state: RunState, step: Step, path: string, started
         created.length = 0;
         let sendWorkflow: { id: string; state: string } | undefined;
         if (step.send) {
-          sendWorkflow = await tx.selectFrom('workflows').select(['id', 'state']).where('key', '=', SEND_INVITATION_KEY).executeTakeFirst();
-          if (!sendWorkflow || sendWorkflow.state !== 'activated') throw new StepFailure('The Send Invitation workflow is deactivated, so the invitation cannot be sent; activate it first.', false);
+          sendWorkflow = await tx
+            .selectFrom('workflows')
+            .select(['id', 'state'])
+            .where('key', '=', SEND_INVITATION_KEY)
+            .executeTakeFirst();
+          if (!sendWorkflow || sendWorkflow.state !== 'activated')
+            throw new StepFailure(
+              'The Send Invitation workflow is deactivated, so the invitation cannot be sent; activate it first.',
+              false,
+            );
         }
         for (const c of contacts) {
           const built = await createInvitationInTransaction(ctx, tx, auditActor, {
             ...settings,
-            name: settings.name ?? `Invitation for ${fullNameOf({ first_name: c.firstName, last_name: c.lastName, emailaddress1: c.emailaddress1 })}`,
+            name:
+              settings.name ??
+              `Invitation for ${fullNameOf({ first_name: c.firstName, last_name: c.lastName, emailaddress1: c.emailaddress1 })}`,
             type: 'single',
             invitedContactIds: [c.id],
             expiresAt: expiresInDays ? isoPlus(expiresInDays * 24 * 3600_000) : null,
@@ -440,9 +587,19 @@ async function runContactStep(state: RunState, step: Step, path: string, started
   if (step.type === 'create-invitation' && step.send) state.emailsQueued = true;
 }
 
-async function runWebhook(state: RunState, step: Extract<Step, { type: 'webhook' }>, path: string, startedAt: string, record: PrimaryRecord): Promise<void> {
+async function runWebhook(
+  state: RunState,
+  step: Extract<Step, { type: 'webhook' }>,
+  path: string,
+  startedAt: string,
+  record: PrimaryRecord,
+): Promise<void> {
   const { ctx, workflow, run } = state;
-  if (!workflow.webhook_secret_encrypted) throw new StepFailure('The workflow has no webhook secret; create one with POST /workflows/{id}/rotate-secret.', false);
+  if (!workflow.webhook_secret_encrypted)
+    throw new StepFailure(
+      'The workflow has no webhook secret; create one with POST /workflows/{id}/rotate-secret.',
+      false,
+    );
   const secret = ctx.secrets.decrypt('webhook-secret', workflow.webhook_secret_encrypted);
   const messageId = `msg_${run.id}_${path}`;
   const payload = {
@@ -456,19 +613,40 @@ async function runWebhook(state: RunState, step: Extract<Step, { type: 'webhook'
   };
   let result;
   try {
-    result = await sendWebhook({ url: step.url, secret, messageId, payload, allowPrivateNetworks: await settingFlag(ctx, 'Webhooks/AllowPrivateNetworks'), timeoutMs: state.options.webhookTimeoutMs });
+    result = await sendWebhook({
+      url: step.url,
+      secret,
+      messageId,
+      payload,
+      allowPrivateNetworks: await settingFlag(ctx, 'Webhooks/AllowPrivateNetworks'),
+      timeoutMs: state.options.webhookTimeoutMs,
+    });
   } catch (err) {
     if (err instanceof WebhookError) throw new StepFailure(err.message, err.temporary);
     throw err;
   }
-  await commitStep(state, newEntry(state, step, path, startedAt, 'succeeded', { url: step.url, event: step.event, webhookId: messageId, status: result.status, durationMs: result.durationMs }));
+  await commitStep(
+    state,
+    newEntry(state, step, path, startedAt, 'succeeded', {
+      url: step.url,
+      event: step.event,
+      webhookId: messageId,
+      status: result.status,
+      durationMs: result.durationMs,
+    }),
+  );
 }
 
 /**
  * Walks `steps`; 'stop' when a stop step ended the run. `tail`: nothing follows these steps in the
  * run, so the last of them (unless a condition, whose branch follows) is the run's final step.
  */
-async function walk(state: RunState, steps: readonly Step[], prefix: string, tail: boolean): Promise<'stop' | 'continue'> {
+async function walk(
+  state: RunState,
+  steps: readonly Step[],
+  prefix: string,
+  tail: boolean,
+): Promise<'stop' | 'continue'> {
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i] as Step;
     const path = `${prefix}.${i}`;
@@ -492,12 +670,25 @@ async function walk(state: RunState, steps: readonly Step[], prefix: string, tai
           const actual = recordData(record)[step.field];
           const result = evaluateCondition(actual, step.operator, step.value);
           const branch = result ? 'then' : 'else';
-          await commitStep(state, newEntry(state, step, path, startedAt, 'succeeded', { field: step.field, operator: step.operator, value: step.value ?? null, actual: actual ?? null, result, branch }));
+          await commitStep(
+            state,
+            newEntry(state, step, path, startedAt, 'succeeded', {
+              field: step.field,
+              operator: step.operator,
+              value: step.value ?? null,
+              actual: actual ?? null,
+              result,
+              branch,
+            }),
+          );
           if ((await walk(state, step[branch], `${path}.${branch}`, last)) === 'stop') return 'stop';
           break;
         }
         case 'stop':
-          await commitStep(state, newEntry(state, step, path, startedAt, 'succeeded', { reason: 'A stop step ended the run.' }));
+          await commitStep(
+            state,
+            newEntry(state, step, path, startedAt, 'succeeded', { reason: 'A stop step ended the run.' }),
+          );
           return 'stop';
         case 'send-invitation':
           await runSendInvitation(state, step, path, startedAt, record);
@@ -538,7 +729,12 @@ class StepFailed extends Error {
   }
 }
 
-async function failRun(ctx: AppContext, runId: string, error: string, log?: { steps: string; guard: string }): Promise<void> {
+async function failRun(
+  ctx: AppContext,
+  runId: string,
+  error: string,
+  log?: { steps: string; guard: string },
+): Promise<void> {
   let q = ctx.db
     .updateTable('workflow_runs')
     .set({ status: 'failed', error, finished_at: nowIso(), ...(log ? { steps: log.steps } : {}) })
@@ -549,7 +745,13 @@ async function failRun(ctx: AppContext, runId: string, error: string, log?: { st
 }
 
 /** Runs (or resumes) one workflow run. `job` tells whether attempts are left for a temporary failure. */
-export async function executeRun(ctx: AppContext, runId: string, job: Pick<JobRow, 'attempts' | 'max_attempts'>, options: EngineOptions = {}, control?: JobControl): Promise<void> {
+export async function executeRun(
+  ctx: AppContext,
+  runId: string,
+  job: Pick<JobRow, 'attempts' | 'max_attempts'>,
+  options: EngineOptions = {},
+  control?: JobControl,
+): Promise<void> {
   const run = await repo.findRun(ctx.db, runId);
   if (!run) throw new PermanentJobError(`The workflow run ${runId} does not exist.`);
   if (run.status === 'succeeded' || run.status === 'failed') return;
@@ -589,7 +791,9 @@ export async function executeRun(ctx: AppContext, runId: string, job: Pick<JobRo
     if (temporary && job.attempts < job.max_attempts) {
       await ctx.db
         .updateTable('workflow_runs')
-        .set({ error: `Attempt ${job.attempts} of ${job.max_attempts} failed at ${where}: ${message} It will be tried again.` })
+        .set({
+          error: `Attempt ${job.attempts} of ${job.max_attempts} failed at ${where}: ${message} It will be tried again.`,
+        })
         .where('id', '=', runId)
         .where('status', 'in', ['queued', 'running'])
         .execute();
@@ -597,8 +801,20 @@ export async function executeRun(ctx: AppContext, runId: string, job: Pick<JobRo
     }
     const suffix = temporary ? ` (gave up after ${job.attempts} attempts)` : '';
     if (failed) {
-      const entry: RunStep = { index: state.log.length, path: failed.path, type: failed.step.type, status: 'failed', startedAt: failed.startedAt, finishedAt: nowIso(), detail: null, error: message + suffix };
-      await failRun(ctx, runId, `${where}: ${message}${suffix}`, { steps: JSON.stringify([...state.log, entry]), guard: state.logJson });
+      const entry: RunStep = {
+        index: state.log.length,
+        path: failed.path,
+        type: failed.step.type,
+        status: 'failed',
+        startedAt: failed.startedAt,
+        finishedAt: nowIso(),
+        detail: null,
+        error: message + suffix,
+      };
+      await failRun(ctx, runId, `${where}: ${message}${suffix}`, {
+        steps: JSON.stringify([...state.log, entry]),
+        guard: state.logJson,
+      });
     } else {
       await failRun(ctx, runId, `${message}${suffix}`);
     }
@@ -607,15 +823,20 @@ export async function executeRun(ctx: AppContext, runId: string, job: Pick<JobRo
   // A run whose last step did not end it (a condition with an empty branch, no steps, or every
   // step done by an earlier attempt) succeeds in a write of its own.
   if (!state.finished)
-    await writeTransaction(ctx.db, ctx.dialect, async (tx) => {
-      await tx
-        .updateTable('workflow_runs')
-        .set({ status: 'succeeded', error: null, started_at: state.startedAt, finished_at: nowIso() })
-        .where('id', '=', runId)
-        .where('status', 'in', ['queued', 'running'])
-        .execute();
-      await control?.complete(tx);
-    }, BACKGROUND);
+    await writeTransaction(
+      ctx.db,
+      ctx.dialect,
+      async (tx) => {
+        await tx
+          .updateTable('workflow_runs')
+          .set({ status: 'succeeded', error: null, started_at: state.startedAt, finished_at: nowIso() })
+          .where('id', '=', runId)
+          .where('status', 'in', ['queued', 'running'])
+          .execute();
+        await control?.complete(tx);
+      },
+      BACKGROUND,
+    );
   if (state.emailsQueued) notifyWorkers();
 }
 
@@ -664,16 +885,26 @@ export interface RunWorkflowPayload {
  * The handlers of this module for a worker: `run-workflow`, and email delivery with the hook that
  * shows failed emails in their run (it replaces the plain `deliver-email` handler).
  */
-export function workflowJobHandlers(ctx: AppContext, transport: MailTransport, options: EngineOptions = {}): JobHandlers {
+export function workflowJobHandlers(
+  ctx: AppContext,
+  transport: MailTransport,
+  options: EngineOptions = {},
+): JobHandlers {
   return {
-    [DELIVER_EMAIL_JOB]: emailJobHandlers(ctx, transport, { onSettled: (email) => recordEmailOutcome(ctx, email) })[DELIVER_EMAIL_JOB] as JobHandlers[string],
-    [RUN_WORKFLOW_JOB]: Object.assign((payload: RunWorkflowPayload, job: JobRow, control: JobControl) => executeRun(ctx, payload.runId, job, options, control), {
-      // The run's last attempt died with its worker: the run fails with that reason instead of
-      // staying "running".
-      onGiveUp: async (payload: RunWorkflowPayload | undefined, error: string) => {
-        if (payload?.runId) await failRun(ctx, payload.runId, error);
+    [DELIVER_EMAIL_JOB]: emailJobHandlers(ctx, transport, { onSettled: (email) => recordEmailOutcome(ctx, email) })[
+      DELIVER_EMAIL_JOB
+    ] as JobHandlers[string],
+    [RUN_WORKFLOW_JOB]: Object.assign(
+      (payload: RunWorkflowPayload, job: JobRow, control: JobControl) =>
+        executeRun(ctx, payload.runId, job, options, control),
+      {
+        // The run's last attempt died with its worker: the run fails with that reason instead of
+        // staying "running".
+        onGiveUp: async (payload: RunWorkflowPayload | undefined, error: string) => {
+          if (payload?.runId) await failRun(ctx, payload.runId, error);
+        },
       },
-    }),
+    ),
   };
 }
 

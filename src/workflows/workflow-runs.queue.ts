@@ -9,11 +9,27 @@ export const RUN_WORKFLOW_JOB = 'run-workflow';
 
 export type RunTrigger = 'redemption' | 'on-demand' | 'workflow';
 
-export async function queueWorkflowRun(tx: Tx, workflowId: string, targetId: string, trigger: RunTrigger): Promise<string> {
+export async function queueWorkflowRun(
+  tx: Tx,
+  workflowId: string,
+  targetId: string,
+  trigger: RunTrigger,
+): Promise<string> {
   const id = newId();
   await tx
     .insertInto('workflow_runs')
-    .values({ id, workflow_id: workflowId, target_id: targetId, status: 'queued', trigger, steps: '[]', error: null, created_at: nowIso(), started_at: null, finished_at: null })
+    .values({
+      id,
+      workflow_id: workflowId,
+      target_id: targetId,
+      status: 'queued',
+      trigger,
+      steps: '[]',
+      error: null,
+      created_at: nowIso(),
+      started_at: null,
+      finished_at: null,
+    })
     .execute();
   await enqueueJob(tx, { type: RUN_WORKFLOW_JOB, payload: { runId: id } });
   return id;

@@ -34,46 +34,157 @@ import { dryRun } from './workflow-dry-run.ts';
 
 export function workflowsRoutes(app: Api, ctx: AppContext): void {
   const tags = ['Workflows'];
-  app.get('/workflows', { schema: { tags, querystring: workflowListQuery, response: { 200: workflowListSchema } } }, (req) => service.listWorkflows(ctx, req.query));
-  app.post('/workflows', { schema: { tags, body: createWorkflowSchema, response: { 201: createdWorkflowSchema } } }, async (req, reply) =>
-    reply.code(201).send(await service.createWorkflow(ctx, req.actor, req.body)),
+  app.get(
+    '/workflows',
+    { schema: { tags, querystring: workflowListQuery, response: { 200: workflowListSchema } } },
+    (req) => service.listWorkflows(ctx, req.query),
   );
-  app.get('/workflows/:id', { schema: { tags, params: idParams, response: { 200: workflowSchema } } }, (req) => service.getWorkflow(ctx, req.params.id));
-  app.patch('/workflows/:id', { schema: { tags, summary: 'Edit a deactivated workflow (409 workflow-activated otherwise)', params: idParams, body: updateWorkflowSchema, response: { 200: workflowSchema } } }, (req) =>
-    service.updateWorkflow(ctx, req.actor, req.params.id, req.body),
+  app.post(
+    '/workflows',
+    { schema: { tags, body: createWorkflowSchema, response: { 201: createdWorkflowSchema } } },
+    async (req, reply) => reply.code(201).send(await service.createWorkflow(ctx, req.actor, req.body)),
   );
-  app.delete('/workflows/:id', { schema: { tags, summary: 'Delete an unused draft', params: idParams } }, async (req, reply) => {
-    await service.deleteWorkflow(ctx, req.actor, req.params.id);
-    return reply.code(204).send();
-  });
-  app.post('/workflows/:id/activate', { schema: { tags, params: idParams, response: { 200: workflowSchema } } }, (req) => service.activateWorkflow(ctx, req.actor, req.params.id));
-  app.post('/workflows/:id/deactivate', { schema: { tags, params: idParams, response: { 200: workflowSchema } } }, (req) => service.deactivateWorkflow(ctx, req.actor, req.params.id));
-  app.post('/workflows/:id/rotate-secret', { schema: { tags, summary: 'A new Standard Webhooks secret (shown once)', params: idParams, response: { 200: webhookSecretSchema } } }, (req) =>
-    service.rotateWebhookSecret(ctx, req.actor, req.params.id),
+  app.get('/workflows/:id', { schema: { tags, params: idParams, response: { 200: workflowSchema } } }, (req) =>
+    service.getWorkflow(ctx, req.params.id),
   );
-  app.post('/workflows/:id/run', { schema: { tags, summary: 'Run workflow on chosen records', params: idParams, body: runWorkflowSchema, response: { 202: queuedRunsSchema } } }, async (req, reply) =>
-    reply.code(202).send(await service.runWorkflow(ctx, req.actor, req.params.id, req.body.targetIds)),
+  app.patch(
+    '/workflows/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Edit a deactivated workflow (409 workflow-activated otherwise)',
+        params: idParams,
+        body: updateWorkflowSchema,
+        response: { 200: workflowSchema },
+      },
+    },
+    (req) => service.updateWorkflow(ctx, req.actor, req.params.id, req.body),
   );
-  app.post('/workflows/:id/dry-run', { schema: { tags, summary: 'What each step would do for one record, changing nothing', params: idParams, body: dryRunSchema, response: { 200: dryRunResultSchema } } }, (req) =>
-    dryRun(ctx, req.params.id, req.body.targetId),
+  app.delete(
+    '/workflows/:id',
+    { schema: { tags, summary: 'Delete an unused draft', params: idParams } },
+    async (req, reply) => {
+      await service.deleteWorkflow(ctx, req.actor, req.params.id);
+      return reply.code(204).send();
+    },
+  );
+  app.post(
+    '/workflows/:id/activate',
+    { schema: { tags, params: idParams, response: { 200: workflowSchema } } },
+    (req) => service.activateWorkflow(ctx, req.actor, req.params.id),
+  );
+  app.post(
+    '/workflows/:id/deactivate',
+    { schema: { tags, params: idParams, response: { 200: workflowSchema } } },
+    (req) => service.deactivateWorkflow(ctx, req.actor, req.params.id),
+  );
+  app.post(
+    '/workflows/:id/rotate-secret',
+    {
+      schema: {
+        tags,
+        summary: 'A new Standard Webhooks secret (shown once)',
+        params: idParams,
+        response: { 200: webhookSecretSchema },
+      },
+    },
+    (req) => service.rotateWebhookSecret(ctx, req.actor, req.params.id),
+  );
+  app.post(
+    '/workflows/:id/run',
+    {
+      schema: {
+        tags,
+        summary: 'Run workflow on chosen records',
+        params: idParams,
+        body: runWorkflowSchema,
+        response: { 202: queuedRunsSchema },
+      },
+    },
+    async (req, reply) =>
+      reply.code(202).send(await service.runWorkflow(ctx, req.actor, req.params.id, req.body.targetIds)),
+  );
+  app.post(
+    '/workflows/:id/dry-run',
+    {
+      schema: {
+        tags,
+        summary: 'What each step would do for one record, changing nothing',
+        params: idParams,
+        body: dryRunSchema,
+        response: { 200: dryRunResultSchema },
+      },
+    },
+    (req) => dryRun(ctx, req.params.id, req.body.targetId),
   );
 
-  app.get('/workflow-runs', { schema: { tags, querystring: workflowRunListQuery, response: { 200: workflowRunListSchema } } }, (req) => service.listRuns(ctx, req.query));
-  app.get('/workflow-runs/:id', { schema: { tags, params: idParams, response: { 200: workflowRunSchema } } }, (req) => service.getRun(ctx, req.params.id));
-  app.post('/workflow-runs/:id/retry', { schema: { tags, summary: 'Run a failed run again, resuming after its last succeeded step', params: idParams, response: { 200: workflowRunSchema } } }, (req) =>
-    service.retryRun(ctx, req.actor, req.params.id),
+  app.get(
+    '/workflow-runs',
+    { schema: { tags, querystring: workflowRunListQuery, response: { 200: workflowRunListSchema } } },
+    (req) => service.listRuns(ctx, req.query),
+  );
+  app.get('/workflow-runs/:id', { schema: { tags, params: idParams, response: { 200: workflowRunSchema } } }, (req) =>
+    service.getRun(ctx, req.params.id),
+  );
+  app.post(
+    '/workflow-runs/:id/retry',
+    {
+      schema: {
+        tags,
+        summary: 'Run a failed run again, resuming after its last succeeded step',
+        params: idParams,
+        response: { 200: workflowRunSchema },
+      },
+    },
+    (req) => service.retryRun(ctx, req.actor, req.params.id),
   );
 
   const templateTags = ['Email templates'];
-  app.get('/email-templates', { schema: { tags: templateTags, querystring: emailTemplateListQuery, response: { 200: emailTemplateListSchema } } }, (req) => templates.listEmailTemplates(ctx, req.query));
-  app.post('/email-templates', { schema: { tags: templateTags, summary: 'A template for a deactivated workflow', body: createEmailTemplateSchema, response: { 201: emailTemplateSchema } } }, async (req, reply) =>
-    reply.code(201).send(await templates.createEmailTemplate(ctx, req.actor, req.body)),
+  app.get(
+    '/email-templates',
+    { schema: { tags: templateTags, querystring: emailTemplateListQuery, response: { 200: emailTemplateListSchema } } },
+    (req) => templates.listEmailTemplates(ctx, req.query),
   );
-  app.get('/email-templates/:id', { schema: { tags: templateTags, params: idParams, response: { 200: emailTemplateSchema } } }, (req) => templates.getEmailTemplate(ctx, req.params.id));
-  app.patch('/email-templates/:id', { schema: { tags: templateTags, params: idParams, body: updateEmailTemplateSchema, response: { 200: emailTemplateSchema } } }, (req) =>
-    templates.updateEmailTemplate(ctx, req.actor, req.params.id, req.body),
+  app.post(
+    '/email-templates',
+    {
+      schema: {
+        tags: templateTags,
+        summary: 'A template for a deactivated workflow',
+        body: createEmailTemplateSchema,
+        response: { 201: emailTemplateSchema },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await templates.createEmailTemplate(ctx, req.actor, req.body)),
   );
-  app.post('/email-templates/:id/preview', { schema: { tags: templateTags, summary: 'Render with a stand-in code', params: idParams, body: previewSchema, response: { 200: renderedEmailSchema } } }, (req) =>
-    templates.previewEmailTemplate(ctx, req.params.id, req.body),
+  app.get(
+    '/email-templates/:id',
+    { schema: { tags: templateTags, params: idParams, response: { 200: emailTemplateSchema } } },
+    (req) => templates.getEmailTemplate(ctx, req.params.id),
+  );
+  app.patch(
+    '/email-templates/:id',
+    {
+      schema: {
+        tags: templateTags,
+        params: idParams,
+        body: updateEmailTemplateSchema,
+        response: { 200: emailTemplateSchema },
+      },
+    },
+    (req) => templates.updateEmailTemplate(ctx, req.actor, req.params.id, req.body),
+  );
+  app.post(
+    '/email-templates/:id/preview',
+    {
+      schema: {
+        tags: templateTags,
+        summary: 'Render with a stand-in code',
+        params: idParams,
+        body: previewSchema,
+        response: { 200: renderedEmailSchema },
+      },
+    },
+    (req) => templates.previewEmailTemplate(ctx, req.params.id, req.body),
   );
 }

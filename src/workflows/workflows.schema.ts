@@ -36,7 +36,12 @@ const webhookUrlSchema = z
   .refine((s) => {
     try {
       const u = new URL(s);
-      return (u.protocol === 'https:' || u.protocol === 'http:') && u.hostname !== '' && u.username === '' && u.password === '';
+      return (
+        (u.protocol === 'https:' || u.protocol === 'http:') &&
+        u.hostname !== '' &&
+        u.username === '' &&
+        u.password === ''
+      );
     } catch {
       return false;
     }
@@ -45,7 +50,12 @@ const webhookUrlSchema = z
 /** Settings of the invitation a `create-invitation` step creates for the contact (a single invitation). */
 export const stepInvitationSchema = invitationSettingsSchema.omit({ expiresAt: true }).extend({
   /** Days from the moment the step runs (an absolute time would go stale in a definition). */
-  expiresInDays: z.number({ error: 'must be a whole number' }).int('must be a whole number').min(1, 'must be at least 1').max(3650, 'must be at most 3650').optional(),
+  expiresInDays: z
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(3650, 'must be at most 3650')
+    .optional(),
 });
 export type StepInvitation = z.infer<typeof stepInvitationSchema>;
 
@@ -59,13 +69,21 @@ export type Step =
   | { type: 'set-account'; accountId: string | null }
   | { type: 'create-invitation'; invitation: StepInvitation; send?: boolean | undefined }
   | { type: 'webhook'; url: string; event: string }
-  | { type: 'condition'; field: string; operator: ConditionOperator; value?: string | number | boolean | null | undefined; then: Step[]; else: Step[] }
+  | {
+      type: 'condition';
+      field: string;
+      operator: ConditionOperator;
+      value?: string | number | boolean | null | undefined;
+      then: Step[];
+      else: Step[];
+    }
   | { type: 'stop' }
   | { type: 'send-invitation' };
 
 export const MAX_STEPS = 100;
 
-const stepsArray = (): z.ZodType<Step[]> => z.array(stepSchema).max(MAX_STEPS, `must hold at most ${MAX_STEPS} steps`) as unknown as z.ZodType<Step[]>;
+const stepsArray = (): z.ZodType<Step[]> =>
+  z.array(stepSchema).max(MAX_STEPS, `must hold at most ${MAX_STEPS} steps`) as unknown as z.ZodType<Step[]>;
 
 export const stepSchema: z.ZodType<Step> = z.lazy(() =>
   z.discriminatedUnion(
@@ -76,7 +94,11 @@ export const stepSchema: z.ZodType<Step> = z.lazy(() =>
       z.strictObject({ type: z.literal('add-web-role'), webRoleId: idSchema }),
       z.strictObject({ type: z.literal('remove-web-role'), webRoleId: idSchema }),
       z.strictObject({ type: z.literal('set-account'), accountId: idSchema.nullable() }),
-      z.strictObject({ type: z.literal('create-invitation'), invitation: stepInvitationSchema, send: z.boolean().optional() }),
+      z.strictObject({
+        type: z.literal('create-invitation'),
+        invitation: stepInvitationSchema,
+        send: z.boolean().optional(),
+      }),
       z.strictObject({ type: z.literal('webhook'), url: webhookUrlSchema, event: eventSchema }),
       z.strictObject({
         type: z.literal('condition'),
@@ -89,7 +111,10 @@ export const stepSchema: z.ZodType<Step> = z.lazy(() =>
       z.strictObject({ type: z.literal('stop') }),
       z.strictObject({ type: z.literal('send-invitation') }),
     ],
-    { error: 'must be a known step type: send-email, update-contact, add-web-role, remove-web-role, set-account, create-invitation, webhook, condition, stop or send-invitation' },
+    {
+      error:
+        'must be a known step type: send-email, update-contact, add-web-role, remove-web-role, set-account, create-invitation, webhook, condition, stop or send-invitation',
+    },
   ),
 ) as unknown as z.ZodType<Step>;
 
@@ -139,11 +164,16 @@ export const webhookSecretSchema = z.object({ webhookSecret: z.string() });
 
 export const MAX_RUN_TARGETS = 10_000;
 export const runWorkflowSchema = z.strictObject({
-  targetIds: z.array(idSchema).min(1, 'must name at least one record').max(MAX_RUN_TARGETS, `must name at most ${MAX_RUN_TARGETS} records`),
+  targetIds: z
+    .array(idSchema)
+    .min(1, 'must name at least one record')
+    .max(MAX_RUN_TARGETS, `must name at most ${MAX_RUN_TARGETS} records`),
 });
 export const runStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed']);
 export type RunStatus = z.infer<typeof runStatusSchema>;
-export const queuedRunsSchema = z.object({ items: z.array(z.object({ id: idSchema, targetId: idSchema, status: runStatusSchema })) });
+export const queuedRunsSchema = z.object({
+  items: z.array(z.object({ id: idSchema, targetId: idSchema, status: runStatusSchema })),
+});
 
 export const stepStatusSchema = z.enum(['succeeded', 'failed', 'skipped']);
 export const runStepSchema = z.object({
@@ -198,7 +228,12 @@ export const fromAddressSchema = z
   .string()
   .trim()
   .max(320, 'must be at most 320 characters')
-  .refine((s) => /^[^\s<>@",;]+@[^\s<>@",;]+\.[^\s<>@",;]+$/.test(s) || /^(?:"[^"\r\n]{0,100}"|[^"<>\r\n,;]{1,100})\s*<[^\s<>@",;]+@[^\s<>@",;]+\.[^\s<>@",;]+>$/.test(s), 'must be an email address, optionally with a name: "Portal" <portal@example.com>');
+  .refine(
+    (s) =>
+      /^[^\s<>@",;]+@[^\s<>@",;]+\.[^\s<>@",;]+$/.test(s) ||
+      /^(?:"[^"\r\n]{0,100}"|[^"<>\r\n,;]{1,100})\s*<[^\s<>@",;]+@[^\s<>@",;]+\.[^\s<>@",;]+>$/.test(s),
+    'must be an email address, optionally with a name: "Portal" <portal@example.com>',
+  );
 
 export const emailTemplateSchema = z.object({
   id: idSchema,

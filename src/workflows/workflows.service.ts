@@ -12,7 +12,16 @@ import { notifyWorkers } from '../jobs/worker.ts';
 import { RUN_WORKFLOW_JOB } from './workflow-runs.queue.ts';
 import { definitionProblems } from './workflow-definitions.ts';
 import { newWebhookSecret } from './webhooks.ts';
-import type { CreateWorkflowInput, RunStep, Step, UpdateWorkflowInput, Workflow, WorkflowListQuery, WorkflowRun, WorkflowRunListQuery } from './workflows.schema.ts';
+import type {
+  CreateWorkflowInput,
+  RunStep,
+  Step,
+  UpdateWorkflowInput,
+  Workflow,
+  WorkflowListQuery,
+  WorkflowRun,
+  WorkflowRunListQuery,
+} from './workflows.schema.ts';
 import * as repo from './workflows.repo.ts';
 import type { WorkflowRow, WorkflowRunRow } from './workflows.repo.ts';
 
@@ -41,13 +50,19 @@ export const toWorkflowRun = (r: WorkflowRunRow): WorkflowRun => ({
   finishedAt: r.finished_at,
 });
 
-const workflowActivated = () => new AppError('workflow-activated', 'The workflow is activated; deactivate it before editing it or its templates.');
+const workflowActivated = () =>
+  new AppError('workflow-activated', 'The workflow is activated; deactivate it before editing it or its templates.');
 
 function invalidDefinition(errors: FieldError[]): AppError {
   return new AppError('validation-failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
 }
 
-async function checkDefinition(db: AppContext['db'] | Tx, workflowId: string | null, primaryEntity: 'invitation' | 'contact', steps: readonly Step[]): Promise<void> {
+async function checkDefinition(
+  db: AppContext['db'] | Tx,
+  workflowId: string | null,
+  primaryEntity: 'invitation' | 'contact',
+  steps: readonly Step[],
+): Promise<void> {
   const errors = await definitionProblems(db, workflowId, primaryEntity, steps);
   if (errors.length > 0) throw invalidDefinition(errors);
 }
@@ -56,7 +71,12 @@ async function checkDefinition(db: AppContext['db'] | Tx, workflowId: string | n
 // Definitions
 
 export async function listWorkflows(ctx: AppContext, q: WorkflowListQuery): Promise<Page<Workflow>> {
-  const rows = await repo.listWorkflows(ctx.db, { limit: q.limit, after: decodeCursor(q.cursor), state: q.state, primaryEntity: q.primaryEntity });
+  const rows = await repo.listWorkflows(ctx.db, {
+    limit: q.limit,
+    after: decodeCursor(q.cursor),
+    state: q.state,
+    primaryEntity: q.primaryEntity,
+  });
   return toPage(rows, q.limit, toWorkflow);
 }
 
@@ -67,7 +87,11 @@ export async function getWorkflow(ctx: AppContext, id: string): Promise<Workflow
 }
 
 /** A new workflow is a draft with its own webhook secret, shown in this answer only. */
-export async function createWorkflow(ctx: AppContext, actor: Actor, input: CreateWorkflowInput): Promise<Workflow & { webhookSecret: string }> {
+export async function createWorkflow(
+  ctx: AppContext,
+  actor: Actor,
+  input: CreateWorkflowInput,
+): Promise<Workflow & { webhookSecret: string }> {
   await checkDefinition(ctx.db, null, input.primaryEntity, input.steps);
   const now = nowIso();
   const webhookSecret = newWebhookSecret();
@@ -85,12 +109,23 @@ export async function createWorkflow(ctx: AppContext, actor: Actor, input: Creat
   };
   await ctx.db.transaction().execute(async (tx) => {
     await tx.insertInto('workflows').values(row).execute();
-    await writeAudit(tx, { actor, action: 'create', recordType: 'workflow', recordId: row.id, details: { name: row.name } });
+    await writeAudit(tx, {
+      actor,
+      action: 'create',
+      recordType: 'workflow',
+      recordId: row.id,
+      details: { name: row.name },
+    });
   });
   return { ...toWorkflow(row), webhookSecret };
 }
 
-export async function updateWorkflow(ctx: AppContext, actor: Actor, id: string, input: UpdateWorkflowInput): Promise<Workflow> {
+export async function updateWorkflow(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  input: UpdateWorkflowInput,
+): Promise<Workflow> {
   return ctx.db.transaction().execute(async (tx) => {
     const current = await repo.lockWorkflow(tx, ctx.dialect, id);
     if (!current) throw notFound('The workflow');
@@ -98,18 +133,39 @@ export async function updateWorkflow(ctx: AppContext, actor: Actor, id: string, 
     const primaryEntity = input.primaryEntity ?? current.primary_entity;
     if (primaryEntity !== current.primary_entity) {
       const usage = await repo.workflowUsage(tx, id);
-      if (current.key) throw validationFailed('primaryEntity', 'the primary record of a built-in workflow cannot change');
-      if (usage.runs > 0 || usage.invitations > 0) throw validationFailed('primaryEntity', 'cannot change once the workflow has runs or invitations run it on redemption');
+      if (current.key)
+        throw validationFailed('primaryEntity', 'the primary record of a built-in workflow cannot change');
+      if (usage.runs > 0 || usage.invitations > 0)
+        throw validationFailed(
+          'primaryEntity',
+          'cannot change once the workflow has runs or invitations run it on redemption',
+        );
     }
     const steps = input.steps ?? (JSON.parse(current.steps) as Step[]);
-    if (input.steps !== undefined || input.primaryEntity !== undefined) await checkDefinition(tx, id, primaryEntity, steps);
-    const changes: Partial<WorkflowRow> = { updated_at: nowIso(), primary_entity: primaryEntity, steps: JSON.stringify(steps) };
+    if (input.steps !== undefined || input.primaryEntity !== undefined)
+      await checkDefinition(tx, id, primaryEntity, steps);
+    const changes: Partial<WorkflowRow> = {
+      updated_at: nowIso(),
+      primary_entity: primaryEntity,
+      steps: JSON.stringify(steps),
+    };
     if (input.name !== undefined) changes.name = input.name;
     if (input.description !== undefined) changes.description = input.description;
     // Guarded: the workflow must still be a draft when the change lands.
-    const result = await tx.updateTable('workflows').set(changes).where('id', '=', id).where('state', '=', 'draft').executeTakeFirst();
+    const result = await tx
+      .updateTable('workflows')
+      .set(changes)
+      .where('id', '=', id)
+      .where('state', '=', 'draft')
+      .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) throw workflowActivated();
-    await writeAudit(tx, { actor, action: 'update', recordType: 'workflow', recordId: id, details: { fields: Object.keys(input) } });
+    await writeAudit(tx, {
+      actor,
+      action: 'update',
+      recordType: 'workflow',
+      recordId: id,
+      details: { fields: Object.keys(input) },
+    });
     return toWorkflow({ ...current, ...changes });
   });
 }
@@ -119,13 +175,24 @@ export async function deleteWorkflow(ctx: AppContext, actor: Actor, id: string):
   await ctx.db.transaction().execute(async (tx) => {
     const current = await repo.lockWorkflow(tx, ctx.dialect, id);
     if (!current) throw notFound('The workflow');
-    if (current.key) throw conflict(`The built-in workflow "${current.name}" cannot be deleted; deactivate it instead.`);
-    if (current.state === 'activated') throw conflict('The workflow is activated; only a deactivated (draft) workflow can be deleted.');
+    if (current.key)
+      throw conflict(`The built-in workflow "${current.name}" cannot be deleted; deactivate it instead.`);
+    if (current.state === 'activated')
+      throw conflict('The workflow is activated; only a deactivated (draft) workflow can be deleted.');
     const usage = await repo.workflowUsage(tx, id);
-    const uses = [usage.runs > 0 && 'it has runs', usage.invitations > 0 && `${usage.invitations} invitation(s) run it on redemption`].filter(Boolean);
+    const uses = [
+      usage.runs > 0 && 'it has runs',
+      usage.invitations > 0 && `${usage.invitations} invitation(s) run it on redemption`,
+    ].filter(Boolean);
     if (uses.length > 0) throw conflict(`The workflow is in use: ${uses.join('; ')}. Deactivate it instead.`);
     await tx.deleteFrom('workflows').where('id', '=', id).where('state', '=', 'draft').execute();
-    await writeAudit(tx, { actor, action: 'delete', recordType: 'workflow', recordId: id, details: { name: current.name } });
+    await writeAudit(tx, {
+      actor,
+      action: 'delete',
+      recordType: 'workflow',
+      recordId: id,
+      details: { name: current.name },
+    });
   });
 }
 
@@ -138,10 +205,17 @@ export async function activateWorkflow(ctx: AppContext, actor: Actor, id: string
     const steps = JSON.parse(current.steps) as Step[];
     await checkDefinition(tx, id, current.primary_entity, steps);
     if (!current.webhook_secret_encrypted && JSON.stringify(steps).includes('"type":"webhook"')) {
-      throw conflict('The workflow calls webhooks but has no webhook secret; create one with POST /workflows/{id}/rotate-secret first.');
+      throw conflict(
+        'The workflow calls webhooks but has no webhook secret; create one with POST /workflows/{id}/rotate-secret first.',
+      );
     }
     const now = nowIso();
-    const result = await tx.updateTable('workflows').set({ state: 'activated', updated_at: now }).where('id', '=', id).where('state', '=', 'draft').executeTakeFirst();
+    const result = await tx
+      .updateTable('workflows')
+      .set({ state: 'activated', updated_at: now })
+      .where('id', '=', id)
+      .where('state', '=', 'draft')
+      .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) throw conflict('The workflow changed at the same moment; try again.');
     await writeAudit(tx, { actor, action: 'activate', recordType: 'workflow', recordId: id });
     return toWorkflow({ ...current, state: 'activated', updated_at: now });
@@ -154,7 +228,12 @@ export async function deactivateWorkflow(ctx: AppContext, actor: Actor, id: stri
     if (!current) throw notFound('The workflow');
     if (current.state === 'draft') throw conflict('The workflow is already deactivated.');
     const now = nowIso();
-    const result = await tx.updateTable('workflows').set({ state: 'draft', updated_at: now }).where('id', '=', id).where('state', '=', 'activated').executeTakeFirst();
+    const result = await tx
+      .updateTable('workflows')
+      .set({ state: 'draft', updated_at: now })
+      .where('id', '=', id)
+      .where('state', '=', 'activated')
+      .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) throw conflict('The workflow changed at the same moment; try again.');
     await writeAudit(tx, { actor, action: 'deactivate', recordType: 'workflow', recordId: id });
     return toWorkflow({ ...current, state: 'draft', updated_at: now });
@@ -162,7 +241,11 @@ export async function deactivateWorkflow(ctx: AppContext, actor: Actor, id: stri
 }
 
 /** A new webhook secret, in any state; the old one stops working at once. */
-export async function rotateWebhookSecret(ctx: AppContext, actor: Actor, id: string): Promise<{ webhookSecret: string }> {
+export async function rotateWebhookSecret(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+): Promise<{ webhookSecret: string }> {
   const webhookSecret = newWebhookSecret();
   await ctx.db.transaction().execute(async (tx) => {
     const result = await tx
@@ -180,15 +263,30 @@ export async function rotateWebhookSecret(ctx: AppContext, actor: Actor, id: str
 // Runs
 
 /** "Run workflow" on chosen records: one queued run (and its job) per record, all or nothing. */
-export async function runWorkflow(ctx: AppContext, actor: Actor, id: string, targetIds: readonly string[]): Promise<{ items: Array<{ id: string; targetId: string; status: 'queued' }> }> {
+export async function runWorkflow(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  targetIds: readonly string[],
+): Promise<{ items: Array<{ id: string; targetId: string; status: 'queued' }> }> {
   const targets = [...new Set(targetIds)];
   const items = await ctx.db.transaction().execute(async (tx) => {
     const workflow = await repo.findWorkflow(tx, id);
     if (!workflow) throw notFound('The workflow');
-    if (workflow.state !== 'activated') throw conflict('The workflow is deactivated (a draft); only an activated workflow runs. Activate it first, or try it with a dry run.');
-    const missing = await repo.missingIds(tx, workflow.primary_entity === 'contact' ? 'contacts' : 'invitations', targets);
+    if (workflow.state !== 'activated')
+      throw conflict(
+        'The workflow is deactivated (a draft); only an activated workflow runs. Activate it first, or try it with a dry run.',
+      );
+    const missing = await repo.missingIds(
+      tx,
+      workflow.primary_entity === 'contact' ? 'contacts' : 'invitations',
+      targets,
+    );
     if (missing.length > 0) {
-      throw validationFailed('targetIds', `no such ${workflow.primary_entity}: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`);
+      throw validationFailed(
+        'targetIds',
+        `no such ${workflow.primary_entity}: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''}`,
+      );
     }
     const now = nowIso();
     const runs = targets.map((targetId) => ({
@@ -203,12 +301,22 @@ export async function runWorkflow(ctx: AppContext, actor: Actor, id: string, tar
       started_at: null,
       finished_at: null,
     }));
-    for (let i = 0; i < runs.length; i += 500) await tx.insertInto('workflow_runs').values(runs.slice(i, i + 500)).execute();
+    for (let i = 0; i < runs.length; i += 500)
+      await tx
+        .insertInto('workflow_runs')
+        .values(runs.slice(i, i + 500))
+        .execute();
     await enqueueJobs(
       tx,
       runs.map((r) => ({ type: RUN_WORKFLOW_JOB, payload: { runId: r.id } })),
     );
-    await writeAudit(tx, { actor, action: 'run', recordType: 'workflow', recordId: id, details: { targets: targets.length } });
+    await writeAudit(tx, {
+      actor,
+      action: 'run',
+      recordType: 'workflow',
+      recordId: id,
+      details: { targets: targets.length },
+    });
     return runs.map((r) => ({ id: r.id, targetId: r.target_id, status: 'queued' as const }));
   });
   notifyWorkers();
@@ -222,8 +330,14 @@ export async function retryRun(ctx: AppContext, actor: Actor, runId: string): Pr
     if (!run) throw notFound('The workflow run');
     if (run.status !== 'failed') throw conflict(`Only a failed run can be retried (this one is ${run.status}).`);
     const workflow = await repo.findWorkflow(tx, run.workflow_id);
-    if (workflow?.state !== 'activated') throw conflict('The workflow is deactivated; only an activated workflow runs.');
-    const result = await tx.updateTable('workflow_runs').set({ status: 'queued', finished_at: null }).where('id', '=', runId).where('status', '=', 'failed').executeTakeFirst();
+    if (workflow?.state !== 'activated')
+      throw conflict('The workflow is deactivated; only an activated workflow runs.');
+    const result = await tx
+      .updateTable('workflow_runs')
+      .set({ status: 'queued', finished_at: null })
+      .where('id', '=', runId)
+      .where('status', '=', 'failed')
+      .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) throw conflict('The run changed at the same moment; try again.');
     await enqueueJobs(tx, [{ type: RUN_WORKFLOW_JOB, payload: { runId } }]);
     await writeAudit(tx, { actor, action: 'retry', recordType: 'workflow_run', recordId: runId });
@@ -240,6 +354,12 @@ export async function getRun(ctx: AppContext, id: string): Promise<WorkflowRun> 
 }
 
 export async function listRuns(ctx: AppContext, q: WorkflowRunListQuery): Promise<Page<WorkflowRun>> {
-  const rows = await repo.listRuns(ctx.db, { limit: q.limit, after: decodeCursor(q.cursor), workflowId: q.workflowId, targetId: q.targetId, status: q.status });
+  const rows = await repo.listRuns(ctx.db, {
+    limit: q.limit,
+    after: decodeCursor(q.cursor),
+    workflowId: q.workflowId,
+    targetId: q.targetId,
+    status: q.status,
+  });
   return toPage(rows, q.limit, toWorkflowRun);
 }

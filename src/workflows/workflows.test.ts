@@ -16,10 +16,13 @@ afterAll(async () => {
 });
 
 const fast = { pollMs: 20, leaseMs: 2_000, backoff: { baseMs: 20, maxMs: 100 } };
-const runJobs = () => runDueJobsOnce(t.ctx, workflowJobHandlers(t.ctx, createLocalStoreTransport(t.ctx.config.dataDir)), fast);
+const runJobs = () =>
+  runDueJobsOnce(t.ctx, workflowJobHandlers(t.ctx, createLocalStoreTransport(t.ctx.config.dataDir)), fast);
 
 async function contact(body: Record<string, unknown> = {}) {
-  const r = await t.api('POST', 'contacts', { body: { firstName: 'Wanda', lastName: 'Flow', emailaddress1: `wanda.${newId()}@example.com`, ...body } });
+  const r = await t.api('POST', 'contacts', {
+    body: { firstName: 'Wanda', lastName: 'Flow', emailaddress1: `wanda.${newId()}@example.com`, ...body },
+  });
   expect(r.statusCode).toBe(201);
   return r.json();
 }
@@ -46,11 +49,22 @@ async function runOn(workflowId: string, targetId: string) {
 describe('workflow definitions', () => {
   it('creates a draft with a Standard Webhooks secret shown only on create; key and state are read-only', async () => {
     const wf = await workflow({ description: 'Welcome new partners' });
-    expect(wf).toMatchObject({ name: 'Onboarding', description: 'Welcome new partners', primaryEntity: 'contact', state: 'draft', key: null, steps: [] });
+    expect(wf).toMatchObject({
+      name: 'Onboarding',
+      description: 'Welcome new partners',
+      primaryEntity: 'contact',
+      state: 'draft',
+      key: null,
+      steps: [],
+    });
     expect(wf.webhookSecret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
     const got = (await t.api('GET', `workflows/${wf.id}`)).json();
     expect(got).not.toHaveProperty('webhookSecret');
-    const stored = await t.ctx.db.selectFrom('workflows').select('webhook_secret_encrypted').where('id', '=', wf.id).executeTakeFirstOrThrow();
+    const stored = await t.ctx.db
+      .selectFrom('workflows')
+      .select('webhook_secret_encrypted')
+      .where('id', '=', wf.id)
+      .executeTakeFirstOrThrow();
     expect(stored.webhook_secret_encrypted).not.toContain(wf.webhookSecret);
     expect(t.ctx.secrets.decrypt('webhook-secret', stored.webhook_secret_encrypted as string)).toBe(wf.webhookSecret);
 
@@ -84,9 +98,22 @@ describe('workflow definitions', () => {
       [[{ type: 'condition', field: 'lastName', operator: 'equals' }], 'steps.0.value'],
       [[{ type: 'condition', field: 'lastName', operator: 'is-empty', value: 'x' }], 'steps.0.value'],
       [[{ type: 'condition', field: 'lastName', operator: 'like', value: 'x' }], 'steps.0.operator'],
-      [[{ type: 'condition', field: 'lastName', operator: 'is-empty', then: [{ type: 'add-web-role', webRoleId: newId() }] }], 'steps.0.then.0.webRoleId'],
+      [
+        [
+          {
+            type: 'condition',
+            field: 'lastName',
+            operator: 'is-empty',
+            then: [{ type: 'add-web-role', webRoleId: newId() }],
+          },
+        ],
+        'steps.0.then.0.webRoleId',
+      ],
       [[{ type: 'send-invitation' }], 'steps.0.type'],
-      [[{ type: 'create-invitation', invitation: { assignToAccountId: newId() } }], 'steps.0.invitation.assignToAccountId'],
+      [
+        [{ type: 'create-invitation', invitation: { assignToAccountId: newId() } }],
+        'steps.0.invitation.assignToAccountId',
+      ],
     ];
     for (const [steps, field] of cases) {
       const r = await t.api('PATCH', `workflows/${wf.id}`, { body: { steps } });
@@ -101,7 +128,9 @@ describe('workflow definitions', () => {
     expect((await t.api('GET', `workflows/${wf.id}`)).json().steps).toEqual([]);
     // Creating with an invalid definition creates nothing.
     const before = (await t.api('GET', 'workflows?limit=500')).json().items.length;
-    const r = await t.api('POST', 'workflows', { body: { name: 'Bad', primaryEntity: 'contact', steps: [{ type: 'add-web-role', webRoleId: newId() }] } });
+    const r = await t.api('POST', 'workflows', {
+      body: { name: 'Bad', primaryEntity: 'contact', steps: [{ type: 'add-web-role', webRoleId: newId() }] },
+    });
     expect(r.statusCode).toBe(422);
     expect((await t.api('GET', 'workflows?limit=500')).json().items.length).toBe(before);
   });
@@ -110,7 +139,18 @@ describe('workflow definitions', () => {
     const role = (await t.api('POST', 'web-roles', { body: { name: `Partners ${newId()}` } })).json();
     const account = (await t.api('POST', 'accounts', { body: { name: 'Contoso' } })).json();
     const wf = await workflow();
-    const tpl = (await t.api('POST', 'email-templates', { body: { workflowId: wf.id, name: 'Welcome', locale: 'en', subject: 'Hi {{ contact.firstName }}', html: '<p>Hi</p>', text: 'Hi' } })).json();
+    const tpl = (
+      await t.api('POST', 'email-templates', {
+        body: {
+          workflowId: wf.id,
+          name: 'Welcome',
+          locale: 'en',
+          subject: 'Hi {{ contact.firstName }}',
+          html: '<p>Hi</p>',
+          text: 'Hi',
+        },
+      })
+    ).json();
     const steps = [
       { type: 'send-email', templateId: tpl.id },
       { type: 'send-email', templateId: tpl.id, to: 'desk@example.com' },
@@ -120,7 +160,14 @@ describe('workflow definitions', () => {
       { type: 'set-account', accountId: account.id },
       { type: 'create-invitation', invitation: { expiresInDays: 14, webRoleIds: [role.id] }, send: true },
       { type: 'webhook', url: 'https://hooks.example.com/portal', event: 'contact.onboarded' },
-      { type: 'condition', field: 'emailaddress1', operator: 'contains', value: '@example.com', then: [{ type: 'stop' }], else: [] },
+      {
+        type: 'condition',
+        field: 'emailaddress1',
+        operator: 'contains',
+        value: '@example.com',
+        then: [{ type: 'stop' }],
+        else: [],
+      },
       { type: 'stop' },
     ];
     const r = await t.api('PATCH', `workflows/${wf.id}`, { body: { steps } });
@@ -157,20 +204,31 @@ describe('workflow definitions', () => {
     expect(used.json().detail).toMatch(/has runs/);
 
     const referenced = await workflow();
-    await t.api('POST', 'invitations', { body: { name: 'x', type: 'single', invitedContactIds: [c.id], redeemWorkflowId: referenced.id } });
+    await t.api('POST', 'invitations', {
+      body: { name: 'x', type: 'single', invitedContactIds: [c.id], redeemWorkflowId: referenced.id },
+    });
     const r = await t.api('DELETE', `workflows/${referenced.id}`);
     expect(r.statusCode).toBe(409);
     expect(r.json().detail).toMatch(/invitation/);
 
-    const builtIn = (await t.api('GET', 'workflows?limit=500')).json().items.find((w: { key: string }) => w.key === 'send-invitation');
+    const builtIn = (await t.api('GET', 'workflows?limit=500'))
+      .json()
+      .items.find((w: { key: string }) => w.key === 'send-invitation');
     await t.api('POST', `workflows/${builtIn.id}/deactivate`);
     expect((await t.api('DELETE', `workflows/${builtIn.id}`)).statusCode).toBe(409);
     await t.api('POST', `workflows/${builtIn.id}/activate`);
   });
 
   it('ships the activated Send Invitation workflow with a Danish and an English template without From', async () => {
-    const builtIn = (await t.api('GET', 'workflows?limit=500')).json().items.find((w: { key: string }) => w.key === 'send-invitation');
-    expect(builtIn).toMatchObject({ name: 'Send Invitation', primaryEntity: 'invitation', state: 'activated', steps: [{ type: 'send-invitation' }] });
+    const builtIn = (await t.api('GET', 'workflows?limit=500'))
+      .json()
+      .items.find((w: { key: string }) => w.key === 'send-invitation');
+    expect(builtIn).toMatchObject({
+      name: 'Send Invitation',
+      primaryEntity: 'invitation',
+      state: 'activated',
+      steps: [{ type: 'send-invitation' }],
+    });
     const templates = (await t.api('GET', `email-templates?workflowId=${builtIn.id}`)).json().items;
     expect(templates.map((x: { locale: string }) => x.locale).sort()).toEqual(['da', 'en']);
     for (const tpl of templates) {
@@ -214,8 +272,22 @@ describe('running workflows', () => {
     expect((await t.api('GET', `workflow-runs?workflowId=${wf.id}&status=queued`)).json().items).toHaveLength(2);
     await runJobs();
     const run = (await t.api('GET', `workflow-runs/${items[0].id}`)).json();
-    expect(run).toMatchObject({ id: items[0].id, workflowId: wf.id, targetId: a.id, status: 'succeeded', error: null, trigger: 'on-demand' });
-    expect(run.steps.map((s: { index: number; type: string; status: string; path: string }) => [s.index, s.path, s.type, s.status])).toEqual([
+    expect(run).toMatchObject({
+      id: items[0].id,
+      workflowId: wf.id,
+      targetId: a.id,
+      status: 'succeeded',
+      error: null,
+      trigger: 'on-demand',
+    });
+    expect(
+      run.steps.map((s: { index: number; type: string; status: string; path: string }) => [
+        s.index,
+        s.path,
+        s.type,
+        s.status,
+      ]),
+    ).toEqual([
       [0, 'steps.0', 'update-contact', 'succeeded'],
       [1, 'steps.1', 'add-web-role', 'succeeded'],
     ]);
@@ -236,7 +308,14 @@ describe('running workflows', () => {
     const vip = (await t.api('POST', 'web-roles', { body: { name: `VIP ${newId()}` } })).json();
     const regular = (await t.api('POST', 'web-roles', { body: { name: `Regular ${newId()}` } })).json();
     const wf = await activated([
-      { type: 'condition', field: 'emailaddress1', operator: 'contains', value: '@VIP.example', then: [{ type: 'add-web-role', webRoleId: vip.id }], else: [{ type: 'add-web-role', webRoleId: regular.id }] },
+      {
+        type: 'condition',
+        field: 'emailaddress1',
+        operator: 'contains',
+        value: '@VIP.example',
+        then: [{ type: 'add-web-role', webRoleId: vip.id }],
+        else: [{ type: 'add-web-role', webRoleId: regular.id }],
+      },
       { type: 'update-contact', fields: { lastName: 'Sorted' } },
     ]);
     const big = await contact({ emailaddress1: `boss.${newId()}@vip.example.com` });
@@ -259,22 +338,53 @@ describe('running workflows', () => {
   it('evaluates equals, not-equals, is-empty and is-not-empty; stop ends the run successfully', async () => {
     const wf = await activated([
       { type: 'condition', field: 'lastName', operator: 'equals', value: 'Flow', then: [], else: [{ type: 'stop' }] },
-      { type: 'condition', field: 'emailaddress2', operator: 'is-empty', then: [{ type: 'update-contact', fields: { emailaddress2: 'second@example.com' } }] },
-      { type: 'condition', field: 'emailaddress2', operator: 'is-not-empty', then: [{ type: 'update-contact', fields: { firstName: 'Second' } }] },
-      { type: 'condition', field: 'firstName', operator: 'not-equals', value: 'Second', then: [{ type: 'update-contact', fields: { lastName: 'Wrong' } }] },
+      {
+        type: 'condition',
+        field: 'emailaddress2',
+        operator: 'is-empty',
+        then: [{ type: 'update-contact', fields: { emailaddress2: 'second@example.com' } }],
+      },
+      {
+        type: 'condition',
+        field: 'emailaddress2',
+        operator: 'is-not-empty',
+        then: [{ type: 'update-contact', fields: { firstName: 'Second' } }],
+      },
+      {
+        type: 'condition',
+        field: 'firstName',
+        operator: 'not-equals',
+        value: 'Second',
+        then: [{ type: 'update-contact', fields: { lastName: 'Wrong' } }],
+      },
       { type: 'stop' },
       { type: 'update-contact', fields: { lastName: 'After stop' } },
     ]);
     const c = await contact();
     const run = await runOn(wf.id, c.id);
     expect(run.status).toBe('succeeded');
-    expect(run.steps.map((s: { path: string }) => s.path)).toEqual(['steps.0', 'steps.1', 'steps.1.then.0', 'steps.2', 'steps.2.then.0', 'steps.3', 'steps.4']);
-    expect((await t.api('GET', `contacts/${c.id}`)).json()).toMatchObject({ firstName: 'Second', lastName: 'Flow', emailaddress2: 'second@example.com' });
+    expect(run.steps.map((s: { path: string }) => s.path)).toEqual([
+      'steps.0',
+      'steps.1',
+      'steps.1.then.0',
+      'steps.2',
+      'steps.2.then.0',
+      'steps.3',
+      'steps.4',
+    ]);
+    expect((await t.api('GET', `contacts/${c.id}`)).json()).toMatchObject({
+      firstName: 'Second',
+      lastName: 'Flow',
+      emailaddress2: 'second@example.com',
+    });
 
     const other = await contact({ lastName: 'Someone' });
     const stopped = await runOn(wf.id, other.id);
     expect(stopped.status).toBe('succeeded');
-    expect(stopped.steps.map((s: { path: string; type: string }) => `${s.path}:${s.type}`)).toEqual(['steps.0:condition', 'steps.0.else.0:stop']);
+    expect(stopped.steps.map((s: { path: string; type: string }) => `${s.path}:${s.type}`)).toEqual([
+      'steps.0:condition',
+      'steps.0.else.0:stop',
+    ]);
     expect((await t.api('GET', `contacts/${other.id}`)).json().emailaddress2).toBeNull();
   });
 
@@ -292,7 +402,10 @@ describe('running workflows', () => {
 
   it('a step whose reference disappeared fails the run with the reason; a retry resumes after the succeeded steps', async () => {
     const role = (await t.api('POST', 'web-roles', { body: { name: `Gone ${newId()}` } })).json();
-    const wf = await activated([{ type: 'update-contact', fields: { firstName: 'Once' } }, { type: 'add-web-role', webRoleId: role.id }]);
+    const wf = await activated([
+      { type: 'update-contact', fields: { firstName: 'Once' } },
+      { type: 'add-web-role', webRoleId: role.id },
+    ]);
     // The API refuses to delete a role a workflow names (409); the database can still lose it (a
     // restore, a hand edit): the run must fail with the reason then.
     expect((await t.api('DELETE', `web-roles/${role.id}`)).statusCode).toBe(409);
@@ -301,14 +414,34 @@ describe('running workflows', () => {
     const run = await runOn(wf.id, c.id);
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(/^steps\.1 \(add-web-role\): .*no such web role/);
-    expect(run.steps.map((s: { type: string; status: string }) => `${s.type}:${s.status}`)).toEqual(['update-contact:succeeded', 'add-web-role:failed']);
-    const audits = async () => Number((await t.ctx.db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).where('record_id', '=', c.id).where('action', '=', 'update').executeTakeFirstOrThrow()).n);
+    expect(run.steps.map((s: { type: string; status: string }) => `${s.type}:${s.status}`)).toEqual([
+      'update-contact:succeeded',
+      'add-web-role:failed',
+    ]);
+    const audits = async () =>
+      Number(
+        (
+          await t.ctx.db
+            .selectFrom('audit_log')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('record_id', '=', c.id)
+            .where('action', '=', 'update')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     expect(await audits()).toBe(1);
 
     // Staff fix the definition and retry: step 0 is not done again.
     const role2 = (await t.api('POST', 'web-roles', { body: { name: `Back ${newId()}` } })).json();
     await t.api('POST', `workflows/${wf.id}/deactivate`);
-    await t.api('PATCH', `workflows/${wf.id}`, { body: { steps: [{ type: 'update-contact', fields: { firstName: 'Once' } }, { type: 'add-web-role', webRoleId: role2.id }] } });
+    await t.api('PATCH', `workflows/${wf.id}`, {
+      body: {
+        steps: [
+          { type: 'update-contact', fields: { firstName: 'Once' } },
+          { type: 'add-web-role', webRoleId: role2.id },
+        ],
+      },
+    });
     await t.api('POST', `workflows/${wf.id}/activate`);
     const retry = await t.api('POST', `workflow-runs/${run.id}/retry`);
     expect(retry.statusCode).toBe(200);
@@ -316,7 +449,9 @@ describe('running workflows', () => {
     await runJobs();
     const after = (await t.api('GET', `workflow-runs/${run.id}`)).json();
     expect(after.status).toBe('succeeded');
-    expect(after.steps.map((s: { index: number; type: string; status: string }) => `${s.index}:${s.type}:${s.status}`)).toEqual(['0:update-contact:succeeded', '1:add-web-role:failed', '2:add-web-role:succeeded']);
+    expect(
+      after.steps.map((s: { index: number; type: string; status: string }) => `${s.index}:${s.type}:${s.status}`),
+    ).toEqual(['0:update-contact:succeeded', '1:add-web-role:failed', '2:add-web-role:succeeded']);
     expect(await audits()).toBe(1);
     expect((await t.api('GET', `contacts/${c.id}`)).json().webRoleIds).toEqual([role2.id]);
     expect((await t.api('POST', `workflow-runs/${run.id}/retry`)).statusCode).toBe(409);
@@ -324,13 +459,22 @@ describe('running workflows', () => {
 
   it('create-invitation creates a single invitation for the contact and sends it with Send Invitation', async () => {
     const role = (await t.api('POST', 'web-roles', { body: { name: `Invited ${newId()}` } })).json();
-    const wf = await activated([{ type: 'create-invitation', invitation: { expiresInDays: 7, webRoleIds: [role.id], locale: 'da' }, send: true }]);
+    const wf = await activated([
+      { type: 'create-invitation', invitation: { expiresInDays: 7, webRoleIds: [role.id], locale: 'da' }, send: true },
+    ]);
     const c = await contact({ firstName: 'Nina' });
     const run = await runOn(wf.id, c.id);
     expect(run.status, run.error).toBe('succeeded');
     const created = run.steps[0].detail.invitations[0];
     const inv = (await t.api('GET', `invitations/${created.invitationId}`)).json();
-    expect(inv).toMatchObject({ type: 'single', invitedContactIds: [c.id], webRoleIds: [role.id], locale: 'da', status: 'sent', name: 'Invitation for Nina Flow' });
+    expect(inv).toMatchObject({
+      type: 'single',
+      invitedContactIds: [c.id],
+      webRoleIds: [role.id],
+      locale: 'da',
+      status: 'sent',
+      name: 'Invitation for Nina Flow',
+    });
     expect(Date.parse(inv.expiresAt) - Date.now()).toBeGreaterThan(6.9 * 86400_000);
     const sendRun = (await t.api('GET', `workflow-runs/${created.sendRunId}`)).json();
     expect(sendRun).toMatchObject({ status: 'succeeded', trigger: 'workflow', targetId: inv.id });
@@ -347,12 +491,26 @@ describe('dry run', () => {
     const wf = await workflow({
       steps: [
         { type: 'update-contact', fields: { lastName: 'Wet' } },
-        { type: 'condition', field: 'locale', operator: 'equals', value: 'da', then: [{ type: 'add-web-role', webRoleId: role.id }], else: [{ type: 'stop' }] },
+        {
+          type: 'condition',
+          field: 'locale',
+          operator: 'equals',
+          value: 'da',
+          then: [{ type: 'add-web-role', webRoleId: role.id }],
+          else: [{ type: 'stop' }],
+        },
         { type: 'webhook', url: 'https://hooks.example.com/x', event: 'contact.checked' },
       ],
     });
     const c = await contact({ locale: 'da' });
-    const jobsBefore = Number((await t.ctx.db.selectFrom('jobs').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const jobsBefore = Number(
+      (
+        await t.ctx.db
+          .selectFrom('jobs')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     const r = await t.api('POST', `workflows/${wf.id}/dry-run`, { body: { targetId: c.id } });
     expect(r.statusCode, r.body).toBe(200);
     const steps = r.json().steps;
@@ -364,7 +522,16 @@ describe('dry run', () => {
     const after = (await t.api('GET', `contacts/${c.id}`)).json();
     expect(after.lastName).toBe('Flow');
     expect(after.webRoleIds).toEqual([]);
-    expect(Number((await t.ctx.db.selectFrom('jobs').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(jobsBefore);
+    expect(
+      Number(
+        (
+          await t.ctx.db
+            .selectFrom('jobs')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    ).toBe(jobsBefore);
     expect((await t.api('GET', `workflow-runs?workflowId=${wf.id}`)).json().items).toEqual([]);
     expect((await t.api('POST', `workflows/${wf.id}/dry-run`, { body: { targetId: newId() } })).statusCode).toBe(422);
   });
@@ -372,7 +539,9 @@ describe('dry run', () => {
 
 describe('email templates', () => {
   const builtInTemplates = async () => {
-    const builtIn = (await t.api('GET', 'workflows?limit=500')).json().items.find((w: { key: string }) => w.key === 'send-invitation');
+    const builtIn = (await t.api('GET', 'workflows?limit=500'))
+      .json()
+      .items.find((w: { key: string }) => w.key === 'send-invitation');
     return { builtIn, templates: (await t.api('GET', `email-templates?workflowId=${builtIn.id}`)).json().items };
   };
 
@@ -386,9 +555,17 @@ describe('email templates', () => {
 
     await t.api('POST', `workflows/${builtIn.id}/deactivate`);
     try {
-      const ok = await t.api('PATCH', `email-templates/${en.id}`, { body: { subject: 'Changed {{ contact.firstName }}', from: '"Partner desk" <desk@example.com>' } });
+      const ok = await t.api('PATCH', `email-templates/${en.id}`, {
+        body: { subject: 'Changed {{ contact.firstName }}', from: '"Partner desk" <desk@example.com>' },
+      });
       expect(ok.statusCode, ok.body).toBe(200);
-      expect(ok.json()).toMatchObject({ id: en.id, workflowId: builtIn.id, locale: 'en', subject: 'Changed {{ contact.firstName }}', from: '"Partner desk" <desk@example.com>' });
+      expect(ok.json()).toMatchObject({
+        id: en.id,
+        workflowId: builtIn.id,
+        locale: 'en',
+        subject: 'Changed {{ contact.firstName }}',
+        from: '"Partner desk" <desk@example.com>',
+      });
       const back = await t.api('PATCH', `email-templates/${en.id}`, { body: { subject: en.subject, from: null } });
       expect(back.json().from).toBeNull();
     } finally {
@@ -398,24 +575,38 @@ describe('email templates', () => {
 
   it('refuses invalid Liquid with 422 naming the field, with line and column', async () => {
     const wf = await workflow();
-    const tpl = (await t.api('POST', 'email-templates', { body: { workflowId: wf.id, name: 'Note', locale: 'en', subject: 'Hello', html: '<p>x</p>', text: 'x' } })).json();
-    const r = await t.api('PATCH', `email-templates/${tpl.id}`, { body: { html: '<p>ok</p>\n<p>{% if contact %}unclosed</p>' } });
+    const tpl = (
+      await t.api('POST', 'email-templates', {
+        body: { workflowId: wf.id, name: 'Note', locale: 'en', subject: 'Hello', html: '<p>x</p>', text: 'x' },
+      })
+    ).json();
+    const r = await t.api('PATCH', `email-templates/${tpl.id}`, {
+      body: { html: '<p>ok</p>\n<p>{% if contact %}unclosed</p>' },
+    });
     expect(r.statusCode).toBe(422);
     expect(r.json().errors[0].field).toBe('html');
     expect(r.json().errors[0].message).toMatch(/line 2, column \d+/);
-    const s = await t.api('PATCH', `email-templates/${tpl.id}`, { body: { subject: 'Hi {{ contact.firstName | nosuchfilter }}' } });
+    const s = await t.api('PATCH', `email-templates/${tpl.id}`, {
+      body: { subject: 'Hi {{ contact.firstName | nosuchfilter }}' },
+    });
     expect(s.statusCode).toBe(422);
     expect(s.json().errors[0]).toMatchObject({ field: 'subject' });
     expect(s.json().errors[0].message).toMatch(/line 1, column \d+/);
-    const c = await t.api('POST', 'email-templates', { body: { workflowId: wf.id, name: 'Bad', locale: 'en', subject: 'x', html: 'x', text: '{{ ' } });
+    const c = await t.api('POST', 'email-templates', {
+      body: { workflowId: wf.id, name: 'Bad', locale: 'en', subject: 'x', html: 'x', text: '{{ ' },
+    });
     expect(c.statusCode).toBe(422);
     expect(c.json().errors[0].field).toBe('text');
     // Same name and locale twice: 409.
-    const dup = await t.api('POST', 'email-templates', { body: { workflowId: wf.id, name: 'Note', locale: 'en', subject: 'x', html: 'x', text: 'x' } });
+    const dup = await t.api('POST', 'email-templates', {
+      body: { workflowId: wf.id, name: 'Note', locale: 'en', subject: 'x', html: 'x', text: 'x' },
+    });
     expect(dup.statusCode).toBe(409);
     // Templates are created for deactivated workflows only.
     const active = await activated([]);
-    const refused = await t.api('POST', 'email-templates', { body: { workflowId: active.id, name: 'Note', locale: 'en', subject: 'x', html: 'x', text: 'x' } });
+    const refused = await t.api('POST', 'email-templates', {
+      body: { workflowId: active.id, name: 'Note', locale: 'en', subject: 'x', html: 'x', text: 'x' },
+    });
     expect(refused.json().code).toBe('workflow-activated');
   });
 
@@ -424,8 +615,20 @@ describe('email templates', () => {
     const da = templates.find((x: { locale: string }) => x.locale === 'da');
     const inviter = await contact({ firstName: 'Ida', lastName: 'Inviter' });
     const c = await contact({ firstName: 'Per <b>' });
-    const inv = (await t.api('POST', 'invitations', { body: { name: 'Partner', type: 'single', invitedContactIds: [c.id], inviterContactId: inviter.id, expiresAt: '2099-03-15T14:00:00.000Z' } })).json();
-    const r = await t.api('POST', `email-templates/${da.id}/preview`, { body: { invitationId: inv.id, contactId: c.id } });
+    const inv = (
+      await t.api('POST', 'invitations', {
+        body: {
+          name: 'Partner',
+          type: 'single',
+          invitedContactIds: [c.id],
+          inviterContactId: inviter.id,
+          expiresAt: '2099-03-15T14:00:00.000Z',
+        },
+      })
+    ).json();
+    const r = await t.api('POST', `email-templates/${da.id}/preview`, {
+      body: { invitationId: inv.id, contactId: c.id },
+    });
     expect(r.statusCode, r.body).toBe(200);
     const p = r.json();
     expect(p.subject).toBe('Ida Inviter inviterer dig til vores portal');

@@ -40,11 +40,17 @@ export interface TestApp {
   staffId: string;
   /** Every log line the app wrote (when built with captureLogs). */
   logs: string[];
-  api(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, options?: { body?: unknown; token?: string | null; headers?: Record<string, string> }): Promise<LightMyRequestResponse>;
+  api(
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+    url: string,
+    options?: { body?: unknown; token?: string | null; headers?: Record<string, string> },
+  ): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
-export async function createTestApp(options: { captureLogs?: boolean; config?: Partial<Config> } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { captureLogs?: boolean; config?: Partial<Config> } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const adminToken = `pit_${randomToken(32)}`;
   const config = testConfig({
@@ -64,7 +70,12 @@ export async function createTestApp(options: { captureLogs?: boolean; config?: P
   await bootstrapInitialAdmin(ctx);
   const admin = await ctx.db.selectFrom('system_users').select('id').executeTakeFirstOrThrow();
   const system = { type: 'system', id: null } as const;
-  const staff = await createUser(ctx, system, { email: 'staff@example.com', fullName: 'Sam Staff', role: 'staff', password: 'Staff-password-1' });
+  const staff = await createUser(ctx, system, {
+    email: 'staff@example.com',
+    fullName: 'Sam Staff',
+    role: 'staff',
+    password: 'Staff-password-1',
+  });
   const staffToken = (await createToken(ctx, system, { name: 'staff token', userId: staff.id })).token;
 
   return {
@@ -78,8 +89,16 @@ export async function createTestApp(options: { captureLogs?: boolean; config?: P
     logs,
     api(method, url, opts = {}) {
       const token = opts.token === undefined ? adminToken : opts.token;
-      const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...opts.headers };
-      return app.inject({ method, url: url.startsWith('/') ? url : `/api/v1/${url}`, headers, ...(opts.body !== undefined ? { payload: opts.body as object } : {}) });
+      const headers: Record<string, string> = {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...opts.headers,
+      };
+      return app.inject({
+        method,
+        url: url.startsWith('/') ? url : `/api/v1/${url}`,
+        headers,
+        ...(opts.body !== undefined ? { payload: opts.body as object } : {}),
+      });
     },
     async close() {
       await app.close();

@@ -21,10 +21,15 @@ export interface TestDatabase extends DatabaseHandle {
 export async function createEmptyDatabase(): Promise<{ config: DatabaseConfig; remove: () => Promise<void> }> {
   if (testDialect() === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'portal-sqlite-'));
-    return { config: { dialect: 'sqlite', file: join(dir, 'test.db') }, remove: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      config: { dialect: 'sqlite', file: join(dir, 'test.db') },
+      remove: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const adminUrl = inject('postgresUrl');
-  const name = `t_${randomToken(9).toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+  const name = `t_${randomToken(9)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`create database ${name}`);

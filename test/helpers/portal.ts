@@ -16,11 +16,17 @@ export class PortalClient {
 
   private remember(res: LightMyRequestResponse): void {
     for (const c of res.cookies as Array<{ name: string; value: string }>) this.cookies.set(c.name, c.value);
-    const body = res.headers['content-type']?.toString().includes('json') ? (res.json() as { csrfToken?: string }) : undefined;
+    const body = res.headers['content-type']?.toString().includes('json')
+      ? (res.json() as { csrfToken?: string })
+      : undefined;
     if (body?.csrfToken) this.csrfToken = body.csrfToken;
   }
 
-  async request(method: 'GET' | 'POST', url: string, options: { body?: unknown; csrf?: boolean; headers?: Record<string, string>; form?: Record<string, string> } = {}): Promise<LightMyRequestResponse> {
+  async request(
+    method: 'GET' | 'POST',
+    url: string,
+    options: { body?: unknown; csrf?: boolean; headers?: Record<string, string>; form?: Record<string, string> } = {},
+  ): Promise<LightMyRequestResponse> {
     const headers: Record<string, string> = { cookie: this.cookieHeader(), ...options.headers };
     if (method === 'POST' && options.csrf !== false && !options.form) headers['x-csrf-token'] = this.csrfToken;
     let payload: string | object | undefined;
@@ -28,7 +34,13 @@ export class PortalClient {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       payload = new URLSearchParams(options.form).toString();
     } else if (options.body !== undefined) payload = options.body as object;
-    const res = await this.app.inject({ method, url, headers, remoteAddress: this.ip, ...(payload !== undefined ? { payload } : {}) });
+    const res = await this.app.inject({
+      method,
+      url,
+      headers,
+      remoteAddress: this.ip,
+      ...(payload !== undefined ? { payload } : {}),
+    });
     this.remember(res);
     return res;
   }
@@ -39,5 +51,6 @@ export class PortalClient {
   }
 
   get = (url: string, headers?: Record<string, string>) => this.request('GET', url, headers ? { headers } : {});
-  post = (url: string, body?: unknown, options: { csrf?: boolean } = {}) => this.request('POST', url, { body, ...options });
+  post = (url: string, body?: unknown, options: { csrf?: boolean } = {}) =>
+    this.request('POST', url, { body, ...options });
 }

@@ -26,11 +26,19 @@ function freePort(): Promise<number> {
 }
 
 function findBinary(name: string): string {
-  for (const dir of ['/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/17/bin', '/usr/local/bin', '/usr/bin']) {
+  for (const dir of [
+    '/usr/lib/postgresql/15/bin',
+    '/usr/lib/postgresql/16/bin',
+    '/usr/lib/postgresql/17/bin',
+    '/usr/local/bin',
+    '/usr/bin',
+  ]) {
     const candidate = join(dir, name);
     if (existsSync(candidate)) return candidate;
   }
-  throw new Error(`PostgreSQL's ${name} was not found. Install PostgreSQL 15 (apt-get install -y postgresql) or set TEST_DATABASE_URL.`);
+  throw new Error(
+    `PostgreSQL's ${name} was not found. Install PostgreSQL 15 (apt-get install -y postgresql) or set TEST_DATABASE_URL.`,
+  );
 }
 
 export async function startPostgresCluster(options: { durable?: boolean } = {}): Promise<PostgresCluster> {
@@ -40,7 +48,9 @@ export async function startPostgresCluster(options: { durable?: boolean } = {}):
   const asRoot = process.getuid?.() === 0;
   // PostgreSQL refuses to run as root: the cluster belongs to the postgres user then.
   const run = (file: string, args: string[]) =>
-    asRoot ? execFileSync('runuser', ['-u', 'postgres', '--', file, ...args], { stdio: 'pipe' }) : execFileSync(file, args, { stdio: 'pipe' });
+    asRoot
+      ? execFileSync('runuser', ['-u', 'postgres', '--', file, ...args], { stdio: 'pipe' })
+      : execFileSync(file, args, { stdio: 'pipe' });
   if (asRoot) {
     const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());

@@ -17,7 +17,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', time, (c) => c.notNull())
     .addColumn('updated_at', time, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('system_users_email_unique').on('system_users').unique().expression(sql`lower(email)`).execute();
+  await db.schema
+    .createIndex('system_users_email_unique')
+    .on('system_users')
+    .unique()
+    .expression(sql`lower(email)`)
+    .execute();
 
   await db.schema
     .createTable('api_tokens')
@@ -63,7 +68,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', time, (c) => c.notNull())
     .execute();
   await db.schema.createIndex('contacts_email1_ci').on('contacts').expression(sql`lower(emailaddress1)`).execute();
-  await db.schema.createIndex('contacts_username_unique').on('contacts').unique().expression(sql`lower(username)`).execute();
+  await db.schema
+    .createIndex('contacts_username_unique')
+    .on('contacts')
+    .unique()
+    .expression(sql`lower(username)`)
+    .execute();
   await db.schema.createIndex('contacts_parent_account').on('contacts').column('parent_account_id').execute();
 
   await db.schema
@@ -90,7 +100,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('key', 'varchar(100)', (c) => c.unique())
     .addColumn('name', 'varchar(200)', (c) => c.notNull())
     .addColumn('description', 'text')
-    .addColumn('primary_entity', 'varchar(20)', (c) => c.notNull().check(sql`primary_entity in ('invitation', 'contact')`))
+    .addColumn('primary_entity', 'varchar(20)', (c) =>
+      c.notNull().check(sql`primary_entity in ('invitation', 'contact')`),
+    )
     .addColumn('state', 'varchar(20)', (c) => c.notNull().check(sql`state in ('draft', 'activated')`))
     .addColumn('steps', 'text', (c) => c.notNull())
     .addColumn('webhook_secret_encrypted', 'text')
@@ -112,9 +124,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('redeem_workflow_id', id, (c) => c.references('workflows.id'))
     .addColumn('max_redemptions', 'integer')
     .addColumn('redemption_count', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('status', 'varchar(10)', (c) => c.notNull().check(sql`status in ('new', 'sent', 'redeemed', 'expired', 'inactive')`))
+    .addColumn('status', 'varchar(10)', (c) =>
+      c.notNull().check(sql`status in ('new', 'sent', 'redeemed', 'expired', 'inactive')`),
+    )
     .addColumn('status_before_inactive', 'varchar(10)')
-    .addColumn('binding', 'varchar(20)', (c) => c.notNull().defaultTo('any').check(sql`binding in ('any', 'invited-email', 'email-domain')`))
+    .addColumn('binding', 'varchar(20)', (c) =>
+      c.notNull().defaultTo('any').check(sql`binding in ('any', 'invited-email', 'email-domain')`),
+    )
     .addColumn('allowed_domains', 'text')
     .addColumn('locale', 'varchar(10)')
     .addColumn('created_by', id, (c) => c.references('system_users.id'))
@@ -122,7 +138,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', time, (c) => c.notNull())
     .addColumn('sent_at', time)
     .addCheckConstraint('invitations_single_max', sql`type = 'group' or max_redemptions = 1`)
-    .addCheckConstraint('invitations_count_within_max', sql`max_redemptions is null or redemption_count <= max_redemptions`)
+    .addCheckConstraint(
+      'invitations_count_within_max',
+      sql`max_redemptions is null or redemption_count <= max_redemptions`,
+    )
     .execute();
   await db.schema.createIndex('invitations_status').on('invitations').columns(['status', 'id']).execute();
   await db.schema.createIndex('invitations_owner').on('invitations').column('owner_id').execute();
@@ -136,7 +155,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('contact_id', id, (c) => c.notNull().references('contacts.id'))
     .addPrimaryKeyConstraint('invitation_invited_contacts_pk', ['invitation_id', 'contact_id'])
     .execute();
-  await db.schema.createIndex('invitation_invited_contacts_contact').on('invitation_invited_contacts').column('contact_id').execute();
+  await db.schema
+    .createIndex('invitation_invited_contacts_contact')
+    .on('invitation_invited_contacts')
+    .column('contact_id')
+    .execute();
 
   await db.schema
     .createTable('invitation_web_roles')
@@ -179,7 +202,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', id, (c) => c.primaryKey())
     .addColumn('workflow_id', id, (c) => c.notNull().references('workflows.id'))
     .addColumn('target_id', id, (c) => c.notNull())
-    .addColumn('status', 'varchar(10)', (c) => c.notNull().check(sql`status in ('queued', 'running', 'succeeded', 'failed')`))
+    .addColumn('status', 'varchar(10)', (c) =>
+      c.notNull().check(sql`status in ('queued', 'running', 'succeeded', 'failed')`),
+    )
     .addColumn('trigger', 'varchar(20)', (c) => c.notNull())
     .addColumn('steps', 'text', (c) => c.notNull())
     .addColumn('error', 'text')
@@ -199,7 +224,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('subject', 'text', (c) => c.notNull())
     .addColumn('html', 'text', (c) => c.notNull())
     .addColumn('text', 'text', (c) => c.notNull())
-    .addColumn('status', 'varchar(10)', (c) => c.notNull().check(sql`status in ('pending', 'sending', 'sent', 'failed')`))
+    .addColumn('status', 'varchar(10)', (c) =>
+      c.notNull().check(sql`status in ('pending', 'sending', 'sent', 'failed')`),
+    )
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('message_id', 'varchar(200)', (c) => c.notNull().unique())
     .addColumn('provider_message_id', 'text')
@@ -219,7 +246,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', id, (c) => c.primaryKey())
     .addColumn('type', 'varchar(50)', (c) => c.notNull())
     .addColumn('payload', 'text', (c) => c.notNull())
-    .addColumn('status', 'varchar(10)', (c) => c.notNull().check(sql`status in ('queued', 'running', 'succeeded', 'failed')`))
+    .addColumn('status', 'varchar(10)', (c) =>
+      c.notNull().check(sql`status in ('queued', 'running', 'succeeded', 'failed')`),
+    )
     .addColumn('run_at', time, (c) => c.notNull())
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('max_attempts', 'integer', (c) => c.notNull())
@@ -303,7 +332,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('web_role_id', id, (c) => c.notNull().references('web_roles.id'))
     .addPrimaryKeyConstraint('content_page_web_roles_pk', ['content_page_id', 'web_role_id'])
     .execute();
-  await db.schema.createIndex('content_page_web_roles_role').on('content_page_web_roles').column('web_role_id').execute();
+  await db.schema
+    .createIndex('content_page_web_roles_role')
+    .on('content_page_web_roles')
+    .column('web_role_id')
+    .execute();
 
   await db.schema
     .createTable('rate_limits')

@@ -98,7 +98,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       id: workflowId,
       key: SEND_INVITATION_KEY,
       name: 'Send Invitation',
-      description: 'Emails each invited contact the invitation code and link (to emailaddress1 only) and sets the invitation to sent.',
+      description:
+        'Emails each invited contact the invitation code and link (to emailaddress1 only) and sets the invitation to sent.',
       primary_entity: 'invitation',
       state: 'activated',
       steps: JSON.stringify([{ type: 'send-invitation' }]),
@@ -121,10 +122,18 @@ export async function up(db: Kysely<any>): Promise<void> {
   });
   await db
     .insertInto('email_templates')
-    .values([template('da', 'Invitation', DA_SUBJECT, DA_HTML, DA_TEXT), template('en', 'Invitation', EN_SUBJECT, EN_HTML, EN_TEXT)])
+    .values([
+      template('da', 'Invitation', DA_SUBJECT, DA_HTML, DA_TEXT),
+      template('en', 'Invitation', EN_SUBJECT, EN_HTML, EN_TEXT),
+    ])
     .execute();
   // One template per workflow, name and locale: a send-email step picks the recipient's locale.
-  await db.schema.createIndex('email_templates_workflow_name_locale').on('email_templates').unique().columns(['workflow_id', 'name', 'locale']).execute();
+  await db.schema
+    .createIndex('email_templates_workflow_name_locale')
+    .on('email_templates')
+    .unique()
+    .columns(['workflow_id', 'name', 'locale'])
+    .execute();
   // The emails of a run (the run's history shows their outcome).
   await db.schema.createIndex('emails_workflow_run').on('emails').columns(['workflow_run_id', 'id']).execute();
 }

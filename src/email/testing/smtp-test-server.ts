@@ -15,7 +15,10 @@ export interface ReceivedMessage {
 }
 
 /** The answer for one message: undefined accepts it (250); otherwise a code and text. */
-export type ReplyDecider = (messageId: string | undefined, arrival: number) => { code: number; message: string } | undefined;
+export type ReplyDecider = (
+  messageId: string | undefined,
+  arrival: number,
+) => { code: number; message: string } | undefined;
 
 export interface TestSmtpServer {
   url: string;
@@ -31,7 +34,9 @@ export interface TestSmtpServer {
   close(): Promise<void>;
 }
 
-export async function startTestSmtpServer(options: { reply?: ReplyDecider; delayMs?: number } = {}): Promise<TestSmtpServer> {
+export async function startTestSmtpServer(
+  options: { reply?: ReplyDecider; delayMs?: number } = {},
+): Promise<TestSmtpServer> {
   const state: TestSmtpServer = {
     url: '',
     received: [],
@@ -85,7 +90,11 @@ export async function startTestSmtpServer(options: { reply?: ReplyDecider; delay
 }
 
 /** Waits until `check` is true (polling), or fails after `timeoutMs`. */
-export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);

@@ -44,7 +44,15 @@ export function ForgotPasswordPage({ pc, form, sent }: { pc: PageContext; form: 
         <p>{t.forgot.body}</p>
         <form method="post" action={pc.href('/portal/forgot-password')} novalidate>
           <Csrf pc={pc} />
-          <Field name="email" type="email" label={t.fields.email} autocomplete="email" required value={form.values.email} error={form.errors.email} />
+          <Field
+            name="email"
+            type="email"
+            label={t.fields.email}
+            autocomplete="email"
+            required
+            value={form.values.email}
+            error={form.errors.email}
+          />
           <p class="actions">
             <button type="submit" class="button">
               {t.forgot.submit}
@@ -66,7 +74,15 @@ export function ResetPasswordPage({ pc, form, token }: { pc: PageContext; form: 
         <form method="post" action={pc.href('/portal/reset-password')} novalidate>
           <Csrf pc={pc} />
           <input type="hidden" name="token" value={token} />
-          <Field name="password" type="password" label={t.fields.newPassword} autocomplete="new-password" required hint={t.passwordHint} error={form.errors.password} />
+          <Field
+            name="password"
+            type="password"
+            label={t.fields.newPassword}
+            autocomplete="new-password"
+            required
+            hint={t.passwordHint}
+            error={form.errors.password}
+          />
           <p class="actions">
             <button type="submit" class="button">
               {t.reset.submit}

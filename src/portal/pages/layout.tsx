@@ -120,7 +120,8 @@ export function problemText(t: Dict, err: AppError, english: boolean): { title: 
   ];
   for (const [pattern, text] of known) if (pattern.test(d)) return { title: base.title, body: text };
   // The services explain themselves in English; in Danish the code's own text is used.
-  if (english && d && err.code !== 'validation-failed' && err.code !== 'internal-error') return { title: base.title, body: d };
+  if (english && d && err.code !== 'validation-failed' && err.code !== 'internal-error')
+    return { title: base.title, body: d };
   return base;
 }
 
@@ -204,7 +205,15 @@ export function CodeForm({ pc, value, error }: { pc: PageContext; value?: string
   return (
     <form method="get" action="/portal/redeem" class="code-form">
       {pc.explicitLang ? <input type="hidden" name="lang" value={pc.explicitLang} /> : null}
-      <Field name="code" label={pc.t.fields.code} autocomplete="off" required value={value} error={error} hint={pc.t.redeem.enterCode} />
+      <Field
+        name="code"
+        label={pc.t.fields.code}
+        autocomplete="off"
+        required
+        value={value}
+        error={error}
+        hint={pc.t.redeem.enterCode}
+      />
       <p class="actions">
         <button type="submit" class="button">
           {pc.t.redeem.preview}

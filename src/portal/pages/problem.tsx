@@ -11,7 +11,14 @@ export interface ProblemAction {
   primary?: boolean;
 }
 
-export function ProblemPage(props: { pc: PageContext; err: AppError; actions?: ProblemAction[]; title?: string; body?: string; children?: ComponentChildren }) {
+export function ProblemPage(props: {
+  pc: PageContext;
+  err: AppError;
+  actions?: ProblemAction[];
+  title?: string;
+  body?: string;
+  children?: ComponentChildren;
+}) {
   const { pc, err } = props;
   const text = problemText(pc.t, err, pc.locale === 'en');
   const title = props.title ?? text.title;

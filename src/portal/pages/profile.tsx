@@ -20,7 +20,9 @@ export function ProfilePage({ pc, profile }: { pc: PageContext; profile: Profile
           </div>
           <div>
             <dt>{t.profile.account}</dt>
-            <dd data-field="account">{profile.account ? profile.account.name : <span class="muted">{t.profile.noAccount}</span>}</dd>
+            <dd data-field="account">
+              {profile.account ? profile.account.name : <span class="muted">{t.profile.noAccount}</span>}
+            </dd>
           </div>
           <div>
             <dt>{t.profile.roles}</dt>

@@ -26,10 +26,18 @@ export interface RedeemForms {
   signUpOpen: boolean;
 }
 
-export const emptyRedeemForms = (signUpOpen: boolean): RedeemForms => ({ signUp: emptyForm(), signIn: emptyForm(), signUpOpen });
+export const emptyRedeemForms = (signUpOpen: boolean): RedeemForms => ({
+  signUp: emptyForm(),
+  signIn: emptyForm(),
+  signUpOpen,
+});
 
 function formatDate(pc: PageContext, iso: string): string {
-  return new Intl.DateTimeFormat(pc.t.dateLocale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(iso)) + ' UTC';
+  return (
+    new Intl.DateTimeFormat(pc.t.dateLocale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(
+      new Date(iso),
+    ) + ' UTC'
+  );
 }
 
 function PreviewCard({ pc, preview }: { pc: PageContext; preview: InvitationPreview }) {
@@ -54,7 +62,13 @@ function PreviewCard({ pc, preview }: { pc: PageContext; preview: InvitationPrev
         ) : null}
         <div>
           <dt>{t.redeem.expires}</dt>
-          <dd>{preview.expiresAt ? <time datetime={preview.expiresAt}>{formatDate(pc, preview.expiresAt)}</time> : t.redeem.noExpiry}</dd>
+          <dd>
+            {preview.expiresAt ? (
+              <time datetime={preview.expiresAt}>{formatDate(pc, preview.expiresAt)}</time>
+            ) : (
+              t.redeem.noExpiry
+            )}
+          </dd>
         </div>
         <div>
           <dt>{t.redeem.kind}</dt>
@@ -68,12 +82,26 @@ function PreviewCard({ pc, preview }: { pc: PageContext; preview: InvitationPrev
         ) : null}
       </dl>
       {preview.binding === 'invited-email' ? <p class="muted">{t.redeem.bindingInvitedEmail}</p> : null}
-      {preview.binding === 'email-domain' ? <p class="muted">{t.redeem.bindingDomain(preview.allowedDomains.join(', '))}</p> : null}
+      {preview.binding === 'email-domain' ? (
+        <p class="muted">{t.redeem.bindingDomain(preview.allowedDomains.join(', '))}</p>
+      ) : null}
     </section>
   );
 }
 
-export function RedeemPage({ pc, code, preview, forms, problem }: { pc: PageContext; code: string; preview: InvitationPreview; forms: RedeemForms; problem?: import('../../shared/errors.ts').AppError | null }) {
+export function RedeemPage({
+  pc,
+  code,
+  preview,
+  forms,
+  problem,
+}: {
+  pc: PageContext;
+  code: string;
+  preview: InvitationPreview;
+  forms: RedeemForms;
+  problem?: import('../../shared/errors.ts').AppError | null;
+}) {
   const { t } = pc;
   return (
     <Layout pc={pc} title={`${t.redeem.title}: ${preview.name}`}>
@@ -128,8 +156,24 @@ export function RedeemPage({ pc, code, preview, forms, problem }: { pc: PageCont
               <form method="post" action={pc.href('/portal/redeem/sign-in')} novalidate>
                 <Csrf pc={pc} />
                 <input type="hidden" name="code" value={code} />
-                <Field idPrefix="signin" name="login" label={t.fields.login} autocomplete="username" required value={forms.signIn.values.login} error={forms.signIn.errors.login} />
-                <Field idPrefix="signin" name="password" type="password" label={t.fields.password} autocomplete="current-password" required error={forms.signIn.errors.password} />
+                <Field
+                  idPrefix="signin"
+                  name="login"
+                  label={t.fields.login}
+                  autocomplete="username"
+                  required
+                  value={forms.signIn.values.login}
+                  error={forms.signIn.errors.login}
+                />
+                <Field
+                  idPrefix="signin"
+                  name="password"
+                  type="password"
+                  label={t.fields.password}
+                  autocomplete="current-password"
+                  required
+                  error={forms.signIn.errors.password}
+                />
                 <p class="actions">
                   <button type="submit" class="button secondary">
                     {t.redeem.signInSubmit}

@@ -13,8 +13,23 @@ export function SignInPage({ pc, form, next }: { pc: PageContext; form: FormStat
           <form method="post" action={pc.href('/portal/sign-in')} novalidate>
             <Csrf pc={pc} />
             {next ? <input type="hidden" name="next" value={next} /> : null}
-            <Field name="login" label={t.fields.login} autocomplete="username" required value={form.values.login} error={form.errors.login} autofocus />
-            <Field name="password" label={t.fields.password} type="password" autocomplete="current-password" required error={form.errors.password} />
+            <Field
+              name="login"
+              label={t.fields.login}
+              autocomplete="username"
+              required
+              value={form.values.login}
+              error={form.errors.login}
+              autofocus
+            />
+            <Field
+              name="password"
+              label={t.fields.password}
+              type="password"
+              autocomplete="current-password"
+              required
+              error={form.errors.password}
+            />
             <p class="actions">
               <button type="submit" class="button">
                 {t.signIn.submit}
@@ -27,7 +42,8 @@ export function SignInPage({ pc, form, next }: { pc: PageContext; form: FormStat
         )}
       </section>
       <p class="aside">
-        {t.signIn.noAccount} <a href={pc.href('/portal/redeem')}>{t.nav.redeem}</a> · <a href={pc.href('/portal/sign-up')}>{t.nav.signUp}</a>
+        {t.signIn.noAccount} <a href={pc.href('/portal/redeem')}>{t.nav.redeem}</a> ·{' '}
+        <a href={pc.href('/portal/sign-up')}>{t.nav.signUp}</a>
       </p>
     </Layout>
   );

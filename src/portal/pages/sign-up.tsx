@@ -10,7 +10,16 @@ export function SignUpFields({ pc, form, idPrefix }: { pc: PageContext; form: Fo
   const { t } = pc;
   return (
     <>
-      <Field idPrefix={idPrefix} name="email" type="email" label={t.fields.email} autocomplete="email" required value={form.values.email} error={form.errors.email} />
+      <Field
+        idPrefix={idPrefix}
+        name="email"
+        type="email"
+        label={t.fields.email}
+        autocomplete="email"
+        required
+        value={form.values.email}
+        error={form.errors.email}
+      />
       <Field
         idPrefix={idPrefix}
         name="password"
@@ -22,8 +31,24 @@ export function SignUpFields({ pc, form, idPrefix }: { pc: PageContext; form: Fo
         error={form.errors.password}
       />
       <div class="field-row">
-        <Field idPrefix={idPrefix} name="firstName" label={t.fields.firstName} optionalLabel={t.fields.optional} autocomplete="given-name" value={form.values.firstName} error={form.errors.firstName} />
-        <Field idPrefix={idPrefix} name="lastName" label={t.fields.lastName} optionalLabel={t.fields.optional} autocomplete="family-name" value={form.values.lastName} error={form.errors.lastName} />
+        <Field
+          idPrefix={idPrefix}
+          name="firstName"
+          label={t.fields.firstName}
+          optionalLabel={t.fields.optional}
+          autocomplete="given-name"
+          value={form.values.firstName}
+          error={form.errors.firstName}
+        />
+        <Field
+          idPrefix={idPrefix}
+          name="lastName"
+          label={t.fields.lastName}
+          optionalLabel={t.fields.optional}
+          autocomplete="family-name"
+          value={form.values.lastName}
+          error={form.errors.lastName}
+        />
       </div>
     </>
   );
@@ -33,16 +58,18 @@ export function SignUpPage({ pc, form, mode }: { pc: PageContext; form: FormStat
   const { t } = pc;
   if (mode !== 'open') {
     const [title, body] =
-      mode === 'invitation-only' ? [t.signUp.invitationOnly, t.signUp.invitationOnlyBody] : mode === 'closed' ? [t.signUp.closed, t.signUp.closedBody] : [t.signUp.title, t.signUp.localOff];
+      mode === 'invitation-only'
+        ? [t.signUp.invitationOnly, t.signUp.invitationOnlyBody]
+        : mode === 'closed'
+          ? [t.signUp.closed, t.signUp.closedBody]
+          : [t.signUp.title, t.signUp.localOff];
     return (
       <Layout pc={pc} title={title} narrow>
         <section class="card" data-signup={mode}>
           <h1>{title}</h1>
           <ProblemBox pc={pc} err={form.problem} />
           <p class="lead">{body}</p>
-          {mode === 'invitation-only' ? (
-            <CodeForm pc={pc} />
-          ) : null}
+          {mode === 'invitation-only' ? <CodeForm pc={pc} /> : null}
           <p class="aside">
             {t.signUp.haveAccount} <a href={pc.href('/portal/sign-in')}>{t.nav.signIn}</a>
           </p>
