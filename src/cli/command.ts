@@ -12,6 +12,7 @@ export interface CliRun {
 }
 
 /** Makes a commander action from a handler that returns what to print. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler that prints nothing returns nothing
 export function action(run: CliRun, handler: (cmd: Command) => Promise<CommandResult | void>) {
   return async (...args: unknown[]): Promise<void> => {
     const cmd = args[args.length - 1] as Command;

@@ -92,7 +92,10 @@ function nameStatements(pool: pg.Pool, max = 1000): void {
       if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || callback !== undefined)
         return query(text, values, callback);
       let name = names.get(text);
-      if (!name && names.size < max) names.set(text, (name = `pi_${++counter}`));
+      if (!name && names.size < max) {
+        name = `pi_${++counter}`;
+        names.set(text, name);
+      }
       if (!name) return query(text, values);
       return (query({ name, text, values }) as Promise<unknown>).catch((err: unknown) => {
         if ((err as { code?: string }).code === '0A000' && names.get(text) === name) names.set(text, `pi_${++counter}`);
@@ -188,7 +191,10 @@ export const BACKGROUND_LINGER_MS = 2;
 
 function batcherOf(db: Db, dialect: Dialect): WriteBatcher {
   let batcher = batchers.get(db);
-  if (!batcher) batchers.set(db, (batcher = new WriteBatcher(db, dialect)));
+  if (!batcher) {
+    batcher = new WriteBatcher(db, dialect);
+    batchers.set(db, batcher);
+  }
   return batcher;
 }
 

@@ -32,6 +32,7 @@ export interface PreparedQuery<N extends string, R> {
 }
 
 // `any`: a slot stands in for a value of whatever type the column wants.
+// biome-ignore lint/suspicious/noExplicitAny: see above
 type SlotOf<N extends string> = (name: N) => any;
 
 export function prepared<const N extends string, R>(

@@ -30,18 +30,16 @@ describe('emails API', () => {
       }
       return out;
     });
-    await t.ctx.db
-      .transaction()
-      .execute((tx) =>
-        queueEmail(tx, {
-          toAddress: 'other@example.com',
-          fromAddress: 'portal@example.com',
-          subject: 'other',
-          html: '',
-          text: '',
-          regardingId: newId(),
-        }),
-      );
+    await t.ctx.db.transaction().execute((tx) =>
+      queueEmail(tx, {
+        toAddress: 'other@example.com',
+        fromAddress: 'portal@example.com',
+        subject: 'other',
+        html: '',
+        text: '',
+        regardingId: newId(),
+      }),
+    );
 
     const seen: string[] = [];
     let cursor: string | null = null;

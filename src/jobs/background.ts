@@ -6,9 +6,7 @@ import { emailJobHandlers } from '../email/delivery.ts';
 import type { JobHandlers } from './jobs.ts';
 import { createWorker, type JobLogger, type Worker, type WorkerOptions } from './worker.ts';
 
-export interface JobHandlerFactory {
-  (ctx: AppContext, transport: MailTransport): JobHandlers;
-}
+export type JobHandlerFactory = (ctx: AppContext, transport: MailTransport) => JobHandlers;
 
 /** Handlers contributed by features besides email delivery (workflows register theirs here). */
 const extraHandlers: JobHandlerFactory[] = [];

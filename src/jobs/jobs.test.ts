@@ -282,7 +282,11 @@ describe('jobs', () => {
     await claimDueJobs(database.db, database.dialect, 'dead-worker', 100, new Date().toISOString(), isoPlus(50));
     await new Promise((r) => setTimeout(r, 100));
     let ran = false;
-    await runDueJobsOnce(ctx, { orphan2: async () => void (ran = true) });
+    await runDueJobsOnce(ctx, {
+      orphan2: async () => {
+        ran = true;
+      },
+    });
     expect(ran).toBe(false);
     expect((await findJob(database.db, last))?.status).toBe('failed');
     expect((await findJob(database.db, last))?.last_error).toMatch(/No attempts left/);
@@ -354,7 +358,15 @@ describe('jobs', () => {
 
   it('wakes at once on notify() instead of waiting for the next poll', async () => {
     let ran = false;
-    const w = createWorker(ctx, { wake: async () => void (ran = true) }, { pollMs: 60_000 });
+    const w = createWorker(
+      ctx,
+      {
+        wake: async () => {
+          ran = true;
+        },
+      },
+      { pollMs: 60_000 },
+    );
     w.start();
     await new Promise((r) => setTimeout(r, 50));
     await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'wake', payload: {} }));

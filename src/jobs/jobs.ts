@@ -133,6 +133,7 @@ export interface JobControl {
  * control. It returns normally when the work is done; the worker then records success unless the
  * handler already did with `control.complete`.
  */
+// biome-ignore lint/suspicious/noExplicitAny: each handler declares its own payload type; the registry holds them all
 export type JobHandler<P = any> = ((payload: P, job: JobRow, control: JobControl) => Promise<void>) & {
   /**
    * Called when the job fails for good without its handler having seen the last error: its last

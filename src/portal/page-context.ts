@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { AppContext } from '../context.ts';
-import { AppError, errorCodes, type ErrorCode } from '../shared/errors.ts';
+import { type AppError, errorCodes, type ErrorCode } from '../shared/errors.ts';
 import { statusOf } from '../shared/problem.ts';
 import { settingFlag, settingValue } from '../site-settings/site-settings.service.ts';
 import { endSession, loadSession, type PortalSession } from '../portal-auth/sessions.ts';

@@ -71,24 +71,20 @@ export function portalApiRoutes(app: Api, ctx: AppContext): void {
           signInMethod: 'local',
           vouchedEmails: [],
         });
-        return reply
-          .code(200)
-          .send({
-            contactId: outcome.contactId,
-            csrfToken: s.csrfToken,
-            confirmationRequired: false,
-            redemption: outcome.redemption,
-          });
-      }
-      const s = await session(req, reply);
-      return reply
-        .code(202)
-        .send({
+        return reply.code(200).send({
           contactId: outcome.contactId,
           csrfToken: s.csrfToken,
-          confirmationRequired: true,
+          confirmationRequired: false,
           redemption: outcome.redemption,
         });
+      }
+      const s = await session(req, reply);
+      return reply.code(202).send({
+        contactId: outcome.contactId,
+        csrfToken: s.csrfToken,
+        confirmationRequired: true,
+        redemption: outcome.redemption,
+      });
     },
   );
 

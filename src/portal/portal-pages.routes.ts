@@ -360,8 +360,7 @@ export async function portalPagesRoutes(app: Api, ctx: AppContext): Promise<void
           ? { problem: outcome.redemptionProblem.code }
           : { key: outcome.redemption ? ('confirmed-redeemed' as const) : ('confirmed' as const) };
         // A contact whose sign-in staff disabled is confirmed, but not signed in.
-        if (!profile || profile.contact.login_enabled !== 1)
-          return redirectWithNotice(req, reply, '/portal/sign-in', notice);
+        if (profile?.contact.login_enabled !== 1) return redirectWithNotice(req, reply, '/portal/sign-in', notice);
         await startSession(ctx, ctx.db, req, reply, outcome.contactId, { signInMethod: 'local', vouchedEmails: [] });
         return redirectWithNotice(req, reply, '/portal/profile', notice);
       });

@@ -1,6 +1,6 @@
 // The one mapping from error codes to HTTP statuses and RFC 9457 problem documents.
 import type { ErrorCode, FieldError } from './errors.ts';
-import { AppError } from './errors.ts';
+import type { AppError } from './errors.ts';
 
 const statusByCode: Record<ErrorCode, number> = {
   'malformed-request': 400,

@@ -38,7 +38,10 @@ const cache = new WeakMap<object, Map<string, { value: string; until: number }>>
 
 export async function settingValue(ctx: Pick<AppContext, 'db'>, name: string): Promise<string> {
   let byName = cache.get(ctx.db);
-  if (!byName) cache.set(ctx.db, (byName = new Map()));
+  if (!byName) {
+    byName = new Map();
+    cache.set(ctx.db, byName);
+  }
   const hit = byName.get(name);
   const now = Date.now();
   if (hit && hit.until > now) return hit.value;

@@ -269,7 +269,7 @@ describe('users API: the last administrator', () => {
       ]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      expect((rejected?.reason as AppError).code).toBe('conflict');
+      expect((rejected!.reason as AppError).code).toBe('conflict');
       expect(await countAdmins()).toBe(1);
       // Back to the bootstrap admin as the only admin.
       await updateUser(t.ctx, systemActor, t.adminId, { role: 'admin' });

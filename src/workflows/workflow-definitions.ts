@@ -87,7 +87,8 @@ export async function definitionProblems(
         ref('system_users', inv.ownerId, `${path}.invitation.ownerId`);
         ref('contacts', inv.inviterContactId, `${path}.invitation.inviterContactId`);
         ref('accounts', inv.assignToAccountId, `${path}.invitation.assignToAccountId`);
-        (inv.webRoleIds ?? []).forEach((w, i) => ref('web_roles', w, `${path}.invitation.webRoleIds.${i}`));
+        for (const [i, w] of (inv.webRoleIds ?? []).entries())
+          ref('web_roles', w, `${path}.invitation.webRoleIds.${i}`);
         if (inv.redeemWorkflowId)
           workflowRefs.push({ id: inv.redeemWorkflowId, field: `${path}.invitation.redeemWorkflowId` });
         if (inv.binding === 'email-domain' && (inv.allowedDomains ?? []).length === 0)

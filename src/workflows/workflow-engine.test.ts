@@ -17,7 +17,12 @@ import { isNonPublicAddress } from './webhooks.ts';
 
 interface Delivery {
   id: string;
-  body: { type: string; timestamp: string; data: Record<string, any> };
+  body: {
+    type: string;
+    timestamp: string;
+    // biome-ignore lint/suspicious/noExplicitAny: a webhook body is whatever JSON the run sent
+    data: Record<string, any>;
+  };
   verified: boolean;
 }
 
@@ -350,8 +355,6 @@ describe('webhooks and runs', () => {
   });
 
   it('a run retried after a failure in step 3 does not repeat steps 1 and 2', async () => {
-    let first!: HookServer;
-    let third!: HookServer;
     const created = (
       await t.api('POST', 'workflows', { body: { name: `Resume ${newId()}`, primaryEntity: 'contact' } })
     ).json();
@@ -367,8 +370,8 @@ describe('webhooks and runs', () => {
         },
       })
     ).json();
-    first = await startHookServer(created.webhookSecret);
-    third = await startHookServer(created.webhookSecret, (n) => (n <= 2 ? 503 : 200));
+    const first: HookServer = await startHookServer(created.webhookSecret);
+    const third: HookServer = await startHookServer(created.webhookSecret, (n) => (n <= 2 ? 503 : 200));
     const steps = [
       { type: 'send-email', templateId: tpl.id },
       { type: 'webhook', url: first.url, event: 'step.two' },

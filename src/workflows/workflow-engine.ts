@@ -291,7 +291,7 @@ async function runSendInvitation(
   const invitation = record.invitation;
   const refusal = refusalOf(invitation);
   if (refusal) throw new StepFailure(`Not sent: ${refusal}`, false);
-  let plan;
+  let plan: Awaited<ReturnType<typeof planInvitationEmails>>;
   try {
     const e = await invitationEmailContext(ctx, invitation, 'real');
     plan = await planInvitationEmails(ctx, await repo.templatesOf(ctx.db, state.workflow.id), e);
@@ -382,7 +382,7 @@ async function runSendEmail(
   const render = (contact: Contact | null, to: string) => {
     const locale = emailLocale(invitation, contact, site);
     const template = pickTemplate(templates, locale, site, preferred) ?? preferred;
-    let rendered;
+    let rendered: ReturnType<typeof renderEmail>;
     try {
       rendered = renderEmail(template, {
         contact,
@@ -557,7 +557,7 @@ async function runContactStep(
             .select(['id', 'state'])
             .where('key', '=', SEND_INVITATION_KEY)
             .executeTakeFirst();
-          if (!sendWorkflow || sendWorkflow.state !== 'activated')
+          if (sendWorkflow?.state !== 'activated')
             throw new StepFailure(
               'The Send Invitation workflow is deactivated, so the invitation cannot be sent; activate it first.',
               false,
@@ -611,7 +611,7 @@ async function runWebhook(
       [record.entity]: recordData(record),
     },
   };
-  let result;
+  let result: Awaited<ReturnType<typeof sendWebhook>>;
   try {
     result = await sendWebhook({
       url: step.url,

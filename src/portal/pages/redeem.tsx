@@ -33,11 +33,9 @@ export const emptyRedeemForms = (signUpOpen: boolean): RedeemForms => ({
 });
 
 function formatDate(pc: PageContext, iso: string): string {
-  return (
-    new Intl.DateTimeFormat(pc.t.dateLocale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(
-      new Date(iso),
-    ) + ' UTC'
-  );
+  return `${new Intl.DateTimeFormat(pc.t.dateLocale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(
+    new Date(iso),
+  )} UTC`;
 }
 
 function PreviewCard({ pc, preview }: { pc: PageContext; preview: InvitationPreview }) {
