@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from 'node:net';
 import type { LightMyRequestResponse } from 'fastify';
 import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
 
@@ -167,5 +168,51 @@ describe('bad requests get problem documents and change nothing', () => {
 
   it('an unknown route → 404 not-found as a problem document', async () => {
     expectProblem(await t.api('GET', 'no-such-thing'), 404, 'not-found');
+  });
+});
+
+describe("Fastify's and Node's own refusals are problem documents too", () => {
+  it('a bad percent-encoding in the path → 400 malformed-request', async () => {
+    expectProblem(await t.api('GET', 'contacts/%E0%A4%A'), 400, 'malformed-request');
+  });
+
+  it('an over-long path parameter → 414 uri-too-long', async () => {
+    expectProblem(await t.api('GET', `contacts/${'a'.repeat(600)}`), 414, 'uri-too-long');
+  });
+
+  it('a wrong method on a known path → 405 method-not-allowed with Allow', async () => {
+    const r = await t.api('PUT', 'contacts', { body: {} });
+    expectProblem(r, 405, 'method-not-allowed');
+    expect(String(r.headers.allow).split(', ')).toEqual(expect.arrayContaining(['GET', 'HEAD', 'POST']));
+    const one = await t.api('PUT', `contacts/00000000-0000-4000-8000-000000000000`, { body: {} });
+    expectProblem(one, 405, 'method-not-allowed');
+    expect(String(one.headers.allow).split(', ')).toEqual(expect.arrayContaining(['DELETE', 'GET', 'PATCH']));
+    // An unknown path stays a 404.
+    expectProblem(await t.api('PUT', 'no-such-thing', { body: {} }), 404, 'not-found');
+  });
+
+  it('headers over the limit → 431 header-too-large, and bytes that are not HTTP → 400, over a real socket', async () => {
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = new URL(address);
+    const rawRequest = (text: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.write(text));
+        let data = '';
+        socket.on('data', (chunk) => {
+          data += chunk.toString('utf8');
+        });
+        socket.on('close', () => resolve(data));
+        socket.on('error', reject);
+      });
+    const huge = await rawRequest(`GET /api/v1/contacts HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+    expect(huge).toMatch(/content-type: application\/problem\+json/i);
+    expect(JSON.parse(huge.slice(huge.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      status: 431,
+      code: 'header-too-large',
+    });
+    const garbage = await rawRequest('NOT HTTP AT ALL\r\n\r\n');
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(garbage.slice(garbage.indexOf('\r\n\r\n') + 4))).toMatchObject({ code: 'malformed-request' });
   });
 });
