@@ -19,6 +19,7 @@ import { AppError } from './shared/errors.ts';
 import { errorHandler, sendProblem } from './http/errors.ts';
 import { clientErrorHandler, frameworkErrorHandler, useMethodIndex } from './http/framework-errors.ts';
 import { useBearerAuth } from './http/auth.ts';
+import { refuseControlCharacters } from './http/control-characters.ts';
 import type { Api } from './http/types.ts';
 import { loggerOptions } from './ops/logging.ts';
 import { useMetrics } from './ops/metrics.ts';
@@ -103,6 +104,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   app.addHook('onRequest', (request, reply, done) =>
     securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)),
   );
+  refuseControlCharacters(app);
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimit });
 

@@ -216,3 +216,66 @@ describe("Fastify's and Node's own refusals are problem documents too", () => {
     expect(JSON.parse(garbage.slice(garbage.indexOf('\r\n\r\n') + 4))).toMatchObject({ code: 'malformed-request' });
   });
 });
+
+describe('control characters in text a client sends', () => {
+  it('a NUL (or another C0 control) in a body field, a query value or a path is 422 naming the field, on every API; nothing is stored', async () => {
+    const before = await rowCounts();
+    const body = expectProblem(
+      await t.api('POST', 'contacts', { body: { firstName: 'Nul\u0000led', lastName: 'Ok' } }),
+      422,
+      'validation-failed',
+    );
+    expect(body.errors).toEqual([{ field: 'firstName', message: 'must not contain control characters' }]);
+    const nested = expectProblem(
+      await t.api('POST', 'workflows', {
+        body: {
+          name: 'W',
+          primaryEntity: 'contact',
+          steps: [{ type: 'update-contact', fields: { firstName: 'a\u0007' } }],
+        },
+      }),
+      422,
+      'validation-failed',
+    );
+    expect(nested.errors[0].field).toBe('steps.0.fields.firstName');
+    const query = expectProblem(await t.api('GET', 'contacts?q=a%00b'), 422, 'validation-failed');
+    expect(query.errors[0].field).toBe('q');
+    // Unauthenticated portal sign-in (JSON and form): 422, never a 500.
+    const signIn = await t.api('POST', '/portal/api/sign-in', {
+      token: null,
+      body: { email: 'x\u0000@example.com', password: 'whatever-it-is' },
+    });
+    expectProblem(signIn, 422, 'validation-failed');
+    const form = await t.app.inject({
+      method: 'POST',
+      url: '/portal/sign-in',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'login=a%00b&password=x',
+    });
+    expect(form.statusCode).toBe(422);
+    expect(form.headers['content-type']).toMatch(/^text\/html/);
+    expect(await rowCounts()).toEqual(before);
+    // Tab, line feed and carriage return are text.
+    const lines = await t.api('POST', 'accounts', { body: { name: 'Tab\tand\r\nlines' } });
+    expect(lines.statusCode).toBe(201);
+    await t.api('DELETE', `accounts/${lines.json().id}`);
+  });
+
+  it('an integer beyond its column (2³¹ or more) is 422 naming it, not a 500', async () => {
+    const c = (
+      await t.api('POST', 'contacts', { body: { firstName: 'Big', emailaddress1: 'big@example.com' } })
+    ).json();
+    const big = expectProblem(
+      await t.api('POST', 'invitations', {
+        body: { name: 'Big', type: 'group', invitedContactIds: [c.id], maxRedemptions: 2 ** 31 },
+      }),
+      422,
+      'validation-failed',
+    );
+    expect(big.errors[0].field).toBe('maxRedemptions');
+    const ok = await t.api('POST', 'invitations', {
+      body: { name: 'Largest', type: 'group', invitedContactIds: [c.id], maxRedemptions: 2 ** 31 - 1 },
+    });
+    expect(ok.statusCode).toBe(201);
+  });
+});

@@ -1,6 +1,9 @@
 // Small zod pieces shared by the feature schemas.
 import { z } from 'zod';
 
+/** The largest value of an `integer` column (32 bits on PostgreSQL): every integer input is bounded by it. */
+export const INT32_MAX = 2_147_483_647;
+
 export const idSchema = z.uuid({ error: 'must be a UUID' });
 export const idParams = z.object({ id: idSchema });
 export const emailSchema = z.email({ error: 'must be an email address' }).max(320);
