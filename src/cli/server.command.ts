@@ -48,8 +48,6 @@ export function registerServerCommands(program: Command, run: CliRun): void {
       action(run, async () => {
         await withCliContext(run.io.env, async ({ ctx }) => {
           const { startBackgroundWork } = await import('../jobs/background.ts');
-          // Registers the workflow engine's job handlers (the server gets them through the app).
-          await import('../workflows/workflow-engine.ts');
           const log = (level: string) => (obj: object, msg: string) =>
             run.io.stderr.write(`${level}: ${msg} ${JSON.stringify(obj)}\n`);
           const background = startBackgroundWork(ctx, { error: log('error'), warn: log('warn'), info: () => {} });

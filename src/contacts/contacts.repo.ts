@@ -1,5 +1,8 @@
 // Queries on contacts and their web roles.
+import type { Updateable } from 'kysely';
 import type { Db, Tx } from '../db/database.ts';
+import type { ContactsTable } from '../db/schema.ts';
+import { nowIso } from '../shared/time.ts';
 import { containsCi, equalsCi } from '../db/sql.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
 
@@ -94,4 +97,46 @@ export async function contactUsage(
         .executeTakeFirstOrThrow(),
     ),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writes of the workflow engine's contact steps, each in the step's transaction
+
+/** Columns a step may change (its own `updated_at` is set here). */
+export type ContactFieldChanges = Omit<Updateable<ContactsTable>, 'id' | 'updated_at'>;
+
+/** Sets `changes` on the contact; false when it no longer exists. */
+export async function updateContactFields(tx: Tx, id: string, changes: ContactFieldChanges): Promise<boolean> {
+  const r = await tx
+    .updateTable('contacts')
+    .set({ ...changes, updated_at: nowIso() })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Gives the contact the web role; nothing changes when it has it already. */
+export async function addWebRole(tx: Tx, contactId: string, webRoleId: string): Promise<void> {
+  await tx
+    .insertInto('contact_web_roles')
+    .values({ contact_id: contactId, web_role_id: webRoleId })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+export async function removeWebRole(tx: Tx, contactId: string, webRoleId: string): Promise<void> {
+  await tx
+    .deleteFrom('contact_web_roles')
+    .where('contact_id', '=', contactId)
+    .where('web_role_id', '=', webRoleId)
+    .execute();
+}
+
+/** Sets (or, with null, clears) the contact's parent account. */
+export async function setParentAccount(tx: Tx, contactId: string, accountId: string | null): Promise<void> {
+  await tx
+    .updateTable('contacts')
+    .set({ parent_account_id: accountId, updated_at: nowIso() })
+    .where('id', '=', contactId)
+    .execute();
 }

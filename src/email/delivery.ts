@@ -34,7 +34,7 @@ import type { AppContext } from '../context.ts';
 
 /** What delivery needs of the app's context. */
 type DeliveryContext = Pick<AppContext, 'db' | 'dialect'>;
-import { PermanentJobError, type JobControl, type JobHandlers, type JobRow } from '../jobs/jobs.ts';
+import { PermanentJobError, type JobControl, type JobHandler, type JobHandlers, type JobRow } from '../jobs/jobs.ts';
 import { nowIso } from '../shared/time.ts';
 import { settingFlag } from '../site-settings/site-settings.service.ts';
 import * as repo from './email.repo.ts';
@@ -234,14 +234,20 @@ export async function deliverEmail(
   await recordSent(ctx, { ...email, status: 'sending', attempts: email.attempts + 1 }, result, hooks, control);
 }
 
-/** The job handlers of this module, for a worker: `{ 'deliver-email': … }`. */
+/** The `deliver-email` handler (listed in jobs/job-registry.ts); `hooks` learn each email's outcome. */
+export function deliverEmailHandler(
+  ctx: DeliveryContext,
+  transport: MailTransport,
+  hooks: DeliveryHooks = {},
+): JobHandler<DeliverEmailPayload> {
+  return (payload, job, control) => deliverEmail(ctx, transport, payload.emailId, job, hooks, control);
+}
+
+/** Email delivery alone, for a worker that runs nothing else: `{ 'deliver-email': … }`. */
 export function emailJobHandlers(
   ctx: DeliveryContext,
   transport: MailTransport,
   hooks: DeliveryHooks = {},
 ): JobHandlers {
-  return {
-    [DELIVER_EMAIL_JOB]: (payload: DeliverEmailPayload, job, control) =>
-      deliverEmail(ctx, transport, payload.emailId, job, hooks, control),
-  };
+  return { [DELIVER_EMAIL_JOB]: deliverEmailHandler(ctx, transport, hooks) };
 }

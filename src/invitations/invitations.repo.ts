@@ -177,3 +177,16 @@ export async function missingIds(
   }
   return unique.filter((id) => !have.has(id));
 }
+
+/** Guarded: the invitation must still be sendable when the change lands. */
+const markSent = prepared(['id', 'now'], (db, p) =>
+  db
+    .updateTable('invitations')
+    .set({ status: 'sent', sent_at: p('now'), updated_at: p('now') })
+    .where('id', '=', p('id'))
+    .where('status', 'in', ['new', 'sent'])
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', p('now'))])),
+);
+/** Sets the invitation to sent (the Send Invitation step); false when it is no longer sendable. */
+export const markInvitationSent = async (tx: Tx, id: string, now: string): Promise<boolean> =>
+  (await markSent.affected(tx, { id, now })) === 1;

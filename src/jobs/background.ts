@@ -1,23 +1,9 @@
-// The background work of one process: the mail transport and a worker running every job type.
-// Each feature that defines jobs adds its handlers in `jobHandlers`.
+// The background work of one process: the mail transport and a worker running every job type of
+// the registry (job-registry.ts).
 import type { AppContext } from '../context.ts';
 import { createMailTransport, type MailTransport } from '../email/transport.ts';
-import { emailJobHandlers } from '../email/delivery.ts';
-import type { JobHandlers } from './jobs.ts';
+import { jobHandlers } from './job-registry.ts';
 import { createWorker, type JobLogger, type Worker, type WorkerOptions } from './worker.ts';
-
-export type JobHandlerFactory = (ctx: AppContext, transport: MailTransport) => JobHandlers;
-
-/** Handlers contributed by features besides email delivery (workflows register theirs here). */
-const extraHandlers: JobHandlerFactory[] = [];
-
-export function registerJobHandlers(factory: JobHandlerFactory): void {
-  extraHandlers.push(factory);
-}
-
-export function jobHandlers(ctx: AppContext, transport: MailTransport): JobHandlers {
-  return Object.assign({}, emailJobHandlers(ctx, transport), ...extraHandlers.map((f) => f(ctx, transport)));
-}
 
 export interface BackgroundWork {
   worker: Worker;

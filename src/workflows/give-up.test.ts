@@ -5,7 +5,7 @@ import { newId } from '../shared/ids.ts';
 import { isoPlus, nowIso } from '../shared/time.ts';
 import { runDueJobsOnce } from '../jobs/worker.ts';
 import { createLocalStoreTransport } from '../email/transport.ts';
-import { workflowJobHandlers } from './workflow-engine.ts';
+import { jobHandlers } from '../jobs/job-registry.ts';
 import { RUN_WORKFLOW_JOB } from './workflow-runs.queue.ts';
 
 let t: TestApp;
@@ -60,7 +60,7 @@ it('fails the run when its job has no attempts left after its worker died', asyn
     })
     .execute();
   const transport = createLocalStoreTransport(t.ctx.config.dataDir);
-  const summary = await runDueJobsOnce(t.ctx, workflowJobHandlers(t.ctx, transport), {});
+  const summary = await runDueJobsOnce(t.ctx, jobHandlers(t.ctx, transport), {});
   await transport.close();
   expect(summary.failed).toBe(1);
   const run = (await t.api('GET', `workflow-runs/${runId}`)).json();

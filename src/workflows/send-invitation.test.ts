@@ -8,7 +8,7 @@ import { runDueJobsOnce } from '../jobs/worker.ts';
 import { createSmtpTransport, type MailTransport } from '../email/transport.ts';
 import { startTestSmtpServer, type TestSmtpServer } from '../email/testing/smtp-test-server.ts';
 import { findInvitationByCode } from '../invitations/invitations.service.ts';
-import { workflowJobHandlers } from './workflow-engine.ts';
+import { jobHandlers } from '../jobs/job-registry.ts';
 
 let t: TestApp;
 let smtp: TestSmtpServer;
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 const fast = { pollMs: 20, leaseMs: 2_000, backoff: { baseMs: 20, maxMs: 100 } };
-const runJobs = () => runDueJobsOnce(t.ctx, workflowJobHandlers(t.ctx, transport), fast);
+const runJobs = () => runDueJobsOnce(t.ctx, jobHandlers(t.ctx, transport), fast);
 
 async function contact(body: Record<string, unknown> = {}) {
   const r = await t.api('POST', 'contacts', {

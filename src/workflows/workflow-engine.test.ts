@@ -12,7 +12,7 @@ import { newId } from '../shared/ids.ts';
 import { createWorker, runDueJobsOnce } from '../jobs/worker.ts';
 import { createSmtpTransport, type MailTransport } from '../email/transport.ts';
 import { startTestSmtpServer, waitUntil, type TestSmtpServer } from '../email/testing/smtp-test-server.ts';
-import { workflowJobHandlers } from './workflow-engine.ts';
+import { jobHandlers } from '../jobs/job-registry.ts';
 import { isNonPublicAddress } from './webhooks.ts';
 
 interface Delivery {
@@ -82,7 +82,7 @@ let t: TestApp;
 let smtp: TestSmtpServer;
 let transport: MailTransport;
 const fast = { pollMs: 20, leaseMs: 2_000, backoff: { baseMs: 20, maxMs: 100 } };
-const handlers = () => workflowJobHandlers(t.ctx, transport, { webhookTimeoutMs: 150 });
+const handlers = () => jobHandlers(t.ctx, transport, { webhookTimeoutMs: 150 });
 const runJobs = () => runDueJobsOnce(t.ctx, handlers(), fast);
 const setPrivateNetworks = (value: string) =>
   t.api('PUT', `site-settings/${encodeURIComponent('Webhooks/AllowPrivateNetworks')}`, { body: { value } });

@@ -3,6 +3,8 @@ import type { Selectable } from 'kysely';
 import type { Db, Dialect, Tx } from '../db/database.ts';
 import type { EmailTemplatesTable, WorkflowRunsTable, WorkflowsTable } from '../db/schema.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
+import { prepared } from '../db/prepared.ts';
+import { nowIso } from '../shared/time.ts';
 
 export type WorkflowRow = Selectable<WorkflowsTable>;
 export type EmailTemplateRow = Selectable<EmailTemplatesTable>;
@@ -14,6 +16,9 @@ export const findWorkflow = coalesced(async (db: Db | Tx, ids: string[]) =>
 );
 export const findWorkflowByKey = (db: Db | Tx, key: string) =>
   db.selectFrom('workflows').selectAll().where('key', '=', key).executeTakeFirst();
+/** Only what a step needs to know before queueing a run of the workflow of `key` (Send Invitation). */
+export const workflowStateByKey = (db: Db | Tx, key: string) =>
+  db.selectFrom('workflows').select(['id', 'state']).where('key', '=', key).executeTakeFirst();
 
 /** The workflow, locked against a concurrent edit or state change until the transaction ends (PostgreSQL). */
 export function lockWorkflow(tx: Tx, dialect: Dialect, id: string): Promise<WorkflowRow | undefined> {
@@ -108,6 +113,101 @@ export function listRuns(
   if (q.targetId) query = query.where('target_id', '=', q.targetId);
   if (q.status) query = query.where('status', '=', q.status as WorkflowRunRow['status']);
   return query.execute();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The engine's writes of a run: each guarded by the run's state and, where a step's outcome goes
+// in, by its log as it was (`WHERE steps = <previous>`), so that only one worker moves a run on.
+
+// Written for every step of every run: compiled once (see db/prepared.ts).
+const appendToLog = prepared(['id', 'steps', 'previous', 'startedAt', 'status', 'finishedAt'], (db, p) =>
+  db
+    .updateTable('workflow_runs')
+    .set({
+      steps: p('steps'),
+      error: null,
+      started_at: p('startedAt'),
+      status: p('status'),
+      finished_at: p('finishedAt'),
+    })
+    .where('id', '=', p('id'))
+    .where('status', 'in', ['queued', 'running'])
+    .where('steps', '=', p('previous')),
+);
+
+/** Writes the log with a step appended, in the step's transaction; false when the log changed meanwhile. */
+export const appendToRunLog = async (
+  tx: Tx,
+  v: {
+    id: string;
+    steps: string;
+    previous: string;
+    startedAt: string;
+    status: 'running' | 'succeeded';
+    finishedAt: string | null;
+  },
+): Promise<boolean> => (await appendToLog.affected(tx, v)) === 1;
+
+/** False when the run ended meanwhile. */
+export async function markRunRunning(tx: Tx, id: string, startedAt: string): Promise<boolean> {
+  const result = await tx
+    .updateTable('workflow_runs')
+    .set({ status: 'running', started_at: startedAt })
+    .where('id', '=', id)
+    .where('status', 'in', ['queued', 'running'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function markRunSucceeded(tx: Tx, id: string, startedAt: string): Promise<void> {
+  await tx
+    .updateTable('workflow_runs')
+    .set({ status: 'succeeded', error: null, started_at: startedAt, finished_at: nowIso() })
+    .where('id', '=', id)
+    .where('status', 'in', ['queued', 'running'])
+    .execute();
+}
+
+/** The run's failure, with the failed step appended to its log when `log` is given (guarded by it). */
+export async function markRunFailed(
+  db: Db | Tx,
+  id: string,
+  error: string,
+  log?: { steps: string; guard: string },
+): Promise<void> {
+  let q = db
+    .updateTable('workflow_runs')
+    .set({ status: 'failed', error, finished_at: nowIso(), ...(log ? { steps: log.steps } : {}) })
+    .where('id', '=', id)
+    .where('status', 'in', ['queued', 'running']);
+  if (log) q = q.where('steps', '=', log.guard);
+  await q.execute();
+}
+
+/** Why the attempt failed, on a run that will be tried again. */
+export async function noteRunAttemptFailed(db: Db | Tx, id: string, error: string): Promise<void> {
+  await db
+    .updateTable('workflow_runs')
+    .set({ error })
+    .where('id', '=', id)
+    .where('status', 'in', ['queued', 'running'])
+    .execute();
+}
+
+/** A failed run's log after the fact (an email failed for good); false when the log changed meanwhile. */
+export async function replaceFailedRunLog(
+  db: Db | Tx,
+  run: Pick<WorkflowRunRow, 'id' | 'steps' | 'finished_at'>,
+  steps: string,
+  error: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('workflow_runs')
+    .set({ steps, status: 'failed', error, finished_at: run.finished_at ?? nowIso() })
+    .where('id', '=', run.id)
+    .where('steps', '=', run.steps)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** Ids among `ids` that are not rows of `table`. */

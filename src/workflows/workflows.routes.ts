@@ -4,7 +4,6 @@
 import type { AppContext } from '../context.ts';
 import type { Api } from '../http/types.ts';
 import { idParams } from '../shared/schemas.ts';
-import './workflow-engine.ts';
 import {
   createEmailTemplateSchema,
   createWorkflowSchema,

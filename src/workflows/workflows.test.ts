@@ -5,7 +5,7 @@ import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
 import { newId } from '../shared/ids.ts';
 import { runDueJobsOnce } from '../jobs/worker.ts';
 import { createLocalStoreTransport } from '../email/transport.ts';
-import { workflowJobHandlers } from './workflow-engine.ts';
+import { jobHandlers } from '../jobs/job-registry.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -16,8 +16,7 @@ afterAll(async () => {
 });
 
 const fast = { pollMs: 20, leaseMs: 2_000, backoff: { baseMs: 20, maxMs: 100 } };
-const runJobs = () =>
-  runDueJobsOnce(t.ctx, workflowJobHandlers(t.ctx, createLocalStoreTransport(t.ctx.config.dataDir)), fast);
+const runJobs = () => runDueJobsOnce(t.ctx, jobHandlers(t.ctx, createLocalStoreTransport(t.ctx.config.dataDir)), fast);
 
 async function contact(body: Record<string, unknown> = {}) {
   const r = await t.api('POST', 'contacts', {
