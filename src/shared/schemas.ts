@@ -1,10 +1,11 @@
 // Small zod pieces shared by the feature schemas.
 import { z } from 'zod';
+import { locales } from './locale.ts';
 
 export const idSchema = z.uuid({ error: 'must be a UUID' });
 export const idParams = z.object({ id: idSchema });
 export const emailSchema = z.email({ error: 'must be an email address' }).max(320);
-export const localeSchema = z.enum(['da', 'en'], { error: 'must be "da" or "en"' });
+export const localeSchema = z.enum(locales, { error: 'must be "da" or "en"' });
 export const isoTimeSchema = z.iso
   .datetime({ offset: true, error: 'must be an ISO 8601 time' })
   .transform((s) => new Date(s).toISOString());
