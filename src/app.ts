@@ -32,9 +32,8 @@ import { webRolesRoutes } from './web-roles/web-roles.routes.ts';
 import { siteSettingsRoutes } from './site-settings/site-settings.routes.ts';
 import { emailRoutes } from './email/email.routes.ts';
 import { invitationsRoutes } from './invitations/invitations.routes.ts';
-import { portalApiRoutes } from './portal/portal-api.routes.ts';
 import { contentPagesRoutes } from './content-pages/content-pages.routes.ts';
-import { portalPagesRoutes } from './portal/portal-pages.routes.ts';
+import { portalPlugin } from './portal/portal.plugin.ts';
 import { workflowsRoutes } from './workflows/workflows.routes.ts';
 
 export interface BuildOptions {
@@ -145,19 +144,8 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     { prefix: API_PREFIX },
   );
 
-  await app.register(
-    async (portalApi) => {
-      portalApi.decorateRequest('portalSession', null);
-      portalApiRoutes(portalApi as unknown as Api, ctx);
-    },
-    { prefix: '/portal/api' },
-  );
-
-  // The portal's pages: /portal/* (a '/portal'-prefixed scope inside) and the classic /register link.
-  await app.register(async (portalPages) => {
-    portalPages.decorateRequest('portalSession', null);
-    await portalPagesRoutes(portalPages as unknown as Api, ctx);
-  });
+  // The portal: /portal/api, /portal/* and the classic /register link, in one scope of their own.
+  await app.register(async (portal) => portalPlugin(portal.withTypeProvider<ZodTypeProvider>(), ctx));
 
   return { app, ctx };
 }

@@ -10,7 +10,7 @@ import { randomToken } from '../shared/crypto.ts';
 import { hashPassword, passwordProblem, verifyPassword } from '../shared/passwords.ts';
 import { equalsCi } from '../db/sql.ts';
 import { settingFlag, settingInt, settingValue } from '../site-settings/site-settings.service.ts';
-import { timespanMs } from '../site-settings/site-settings.definitions.ts';
+import { timespanMs, type SettingName } from '../site-settings/site-settings.definitions.ts';
 import { takeAttempt } from '../rate-limit/rate-limit.service.ts';
 import {
   checkBinding,
@@ -23,7 +23,8 @@ import {
   type RedeemResult,
   unavailableReason,
 } from '../redemption/redemption.service.ts';
-import { queuePortalEmail, type Locale } from './portal-emails.ts';
+import { queuePortalEmail } from './portal-emails.ts';
+import type { Locale } from '../shared/locale.ts';
 import { newContactRow } from '../contacts/contacts.service.ts';
 import { notifyWorkers } from '../jobs/worker.ts';
 
@@ -36,7 +37,7 @@ const S = {
   unique: 'Authentication/Registration/RequireUniqueEmail',
   maxFailed: 'Authentication/UserManager/MaxFailedAccessAttemptsBeforeLockout',
   lockout: 'Authentication/UserManager/DefaultAccountLockoutTimeSpan',
-} as const;
+} as const satisfies Record<string, SettingName>;
 
 const CONFIRM_TTL_MS = 24 * 3600_000;
 const RESET_TTL_MS = 3600_000;
@@ -107,7 +108,10 @@ async function assertEmailFree(
   if (!(await settingFlag(ctx, S.unique))) return;
   for (const c of await contactsByEmail(db, email)) {
     if (c.id !== exceptContactId && (await hasIdentity(db, c)))
-      throw conflict('An account with this email address already exists. Sign in instead, or reset your password.');
+      throw conflict(
+        'An account with this email address already exists. Sign in instead, or reset your password.',
+        'email-taken',
+      );
   }
 }
 
@@ -175,11 +179,12 @@ function signUpContactRow(
 /** Checks the switches that apply to every local sign-up. */
 async function assertLocalSignUpOpen(ctx: AppContext, withCode: boolean): Promise<void> {
   if (!(await settingFlag(ctx, S.enabled)))
-    throw new AppError('registration-closed', 'Sign-up is turned off on this portal.');
+    throw new AppError('registration-closed', 'Sign-up is turned off on this portal.', { reason: 'sign-up-off' });
   if (!(await settingFlag(ctx, S.local)))
     throw new AppError(
       'forbidden',
       'Sign-up with a password is turned off on this portal; use one of the sign-in providers.',
+      { reason: 'password-login-off' },
     );
   if (withCode && !(await settingFlag(ctx, S.invitation)))
     throw new AppError('registration-closed', 'Sign-up with an invitation is turned off on this portal.');
@@ -254,7 +259,10 @@ async function signUpSingle(
     : undefined;
   if (!invited) throw new AppError('invitation-not-found', 'This invitation has no invited contact.');
   if (await hasIdentity(ctx.db, invited))
-    throw conflict('The invited person already has an account. Sign in with it, then redeem the code.');
+    throw conflict(
+      'The invited person already has an account. Sign in with it, then redeem the code.',
+      'invited-has-account',
+    );
   const provesMailbox = normEmail(invited.emailaddress1 ?? '') === normEmail(email);
   await precheck(ctx.db, invitation, invited.id, provesMailbox ? [normEmail(email)] : []);
   await assertEmailFree(ctx, ctx.db, email, invited.id);
@@ -360,7 +368,9 @@ export interface SignInInput {
 /** Checks a local sign-in; returns the contact to start a session for. */
 export async function signIn(ctx: AppContext, input: SignInInput): Promise<ContactRow> {
   if (!(await settingFlag(ctx, S.local)))
-    throw new AppError('forbidden', 'Sign-in with a password is turned off on this portal.');
+    throw new AppError('forbidden', 'Sign-in with a password is turned off on this portal.', {
+      reason: 'password-login-off',
+    });
   await takeAttempt(ctx, 'signIn', input.client.ip ?? 'unknown');
   const login = input.login.trim();
   const byUsername = await ctx.db
@@ -383,6 +393,7 @@ export async function signIn(ctx: AppContext, input: SignInInput): Promise<Conta
     throw new AppError(
       'unauthorized',
       `Too many failed sign-ins: the account is locked until ${contact.lockout_end.slice(11, 16)} UTC. Try again then, or reset your password.`,
+      { reason: 'account-locked' },
     );
   }
   if (!passwordRight) {
@@ -410,9 +421,13 @@ export async function signIn(ctx: AppContext, input: SignInInput): Promise<Conta
     throw invalidCredentials();
   }
   if (contact.login_enabled !== 1)
-    throw new AppError('forbidden', 'Sign-in is disabled for this account. Contact the portal administrator.');
+    throw new AppError('forbidden', 'Sign-in is disabled for this account. Contact the portal administrator.', {
+      reason: 'sign-in-disabled',
+    });
   if ((await settingFlag(ctx, S.confirm)) && contact.email_confirmed !== 1) {
-    throw new AppError('forbidden', 'Confirm your email address first: follow the link in the email we sent you.');
+    throw new AppError('forbidden', 'Confirm your email address first: follow the link in the email we sent you.', {
+      reason: 'confirm-email-first',
+    });
   }
   await ctx.db
     .updateTable('contacts')
@@ -447,7 +462,10 @@ export interface ConfirmOutcome {
   redemptionProblem: AppError | null;
 }
 
-const badLink = () => new AppError('not-found', 'This link is not valid any more. Sign in, or ask for a new link.');
+const badLink = () =>
+  new AppError('not-found', 'This link is not valid any more. Sign in, or ask for a new link.', {
+    reason: 'link-invalid',
+  });
 
 /** Uses an emailed confirmation link: the email is proven; a pending identity or redemption completes. */
 export async function confirmEmail(ctx: AppContext, token: string, client: Client): Promise<ConfirmOutcome> {

@@ -3,8 +3,7 @@
 import type { Tx } from '../db/database.ts';
 import type { AppContext } from '../context.ts';
 import { queueEmail } from '../email/email.service.ts';
-
-export type Locale = 'da' | 'en';
+import type { Locale } from '../shared/locale.ts';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

@@ -1,15 +1,14 @@
 // Portal sessions. The cookie holds a random id; a signed-in session is a database row keyed by a
 // keyed hash of that id (the id itself is never stored). Every visitor, signed in or not, has an id,
 // and its CSRF token is derived from it, so forms work before sign-in without writing anything.
+// The cookie itself is the web kit's (web/session-cookie.ts); the table and its rules are here.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import type { Db, Tx } from '../db/database.ts';
-import { randomToken, safeEqual } from '../shared/crypto.ts';
-import { AppError } from '../shared/errors.ts';
 import { isoPlus, nowIso } from '../shared/time.ts';
 import { prepared } from '../db/prepared.ts';
+import { sessionCookie } from '../web/session-cookie.ts';
 
-export const SESSION_COOKIE = 'portal_session';
 const SESSION_TTL_MS = 12 * 3600_000;
 /** How often the sliding expiry is written: at most every five minutes per session. */
 const TOUCH_MS = 5 * 60_000;
@@ -28,24 +27,15 @@ export interface PortalSession {
   data: SessionData;
 }
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    portalSession: PortalSession | null;
-  }
-}
-
 const csrfFor = (ctx: AppContext, id: string) => ctx.secrets.hash('session', `csrf:${id}`);
 const idHash = (ctx: AppContext, id: string) => ctx.secrets.hash('session', `id:${id}`);
 
-function setCookie(ctx: AppContext, reply: FastifyReply, id: string): void {
-  reply.setCookie(SESSION_COOKIE, id, {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: ctx.config.publicUrl.startsWith('https://'),
-    maxAge: SESSION_TTL_MS / 1000,
-  });
-}
+const cookie = sessionCookie<PortalSession>({
+  name: 'portal_session',
+  path: '/',
+  maxAgeSeconds: SESSION_TTL_MS / 1000,
+});
+const secure = (ctx: AppContext) => ctx.config.publicUrl.startsWith('https://');
 
 /** The visitor's session: the signed-in row when there is one, else an anonymous id (set as a cookie on first use). */
 // Read on every portal request: compiled once (see db/prepared.ts).
@@ -58,16 +48,17 @@ export async function loadSession(
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<PortalSession> {
-  if (request.portalSession) return request.portalSession;
-  const cookie = request.cookies[SESSION_COOKIE];
+  const cached = cookie.cached(request);
+  if (cached) return cached;
+  const id = cookie.idOf(request);
   let session: PortalSession | undefined;
-  if (cookie && /^[A-Za-z0-9_-]{43}$/.test(cookie)) {
-    const [row] = await sessionByHash.execute(ctx.db, { idHash: idHash(ctx, cookie) });
+  if (id) {
+    const [row] = await sessionByHash.execute(ctx.db, { idHash: idHash(ctx, id) });
     const now = Date.now();
     if (row && Date.parse(row.expires_at) > now) {
       session = {
-        id: cookie,
-        csrfToken: csrfFor(ctx, cookie),
+        id,
+        csrfToken: csrfFor(ctx, id),
         contactId: row.contact_id,
         data: JSON.parse(row.data) as SessionData,
       };
@@ -77,35 +68,28 @@ export async function loadSession(
           .set({ last_seen_at: nowIso(), expires_at: isoPlus(SESSION_TTL_MS) })
           .where('id_hash', '=', row.id_hash)
           .execute();
-        setCookie(ctx, reply, cookie);
+        cookie.set(reply, id, secure(ctx));
       }
     } else {
       // Unknown or expired: keep the id as an anonymous one (its CSRF token stays valid for open forms).
       session = {
-        id: cookie,
-        csrfToken: csrfFor(ctx, cookie),
+        id,
+        csrfToken: csrfFor(ctx, id),
         contactId: null,
         data: { signInMethod: '', vouchedEmails: [] },
       };
       if (row) await ctx.db.deleteFrom('sessions').where('id_hash', '=', row.id_hash).execute();
     }
   } else {
-    const id = randomToken(32);
-    setCookie(ctx, reply, id);
-    session = { id, csrfToken: csrfFor(ctx, id), contactId: null, data: { signInMethod: '', vouchedEmails: [] } };
+    const fresh = cookie.issue(reply, secure(ctx));
+    session = {
+      id: fresh,
+      csrfToken: csrfFor(ctx, fresh),
+      contactId: null,
+      data: { signInMethod: '', vouchedEmails: [] },
+    };
   }
-  request.portalSession = session;
-  return session;
-}
-
-/** Checks the CSRF token of a state-changing request (header X-CSRF-Token, or form field _csrf). */
-export function assertCsrf(session: PortalSession, request: FastifyRequest): void {
-  const header = request.headers['x-csrf-token'];
-  const fromHeader = typeof header === 'string' ? header : undefined;
-  const body = request.body as { _csrf?: unknown } | undefined;
-  const fromForm = body && typeof body === 'object' && typeof body._csrf === 'string' ? body._csrf : undefined;
-  const token = fromHeader ?? fromForm;
-  if (!token || !safeEqual(token, session.csrfToken)) throw new AppError('csrf-invalid');
+  return cookie.remember(request, session);
 }
 
 /** Signs a contact in: a brand-new session id (no fixation), stored as a hash, set as the cookie. */
@@ -117,9 +101,9 @@ export async function startSession(
   contactId: string,
   data: SessionData,
 ): Promise<PortalSession> {
-  const old = request.cookies[SESSION_COOKIE];
+  const old = cookie.rawOf(request);
   if (old) await db.deleteFrom('sessions').where('id_hash', '=', idHash(ctx, old)).execute();
-  const id = randomToken(32);
+  const id = cookie.newId();
   const now = nowIso();
   await db
     .insertInto('sessions')
@@ -132,10 +116,8 @@ export async function startSession(
       last_seen_at: now,
     })
     .execute();
-  setCookie(ctx, reply, id);
-  const session: PortalSession = { id, csrfToken: csrfFor(ctx, id), contactId, data };
-  request.portalSession = session;
-  return session;
+  cookie.set(reply, id, secure(ctx));
+  return cookie.remember(request, { id, csrfToken: csrfFor(ctx, id), contactId, data });
 }
 
 /** Signs out: the row goes, and the visitor continues with a fresh anonymous id. */
@@ -144,16 +126,13 @@ export async function endSession(
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<PortalSession> {
-  const old = request.cookies[SESSION_COOKIE];
+  const old = cookie.rawOf(request);
   if (old) await ctx.db.deleteFrom('sessions').where('id_hash', '=', idHash(ctx, old)).execute();
-  const id = randomToken(32);
-  setCookie(ctx, reply, id);
-  const session: PortalSession = {
+  const id = cookie.issue(reply, secure(ctx));
+  return cookie.remember(request, {
     id,
     csrfToken: csrfFor(ctx, id),
     contactId: null,
     data: { signInMethod: '', vouchedEmails: [] },
-  };
-  request.portalSession = session;
-  return session;
+  });
 }

@@ -1,7 +1,7 @@
 // Every visible text of the portal's pages, in English and Danish. One dictionary, so a text
 // missing in one language is a compile error (the Danish one must have the English one's shape).
-import type { ErrorCode } from '../shared/errors.ts';
-import type { Locale } from './locale.ts';
+import type { ErrorCode, RefusalReason } from '../shared/errors.ts';
+import type { Locale } from '../shared/locale.ts';
 
 interface ProblemText {
   title: string;
@@ -223,15 +223,18 @@ const en = {
       body: 'Something went wrong on our side. Try again in a moment.',
     },
   } satisfies Record<ErrorCode, ProblemText>,
-  /** Specific explanations for some service messages, keyed by a distinctive part of them. */
-  details: {
-    emailTaken: 'An account with this email address already exists. Sign in instead, or reset your password.',
-    invitedHasAccount: 'The invited person already has an account. Sign in with it, then redeem the code.',
-    confirmFirst: 'Confirm your email address first: follow the link in the email we sent you.',
-    locked: 'Too many failed sign-ins: the account is locked for a while. Try again later, or reset your password.',
-    loginDisabled: 'Sign-in is disabled for this account. Contact the portal administrator.',
-    linkInvalid: 'This link is not valid any more. Sign in, or ask for a new link.',
-  },
+  /** The explanation of a refusal that carries a reason (AppError.reason), instead of its code's. */
+  reasons: {
+    'email-taken': 'An account with this email address already exists. Sign in instead, or reset your password.',
+    'invited-has-account': 'The invited person already has an account. Sign in with it, then redeem the code.',
+    'confirm-email-first': 'Confirm your email address first: follow the link in the email we sent you.',
+    'account-locked':
+      'Too many failed sign-ins: the account is locked for a while. Try again later, or reset your password.',
+    'sign-in-disabled': 'Sign-in is disabled for this account. Contact the portal administrator.',
+    'link-invalid': 'This link is not valid any more. Sign in, or ask for a new link.',
+    'sign-up-off': 'This portal does not take new sign-ups at the moment.',
+    'password-login-off': 'Signing in with a password is not available on this portal.',
+  } satisfies Record<RefusalReason, string>,
   dateLocale: 'en-GB',
 };
 
@@ -449,15 +452,17 @@ const da: Dict = {
     },
     'internal-error': { title: 'Noget gik galt', body: 'Noget gik galt hos os. Prøv igen om lidt.' },
   },
-  details: {
-    emailTaken:
+  reasons: {
+    'email-taken':
       'Der findes allerede en konto med denne e-mailadresse. Log ind i stedet, eller nulstil din adgangskode.',
-    invitedHasAccount: 'Den inviterede person har allerede en konto. Log ind med den, og indløs derefter koden.',
-    confirmFirst: 'Bekræft først din e-mailadresse: følg linket i den e-mail, vi sendte dig.',
-    locked:
+    'invited-has-account': 'Den inviterede person har allerede en konto. Log ind med den, og indløs derefter koden.',
+    'confirm-email-first': 'Bekræft først din e-mailadresse: følg linket i den e-mail, vi sendte dig.',
+    'account-locked':
       'For mange mislykkede forsøg: kontoen er låst et stykke tid. Prøv igen senere, eller nulstil din adgangskode.',
-    loginDisabled: 'Log ind er slået fra for denne konto. Kontakt portalens administrator.',
-    linkInvalid: 'Linket er ikke længere gyldigt. Log ind, eller bed om et nyt link.',
+    'sign-in-disabled': 'Log ind er slået fra for denne konto. Kontakt portalens administrator.',
+    'link-invalid': 'Linket er ikke længere gyldigt. Log ind, eller bed om et nyt link.',
+    'sign-up-off': 'Portalen tager ikke imod nye konti i øjeblikket.',
+    'password-login-off': 'Log ind med adgangskode er ikke muligt på denne portal.',
   },
   dateLocale: 'da-DK',
 };

@@ -2,16 +2,15 @@
 // language, the CSRF token for its forms, links that keep an explicit ?lang=, and a one-time notice
 // carried over a redirect (a short-lived cookie holding one key of a closed set, never free text).
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { VNode } from 'preact';
-import { renderToString } from 'preact-render-to-string';
 import type { AppContext } from '../context.ts';
-import { type AppError, errorCodes, type ErrorCode } from '../shared/errors.ts';
-import { statusOf } from '../shared/problem.ts';
+import { errorCodes, type ErrorCode } from '../shared/errors.ts';
+import { asLocale, type Locale } from '../shared/locale.ts';
 import { settingFlag, settingValue } from '../site-settings/site-settings.service.ts';
 import { endSession, loadSession, type PortalSession } from '../portal-auth/sessions.ts';
 import { portalProfile } from '../portal-auth/local.service.ts';
+import type { WebPageContext } from '../web/form-kit.tsx';
+import { explicitLang, requestLocale, withLang } from '../web/locale.ts';
 import { dictionary, noticeKeys, type Dict, type NoticeKey } from './i18n.ts';
-import { requestLocale, type Locale } from './locale.ts';
 
 const NOTICE_COOKIE = 'portal_notice';
 
@@ -20,10 +19,8 @@ export type Profile = NonNullable<Awaited<ReturnType<typeof portalProfile>>>;
 /** A notice shown once after a redirect: a success message, or a problem with its stable code. */
 export type Notice = { key: NoticeKey } | { problem: ErrorCode };
 
-export interface PageContext {
-  locale: Locale;
+export interface PageContext extends WebPageContext {
   t: Dict;
-  csrfToken: string;
   session: PortalSession;
   profile: Profile | null;
   notice: Notice | null;
@@ -35,16 +32,6 @@ export interface PageContext {
   explicitLang: Locale | null;
   /** A portal link that keeps an explicit ?lang= choice. */
   href(path: string): string;
-}
-
-const explicitLang = (request: FastifyRequest): Locale | null => {
-  const q = (request.query as { lang?: unknown } | undefined)?.lang;
-  return q === 'da' || q === 'en' ? q : null;
-};
-
-export function withLang(path: string, lang: Locale | null): string {
-  if (!lang) return path;
-  return `${path}${path.includes('?') ? '&' : '?'}lang=${lang}`;
 }
 
 function readNotice(request: FastifyRequest, reply: FastifyReply): Notice | null {
@@ -75,6 +62,10 @@ export function redirectWithNotice(
     .send();
 }
 
+/** The site's language (Site/DefaultLocale), when nothing about the visitor decides. */
+export const portalSiteLocale = async (ctx: AppContext): Promise<Locale> =>
+  asLocale(await settingValue(ctx, 'Site/DefaultLocale')) ?? 'en';
+
 export interface PageContextOptions {
   /** A language to prefer over Accept-Language when the contact has none (the invitation's). */
   fallbackLocale?: string | null;
@@ -95,8 +86,11 @@ export async function pageContext(
     // The contact was deleted while signed in: continue as a visitor.
     if (!profile) session = await endSession(ctx, request, reply);
   }
-  const siteDefault = (await settingValue(ctx, 'Site/DefaultLocale')) === 'da' ? 'da' : 'en';
-  const locale = requestLocale(request, profile?.contact.locale ?? options.fallbackLocale ?? null, siteDefault);
+  const locale = requestLocale(
+    request,
+    profile?.contact.locale ?? options.fallbackLocale ?? null,
+    await portalSiteLocale(ctx),
+  );
   const lang = explicitLang(request);
   return {
     locale,
@@ -129,18 +123,6 @@ export function bareContext(request: FastifyRequest): PageContext {
     href: (path) => withLang(path, lang),
   };
 }
-
-/** Sends a rendered page. Pages carry CSRF tokens and personal data, so nothing is cached. */
-export function sendPage(reply: FastifyReply, status: number, page: VNode): FastifyReply {
-  return reply
-    .code(status)
-    .header('Content-Type', 'text/html; charset=utf-8')
-    .header('Cache-Control', 'no-store')
-    .send(`<!doctype html>\n${renderToString(page)}`);
-}
-
-/** The HTTP status of a problem page: the API's status for the same code. */
-export const pageStatus = (err: AppError): number => statusOf(err.code);
 
 /** The displayable name of a signed-in contact. */
 export const displayName = (profile: Profile): string =>

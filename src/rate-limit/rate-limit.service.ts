@@ -2,12 +2,13 @@
 import type { AppContext } from '../context.ts';
 import { AppError } from '../shared/errors.ts';
 import { settingInt } from '../site-settings/site-settings.service.ts';
+import type { SettingName } from '../site-settings/site-settings.definitions.ts';
 import { prepared } from '../db/prepared.ts';
 
 export interface Limit {
   /** Site setting names of the count and the window (seconds). */
-  countSetting: string;
-  windowSetting: string;
+  countSetting: SettingName;
+  windowSetting: SettingName;
 }
 
 export const limits = {

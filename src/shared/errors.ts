@@ -28,6 +28,24 @@ export const errorCodes = [
 
 export type ErrorCode = (typeof errorCodes)[number];
 
+/**
+ * Why a refusal happened, where one code covers several situations a person must be told apart
+ * (a `forbidden` sign-in: disabled, or not confirmed yet). Pages translate the reason; the API
+ * keeps speaking `code` and the English `detail`.
+ */
+export const refusalReasons = [
+  'email-taken',
+  'invited-has-account',
+  'confirm-email-first',
+  'account-locked',
+  'sign-in-disabled',
+  'link-invalid',
+  'sign-up-off',
+  'password-login-off',
+] as const;
+
+export type RefusalReason = (typeof refusalReasons)[number];
+
 export interface FieldError {
   field: string;
   message: string;
@@ -39,19 +57,26 @@ export class AppError extends Error {
   readonly errors: FieldError[] | undefined;
   /** Seconds a client should wait (rate-limited). */
   readonly retryAfter: number | undefined;
+  readonly reason: RefusalReason | undefined;
 
-  constructor(code: ErrorCode, detail?: string, options: { errors?: FieldError[]; retryAfter?: number } = {}) {
+  constructor(
+    code: ErrorCode,
+    detail?: string,
+    options: { errors?: FieldError[]; retryAfter?: number; reason?: RefusalReason } = {},
+  ) {
     super(detail ?? code);
     this.name = 'AppError';
     this.code = code;
     this.detail = detail;
     this.errors = options.errors;
     this.retryAfter = options.retryAfter;
+    this.reason = options.reason;
   }
 }
 
 export const notFound = (what: string): AppError => new AppError('not-found', `${what} was not found.`);
-export const conflict = (reason: string): AppError => new AppError('conflict', reason);
+export const conflict = (detail: string, reason?: RefusalReason): AppError =>
+  new AppError('conflict', detail, reason ? { reason } : {});
 export const validationFailed = (field: string, message: string): AppError =>
   new AppError('validation-failed', `${field}: ${message}`, { errors: [{ field, message }] });
 export const forbidden = (detail = 'You are not allowed to do this.'): AppError => new AppError('forbidden', detail);

@@ -1,5 +1,6 @@
 // Small zod pieces shared by the feature schemas.
 import { z } from 'zod';
+import { locales } from './locale.ts';
 
 /** The largest value of an `integer` column (32 bits on PostgreSQL): every integer input is bounded by it. */
 export const INT32_MAX = 2_147_483_647;
@@ -7,7 +8,7 @@ export const INT32_MAX = 2_147_483_647;
 export const idSchema = z.uuid({ error: 'must be a UUID' });
 export const idParams = z.object({ id: idSchema });
 export const emailSchema = z.email({ error: 'must be an email address' }).max(320);
-export const localeSchema = z.enum(['da', 'en'], { error: 'must be "da" or "en"' });
+export const localeSchema = z.enum(locales, { error: 'must be "da" or "en"' });
 export const isoTimeSchema = z.iso
   .datetime({ offset: true, error: 'must be an ISO 8601 time' })
   .transform((s) => new Date(s).toISOString());

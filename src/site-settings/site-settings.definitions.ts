@@ -10,7 +10,7 @@ export interface SettingDefinition {
   description: string;
 }
 
-export const settingDefinitions: SettingDefinition[] = [
+export const settingDefinitions = [
   {
     name: 'Authentication/Registration/Enabled',
     kind: 'boolean',
@@ -120,9 +120,15 @@ export const settingDefinitions: SettingDefinition[] = [
     default: 'en',
     description: 'Language of the portal and emails when nothing else decides it.',
   },
-];
+] as const satisfies readonly SettingDefinition[];
 
-export const definitionByName = new Map(settingDefinitions.map((d) => [d.name, d]));
+/** A setting the product reads: a misspelt name does not compile. */
+export type SettingName = (typeof settingDefinitions)[number]['name'];
+
+/** By name; the API also stores names the product does not know, hence string keys. */
+export const definitionByName: ReadonlyMap<string, SettingDefinition> = new Map(
+  settingDefinitions.map((d) => [d.name, d]),
+);
 
 /** Why `value` is not acceptable for `kind`, or undefined when it is. */
 export function valueProblem(kind: SettingKind, value: string): string | undefined {

@@ -4,7 +4,7 @@ import { notFound, validationFailed } from '../shared/errors.ts';
 import { nowIso } from '../shared/time.ts';
 import { writeAudit } from '../audit/audit.repo.ts';
 import { requireAdmin } from '../users/users.service.ts';
-import { definitionByName, settingDefinitions, valueProblem } from './site-settings.definitions.ts';
+import { definitionByName, settingDefinitions, valueProblem, type SettingName } from './site-settings.definitions.ts';
 import type { SiteSetting } from './site-settings.schema.ts';
 
 const describe = (name: string, value: string, stored: boolean): SiteSetting => {
@@ -36,7 +36,7 @@ export async function getSiteSetting(ctx: AppContext, name: string): Promise<Sit
 const CACHE_MS = 1000;
 const cache = new WeakMap<object, Map<string, { value: string; until: number }>>();
 
-export async function settingValue(ctx: Pick<AppContext, 'db'>, name: string): Promise<string> {
+export async function settingValue(ctx: Pick<AppContext, 'db'>, name: SettingName): Promise<string> {
   let byName = cache.get(ctx.db);
   if (!byName) {
     byName = new Map();
@@ -51,9 +51,9 @@ export async function settingValue(ctx: Pick<AppContext, 'db'>, name: string): P
   return value;
 }
 
-export const settingFlag = async (ctx: Pick<AppContext, 'db'>, name: string): Promise<boolean> =>
+export const settingFlag = async (ctx: Pick<AppContext, 'db'>, name: SettingName): Promise<boolean> =>
   (await settingValue(ctx, name)) === 'true';
-export const settingInt = async (ctx: Pick<AppContext, 'db'>, name: string): Promise<number> =>
+export const settingInt = async (ctx: Pick<AppContext, 'db'>, name: SettingName): Promise<number> =>
   Number.parseInt(await settingValue(ctx, name), 10) || 0;
 
 export async function putSiteSetting(ctx: AppContext, actor: Actor, name: string, value: string): Promise<SiteSetting> {

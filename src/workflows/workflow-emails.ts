@@ -12,14 +12,14 @@ import { findUserById } from '../users/users.repo.ts';
 import { settingValue } from '../site-settings/site-settings.service.ts';
 import { renderEmail, type RenderedEmail } from '../email/templates.ts';
 import { AppError } from '../shared/errors.ts';
+import { asLocale, pickLocale, type Locale } from '../shared/locale.ts';
 import type { EmailTemplateRow } from './workflows.repo.ts';
 
-export type Locale = 'da' | 'en';
+/** Shared; named here too for the workflow modules that import it from this file. */
+export type { Locale };
 
 /** Shown instead of the real code by the template preview: the real one is never rendered there. */
 export const STAND_IN_CODE = 'ABCD-EFGH-JKMN-PQRS-TUVW-XYZ2-3456';
-
-const asLocale = (s: string | null | undefined): Locale | null => (s === 'da' || s === 'en' ? s : null);
 
 export async function siteLocale(ctx: Pick<AppContext, 'db'>): Promise<Locale> {
   return asLocale(await settingValue(ctx, 'Site/DefaultLocale')) ?? 'en';
@@ -30,7 +30,7 @@ export const emailLocale = (
   invitation: Pick<Invitation, 'locale'> | null,
   contact: Pick<Contact, 'locale'> | null,
   site: Locale,
-): Locale => asLocale(invitation?.locale) ?? asLocale(contact?.locale) ?? site;
+): Locale => pickLocale([invitation?.locale, contact?.locale], site);
 
 const expiryFormats: Record<Locale, Intl.DateTimeFormat> = {
   da: new Intl.DateTimeFormat('da-DK', {

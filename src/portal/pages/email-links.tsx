@@ -1,7 +1,9 @@
 // Pages behind emailed links: confirm email (a GET shows a button; only the POST uses the link, so
 // mail scanners that follow links cannot), forgot password and reset password.
 import type { PageContext } from '../page-context.ts';
-import { Csrf, Field, Layout, ProblemBox, type FormState } from './layout.tsx';
+import { Csrf, Field, ProblemBox } from '../../web/form-kit.tsx';
+import type { FormState } from '../../web/forms.ts';
+import { Layout } from './layout.tsx';
 
 export function ConfirmEmailPage({ pc, token }: { pc: PageContext; token: string }) {
   const { t } = pc;

@@ -1,8 +1,8 @@
-// The portal's page frame and the small pieces every form uses. Text is escaped by
-// preact-render-to-string; nothing here sets raw HTML.
+// The portal's page frame (header, language switch, notice, footer) and its code form; the form
+// pieces themselves are the web kit's (web/form-kit.tsx). Text is escaped by preact-render-to-string.
 import type { ComponentChildren } from 'preact';
-import type { AppError } from '../../shared/errors.ts';
-import type { Dict } from '../i18n.ts';
+import type { Locale } from '../../shared/locale.ts';
+import { Csrf, Field } from '../../web/form-kit.tsx';
 import { displayName, type PageContext } from '../page-context.ts';
 
 export const CSS_PATH = '/portal/assets/portal.css';
@@ -10,7 +10,7 @@ export const CSS_PATH = '/portal/assets/portal.css';
 export function Layout(props: { pc: PageContext; title: string; children: ComponentChildren; narrow?: boolean }) {
   const { pc, title } = props;
   const { t } = pc;
-  const langLink = (lang: 'da' | 'en') => {
+  const langLink = (lang: Locale) => {
     const [path, query = ''] = pc.canonical.split('?');
     const params = new URLSearchParams(query);
     params.set('lang', lang);
@@ -101,104 +101,6 @@ function NoticeBox({ pc }: { pc: PageContext }) {
     </div>
   );
 }
-
-export const Csrf = ({ pc }: { pc: PageContext }) => <input type="hidden" name="_csrf" value={pc.csrfToken} />;
-
-/** The readable explanation of a problem in the visitor's language. */
-export function problemText(t: Dict, err: AppError, english: boolean): { title: string; body: string } {
-  const base = t.errors[err.code];
-  const d = err.detail ?? '';
-  const known: Array<[RegExp, string]> = [
-    [/already exists/, t.details.emailTaken],
-    [/invited person already has an account/, t.details.invitedHasAccount],
-    [/Confirm your email address first/, t.details.confirmFirst],
-    [/account is locked/, t.details.locked],
-    [/Sign-in is disabled/, t.details.loginDisabled],
-    [/link is not valid/, t.details.linkInvalid],
-    [/Sign-up is turned off/, t.signUp.closedBody],
-    [/with a password is turned off/, t.signIn.localOff],
-  ];
-  for (const [pattern, text] of known) if (pattern.test(d)) return { title: base.title, body: text };
-  // The services explain themselves in English; in Danish the code's own text is used.
-  if (english && d && err.code !== 'validation-failed' && err.code !== 'internal-error')
-    return { title: base.title, body: d };
-  return base;
-}
-
-/** A problem shown inside a page (above a form), with its stable code. */
-export function ProblemBox({ pc, err }: { pc: PageContext; err: AppError | null }) {
-  if (!err) return null;
-  const text = problemText(pc.t, err, pc.locale === 'en');
-  return (
-    <div class="notice problem" role="alert" data-code={err.code}>
-      <p>
-        <strong>{text.title}</strong>
-      </p>
-      <p>{text.body}</p>
-      <p class="problem-code">
-        {pc.t.codeLabel}: <code>{err.code}</code>
-      </p>
-    </div>
-  );
-}
-
-export interface FieldProps {
-  name: string;
-  label: string;
-  type?: 'text' | 'email' | 'password';
-  value?: string | undefined;
-  error?: string | undefined;
-  hint?: string | undefined;
-  required?: boolean;
-  optionalLabel?: string;
-  autocomplete?: string;
-  idPrefix?: string;
-  autofocus?: boolean;
-}
-
-export function Field(p: FieldProps) {
-  const id = `${p.idPrefix ?? 'f'}-${p.name}`;
-  const describedBy = [p.hint ? `${id}-hint` : '', p.error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
-  return (
-    <div class={p.error ? 'field has-error' : 'field'}>
-      <label for={id}>
-        {p.label}
-        {p.optionalLabel ? <span class="optional"> ({p.optionalLabel})</span> : null}
-      </label>
-      {p.hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          {p.hint}
-        </p>
-      ) : null}
-      {p.error ? (
-        <p class="field-error" id={`${id}-error`}>
-          {p.error}
-        </p>
-      ) : null}
-      <input
-        id={id}
-        name={p.name}
-        // preact types <input> per type as a union; one element serves the three text-like types here.
-        type={(p.type ?? 'text') as 'text'}
-        value={p.type === 'password' ? undefined : p.value}
-        required={p.required}
-        autocomplete={p.autocomplete}
-        aria-invalid={p.error ? 'true' : undefined}
-        aria-describedby={describedBy}
-        autofocus={p.autofocus}
-      />
-    </div>
-  );
-}
-
-/** Values typed into a form (never the password) and the errors found in them. */
-export interface FormState {
-  values: Record<string, string>;
-  errors: Record<string, string>;
-  problem: AppError | null;
-}
-
-export const emptyForm = (values: Record<string, string> = {}): FormState => ({ values, errors: {}, problem: null });
 
 /** The "type your code" form: a GET, since looking at an invitation changes nothing. */
 export function CodeForm({ pc, value, error }: { pc: PageContext; value?: string; error?: string }) {

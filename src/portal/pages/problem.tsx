@@ -2,8 +2,9 @@
 // problem's stable code (data-code) and the way on.
 import type { ComponentChildren } from 'preact';
 import type { AppError } from '../../shared/errors.ts';
+import { problemText } from '../../web/refusal.ts';
 import type { PageContext } from '../page-context.ts';
-import { Layout, problemText } from './layout.tsx';
+import { Layout } from './layout.tsx';
 
 export interface ProblemAction {
   href: string;

@@ -1,7 +1,8 @@
 // The signed-in contact's own page: name, email, account and web roles.
 import type { PageContext, Profile } from '../page-context.ts';
 import { displayName } from '../page-context.ts';
-import { Csrf, Layout } from './layout.tsx';
+import { Csrf } from '../../web/form-kit.tsx';
+import { Layout } from './layout.tsx';
 
 export function ProfilePage({ pc, profile }: { pc: PageContext; profile: Profile }) {
   const { t } = pc;

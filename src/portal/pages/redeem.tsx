@@ -2,9 +2,12 @@
 // what, until when) and the ways on: "Redeem" for a signed-in contact; for a visitor, sign-up with
 // the code or the classic "I have an existing account".
 import type { InvitationPreview } from '../../redemption/redemption.service.ts';
+import type { AppError } from '../../shared/errors.ts';
 import type { PageContext } from '../page-context.ts';
 import { displayName } from '../page-context.ts';
-import { CodeForm, Csrf, Field, Layout, ProblemBox, emptyForm, type FormState } from './layout.tsx';
+import { Csrf, Field, ProblemBox } from '../../web/form-kit.tsx';
+import { emptyForm, type FormState } from '../../web/forms.ts';
+import { CodeForm, Layout } from './layout.tsx';
 import { SignUpFields } from './sign-up.tsx';
 
 export function RedeemCodePage({ pc }: { pc: PageContext }) {
@@ -98,7 +101,7 @@ export function RedeemPage({
   code: string;
   preview: InvitationPreview;
   forms: RedeemForms;
-  problem?: import('../../shared/errors.ts').AppError | null;
+  problem?: AppError | null;
 }) {
   const { t } = pc;
   return (

@@ -1,6 +1,8 @@
 // Sign in with email or username and password.
 import type { PageContext } from '../page-context.ts';
-import { Csrf, Field, Layout, ProblemBox, type FormState } from './layout.tsx';
+import { Csrf, Field, ProblemBox } from '../../web/form-kit.tsx';
+import type { FormState } from '../../web/forms.ts';
+import { Layout } from './layout.tsx';
 
 export function SignInPage({ pc, form, next }: { pc: PageContext; form: FormState; next: string | null }) {
   const { t } = pc;

@@ -1,7 +1,9 @@
 // Sign up without a code (open registration), or the page that says sign-up is by invitation only.
 // Sign-up with a code lives on the redeem page.
 import type { PageContext } from '../page-context.ts';
-import { CodeForm, Csrf, Field, Layout, ProblemBox, type FormState } from './layout.tsx';
+import { Csrf, Field, ProblemBox } from '../../web/form-kit.tsx';
+import type { FormState } from '../../web/forms.ts';
+import { CodeForm, Layout } from './layout.tsx';
 
 export type SignUpMode = 'open' | 'invitation-only' | 'closed' | 'local-off';
 

@@ -1,13 +1,16 @@
 // /portal/api: the portal's own actions as JSON, on the same session cookie as the pages. Every
-// state-changing call needs the session's CSRF token in X-CSRF-Token.
+// state-changing call needs the session's CSRF token in X-CSRF-Token: the portal's preHandler
+// (portal.plugin.ts) checks it before any handler here runs.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppContext } from '../context.ts';
-import type { Api } from '../http/types.ts';
-import { AppError } from '../shared/errors.ts';
-import { settingFlag, settingValue } from '../site-settings/site-settings.service.ts';
-import { assertCsrf, endSession, loadSession, startSession } from '../portal-auth/sessions.ts';
-import { portalProfile, signIn, signUp } from '../portal-auth/local.service.ts';
-import { previewInvitation, redeemInvitation, type Client } from '../redemption/redemption.service.ts';
+import type { AppContext } from '../../context.ts';
+import type { Api } from '../../http/types.ts';
+import { AppError } from '../../shared/errors.ts';
+import { endSession, loadSession, startSession } from '../../portal-auth/sessions.ts';
+import { portalProfile, signIn, signUp } from '../../portal-auth/local.service.ts';
+import { previewInvitation, redeemInvitation } from '../../redemption/redemption.service.ts';
+import { requestLocale } from '../../web/locale.ts';
+import { portalSiteLocale } from '../page-context.ts';
+import { assertInvitationsEnabled, clientOf } from '../route-helpers.ts';
 import {
   meReply,
   previewQuery,
@@ -17,19 +20,7 @@ import {
   sessionReply,
   signInBody,
   signUpBody,
-} from './portal-api.schema.ts';
-import { requestLocale } from './locale.ts';
-
-export const clientOf = (request: FastifyRequest): Client => ({
-  ip: request.ip ?? null,
-  userAgent: request.headers['user-agent'] ?? null,
-});
-
-/** The redeem page, preview and invitation sign-up exist only while invitations are enabled. */
-export async function assertInvitationsEnabled(ctx: AppContext): Promise<void> {
-  if (!(await settingFlag(ctx, 'Authentication/Registration/InvitationEnabled')))
-    throw new AppError('not-found', 'Invitations are not in use on this portal.');
-}
+} from '../portal-api.schema.ts';
 
 export function portalApiRoutes(app: Api, ctx: AppContext): void {
   const tags = ['Portal'];
@@ -53,7 +44,6 @@ export function portalApiRoutes(app: Api, ctx: AppContext): void {
     '/sign-up',
     { schema: { tags, body: signUpBody, response: { 200: sessionReply, 202: sessionReply } } },
     async (req, reply) => {
-      assertCsrf(await session(req, reply), req);
       if (req.body.invitationCode) await assertInvitationsEnabled(ctx);
       const outcome = await signUp(ctx, {
         email: req.body.email,
@@ -61,9 +51,7 @@ export function portalApiRoutes(app: Api, ctx: AppContext): void {
         invitationCode: req.body.invitationCode,
         firstName: req.body.firstName,
         lastName: req.body.lastName,
-        locale:
-          req.body.locale ??
-          requestLocale(req, null, (await settingValue(ctx, 'Site/DefaultLocale')) === 'da' ? 'da' : 'en'),
+        locale: req.body.locale ?? requestLocale(req, null, await portalSiteLocale(ctx)),
         client: clientOf(req),
       });
       if (outcome.kind === 'signed-in') {
@@ -89,7 +77,6 @@ export function portalApiRoutes(app: Api, ctx: AppContext): void {
   );
 
   app.post('/sign-in', { schema: { tags, body: signInBody, response: { 200: sessionReply } } }, async (req, reply) => {
-    assertCsrf(await session(req, reply), req);
     const contact = await signIn(ctx, {
       login: (req.body.username || req.body.email) ?? '',
       password: req.body.password,
@@ -100,7 +87,6 @@ export function portalApiRoutes(app: Api, ctx: AppContext): void {
   });
 
   app.post('/sign-out', { schema: { tags, response: { 200: sessionReply } } }, async (req, reply) => {
-    assertCsrf(await session(req, reply), req);
     const s = await endSession(ctx, req, reply);
     return { contactId: null, csrfToken: s.csrfToken };
   });
@@ -116,7 +102,6 @@ export function portalApiRoutes(app: Api, ctx: AppContext): void {
 
   app.post('/redeem', { schema: { tags, body: redeemBody, response: { 200: redeemReply } } }, async (req, reply) => {
     const s = await session(req, reply);
-    assertCsrf(s, req);
     await assertInvitationsEnabled(ctx);
     if (!s.contactId) throw new AppError('unauthorized', 'Sign in or sign up first, then redeem the code.');
     return redeemInvitation(ctx, {

@@ -1,0 +1,109 @@
+// Redeeming an invitation: the redeem page (type a code, or see the invitation), "Redeem" for a
+// signed-in contact, "I have an existing account" (sign in and redeem in one POST), and the classic
+// Power Pages link /register?invitation=CODE (any returnurl ignored), which is the redeem page.
+import type { AppContext } from '../../context.ts';
+import type { Api } from '../../http/types.ts';
+import { loadSession, startSession } from '../../portal-auth/sessions.ts';
+import { signIn } from '../../portal-auth/local.service.ts';
+import { redeemInvitation } from '../../redemption/redemption.service.ts';
+import { AppError } from '../../shared/errors.ts';
+import { settingFlag } from '../../site-settings/site-settings.service.ts';
+import { emptyForm, formValues, parseForm, refusedForm, validData } from '../../web/forms.ts';
+import { sendRefusal } from '../../web/refusal.ts';
+import { sendPage } from '../../web/render.ts';
+import { pageContext, redirectWithNotice } from '../page-context.ts';
+import { ProblemPage } from '../pages/problem.tsx';
+import { RedeemCodePage } from '../pages/redeem.tsx';
+import { signInForm } from '../portal-forms.schema.ts';
+import { renderRedeem } from '../redeem-view.ts';
+import { assertInvitationsEnabled, clientOf, queryOf, redeemPath } from '../route-helpers.ts';
+
+/** The Power Pages links, outside the /portal prefix. */
+export function powerPagesLinkRoutes(app: Api, ctx: AppContext): void {
+  app.get('/register', async (req, reply) => {
+    const code = queryOf(req).invitation ?? '';
+    if (!code) return reply.code(302).header('Location', '/portal/sign-up').send();
+    if (!(await settingFlag(ctx, 'Authentication/Registration/InvitationEnabled'))) {
+      const pc = await pageContext(ctx, req, reply);
+      const err = new AppError('not-found');
+      return sendRefusal(reply, err, ProblemPage({ pc, err }));
+    }
+    return reply.code(302).header('Location', redeemPath(code)).send();
+  });
+}
+
+export function redeemRoutes(pages: Api, ctx: AppContext): void {
+  pages.get('/redeem', async (req, reply) => {
+    await assertInvitationsEnabled(ctx);
+    const code = queryOf(req).code ?? '';
+    if (!code) return sendPage(reply, 200, RedeemCodePage({ pc: await pageContext(ctx, req, reply) }));
+    return renderRedeem(ctx, req, reply, code, null);
+  });
+
+  pages.post('/redeem', async (req, reply) => {
+    await assertInvitationsEnabled(ctx);
+    const code = formValues(req.body).code ?? '';
+    const session = await loadSession(ctx, req, reply);
+    if (!session.contactId) {
+      const pc = await pageContext(ctx, req, reply, { canonical: redeemPath(code) });
+      const actions = [
+        {
+          href: pc.href(`/portal/sign-in?next=${encodeURIComponent(redeemPath(code))}`),
+          label: pc.t.actions.signIn,
+          primary: true,
+        },
+      ];
+      const err = new AppError('unauthorized');
+      return sendRefusal(reply, err, ProblemPage({ pc, err, actions }));
+    }
+    try {
+      await redeemInvitation(ctx, {
+        code,
+        contactId: session.contactId,
+        client: clientOf(req),
+        signInMethod: session.data.signInMethod || 'local',
+        vouchedEmails: session.data.vouchedEmails,
+      });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      return renderRedeem(ctx, req, reply, code, err, undefined, err);
+    }
+    return redirectWithNotice(req, reply, '/portal/profile', { key: 'redeemed' });
+  });
+
+  // "I have an existing account": sign in, then redeem, in one POST.
+  pages.post('/redeem/sign-in', async (req, reply) => {
+    await assertInvitationsEnabled(ctx);
+    const pc0 = await pageContext(ctx, req, reply);
+    const form = parseForm(signInForm, req.body, pc0.t);
+    const code = form.values.code ?? '';
+    const signUpOpen = await settingFlag(ctx, 'Authentication/Registration/Enabled');
+    let contactId: string;
+    try {
+      const { login, password } = validData(form);
+      contactId = (await signIn(ctx, { login, password, client: clientOf(req) })).id;
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const signInRefused = refusedForm(pc0.t, form, err);
+      return renderRedeem(ctx, req, reply, code, err, { signUp: emptyForm(), signIn: signInRefused, signUpOpen });
+    }
+    const session = await startSession(ctx, ctx.db, req, reply, contactId, {
+      signInMethod: 'local',
+      vouchedEmails: [],
+    });
+    try {
+      await redeemInvitation(ctx, {
+        code,
+        contactId,
+        client: clientOf(req),
+        signInMethod: 'local',
+        vouchedEmails: session.data.vouchedEmails,
+      });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      // Signed in now: the page shows the problem next to the plain "Redeem" button.
+      return renderRedeem(ctx, req, reply, code, err, undefined, err);
+    }
+    return redirectWithNotice(req, reply, '/portal/profile', { key: 'redeemed' });
+  });
+}
