@@ -17,7 +17,9 @@ import type { DatabaseHandle } from './db/database.ts';
 import { createSecrets } from './shared/crypto.ts';
 import { AppError } from './shared/errors.ts';
 import { errorHandler, sendProblem } from './http/errors.ts';
+import { clientErrorHandler, frameworkErrorHandler, useMethodIndex } from './http/framework-errors.ts';
 import { useBearerAuth } from './http/auth.ts';
+import { refuseControlCharacters } from './http/control-characters.ts';
 import type { Api } from './http/types.ts';
 import { loggerOptions } from './ops/logging.ts';
 import { useMetrics } from './ops/metrics.ts';
@@ -62,13 +64,25 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
+  const allowedMethods = useMethodIndex(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, new AppError('not-found', `Nothing exists at ${request.method} ${request.url.split('?')[0]}.`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allow = allowedMethods(path);
+    if (allow.length > 0) {
+      reply.header('Allow', allow.join(', '));
+      return sendProblem(
+        reply,
+        new AppError('method-not-allowed', `${path} answers ${allow.join(', ')}, not ${request.method}.`),
+      );
+    }
+    return sendProblem(reply, new AppError('not-found', `Nothing exists at ${request.method} ${path}.`));
+  });
 
   // Security headers. helmet's middleware is built once here: @fastify/helmet built a new one (and
   // parsed the policy again) on every request, which showed in the redemption benchmark.
@@ -89,6 +103,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   app.addHook('onRequest', (request, reply, done) =>
     securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)),
   );
+  refuseControlCharacters(app);
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimit });
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -120,6 +120,7 @@ describe('loadConfig', () => {
 describe('secret.key written by processes starting together', () => {
   it('gives every process the same key', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'portal-race-'));
+    dirs.push(dataDir);
     const script =
       "import { loadConfig } from './src/config.ts'; process.stdout.write(loadConfig({ DATA_DIR: process.env.RACE_DIR }).secretKey);";
     const run = () =>
@@ -137,6 +138,8 @@ describe('secret.key written by processes starting together', () => {
     const keys = await Promise.all([run(), run(), run(), run()]);
     const onDisk = readFileSync(join(dataDir, 'secret.key'), 'utf8').trim();
     expect(new Set(keys)).toEqual(new Set([onDisk]));
+    // Nothing of the writing is left behind.
+    expect(readdirSync(dataDir)).toEqual(['secret.key']);
   }, 60_000);
 });
 

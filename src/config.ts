@@ -1,5 +1,16 @@
 // Every setting, read from the environment and validated once at start.
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -99,18 +110,24 @@ export function loadOrCreateSecretKey(dataDir: string): string {
   }
   mkdirSync(dataDir, { recursive: true });
   const key = randomBytes(32).toString('base64url');
+  // Written whole to a file of its own, then linked into place: a process starting at the same
+  // moment sees no key file or the whole key, never a file between its creation and its write.
+  const temporary = join(dataDir, `.secret.key.${process.pid}.${randomBytes(6).toString('hex')}`);
+  const fd = openSync(temporary, 'wx', 0o600);
   try {
-    writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+    writeSync(fd, `${key}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(temporary, file);
   } catch (err) {
-    // Another process starting at the same moment wrote it first: use that one.
+    // Another process starting at the same moment linked its key first: use that one.
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    // Its content may lag its creation by a moment.
-    for (let i = 0; i < 100; i++) {
-      const written = readFileSync(file, 'utf8').trim();
-      if (written.length >= 32) return written;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
-    }
-    throw new ConfigError(`${file} holds a key shorter than 32 characters`);
+    return loadOrCreateSecretKey(dataDir);
+  } finally {
+    unlinkSync(temporary);
   }
   chmodSync(file, 0o600);
   return key;

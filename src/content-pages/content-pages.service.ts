@@ -2,7 +2,7 @@
 // viewer, checking its web roles (the authenticated-users roles count for every signed-in contact)
 // and rendering the Liquid body with output escaping on.
 import type { Template } from 'liquidjs';
-import { createSafeLiquid } from '../shared/liquid.ts';
+import { createSafeLiquid, RenderFailure, renderBounded } from '../shared/liquid.ts';
 import type { AppContext, Actor } from '../context.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { AppError, conflict, notFound, validationFailed } from '../shared/errors.ts';
@@ -43,6 +43,34 @@ function assertValidLiquid(body: string): void {
   // Pages have no other templates to include (and never the file system): say so at save, not on the page.
   if (/\{%-?\s*(include|render|layout)\b/.test(body))
     throw validationFailed('body', 'may not use include, render or layout: a page is one template');
+  // A body that cannot render within the limits (time, memory, size) would fail on every view: try
+  // it now, for a visitor and for a signed-in contact with long names.
+  for (const viewer of [null, SAMPLE_VIEWER]) {
+    try {
+      renderPage(body, viewer, { title: 'Title', slug: 'sample' });
+    } catch (err) {
+      if (err instanceof RenderFailure) throw validationFailed('body', `cannot be shown: ${err.message}`);
+      throw err;
+    }
+  }
+}
+
+const SAMPLE_VIEWER: PageViewer = {
+  contactId: '00000000-0000-4000-8000-000000000000',
+  roleIds: [],
+  user: {
+    firstName: 'A'.repeat(100),
+    lastName: 'B'.repeat(100),
+    fullName: 'C'.repeat(201),
+    email: 'sample@example.com',
+  },
+};
+
+function renderPage(body: string, viewer: PageViewer | null, page: { title: string; slug: string }): string {
+  return renderBounded(liquid, parsed(body), {
+    user: viewer?.user ?? null,
+    page: { title: page.title, slug: page.slug, url: pagePath(page.slug) },
+  });
 }
 
 const slugTaken = (slug: string | undefined) => conflict(`A content page with the slug "${slug}" already exists.`);
@@ -182,10 +210,16 @@ export async function openContentPage(ctx: AppContext, slug: string, viewer: Pag
     if (!required.some((id) => viewer.roleIds.includes(id)))
       throw new AppError('forbidden', 'Your account does not have a web role that this page requires.');
   }
-  const html = (await liquid.render(parsed(row.body), {
-    user: viewer?.user ?? null,
-    page: { title: row.title, slug: row.slug, url: pagePath(row.slug) },
-  })) as string;
+  let html: string;
+  try {
+    html = renderPage(row.body, viewer, row);
+  } catch (err) {
+    // Saved before the limits were checked at save, or past them only for this viewer: a calm
+    // page for the visitor, the reason for the operator's log.
+    if (err instanceof RenderFailure)
+      throw new AppError('internal-error', `The content page ${row.slug} cannot be shown: ${err.message}`);
+    throw err;
+  }
   return { slug: row.slug, title: row.title, html };
 }
 

@@ -51,3 +51,75 @@ describe('migration 0003 (email bodies apart)', () => {
     }
   });
 });
+
+describe('migration 0004 (email statuses unknown and bounced)', () => {
+  it('keeps every email, its bodies, indexes and references, and lets an email be unknown', async () => {
+    const { config, remove } = await createEmptyDatabase();
+    const handle = openDatabase(config);
+    try {
+      const migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } });
+      expect((await migrator.migrateTo('0003_email_bodies')).error).toBeUndefined();
+      const id = newId();
+      const t = nowIso();
+      const db = handle.db as unknown as Db;
+      await db
+        .insertInto('emails')
+        .values({
+          id,
+          to_address: 'kept@example.com',
+          from_address: 'noreply@example.com',
+          subject: 'Before 0004',
+          status: 'sending',
+          attempts: 1,
+          message_id: `<${id}@test>`,
+          created_at: t,
+          updated_at: t,
+        } as never)
+        .execute();
+      await db.insertInto('email_bodies').values({ email_id: id, html: '<p>Hej</p>', text: 'Hej' }).execute();
+      // Before 0004 the database refuses the new statuses.
+      await expect(
+        db.updateTable('emails').set({ status: 'unknown' }).where('id', '=', id).execute(),
+      ).rejects.toThrow();
+      expect((await migrator.migrateToLatest()).error).toBeUndefined();
+      await db.updateTable('emails').set({ status: 'unknown' }).where('id', '=', id).execute();
+      expect(await findEmail(handle.db, id)).toMatchObject({
+        id,
+        subject: 'Before 0004',
+        html: '<p>Hej</p>',
+        status: 'unknown',
+      });
+      await expect(
+        db
+          .updateTable('emails')
+          .set({ status: 'lost' as never })
+          .where('id', '=', id)
+          .execute(),
+      ).rejects.toThrow();
+      // The bodies still refer to the (rebuilt) emails table: a body for no email is refused.
+      await expect(
+        db.insertInto('email_bodies').values({ email_id: newId(), html: 'x', text: 'x' }).execute(),
+      ).rejects.toThrow();
+      // The unique Message-ID survived the rebuild.
+      await expect(
+        db
+          .insertInto('emails')
+          .values({
+            id: newId(),
+            to_address: 'x@example.com',
+            from_address: 'noreply@example.com',
+            subject: 'Duplicate',
+            status: 'pending',
+            attempts: 0,
+            message_id: `<${id}@test>`,
+            created_at: t,
+            updated_at: t,
+          } as never)
+          .execute(),
+      ).rejects.toThrow();
+    } finally {
+      await handle.close();
+      await remove();
+    }
+  });
+});

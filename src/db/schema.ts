@@ -141,7 +141,7 @@ export interface EmailsTable {
   to_address: string;
   from_address: string;
   subject: string;
-  status: 'pending' | 'sending' | 'sent' | 'failed';
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'unknown';
   attempts: number;
   message_id: string;
   provider_message_id: string | null;

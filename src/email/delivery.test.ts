@@ -9,7 +9,9 @@ import { newId } from '../shared/ids.ts';
 import { createWorker, runDueJobsOnce, type JobContext } from '../jobs/worker.ts';
 import { DELIVER_EMAIL_JOB, queueEmail, type EmailRow, type QueueEmailInput } from './email.service.ts';
 import { findEmail } from './email.repo.ts';
-import { emailJobHandlers, OUTCOME_UNKNOWN } from './delivery.ts';
+import { emailJobHandlers, OUTCOME_UNKNOWN, RETRY_UNKNOWN_SETTING } from './delivery.ts';
+import { forgetCachedSettings } from '../site-settings/site-settings.service.ts';
+import { startBrokenSmtpServer } from './testing/broken-smtp-server.ts';
 import { createLocalStoreTransport, createSmtpTransport, smtpPoolOptions, type MailTransport } from './transport.ts';
 import { startTestSmtpServer, waitUntil, type TestSmtpServer } from './testing/smtp-test-server.ts';
 
@@ -260,7 +262,7 @@ describe('email delivery over SMTP', () => {
         if (e.status === 'sent') expect(counts.get(e.message_id)).toBe(1);
         else {
           // Killed after the final "." and before the answer was recorded: not sent again.
-          expect(e.status).toBe('failed');
+          expect(e.status).toBe('unknown');
           expect(e.last_error).toMatch(new RegExp(`^${OUTCOME_UNKNOWN}`));
         }
       }
@@ -271,7 +273,7 @@ describe('email delivery over SMTP', () => {
     }
   });
 
-  it('marks an email found in "sending" with no known outcome as failed, never sending it again', async () => {
+  it('marks an email found in "sending" with no known outcome as unknown, never sending it again', async () => {
     await withServer({}, async (server, transport) => {
       const [row] = (await queue(1)) as [EmailRow];
       // As if a process died after the final "." and before recording the server's answer.
@@ -283,9 +285,65 @@ describe('email delivery over SMTP', () => {
       await runDueJobsOnce(ctx, emailJobHandlers(ctx, transport), fast);
       expect(server.received).toHaveLength(0);
       const after = await email(row.id);
-      expect(after.status).toBe('failed');
+      expect(after.status).toBe('unknown');
       expect(after.last_error).toMatch(new RegExp(`^${OUTCOME_UNKNOWN}`));
       expect((await jobOf(row.id)).status).toBe('failed');
+    });
+  });
+
+  describe('a connection that breaks after the final "." (the server may have the message)', () => {
+    const setRetryUnknown = async (value: string | null) => {
+      await database.db.deleteFrom('site_settings').where('name', '=', RETRY_UNKNOWN_SETTING).execute();
+      if (value !== null)
+        await database.db
+          .insertInto('site_settings')
+          .values({ name: RETRY_UNKNOWN_SETTING, value, updated_at: new Date().toISOString() })
+          .execute();
+      forgetCachedSettings(ctx);
+    };
+
+    for (const breakage of ['drop', 'hang'] as const) {
+      it(`${breakage === 'drop' ? 'a dropped connection' : 'a time-out'} ends as unknown, the same as a crash: never sent again by itself`, async () => {
+        const server = await startBrokenSmtpServer((n) => (n === 1 ? breakage : undefined));
+        const transport = createSmtpTransport(server.url, { timeouts: { socketMs: 300 } });
+        try {
+          const [row] = (await queue(1)) as [EmailRow];
+          await runDueJobsOnce(ctx, emailJobHandlers(ctx, transport), fast);
+          const after = await email(row.id);
+          expect(after.status).toBe('unknown');
+          expect(after.attempts).toBe(1);
+          expect(after.last_error).toMatch(new RegExp(`^${OUTCOME_UNKNOWN}`));
+          expect((await jobOf(row.id)).status).toBe('failed');
+          // Later runs of the worker leave it alone: one copy reached the server.
+          await runDueJobsOnce(ctx, emailJobHandlers(ctx, transport), fast);
+          expect(server.arrived).toEqual([row.message_id]);
+          expect((await email(row.id)).status).toBe('unknown');
+        } finally {
+          await transport.close();
+          await server.close();
+        }
+      });
+    }
+
+    it('with Email/RetryUnknownOutcome "true" it is retried instead (at-least-once), with the same Message-ID', async () => {
+      await setRetryUnknown('true');
+      const server = await startBrokenSmtpServer((n) => (n === 1 ? 'drop' : undefined));
+      const transport = createSmtpTransport(server.url);
+      try {
+        const [row] = (await queue(1)) as [EmailRow];
+        await runDueJobsOnce(ctx, emailJobHandlers(ctx, transport), fast);
+        expect(await email(row.id)).toMatchObject({ status: 'pending', attempts: 1 });
+        await waitUntil(async () => {
+          await runDueJobsOnce(ctx, emailJobHandlers(ctx, transport), fast);
+          return (await email(row.id)).status === 'sent';
+        });
+        expect(await email(row.id)).toMatchObject({ status: 'sent', attempts: 2 });
+        expect(server.arrived).toEqual([row.message_id, row.message_id]);
+      } finally {
+        await setRetryUnknown(null);
+        await transport.close();
+        await server.close();
+      }
     });
   });
 

@@ -5,32 +5,38 @@
 //
 //   pending ──(right before the point of no return: the final "." of SMTP DATA, or writing the
 //              .eml)──▶ sending (attempts + 1) ──(server said 250)──▶ sent
-//   sending ──(4xx, refused/dropped connection)──▶ pending, retried with back-off
-//   sending ──(5xx)──▶ failed, with the server's reply; the job fails at once
+//   sending ──(4xx reply: the server answered, and refused)──▶ pending, retried with back-off
+//   sending ──(5xx reply)──▶ failed, with the server's reply; the job fails at once
+//   sending ──(no reply: the connection broke or timed out)──▶ unknown (see below)
 //   pending ──(failure before the point of no return)──▶ pending (attempts + 1), retried
 //
-// A row found in `sent` or `failed` is left alone, so a second run of the job does nothing.
+// A row found in `sent`, `failed` or `unknown` is left alone, so a second run of the job does nothing.
 //
-// THE CRASH CASE. A row found in `sending` by a later attempt means an earlier attempt stopped
-// between "the server may have the message" and recording its answer (the process died, or the
-// database was unreachable at that moment). Because `sending` is written only right before the
-// final ".", everything that died earlier (connecting, envelope, body) is still `pending` and is
-// simply sent again. For a row in `sending`:
-//   - the transport is asked first: the local store knows (the .eml exists or not: it is written
-//     atomically), and the SMTP transport knows the outcomes it saw in this process;
-//   - when it cannot tell, the email is marked `failed` with an "outcome unknown" error and NOT
-//     sent again. SMTP offers no way to ask a server whether it took a message, so the choice is
-//     between a possible duplicate and a possibly missing email; the product promises never to
-//     send twice, so it is at most once here, visible to staff, who can send again by hand. The
-//     window is one server reply plus one database write per message.
-//   - a late "sent" from the original attempt (a worker that lost its lease but was alive) still
-//     wins over that "outcome unknown" failure, since the server did accept it.
+// ONE RULE FOR AN UNKNOWN OUTCOME. SMTP leaves one moment open: after the final "." the server may
+// or may not have taken the message when the connection breaks, times out, or our process dies
+// before its answer is recorded. SMTP offers no way to ask a server afterwards, so the choice is
+// between a possible duplicate and a possibly missing email. Every such case ends the same way:
+//   - a dropped connection or a time-out after the hand-over (no reply from the server) marks the
+//     email `unknown` with the reason;
+//   - a row found in `sending` by a later attempt (the process died, or the database was
+//     unreachable at that moment) first asks the transport: the local store knows (the .eml exists
+//     or not: it is written atomically), and the SMTP transport knows the outcomes it saw in this
+//     process. When it cannot tell, the email is marked `unknown` too.
+// An `unknown` email is never sent again by itself; it is counted in /metrics, and staff send it
+// again with one call (`POST /api/v1/emails/{id}/resend`, same Message-ID, audited). An operator
+// who prefers at-least-once sets `Email/RetryUnknownOutcome` to "true": then these cases go back to
+// `pending` and are retried with back-off, with the same Message-ID, so a receiving side that
+// drops repeats by Message-ID still shows one. Because `sending` is written only right before the
+// final ".", everything that failed earlier (connecting, envelope, body) is still `pending` and is
+// simply sent again. A late "sent" from the original attempt (a worker that lost its lease but was
+// alive) still wins over `unknown`, since the server did accept it.
 import type { AppContext } from '../context.ts';
 
 /** What delivery needs of the app's context. */
 type DeliveryContext = Pick<AppContext, 'db' | 'dialect'>;
 import { PermanentJobError, type JobControl, type JobHandler, type JobHandlers, type JobRow } from '../jobs/jobs.ts';
 import { nowIso } from '../shared/time.ts';
+import { settingFlag } from '../site-settings/site-settings.service.ts';
 import * as repo from './email.repo.ts';
 import type { EmailRow } from './email.repo.ts';
 import { DELIVER_EMAIL_JOB } from './email.service.ts';
@@ -39,12 +45,20 @@ import { autocommit, BACKGROUND, writeTransaction } from '../db/database.ts';
 
 export const OUTCOME_UNKNOWN = 'Delivery outcome unknown';
 
+/** The site setting that turns an unknown outcome into a retry (at-least-once) instead of `unknown`. */
+export const RETRY_UNKNOWN_SETTING = 'Email/RetryUnknownOutcome';
+
+async function markUnknown(ctx: DeliveryContext, emailId: string, message: string, hooks: DeliveryHooks) {
+  await autocommit(ctx.db, ctx.dialect, (db) => repo.markUnknown(db, emailId, message, nowIso()), BACKGROUND);
+  await settled(ctx, emailId, hooks);
+}
+
 export interface DeliverEmailPayload {
   emailId: string;
 }
 
 export interface DeliveryHooks {
-  /** Called once an email reached `sent` or `failed` (for workflow runs to show the result). */
+  /** Called once an email reached `sent`, `failed` or `unknown` (for workflow runs to show the result). */
   onSettled?: (email: EmailRow) => Promise<void> | void;
 }
 
@@ -64,7 +78,7 @@ class NotPendingAnymore extends Error {}
 async function settled(ctx: DeliveryContext, id: string, hooks: DeliveryHooks): Promise<void> {
   if (!hooks.onSettled) return;
   const row = await repo.findEmail(ctx.db, id);
-  if (row && (row.status === 'sent' || row.status === 'failed')) await hooks.onSettled(row);
+  if (row && (row.status === 'sent' || row.status === 'failed' || row.status === 'unknown')) await hooks.onSettled(row);
 }
 
 /**
@@ -86,7 +100,7 @@ async function recordSent(
         ctx.db,
         ctx.dialect,
         async (tx) => {
-          const done = await repo.markSent(tx, email.id, result.providerMessageId, now, OUTCOME_UNKNOWN);
+          const done = await repo.markSent(tx, email.id, result.providerMessageId, now);
           await control?.complete(tx);
           return done;
         },
@@ -125,7 +139,7 @@ export async function deliverEmail(
 ): Promise<void> {
   const email = await repo.findEmail(ctx.db, emailId);
   if (!email) throw new PermanentJobError(`The email ${emailId} does not exist.`);
-  if (email.status === 'sent' || email.status === 'failed') return;
+  if (email.status === 'sent' || email.status === 'failed' || email.status === 'unknown') return;
   const outgoing = toOutgoing(email);
 
   if (email.status === 'sending') {
@@ -134,18 +148,13 @@ export async function deliverEmail(
       await recordSent(ctx, email, outcome, hooks, control);
       return;
     }
-    if (outcome === undefined) {
+    if (outcome === undefined && !(await settingFlag(ctx, RETRY_UNKNOWN_SETTING))) {
       const message = `${OUTCOME_UNKNOWN}: attempt ${email.attempts} stopped after handing the message to the mail server and before its answer was recorded. It was not sent again, so that the recipient never gets it twice; send it again if it did not arrive.`;
-      await autocommit(
-        ctx.db,
-        ctx.dialect,
-        (db) => repo.markFailed(db, emailId, 'sending', message, nowIso()),
-        BACKGROUND,
-      );
-      await settled(ctx, emailId, hooks);
+      await markUnknown(ctx, emailId, message, hooks);
       throw new PermanentJobError(message);
     }
-    // The transport knows the server did not take it: an ordinary retry.
+    // The transport knows the server did not take it (or the operator chose to retry an unknown
+    // outcome): an ordinary retry.
     await autocommit(
       ctx.db,
       ctx.dialect,
@@ -171,6 +180,18 @@ export async function deliverEmail(
         : new MailSendError('temporary', err instanceof Error ? err.message : String(err), undefined, { cause: err });
     const from = handedOver ? 'sending' : 'pending';
     const lastTry = job.attempts >= job.max_attempts;
+    // Handed over and no reply: the server may have the message, unless the transport knows it
+    // does not (the local store: its .eml is written whole or not at all).
+    const ambiguous =
+      handedOver &&
+      failure.kind === 'temporary' &&
+      failure.reply === undefined &&
+      (await transport.outcomeOf(outgoing)) === undefined;
+    if (ambiguous && !(await settingFlag(ctx, RETRY_UNKNOWN_SETTING))) {
+      const message = `${OUTCOME_UNKNOWN}: ${failure.message} after the message was handed to the mail server, before its answer. It was not sent again, so that the recipient never gets it twice; send it again if it did not arrive.`;
+      await markUnknown(ctx, emailId, message, hooks);
+      throw new PermanentJobError(message, { cause: err });
+    }
     if (failure.kind === 'permanent' || lastTry) {
       const message =
         failure.kind === 'permanent'

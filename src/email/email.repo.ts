@@ -1,5 +1,5 @@
 // Queries on email activities, and the guarded status changes of a delivery:
-// pending → sending (attempts + 1) → sent | pending (temporary failure) | failed; see delivery.ts.
+// pending → sending (attempts + 1) → sent | pending (temporary failure) | failed | unknown; see delivery.ts.
 import type { Selectable } from 'kysely';
 import type { Db, Tx } from '../db/database.ts';
 import type { EmailBodiesTable, EmailsTable } from '../db/schema.ts';
@@ -89,10 +89,10 @@ export async function claimForSending(db: Db, id: string, now: string): Promise<
 }
 
 /**
- * sending → sent. Also from a `failed` whose error starts with `unknownPrefix`: that failure was
- * a guess ("the server may have it") and the server's answer is the truth.
+ * sending → sent. Also from `unknown`: that status was a guess ("the server may have it") and a
+ * late answer of the server is the truth.
  */
-const toSent = prepared(['id', 'providerMessageId', 'now', 'unknownPattern'], (db, p) =>
+const toSent = prepared(['id', 'providerMessageId', 'now'], (db, p) =>
   db
     .updateTable('emails')
     .set({
@@ -103,21 +103,15 @@ const toSent = prepared(['id', 'providerMessageId', 'now', 'unknownPattern'], (d
       updated_at: p('now'),
     })
     .where('id', '=', p('id'))
-    .where((eb) =>
-      eb.or([
-        eb('status', '=', 'sending'),
-        eb.and([eb('status', '=', 'failed'), eb('last_error', 'like', p('unknownPattern'))]),
-      ]),
-    ),
+    .where('status', 'in', ['sending', 'unknown']),
 );
 export async function markSent(
   db: Db | Tx,
   id: string,
   providerMessageId: string | null,
   now: string,
-  unknownPrefix: string,
 ): Promise<boolean> {
-  return (await toSent.affected(db, { id, providerMessageId, now, unknownPattern: `${unknownPrefix}%` })) > 0;
+  return (await toSent.affected(db, { id, providerMessageId, now })) > 0;
 }
 
 /** An attempt that failed before anything was handed over: counted, and the email stays pending or fails. */
@@ -165,4 +159,41 @@ export async function markFailed(
       .where('status', '=', from)
       .executeTakeFirstOrThrow(),
   );
+}
+
+/** sending → unknown: the server may or may not have taken the message; never retried by itself. */
+export async function markUnknown(db: Db, id: string, error: string, now: string): Promise<boolean> {
+  return changed(
+    await db
+      .updateTable('emails')
+      .set({ status: 'unknown', last_error: error, updated_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'sending')
+      .executeTakeFirstOrThrow(),
+  );
+}
+
+/** The statuses staff may send again by hand. */
+export const RESENDABLE_STATUSES = ['unknown', 'failed'] as const satisfies readonly EmailRow['status'][];
+
+/** unknown | failed → pending again (same Message-ID), for a resend by staff; false when it is in another state. */
+export async function markForResend(tx: Tx, id: string, now: string): Promise<boolean> {
+  return changed(
+    await tx
+      .updateTable('emails')
+      .set({ status: 'pending', updated_at: now })
+      .where('id', '=', id)
+      .where('status', 'in', [...RESENDABLE_STATUSES])
+      .executeTakeFirstOrThrow(),
+  );
+}
+
+/** How many emails are in each status (for /metrics). */
+export async function countByStatus(db: Db): Promise<Array<{ status: EmailRow['status']; n: number }>> {
+  const rows = await db
+    .selectFrom('emails')
+    .select((eb) => ['status', eb.fn.countAll<string | number>().as('n')])
+    .groupBy('status')
+    .execute();
+  return rows.map((r) => ({ status: r.status, n: Number(r.n) }));
 }

@@ -1,4 +1,4 @@
-// /emails: the email activities (read only; emails are queued by workflows).
+// /emails: the email activities (queued by workflows; staff may resend one whose delivery is unknown or failed).
 import type { AppContext } from '../context.ts';
 import type { Api } from '../http/types.ts';
 import { idParams } from '../shared/schemas.ts';
@@ -12,5 +12,17 @@ export function emailRoutes(app: Api, ctx: AppContext): void {
   );
   app.get('/emails/:id', { schema: { tags, params: idParams, response: { 200: emailActivitySchema } } }, (req) =>
     service.getEmail(ctx, req.params.id),
+  );
+  app.post(
+    '/emails/:id/resend',
+    {
+      schema: {
+        tags,
+        summary: 'Send an email whose delivery is unknown or failed again (same Message-ID; audited)',
+        params: idParams,
+        response: { 202: emailActivitySchema },
+      },
+    },
+    async (req, reply) => reply.code(202).send(await service.resendEmail(ctx, req.actor, req.params.id)),
   );
 }

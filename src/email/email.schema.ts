@@ -3,7 +3,12 @@ import { z } from 'zod';
 import { idSchema } from '../shared/schemas.ts';
 import { listSchema, pageQuerySchema } from '../shared/pagination.ts';
 
-export const emailStatusSchema = z.enum(['pending', 'sending', 'sent', 'failed']);
+/**
+ * `unknown`: the connection broke (or the process died) after the message was handed to the mail
+ * server and before its answer; the message may or may not have arrived, so it is not sent again
+ * by itself (see `POST /emails/{id}/resend`).
+ */
+export const emailStatusSchema = z.enum(['pending', 'sending', 'sent', 'failed', 'unknown']);
 
 export const emailActivitySchema = z.object({
   id: idSchema,

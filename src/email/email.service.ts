@@ -1,8 +1,11 @@
 // Email activities: queue one in the caller's transaction (with its delivery job), read them back.
-import type { AppContext } from '../context.ts';
+import type { Actor, AppContext } from '../context.ts';
+import { writeTransaction } from '../db/database.ts';
+import { writeAudit } from '../audit/audit.repo.ts';
+import { notifyWorkers } from '../jobs/worker.ts';
 import type { Tx } from '../db/database.ts';
 import { enqueueJob, type JobControl } from '../jobs/jobs.ts';
-import { notFound, validationFailed } from '../shared/errors.ts';
+import { conflict, notFound, validationFailed } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 import { decodeCursor, toPage, type Page } from '../shared/pagination.ts';
@@ -119,4 +122,41 @@ export async function listEmails(ctx: AppContext, q: EmailListQuery): Promise<Pa
     status: q.status,
   });
   return toPage(rows, q.limit, toEmailActivity);
+}
+
+/**
+ * Staff send an `unknown` or `failed` email again: it goes back to `pending` with a new delivery
+ * job, keeping its Message-ID (a receiving side that drops repeats by Message-ID shows it once).
+ * Audited. Any other status is a 409 with the reason.
+ */
+export async function resendEmail(ctx: AppContext, actor: Actor, id: string): Promise<EmailActivity> {
+  const before = await repo.findEmail(ctx.db, id);
+  if (!before) throw notFound('The email');
+  await writeTransaction(ctx.db, ctx.dialect, async (tx) => {
+    if (!(await repo.markForResend(tx, id, nowIso())))
+      throw conflict(
+        `The email is ${(await repo.findEmail(tx, id))?.status ?? before.status}; only an email whose delivery is unknown or failed can be sent again.`,
+      );
+    await enqueueJob(tx, {
+      type: DELIVER_EMAIL_JOB,
+      payload: { emailId: id },
+      maxAttempts: DELIVER_EMAIL_MAX_ATTEMPTS,
+    });
+    await writeAudit(tx, {
+      actor,
+      action: 'resend',
+      recordType: 'email',
+      recordId: id,
+      details: { previousStatus: before.status, messageId: before.message_id },
+    });
+  });
+  notifyWorkers();
+  const after = await repo.findEmail(ctx.db, id);
+  if (!after) throw notFound('The email');
+  return toEmailActivity(after);
+}
+
+/** How many email activities are in each status, for /metrics. */
+export async function emailCountsByStatus(ctx: Pick<AppContext, 'db'>) {
+  return repo.countByStatus(ctx.db);
 }

@@ -82,3 +82,84 @@ describe('emails API', () => {
     expect((await t.api('GET', 'emails', { token: null })).statusCode).toBe(401);
   });
 });
+
+describe('resending an email whose delivery is unknown or failed', () => {
+  const queueOne = () =>
+    t.ctx.db.transaction().execute((tx) =>
+      queueEmail(tx, {
+        toAddress: 'again@example.com',
+        fromAddress: 'portal@example.com',
+        subject: 'Again',
+        html: '<p>again</p>',
+        text: 'again',
+        regardingId: newId(),
+      }),
+    );
+  const setStatus = (id: string, status: 'unknown' | 'failed' | 'sent') =>
+    t.ctx.db
+      .updateTable('emails')
+      .set({ status, last_error: 'Delivery outcome unknown: test' })
+      .where('id', '=', id)
+      .execute();
+
+  it('POST /emails/{id}/resend puts an unknown one back to pending with the same Message-ID, queues its delivery, audits it; staff may', async () => {
+    const row = await queueOne();
+    await setStatus(row.id, 'unknown');
+    const jobsBefore = await t.ctx.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('payload', '=', JSON.stringify({ emailId: row.id }))
+      .execute();
+    const r = await t.api('POST', `emails/${row.id}/resend`, { token: t.staffToken });
+    expect(r.statusCode).toBe(202);
+    expect(r.json()).toMatchObject({ id: row.id, status: 'pending', messageId: row.message_id });
+    const jobs = await t.ctx.db
+      .selectFrom('jobs')
+      .select(['id', 'status'])
+      .where('payload', '=', JSON.stringify({ emailId: row.id }))
+      .execute();
+    expect(jobs.length).toBe(jobsBefore.length + 1);
+    const audit = await t.ctx.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('record_id', '=', row.id)
+      .where('action', '=', 'resend')
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor_id: t.staffId, record_type: 'email' });
+    // A failed one too.
+    const failed = await queueOne();
+    await setStatus(failed.id, 'failed');
+    expect((await t.api('POST', `emails/${failed.id}/resend`)).statusCode).toBe(202);
+  });
+
+  it('refuses to resend a sent or pending email (409 with the reason), and an unknown id is 404; nothing changes', async () => {
+    const row = await queueOne();
+    const pending = await t.api('POST', `emails/${row.id}/resend`);
+    expect(pending.statusCode).toBe(409);
+    expect(pending.json()).toMatchObject({ code: 'conflict', detail: expect.stringContaining('pending') });
+    await setStatus(row.id, 'sent');
+    const sent = await t.api('POST', `emails/${row.id}/resend`);
+    expect(sent.statusCode).toBe(409);
+    expect(sent.json().detail).toContain('sent');
+    expect((await t.api('GET', `emails/${row.id}`)).json().status).toBe('sent');
+    expect((await t.api('POST', `emails/${newId()}/resend`)).statusCode).toBe(404);
+  });
+
+  it('/metrics counts emails by status, unknown among them', async () => {
+    const row = await queueOne();
+    await setStatus(row.id, 'unknown');
+    const unknown = Number(
+      (
+        await t.ctx.db
+          .selectFrom('emails')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('status', '=', 'unknown')
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    const text = (await t.api('GET', '/metrics', { token: null })).body;
+    expect(text).toContain(`portal_emails{status="unknown"} ${unknown}`);
+    expect(text).toMatch(/portal_emails\{status="sent"\} \d+/);
+  });
+});

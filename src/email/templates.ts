@@ -2,7 +2,7 @@
 // `<script>` in it stays text); subject and text body are not HTML, so they are not escaped.
 // Templates cannot read files (no include from disk) and have time and memory limits.
 import type { Template } from 'liquidjs';
-import { createSafeLiquid } from '../shared/liquid.ts';
+import { createSafeLiquid, renderBounded } from '../shared/liquid.ts';
 
 export interface EmailTemplateSource {
   subject: string;
@@ -57,10 +57,10 @@ export function validateTemplate(source: string): TemplateProblem | null {
 
 /** Renders subject, HTML and text with `variables`. The subject is one line. */
 export function renderEmail(template: EmailTemplateSource, variables: Record<string, unknown>): RenderedEmail {
-  const subject = plainEngine.renderSync(parsed('plain', template.subject), variables) as string;
+  const subject = renderBounded(plainEngine, parsed('plain', template.subject), variables);
   return {
     subject: subject.replace(/\s*[\r\n]+\s*/g, ' ').trim(),
-    html: htmlEngine.renderSync(parsed('html', template.html), variables) as string,
-    text: plainEngine.renderSync(parsed('plain', template.text), variables) as string,
+    html: renderBounded(htmlEngine, parsed('html', template.html), variables),
+    text: renderBounded(plainEngine, parsed('plain', template.text), variables),
   };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from 'node:net';
 import type { LightMyRequestResponse } from 'fastify';
 import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
 
@@ -167,5 +168,114 @@ describe('bad requests get problem documents and change nothing', () => {
 
   it('an unknown route → 404 not-found as a problem document', async () => {
     expectProblem(await t.api('GET', 'no-such-thing'), 404, 'not-found');
+  });
+});
+
+describe("Fastify's and Node's own refusals are problem documents too", () => {
+  it('a bad percent-encoding in the path → 400 malformed-request', async () => {
+    expectProblem(await t.api('GET', 'contacts/%E0%A4%A'), 400, 'malformed-request');
+  });
+
+  it('an over-long path parameter → 414 uri-too-long', async () => {
+    expectProblem(await t.api('GET', `contacts/${'a'.repeat(600)}`), 414, 'uri-too-long');
+  });
+
+  it('a wrong method on a known path → 405 method-not-allowed with Allow', async () => {
+    const r = await t.api('PUT', 'contacts', { body: {} });
+    expectProblem(r, 405, 'method-not-allowed');
+    expect(String(r.headers.allow).split(', ')).toEqual(expect.arrayContaining(['GET', 'HEAD', 'POST']));
+    const one = await t.api('PUT', `contacts/00000000-0000-4000-8000-000000000000`, { body: {} });
+    expectProblem(one, 405, 'method-not-allowed');
+    expect(String(one.headers.allow).split(', ')).toEqual(expect.arrayContaining(['DELETE', 'GET', 'PATCH']));
+    // An unknown path stays a 404.
+    expectProblem(await t.api('PUT', 'no-such-thing', { body: {} }), 404, 'not-found');
+  });
+
+  it('headers over the limit → 431 header-too-large, and bytes that are not HTTP → 400, over a real socket', async () => {
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = new URL(address);
+    const rawRequest = (text: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.write(text));
+        let data = '';
+        socket.on('data', (chunk) => {
+          data += chunk.toString('utf8');
+        });
+        socket.on('close', () => resolve(data));
+        socket.on('error', reject);
+      });
+    const huge = await rawRequest(`GET /api/v1/contacts HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+    expect(huge).toMatch(/content-type: application\/problem\+json/i);
+    expect(JSON.parse(huge.slice(huge.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      status: 431,
+      code: 'header-too-large',
+    });
+    const garbage = await rawRequest('NOT HTTP AT ALL\r\n\r\n');
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(garbage.slice(garbage.indexOf('\r\n\r\n') + 4))).toMatchObject({ code: 'malformed-request' });
+  });
+});
+
+describe('control characters in text a client sends', () => {
+  it('a NUL (or another C0 control) in a body field, a query value or a path is 422 naming the field, on every API; nothing is stored', async () => {
+    const before = await rowCounts();
+    const body = expectProblem(
+      await t.api('POST', 'contacts', { body: { firstName: 'Nul\u0000led', lastName: 'Ok' } }),
+      422,
+      'validation-failed',
+    );
+    expect(body.errors).toEqual([{ field: 'firstName', message: 'must not contain control characters' }]);
+    const nested = expectProblem(
+      await t.api('POST', 'workflows', {
+        body: {
+          name: 'W',
+          primaryEntity: 'contact',
+          steps: [{ type: 'update-contact', fields: { firstName: 'a\u0007' } }],
+        },
+      }),
+      422,
+      'validation-failed',
+    );
+    expect(nested.errors[0].field).toBe('steps.0.fields.firstName');
+    const query = expectProblem(await t.api('GET', 'contacts?q=a%00b'), 422, 'validation-failed');
+    expect(query.errors[0].field).toBe('q');
+    // Unauthenticated portal sign-in (JSON and form): 422, never a 500.
+    const signIn = await t.api('POST', '/portal/api/sign-in', {
+      token: null,
+      body: { email: 'x\u0000@example.com', password: 'whatever-it-is' },
+    });
+    expectProblem(signIn, 422, 'validation-failed');
+    const form = await t.app.inject({
+      method: 'POST',
+      url: '/portal/sign-in',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'login=a%00b&password=x',
+    });
+    expect(form.statusCode).toBe(422);
+    expect(form.headers['content-type']).toMatch(/^text\/html/);
+    expect(await rowCounts()).toEqual(before);
+    // Tab, line feed and carriage return are text.
+    const lines = await t.api('POST', 'accounts', { body: { name: 'Tab\tand\r\nlines' } });
+    expect(lines.statusCode).toBe(201);
+    await t.api('DELETE', `accounts/${lines.json().id}`);
+  });
+
+  it('an integer beyond its column (2³¹ or more) is 422 naming it, not a 500', async () => {
+    const c = (
+      await t.api('POST', 'contacts', { body: { firstName: 'Big', emailaddress1: 'big@example.com' } })
+    ).json();
+    const big = expectProblem(
+      await t.api('POST', 'invitations', {
+        body: { name: 'Big', type: 'group', invitedContactIds: [c.id], maxRedemptions: 2 ** 31 },
+      }),
+      422,
+      'validation-failed',
+    );
+    expect(big.errors[0].field).toBe('maxRedemptions');
+    const ok = await t.api('POST', 'invitations', {
+      body: { name: 'Largest', type: 'group', invitedContactIds: [c.id], maxRedemptions: 2 ** 31 - 1 },
+    });
+    expect(ok.statusCode).toBe(201);
   });
 });

@@ -1,6 +1,6 @@
 // Invitations on the API: the Power Pages invitation record (adx_invitation) plus binding and locale.
 import { z } from 'zod';
-import { idSchema, isoTimeSchema, localeSchema, nameSchema } from '../shared/schemas.ts';
+import { INT32_MAX, idSchema, isoTimeSchema, localeSchema, nameSchema } from '../shared/schemas.ts';
 import { listSchema, pageQuerySchema } from '../shared/pagination.ts';
 
 export const invitationTypeSchema = z.enum(['single', 'group'], { error: 'must be "single" or "group"' });
@@ -58,6 +58,7 @@ const settingsFields = {
     .number({ error: 'must be a whole number' })
     .int('must be a whole number')
     .min(1, 'must be at least 1')
+    .max(INT32_MAX, `must be at most ${INT32_MAX}`)
     .nullable()
     .optional(),
   binding: bindingSchema.optional(),

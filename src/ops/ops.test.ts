@@ -94,6 +94,20 @@ describe('request logs', () => {
     const all = t.logs.join('\n');
     for (const secret of secrets) expect(all, `log lines contain ${secret}`).not.toContain(secret);
   });
+  it('log a query value only when its parameter is on the allowlist: ?access_token= and unknown names are redacted', async () => {
+    t.logs.length = 0;
+    await t.api('GET', 'contacts?limit=5&access_token=ACCESSTOKEN111&apiKey=KEYVALUE222&Sig%6eature=SIGVALUE333', {
+      token: null,
+    });
+    await t.api('GET', '/portal/confirm-email?token=CONFIRMTOKEN444&lang=da', { token: null });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const all = t.logs.join('\n');
+    for (const secret of ['ACCESSTOKEN111', 'KEYVALUE222', 'SIGVALUE333', 'CONFIRMTOKEN444'])
+      expect(all, `log lines contain ${secret}`).not.toContain(secret);
+    expect(all).toContain('limit=5');
+    expect(all).toContain('access_token=[REDACTED]');
+    expect(all).toContain('lang=da');
+  });
 });
 
 describe('API reference', () => {

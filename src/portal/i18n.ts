@@ -167,6 +167,15 @@ const en = {
     'not-found': { title: 'Page not found', body: 'There is nothing here, or the link is no longer valid.' },
     conflict: { title: 'That did not work', body: 'This conflicts with something that already exists.' },
     'workflow-activated': { title: 'Not possible right now', body: 'This cannot be changed at the moment.' },
+    'method-not-allowed': {
+      title: 'Not available this way',
+      body: 'This page cannot be used like this. Go back and try again.',
+    },
+    'uri-too-long': { title: 'The address is too long', body: 'Check the link you followed; it may be damaged.' },
+    'header-too-large': {
+      title: 'The request is too large',
+      body: 'Your browser sent more than the portal accepts. Clear this site’s cookies and try again.',
+    },
     'payload-too-large': { title: 'Too much data', body: 'The form holds more than the portal accepts.' },
     'validation-failed': { title: 'Please check the form', body: 'Some fields need correcting.' },
     'rate-limited': {
@@ -390,6 +399,15 @@ const da: Dict = {
     'not-found': { title: 'Siden findes ikke', body: 'Der er intet her, eller linket er ikke længere gyldigt.' },
     conflict: { title: 'Det lykkedes ikke', body: 'Dette er i konflikt med noget, der allerede findes.' },
     'workflow-activated': { title: 'Ikke muligt lige nu', body: 'Dette kan ikke ændres i øjeblikket.' },
+    'method-not-allowed': {
+      title: 'Ikke tilgængelig på denne måde',
+      body: 'Siden kan ikke bruges sådan. Gå tilbage, og prøv igen.',
+    },
+    'uri-too-long': { title: 'Adressen er for lang', body: 'Tjek det link, du fulgte; det kan være beskadiget.' },
+    'header-too-large': {
+      title: 'Forespørgslen er for stor',
+      body: 'Din browser sendte mere, end portalen tager imod. Ryd sidens cookies, og prøv igen.',
+    },
     'payload-too-large': { title: 'For mange data', body: 'Formularen indeholder mere, end portalen tager imod.' },
     'validation-failed': { title: 'Tjek formularen', body: 'Nogle felter skal rettes.' },
     'rate-limited': {

@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { locales } from './locale.ts';
 
+/** The largest value of an `integer` column (32 bits on PostgreSQL): every integer input is bounded by it. */
+export const INT32_MAX = 2_147_483_647;
+
 export const idSchema = z.uuid({ error: 'must be a UUID' });
 export const idParams = z.object({ id: idSchema });
 export const emailSchema = z.email({ error: 'must be an email address' }).max(320);

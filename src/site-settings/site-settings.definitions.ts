@@ -102,6 +102,13 @@ export const settingDefinitions = [
     description: 'Window of the sign-in limit, in seconds.',
   },
   {
+    name: 'Email/RetryUnknownOutcome',
+    kind: 'boolean',
+    default: 'false',
+    description:
+      'Send an email again by itself when the mail server may or may not have taken it (a connection broken after the message was handed over). Off: such an email is marked unknown and staff resend it.',
+  },
+  {
     name: 'Webhooks/AllowPrivateNetworks',
     kind: 'boolean',
     default: 'false',

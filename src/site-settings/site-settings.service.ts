@@ -76,6 +76,11 @@ export async function putSiteSetting(ctx: AppContext, actor: Actor, name: string
       details: { name, value },
     });
   });
-  cache.delete(ctx.db);
+  forgetCachedSettings(ctx);
   return describe(name, value, true);
+}
+
+/** Drops this process's cached setting values, so the next read sees the database. */
+export function forgetCachedSettings(ctx: Pick<AppContext, 'db'>): void {
+  cache.delete(ctx.db);
 }
