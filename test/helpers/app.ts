@@ -120,10 +120,13 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
   beforeAll(async () => {
     current = await createTestApp(options);
   });
-  afterAll(async () => {
-    await current?.close();
+  // Once, whether a test closed it early or afterAll does.
+  const close = async () => {
+    const closing = current;
     current = undefined;
-  });
+    await closing?.close();
+  };
+  afterAll(close);
   const the = (): TestApp => {
     if (!current) throw new Error('useTestApp: the app exists from beforeAll to afterAll, not while a file loads');
     return current;
@@ -154,6 +157,6 @@ export function useTestApp(options: TestAppOptions = {}): TestApp {
       return the().logs;
     },
     api: (method, url, opts) => the().api(method, url, opts),
-    close: () => the().close(),
+    close,
   };
 }

@@ -67,10 +67,13 @@ export function useTestDatabase(options: { poolSize?: number } = {}): TestDataba
   beforeAll(async () => {
     current = await createTestDatabase(options);
   });
-  afterAll(async () => {
-    await current?.drop();
+  // Once, whether a test dropped it early or afterAll does.
+  const drop = async () => {
+    const dropping = current;
     current = undefined;
-  });
+    await dropping?.drop();
+  };
+  afterAll(drop);
   const the = (): TestDatabase => {
     if (!current) throw new Error('useTestDatabase: the database exists from beforeAll to afterAll');
     return current;
@@ -86,6 +89,6 @@ export function useTestDatabase(options: { poolSize?: number } = {}): TestDataba
       return the().config;
     },
     close: () => the().close(),
-    drop: () => the().drop(),
+    drop,
   };
 }
