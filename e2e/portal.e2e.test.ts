@@ -3,16 +3,17 @@
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../test/helpers/app.ts';
+import { useTestApp } from '../test/helpers/app.ts';
+import { factories } from '../test/helpers/factories.ts';
 import { newId } from '../src/shared/ids.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-let t: TestApp;
+const t = useTestApp();
+const make = factories(t);
 let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  t = await createTestApp();
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
   browser = await chromium.launch({
@@ -31,33 +32,28 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
-  await t?.close();
 });
 
 describe('portal in a browser', () => {
   it('opens the emailed link, signs up, and lands redeemed on the profile showing the role and account', async () => {
-    const role = (await t.api('POST', 'web-roles', { body: { name: 'Partner' } })).json();
-    const account = (await t.api('POST', 'accounts', { body: { name: 'Contoso Ltd' } })).json();
-    const inviter = (
-      await t.api('POST', 'contacts', {
-        body: { firstName: 'Ingrid', lastName: 'Jensen', emailaddress1: `ingrid.${newId()}@example.com` },
-      })
-    ).json();
+    const role = await make.webRole({ name: 'Partner' });
+    const account = await make.account({ name: 'Contoso Ltd' });
+    const inviter = await make.contact({
+      firstName: 'Ingrid',
+      lastName: 'Jensen',
+      emailaddress1: `ingrid.${newId()}@example.com`,
+    });
     const email = `maja.${newId()}@example.com`;
     const invitee = (await t.api('POST', 'contacts', { body: { emailaddress1: email } })).json();
-    const inv = (
-      await t.api('POST', 'invitations', {
-        body: {
-          name: 'Contoso partner portal',
-          type: 'single',
-          invitedContactIds: [invitee.id],
-          inviterContactId: inviter.id,
-          assignToAccountId: account.id,
-          webRoleIds: [role.id],
-          expiresAt: new Date(Date.now() + 14 * 86400_000).toISOString(),
-        },
-      })
-    ).json();
+    const inv = await make.invitation({
+      name: 'Contoso partner portal',
+      type: 'single',
+      invitedContactIds: [invitee.id],
+      inviterContactId: inviter.id,
+      assignToAccountId: account.id,
+      webRoleIds: [role.id],
+      expiresAt: new Date(Date.now() + 14 * 86400_000).toISOString(),
+    });
 
     const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1100, height: 900 } });
     const page = await context.newPage();

@@ -119,8 +119,7 @@ describe('loadConfig', () => {
 
 describe('secret.key written by processes starting together', () => {
   it('gives every process the same key', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'portal-race-'));
-    dirs.push(dataDir);
+    const dataDir = tempDir();
     const script =
       "import { loadConfig } from './src/config.ts'; process.stdout.write(loadConfig({ DATA_DIR: process.env.RACE_DIR }).secretKey);";
     const run = () =>
@@ -145,7 +144,7 @@ describe('secret.key written by processes starting together', () => {
 
 describe('TRUST_PROXY', () => {
   it('is off by default, and takes true, false or addresses; anything else names the variable', () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'portal-proxy-'));
+    const dataDir = tempDir();
     const base = { DATA_DIR: dataDir, SECRET_KEY: 'k'.repeat(40) };
     expect(loadConfig(base).trustProxy).toBe(false);
     expect(loadConfig({ ...base, TRUST_PROXY: 'true' }).trustProxy).toBe(true);

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/db.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../test/helpers/db.ts';
 import { byId, coalesced } from './coalesce.ts';
 import { writeTransaction, type Db, type Tx } from './database.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(async () => {
-  await database.drop();
-});
+const database = useTestDatabase();
 
 async function addAccounts(names: string[]): Promise<string[]> {
   const rows = names.map((name) => ({ id: newId(), name, created_at: nowIso(), updated_at: nowIso() }));

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/db.ts';
+import { useTestDatabase } from '../../test/helpers/db.ts';
 
 // Statements are prepared once per connection and reused by their SQL text (SQLite: the
 // better-sqlite3 statement cache; PostgreSQL: named statements). A table that changes under them
 // (a migration run by another process) must not break them for good.
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await createTestDatabase({ poolSize: 1 });
-});
-afterAll(async () => {
-  await database.drop();
-});
+const database = useTestDatabase({ poolSize: 1 });
 
 const select = () => sql<Record<string, unknown>>`select * from shape_test where id = ${'a'}`.execute(database.db);
 

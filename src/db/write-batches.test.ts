@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/db.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../test/helpers/db.ts';
 import { BACKGROUND, nothingWritten, writeTransaction, type Tx } from './database.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 
 // Group commit: write transactions that arrive together share one BEGIN … COMMIT, each in its own
 // savepoint, or (atomic writes on PostgreSQL) without one.
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await createTestDatabase();
-});
-afterAll(async () => {
-  await database.drop();
-});
+const database = useTestDatabase();
 
 const addAccount = (tx: Tx, name: string) =>
   tx.insertInto('accounts').values({ id: newId(), name, created_at: nowIso(), updated_at: nowIso() }).execute();

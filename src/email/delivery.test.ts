@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/db.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../test/helpers/db.ts';
+import { tempDir } from '../../test/helpers/temp.ts';
+import { waitUntil } from '../../test/helpers/wait.ts';
 import { newId } from '../shared/ids.ts';
 import { createWorker, runDueJobsOnce, type JobContext } from '../jobs/worker.ts';
 import { DELIVER_EMAIL_JOB, queueEmail, type EmailRow, type QueueEmailInput } from './email.service.ts';
@@ -13,17 +14,10 @@ import { emailJobHandlers, OUTCOME_UNKNOWN, RETRY_UNKNOWN_SETTING } from './deli
 import { forgetCachedSettings } from '../site-settings/site-settings.service.ts';
 import { startBrokenSmtpServer } from './testing/broken-smtp-server.ts';
 import { createLocalStoreTransport, createSmtpTransport, smtpPoolOptions, type MailTransport } from './transport.ts';
-import { startTestSmtpServer, waitUntil, type TestSmtpServer } from './testing/smtp-test-server.ts';
+import { startTestSmtpServer, type TestSmtpServer } from './testing/smtp-test-server.ts';
 
-let database: TestDatabase;
-let ctx: JobContext;
-beforeAll(async () => {
-  database = await createTestDatabase({ poolSize: 20 });
-  ctx = { db: database.db, dialect: database.dialect };
-});
-afterAll(async () => {
-  await database.drop();
-});
+const database = useTestDatabase({ poolSize: 20 });
+const ctx: JobContext = database;
 
 const fast = { pollMs: 20, leaseMs: 2_000, concurrency: 10, backoff: { baseMs: 50, maxMs: 500 } };
 
@@ -186,7 +180,13 @@ describe('email delivery over SMTP', () => {
         .execute();
       const receivedAtKill = server.received.length;
 
-      const worker = createWorker(ctx, emailJobHandlers(ctx, survivorTransport), { ...fast, workerId: 'survivor' });
+      // The survivor's clock is a lease ahead: every lease the dead worker held has run out for it,
+      // without waiting for that to happen.
+      const worker = createWorker(ctx, emailJobHandlers(ctx, survivorTransport), {
+        ...fast,
+        workerId: 'survivor',
+        now: () => new Date(Date.now() + leaseMs),
+      });
       worker.start();
       await waitUntil(
         async () => {
@@ -370,7 +370,7 @@ describe('email delivery over SMTP', () => {
 
 describe('local mail store', () => {
   it('writes a parseable .eml with the Message-ID and marks the email sent', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'portal-mail-'));
+    const dataDir = tempDir('portal-mail-');
     const transport = createLocalStoreTransport(dataDir);
     const [row] = (await queue(1)) as [EmailRow];
     await runDueJobsOnce(ctx, emailJobHandlers(ctx, transport), fast);

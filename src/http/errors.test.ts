@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
+import { describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
-import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { useTestApp } from '../../test/helpers/app.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp({ config: { bodyLimit: 2048 } });
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestApp({ config: { bodyLimit: 2048 } });
 
 const tables = [
   'contacts',

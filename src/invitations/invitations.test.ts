@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../../test/helpers/app.ts';
+import { factories } from '../../test/helpers/factories.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 import { findInvitationByCode } from './invitations.service.ts';
 
-let t: TestApp;
+const t = useTestApp();
 const future = () => new Date(Date.now() + 7 * 86400_000).toISOString();
-const contact = async (body: Record<string, unknown> = {}) =>
-  (
-    await t.api('POST', 'contacts', {
-      body: { firstName: 'Ivy', lastName: 'Invitee', emailaddress1: `ivy.${newId()}@example.com`, ...body },
-    })
-  ).json();
+const make = factories(t, { contact: { firstName: 'Ivy', lastName: 'Invitee' } });
+const { contact } = make;
 const single = async (extra: Record<string, unknown> = {}) => {
   const c = await contact();
   const r = await t.api('POST', 'invitations', {
@@ -21,19 +18,12 @@ const single = async (extra: Record<string, unknown> = {}) => {
   return { ...r.json(), contactId: c.id };
 };
 
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => {
-  await t.close();
-});
-
 describe('creating invitations', () => {
   it('creates a single invitation with every field, owner defaulting to the caller, code and link in the create response only', async () => {
     const invitee = await contact();
     const inviter = await contact({ firstName: 'Ian', lastName: 'Inviter' });
-    const account = (await t.api('POST', 'accounts', { body: { name: 'Fabrikam' } })).json();
-    const role = (await t.api('POST', 'web-roles', { body: { name: `Customers ${newId()}` } })).json();
+    const account = await make.account({ name: 'Fabrikam' });
+    const role = await make.webRole({ name: `Customers ${newId()}` });
     const expiresAt = future();
     const r = await t.api('POST', 'invitations', {
       body: {
@@ -292,7 +282,7 @@ describe('status and editing', () => {
       .set({ status: 'sent', sent_at: nowIso() })
       .where('id', '=', inv.id)
       .execute();
-    const account = (await t.api('POST', 'accounts', { body: { name: 'After' } })).json();
+    const account = await make.account({ name: 'After' });
     const ok = await t.api('PATCH', `invitations/${inv.id}`, {
       body: { name: 'Later name', expiresAt: future(), assignToAccountId: account.id },
     });
@@ -383,7 +373,7 @@ describe('lists', () => {
 
 describe('bulk', () => {
   it('creates one single invitation per contact with shared settings and flags contacts without email', async () => {
-    const role = (await t.api('POST', 'web-roles', { body: { name: `Bulk ${newId()}` } })).json();
+    const role = await make.webRole({ name: `Bulk ${newId()}` });
     const withEmail = await contact();
     const noEmail = await contact({ emailaddress1: null, firstName: 'No', lastName: 'Mail' });
     const r = await t.api('POST', 'invitations/bulk', {

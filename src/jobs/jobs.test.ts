@@ -1,28 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/db.ts';
+import { describe, expect, it } from 'vitest';
+import { testClock } from '../../test/helpers/clock.ts';
+import { useTestDatabase } from '../../test/helpers/db.ts';
+import { waitUntil } from '../../test/helpers/wait.ts';
 import { openDatabase } from '../db/database.ts';
 import { isoPlus } from '../shared/time.ts';
 import { enqueueJob, MAX_FOLLOW_UPS, PermanentJobError, type JobHandlers } from './jobs.ts';
 import { claimDueJobs, findJob } from './jobs.repo.ts';
 import { createWorker, runDueJobsOnce, type JobContext } from './worker.ts';
 
-let database: TestDatabase;
-let ctx: JobContext;
-beforeAll(async () => {
-  database = await createTestDatabase();
-  ctx = { db: database.db, dialect: database.dialect };
-});
-afterAll(async () => {
-  await database.drop();
-});
-
-const waitUntil = async (check: () => Promise<boolean> | boolean, timeoutMs = 15_000) => {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+const database = useTestDatabase();
+const ctx: JobContext = database;
 
 const jobsOfType = (type: string) => database.db.selectFrom('jobs').selectAll().where('type', '=', type).execute();
 
@@ -206,18 +193,23 @@ describe('jobs', () => {
       .transaction()
       .execute((tx) => enqueueJob(tx, { type: 'flaky', payload: {}, maxAttempts: 3 }));
     const runs: number[] = [];
+    // The worker's time moves 10 ms each time the test looks, however slow the machine is.
+    const clock = testClock();
     const worker = createWorker(
       ctx,
       {
         flaky: async (_p, job) => {
-          runs.push(Date.now());
+          runs.push(clock.now().getTime());
           throw new Error(`boom ${job.attempts}`);
         },
       },
-      { pollMs: 10, backoff: { baseMs: 150, maxMs: 10_000 }, concurrency: 2 },
+      { pollMs: 10, backoff: { baseMs: 150, maxMs: 10_000 }, concurrency: 2, now: clock.now },
     );
     worker.start();
-    await waitUntil(async () => (await findJob(database.db, id))?.status === 'failed');
+    await waitUntil(async () => {
+      clock.advance(10);
+      return (await findJob(database.db, id))?.status === 'failed';
+    });
     await worker.stop();
     expect(runs).toHaveLength(3);
     const [a, b, c] = runs as [number, number, number];
@@ -252,25 +244,30 @@ describe('jobs', () => {
     const id = await database.db
       .transaction()
       .execute((tx) => enqueueJob(tx, { type: 'orphan', payload: {}, maxAttempts: 2 }));
-    const now = new Date();
+    const clock = testClock();
     const claimed = await claimDueJobs(
       database.db,
       database.dialect,
       'dead-worker',
       100,
-      now.toISOString(),
-      isoPlus(100, now),
+      clock.now().toISOString(),
+      isoPlus(100, clock.now()),
     );
     expect(claimed.map((j) => j.id)).toContain(id);
     // Within the lease nobody else takes it.
-    expect((await runDueJobsOnce(ctx, { orphan: async () => {} })).claimed).toBe(0);
-    await new Promise((r) => setTimeout(r, 150));
+    clock.advance(50);
+    expect((await runDueJobsOnce(ctx, { orphan: async () => {} }, { now: clock.now })).claimed).toBe(0);
+    clock.advance(100);
     let runs = 0;
-    const summary = await runDueJobsOnce(ctx, {
-      orphan: async () => {
-        runs++;
+    const summary = await runDueJobsOnce(
+      ctx,
+      {
+        orphan: async () => {
+          runs++;
+        },
       },
-    });
+      { now: clock.now },
+    );
     expect(summary.claimed).toBe(1);
     expect(runs).toBe(1);
     expect(await findJob(database.db, id)).toMatchObject({ status: 'succeeded', attempts: 2 });
@@ -279,14 +276,25 @@ describe('jobs', () => {
     const last = await database.db
       .transaction()
       .execute((tx) => enqueueJob(tx, { type: 'orphan2', payload: {}, maxAttempts: 1 }));
-    await claimDueJobs(database.db, database.dialect, 'dead-worker', 100, new Date().toISOString(), isoPlus(50));
-    await new Promise((r) => setTimeout(r, 100));
+    await claimDueJobs(
+      database.db,
+      database.dialect,
+      'dead-worker',
+      100,
+      clock.now().toISOString(),
+      isoPlus(50, clock.now()),
+    );
+    clock.advance(100);
     let ran = false;
-    await runDueJobsOnce(ctx, {
-      orphan2: async () => {
-        ran = true;
+    await runDueJobsOnce(
+      ctx,
+      {
+        orphan2: async () => {
+          ran = true;
+        },
       },
-    });
+      { now: clock.now },
+    );
     expect(ran).toBe(false);
     expect((await findJob(database.db, last))?.status).toBe('failed');
     expect((await findJob(database.db, last))?.last_error).toMatch(/No attempts left/);
@@ -295,19 +303,37 @@ describe('jobs', () => {
   it('keeps the lease of a long job alive, so no other worker takes it', async () => {
     const id = await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'slow', payload: {} }));
     let runs = 0;
+    let finish = () => {};
+    const finished = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
     const handlers: JobHandlers = {
       slow: async () => {
         runs++;
-        await new Promise((r) => setTimeout(r, 700));
+        await finished;
       },
     };
-    const a = createWorker(ctx, handlers, { pollMs: 20, leaseMs: 200, workerId: 'a' });
-    const b = createWorker(ctx, handlers, { pollMs: 20, leaseMs: 200, workerId: 'b' });
-    a.start();
-    await waitUntil(() => runs === 1);
-    b.start();
-    await waitUntil(async () => (await findJob(database.db, id))?.status === 'succeeded');
-    await Promise.all([a.stop(), b.stop()]);
+    // Both workers read one clock that the test moves: the job runs for 3.5 leases of 200 ms of it.
+    const clock = testClock();
+    const lockedUntil = async () => Date.parse((await findJob(database.db, id))?.locked_until ?? '');
+    const a = createWorker(ctx, handlers, { pollMs: 20, leaseMs: 200, workerId: 'a', now: clock.now });
+    const b = createWorker(ctx, handlers, { pollMs: 20, leaseMs: 200, workerId: 'b', now: clock.now });
+    try {
+      a.start();
+      await waitUntil(() => runs === 1);
+      b.start();
+      for (let step = 0; step < 7; step++) {
+        // Half a lease on each step, soon past the lease of the claim: only a's heartbeat keeps it from b.
+        clock.advance(100);
+        const until = clock.now().getTime() + 200;
+        await waitUntil(async () => (await lockedUntil()) >= until, 15_000, 'the heartbeat to extend the lease');
+      }
+      finish();
+      await waitUntil(async () => (await findJob(database.db, id))?.status === 'succeeded');
+    } finally {
+      finish();
+      await Promise.all([a.stop(), b.stop()]);
+    }
     expect(runs).toBe(1);
   });
 

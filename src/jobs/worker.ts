@@ -10,7 +10,7 @@ import type { AppContext } from '../context.ts';
 
 /** What the worker needs of the app's context. */
 export type JobContext = Pick<AppContext, 'db' | 'dialect'>;
-import { isoPlus, nowIso } from '../shared/time.ts';
+import { isoPlus } from '../shared/time.ts';
 import {
   backoffDelay,
   DEFAULT_BACKOFF,
@@ -50,6 +50,8 @@ export interface WorkerOptions {
   logger?: JobLogger;
   /** Succeeded jobs older than this are deleted now and then (default 7 days; 0 keeps them). */
   keepSucceededMs?: number;
+  /** The clock that claims, leases and back-offs are reckoned by (default the system's); tests move it. */
+  now?: () => Date;
 }
 
 export interface Worker {
@@ -85,9 +87,12 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
   const leaseMs = options.leaseMs ?? 60_000;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const log = options.logger ?? defaultLogger;
+  const clock = options.now ?? (() => new Date());
+  const nowIso = () => clock().toISOString();
+  const inMs = (ms: number) => isoPlus(ms, clock());
 
   const claim = (limit: number): Promise<JobRow[]> => {
-    const now = new Date();
+    const now = clock();
     return ctx.dialect === 'sqlite'
       ? autocommit(
           ctx.db,
@@ -140,12 +145,7 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
     // worker takes a job that is still making progress.
     const heartbeat = setInterval(
       () => {
-        autocommit(
-          ctx.db,
-          ctx.dialect,
-          (db) => repo.extendLease(db, job.id, workerId, isoPlus(leaseMs)),
-          BACKGROUND,
-        ).then(
+        autocommit(ctx.db, ctx.dialect, (db) => repo.extendLease(db, job.id, workerId, inMs(leaseMs)), BACKGROUND).then(
           (mine) => {
             if (!mine) log.warn({ jobId: job.id, type: job.type }, 'job lease lost while running');
           },
@@ -161,7 +161,7 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
         completed = await repo.markSucceeded(tx, job.id, workerId, nowIso());
       },
       claimForFollowUp: () =>
-        followUps.length < MAX_FOLLOW_UPS ? { workerId, lockedUntil: isoPlus(leaseMs) } : undefined,
+        followUps.length < MAX_FOLLOW_UPS ? { workerId, lockedUntil: inMs(leaseMs) } : undefined,
       follow: (row) => void followUps.push(row),
     };
     try {
@@ -173,7 +173,7 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
       if (completed !== undefined && !(await runsHere(job.id))) return completed ? 'succeeded' : 'lost';
       const message = errorText(err);
       if (err instanceof PermanentJobError || job.attempts >= job.max_attempts) return failFor(message);
-      const runAt = isoPlus(backoffDelay(backoff, job.attempts));
+      const runAt = inMs(backoffDelay(backoff, job.attempts));
       log.info({ jobId: job.id, type: job.type, attempts: job.attempts, runAt, err: message }, 'job will be retried');
       return (await autocommit(
         ctx.db,

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../../test/helpers/app.ts';
 import { testDialect } from '../../test/helpers/db.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp({ captureLogs: true });
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestApp({ captureLogs: true });
 
 describe('health, readiness and metrics', () => {
   it('/healthz answers 200 without a token', async () => {

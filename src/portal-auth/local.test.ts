@@ -1,26 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../../test/helpers/app.ts';
+import { factories } from '../../test/helpers/factories.ts';
 import { newId } from '../shared/ids.ts';
 import { confirmEmail, requestPasswordReset, resetPassword, signIn, signUp } from './local.service.ts';
 
-let t: TestApp;
+const t = useTestApp();
 const PASSWORD = 'Portal-password-1';
 let ip = 1;
 const client = () => ({ ip: `10.9.0.${ip++}`, userAgent: 'test' });
 
-async function contact(body: Record<string, unknown> = {}) {
-  return (
-    await t.api('POST', 'contacts', {
-      body: { firstName: 'Lena', lastName: 'Local', emailaddress1: `lena.${newId()}@example.com`, ...body },
-    })
-  ).json();
-}
-async function invitation(body: Record<string, unknown>) {
-  return (await t.api('POST', 'invitations', { body: { name: 'Local', ...body } })).json();
-}
-async function setting(name: string, value: string) {
-  expect((await t.api('PUT', `site-settings/${encodeURIComponent(name)}`, { body: { value } })).statusCode).toBe(200);
-}
+const { contact, invitation, setting } = factories(t, {
+  contact: { firstName: 'Lena', lastName: 'Local' },
+  invitation: { name: 'Local' },
+});
+
 /** The token in the last link emailed to `address`. */
 async function emailedToken(address: string, path: string): Promise<string> {
   const mail = await t.ctx.db
@@ -35,13 +28,6 @@ async function emailedToken(address: string, path: string): Promise<string> {
   return (m as RegExpExecArray)[1] as string;
 }
 const row = (id: string) => t.ctx.db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => {
-  await t.close();
-});
 
 describe('group sign-up', () => {
   it('never takes over an existing contact on an unproven email: the link attaches the identity and redeems', async () => {

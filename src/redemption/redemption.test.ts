@@ -1,40 +1,26 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
-import { PortalClient } from '../../test/helpers/portal.ts';
+import { describe, expect, it } from 'vitest';
+import { createTestApp, useTestApp } from '../../test/helpers/app.ts';
+import { factories } from '../../test/helpers/factories.ts';
+import { visitors } from '../../test/helpers/portal.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 
-let t: TestApp;
+const t = useTestApp();
 const PASSWORD = 'Portal-password-1';
-let ipCounter = 10;
-/** Each visitor gets its own address, so that per-client limits don't meet between tests. */
-const visitor = () => new PortalClient(t.app, `10.0.${Math.floor(ipCounter / 250)}.${(ipCounter++ % 250) + 1}`);
+const visitor = visitors(t, '10.0');
 
-async function contact(body: Record<string, unknown> = {}) {
-  const r = await t.api('POST', 'contacts', {
-    body: { firstName: 'Rita', lastName: 'Redeemer', emailaddress1: `rita.${newId()}@example.com`, ...body },
-  });
-  expect(r.statusCode).toBe(201);
-  return r.json();
-}
+const make = factories(t, { contact: { firstName: 'Rita', lastName: 'Redeemer' }, invitation: { name: 'Join us' } });
+const { contact, invitation } = make;
 
 /** A contact with a confirmed email and a password, signed in on its own client. */
 async function signedIn(body: Record<string, unknown> = {}) {
-  const c = await contact(body);
-  await t.api('POST', `contacts/${c.id}/password`, { body: { password: PASSWORD } });
-  await t.ctx.db.updateTable('contacts').set({ email_confirmed: 1 }).where('id', '=', c.id).execute();
+  const c = await make.contactWithPassword(PASSWORD, body);
   const client = visitor();
   await client.start();
   const r = await client.post('/portal/api/sign-in', { email: c.emailaddress1, password: PASSWORD });
   expect(r.statusCode).toBe(200);
   return { contact: c, client };
-}
-
-async function invitation(body: Record<string, unknown>) {
-  const r = await t.api('POST', 'invitations', { body: { name: 'Join us', ...body } });
-  expect(r.statusCode).toBe(201);
-  return r.json();
 }
 
 const count = async (table: 'redemptions' | 'contacts', where?: [string, string]) => {
@@ -43,17 +29,10 @@ const count = async (table: 'redemptions' | 'contacts', where?: [string, string]
   return Number((await q.executeTakeFirstOrThrow()).n);
 };
 
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => {
-  await t.close();
-});
-
 describe('preview', () => {
   it('shows who invites to what until when, and changes nothing', async () => {
     const inviter = await contact({ firstName: 'Ian', lastName: 'Inviter' });
-    const account = (await t.api('POST', 'accounts', { body: { name: 'Northwind' } })).json();
+    const account = await make.account({ name: 'Northwind' });
     const invitee = await contact({ emailaddress1: 'preview.person@example.com' });
     const expiresAt = new Date(Date.now() + 86400_000).toISOString();
     const inv = await invitation({
@@ -100,8 +79,8 @@ describe('preview', () => {
 
 describe('sign-up with a single invitation', () => {
   it('attaches the identity to the invited contact (no second contact), redeems, and signs in', async () => {
-    const role = (await t.api('POST', 'web-roles', { body: { name: `Members ${newId()}` } })).json();
-    const account = (await t.api('POST', 'accounts', { body: { name: 'Tailspin' } })).json();
+    const role = await make.webRole({ name: `Members ${newId()}` });
+    const account = await make.account({ name: 'Tailspin' });
     const invitee = await contact({ emailaddress1: `Single.${newId()}@Example.com` });
     const inv = await invitation({
       type: 'single',
@@ -282,8 +261,8 @@ describe('redeeming as a signed-in contact', () => {
   });
 
   it('gives the account and web roles; the contact sees them; a workflow run is queued only when activated', async () => {
-    const account = (await t.api('POST', 'accounts', { body: { name: 'Litware' } })).json();
-    const role = (await t.api('POST', 'web-roles', { body: { name: `Resellers ${newId()}` } })).json();
+    const account = await make.account({ name: 'Litware' });
+    const role = await make.webRole({ name: `Resellers ${newId()}` });
     const wfId = newId();
     await t.ctx.db
       .insertInto('workflows')
@@ -341,75 +320,6 @@ describe('redeeming as a signed-in contact', () => {
     expect(noCsrf.statusCode).toBe(403);
     expect(noCsrf.json().code).toBe('csrf-invalid');
     expect(await count('redemptions', ['invitation_id', inv.id])).toBe(0);
-  });
-});
-
-describe('sessions and sign-in', () => {
-  it('changes the session id at sign-in and signs out', async () => {
-    const c = await contact();
-    await t.api('POST', `contacts/${c.id}/password`, { body: { password: PASSWORD } });
-    await t.ctx.db.updateTable('contacts').set({ email_confirmed: 1 }).where('id', '=', c.id).execute();
-    const client = visitor();
-    await client.start();
-    const before = client.cookies.get('portal_session');
-    expect(before).toBeTruthy();
-    const r = await client.post('/portal/api/sign-in', { email: c.emailaddress1, password: PASSWORD });
-    expect(r.statusCode).toBe(200);
-    const after = client.cookies.get('portal_session');
-    expect(after).toBeTruthy();
-    expect(after).not.toBe(before);
-    const setCookie = String(r.headers['set-cookie']);
-    expect(setCookie).toMatch(/HttpOnly/i);
-    expect(setCookie).toMatch(/SameSite=Lax/i);
-    // The session row is keyed by a hash: the cookie value is stored nowhere.
-    const rows = await t.ctx.db.selectFrom('sessions').selectAll().where('contact_id', '=', c.id).execute();
-    expect(rows).toHaveLength(1);
-    expect(JSON.stringify(rows)).not.toContain(after as string);
-    expect((await client.get('/portal/api/me')).json().contactId).toBe(c.id);
-    await client.post('/portal/api/sign-out');
-    expect((await client.get('/portal/api/me')).json().contactId).toBeNull();
-  });
-
-  it('answers unknown email and wrong password alike, and locks out after the configured failures', async () => {
-    const c = await contact();
-    await t.api('POST', `contacts/${c.id}/password`, { body: { password: PASSWORD } });
-    await t.ctx.db.updateTable('contacts').set({ email_confirmed: 1 }).where('id', '=', c.id).execute();
-    const client = visitor();
-    await client.start();
-    const unknown = await client.post('/portal/api/sign-in', {
-      email: `nobody.${newId()}@example.com`,
-      password: PASSWORD,
-    });
-    const wrong = await client.post('/portal/api/sign-in', { email: c.emailaddress1, password: 'Wrong-password-9' });
-    expect(unknown.statusCode).toBe(401);
-    expect(wrong.statusCode).toBe(401);
-    expect(unknown.json().detail).toBe(wrong.json().detail);
-    for (let i = 0; i < 4; i++)
-      await client.post('/portal/api/sign-in', { email: c.emailaddress1, password: 'Wrong-password-9' });
-    const locked = await client.post('/portal/api/sign-in', { email: c.emailaddress1, password: PASSWORD });
-    expect(locked.statusCode).toBe(401);
-    expect(locked.json().detail).toMatch(/locked/);
-    // Without the password, a locked account answers like an unknown one: the lockout reveals nothing.
-    const guess = await client.post('/portal/api/sign-in', { email: c.emailaddress1, password: 'Wrong-password-9' });
-    expect(guess.json().detail).toBe(unknown.json().detail);
-  });
-
-  it('refuses sign-in until the email is confirmed when confirmation is required', async () => {
-    const c = await contact();
-    await t.api('POST', `contacts/${c.id}/password`, { body: { password: PASSWORD } });
-    const client = visitor();
-    await client.start();
-    const r = await client.post('/portal/api/sign-in', { email: c.emailaddress1, password: PASSWORD });
-    expect(r.statusCode).toBe(403);
-    expect(r.json().detail).toMatch(/[Cc]onfirm/);
-  });
-
-  it('refuses sign-up without an invitation while open registration is off', async () => {
-    const client = visitor();
-    await client.start();
-    const r = await client.post('/portal/api/sign-up', { email: `open.${newId()}@example.com`, password: PASSWORD });
-    expect(r.statusCode).toBe(403);
-    expect(r.json().code).toBe('registration-closed');
   });
 });
 

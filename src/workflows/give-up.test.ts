@@ -1,6 +1,6 @@
 // A run whose last attempt died with its worker fails with the reason instead of staying "running".
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { expect, it } from 'vitest';
+import { useTestApp } from '../../test/helpers/app.ts';
 import { newId } from '../shared/ids.ts';
 import { isoPlus, nowIso } from '../shared/time.ts';
 import { runDueJobsOnce } from '../jobs/worker.ts';
@@ -8,13 +8,7 @@ import { createLocalStoreTransport } from '../email/transport.ts';
 import { jobHandlers } from '../jobs/job-registry.ts';
 import { RUN_WORKFLOW_JOB } from './workflow-runs.queue.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestApp();
 
 it('fails the run when its job has no attempts left after its worker died', async () => {
   const contact = (await t.api('POST', 'contacts', { body: { firstName: 'Gus', lastName: 'GiveUp' } })).json();

@@ -1,18 +1,14 @@
 // A web role or account that a workflow's steps name cannot be deleted from under it.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { expect, it } from 'vitest';
+import { useTestApp } from '../../test/helpers/app.ts';
+import { factories } from '../../test/helpers/factories.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestApp();
+const make = factories(t);
 
 it('refuses to delete a web role or account named by a workflow step, saying so', async () => {
-  const role = (await t.api('POST', 'web-roles', { body: { name: 'Named in a step' } })).json();
-  const account = (await t.api('POST', 'accounts', { body: { name: 'Named in a step' } })).json();
+  const role = await make.webRole({ name: 'Named in a step' });
+  const account = await make.account({ name: 'Named in a step' });
   const wf = await t.api('POST', 'workflows', {
     body: {
       name: 'Onboarding',

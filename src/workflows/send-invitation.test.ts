@@ -2,7 +2,8 @@
 // emailaddress1 only, the rendered code and a link that redeems, the language, From, sent status,
 // refusals in the run log, sending again, and a 550 shown in the email and the run. Both databases.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { useTestApp } from '../../test/helpers/app.ts';
+import { factories } from '../../test/helpers/factories.ts';
 import { newId } from '../shared/ids.ts';
 import { runDueJobsOnce } from '../jobs/worker.ts';
 import { createSmtpTransport, type MailTransport } from '../email/transport.ts';
@@ -10,13 +11,12 @@ import { startTestSmtpServer, type TestSmtpServer } from '../email/testing/smtp-
 import { findInvitationByCode } from '../invitations/invitations.service.ts';
 import { jobHandlers } from '../jobs/job-registry.ts';
 
-let t: TestApp;
+const t = useTestApp();
 let smtp: TestSmtpServer;
 let transport: MailTransport;
 let sendInvitationId: string;
 
 beforeAll(async () => {
-  t = await createTestApp();
   smtp = await startTestSmtpServer();
   transport = createSmtpTransport(smtp.url);
   const wfs = (await t.api('GET', 'workflows?limit=500')).json().items;
@@ -25,25 +25,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await transport.close();
   await smtp.close();
-  await t.close();
 });
 
 const fast = { pollMs: 20, leaseMs: 2_000, backoff: { baseMs: 20, maxMs: 100 } };
 const runJobs = () => runDueJobsOnce(t.ctx, jobHandlers(t.ctx, transport), fast);
 
-async function contact(body: Record<string, unknown> = {}) {
-  const r = await t.api('POST', 'contacts', {
-    body: { firstName: 'Ann', lastName: 'Berg', emailaddress1: `ann.${newId()}@example.com`, ...body },
-  });
-  expect(r.statusCode, r.body).toBe(201);
-  return r.json();
-}
-
-async function invitation(body: Record<string, unknown>) {
-  const r = await t.api('POST', 'invitations', { body: { name: 'Partner portal', type: 'single', ...body } });
-  expect(r.statusCode, r.body).toBe(201);
-  return r.json();
-}
+const { contact, invitation } = factories(t, {
+  contact: { firstName: 'Ann', lastName: 'Berg' },
+  invitation: { name: 'Partner portal', type: 'single' },
+});
 
 /** Runs Send Invitation on the invitations and all due jobs (the run, then the deliveries). */
 async function send(...invitationIds: string[]) {

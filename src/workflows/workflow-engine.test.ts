@@ -6,12 +6,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { useTestApp } from '../../test/helpers/app.ts';
+import { factories } from '../../test/helpers/factories.ts';
 import { PortalClient } from '../../test/helpers/portal.ts';
+import { waitUntil } from '../../test/helpers/wait.ts';
 import { newId } from '../shared/ids.ts';
 import { createWorker, runDueJobsOnce } from '../jobs/worker.ts';
 import { createSmtpTransport, type MailTransport } from '../email/transport.ts';
-import { startTestSmtpServer, waitUntil, type TestSmtpServer } from '../email/testing/smtp-test-server.ts';
+import { startTestSmtpServer, type TestSmtpServer } from '../email/testing/smtp-test-server.ts';
 import { jobHandlers } from '../jobs/job-registry.ts';
 import { isNonPublicAddress } from './webhooks.ts';
 
@@ -78,7 +80,7 @@ async function startHookServer(secret: string, answer: HookServer['answer'] = ()
   return state;
 }
 
-let t: TestApp;
+const t = useTestApp();
 let smtp: TestSmtpServer;
 let transport: MailTransport;
 const fast = { pollMs: 20, leaseMs: 2_000, backoff: { baseMs: 20, maxMs: 100 } };
@@ -88,7 +90,6 @@ const setPrivateNetworks = (value: string) =>
   t.api('PUT', `site-settings/${encodeURIComponent('Webhooks/AllowPrivateNetworks')}`, { body: { value } });
 
 beforeAll(async () => {
-  t = await createTestApp();
   smtp = await startTestSmtpServer();
   transport = createSmtpTransport(smtp.url);
 });
@@ -96,16 +97,10 @@ afterAll(async () => {
   for (const s of servers) await s.close();
   await transport.close();
   await smtp.close();
-  await t.close();
 });
 
-async function contact(body: Record<string, unknown> = {}) {
-  const r = await t.api('POST', 'contacts', {
-    body: { firstName: 'Rick', lastName: 'Redeemer', emailaddress1: `rick.${newId()}@example.com`, ...body },
-  });
-  expect(r.statusCode, r.body).toBe(201);
-  return r.json();
-}
+const make = factories(t, { contact: { firstName: 'Rick', lastName: 'Redeemer' } });
+const { contact } = make;
 
 /** A workflow with `steps(secret)`, activated; the secret is the one shown on create. */
 async function activated(
@@ -196,7 +191,7 @@ describe('webhooks and runs', () => {
   });
 
   it('a redemption runs the workflow: contact field updated, web role added, signed webhook received', async () => {
-    const role = (await t.api('POST', 'web-roles', { body: { name: `Partners ${newId()}` } })).json();
+    const role = await make.webRole({ name: `Partners ${newId()}` });
     let server!: HookServer;
     const wf = await activated(async (hook) => {
       server = await hook();
@@ -206,16 +201,15 @@ describe('webhooks and runs', () => {
         { type: 'webhook', url: server.url, event: 'contact.redeemed' },
       ];
     });
-    const c = await contact();
-    const inv = (
-      await t.api('POST', 'invitations', {
-        body: { name: 'Join', type: 'single', invitedContactIds: [c.id], redeemWorkflowId: wf.id },
-      })
-    ).json();
+    const c = await make.contactWithPassword('Portal-password-1');
+    const inv = await make.invitation({
+      name: 'Join',
+      type: 'single',
+      invitedContactIds: [c.id],
+      redeemWorkflowId: wf.id,
+    });
 
     // Redeem through the portal JSON API as the invited contact, signed in.
-    await t.api('POST', `contacts/${c.id}/password`, { body: { password: 'Portal-password-1' } });
-    await t.ctx.db.updateTable('contacts').set({ email_confirmed: 1 }).where('id', '=', c.id).execute();
     const client = new PortalClient(t.app, '10.9.0.1');
     await client.start();
     expect(
@@ -266,11 +260,12 @@ describe('webhooks and runs', () => {
     const wf = await activated(async () => [{ type: 'update-contact', fields: { lastName: 'Changed' } }]);
     await t.api('POST', `workflows/${wf.id}/deactivate`);
     const c = await contact();
-    const inv = (
-      await t.api('POST', 'invitations', {
-        body: { name: 'Join', type: 'single', invitedContactIds: [c.id], redeemWorkflowId: wf.id },
-      })
-    ).json();
+    const inv = await make.invitation({
+      name: 'Join',
+      type: 'single',
+      invitedContactIds: [c.id],
+      redeemWorkflowId: wf.id,
+    });
     const client = new PortalClient(t.app, '10.9.0.2');
     await client.start();
     const signUp = await client.post('/portal/api/sign-up', {

@@ -1,30 +1,20 @@
 // The workflows API: definitions validated at save, lifecycle, run and dry run, run history,
 // conditions and stop, email templates (edit rules, Liquid errors, preview). Both databases.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../../test/helpers/app.ts';
+import { factories } from '../../test/helpers/factories.ts';
 import { newId } from '../shared/ids.ts';
 import { runDueJobsOnce } from '../jobs/worker.ts';
 import { createLocalStoreTransport } from '../email/transport.ts';
 import { jobHandlers } from '../jobs/job-registry.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(async () => {
-  await t.close();
-});
+const t = useTestApp();
 
 const fast = { pollMs: 20, leaseMs: 2_000, backoff: { baseMs: 20, maxMs: 100 } };
 const runJobs = () => runDueJobsOnce(t.ctx, jobHandlers(t.ctx, createLocalStoreTransport(t.ctx.config.dataDir)), fast);
 
-async function contact(body: Record<string, unknown> = {}) {
-  const r = await t.api('POST', 'contacts', {
-    body: { firstName: 'Wanda', lastName: 'Flow', emailaddress1: `wanda.${newId()}@example.com`, ...body },
-  });
-  expect(r.statusCode).toBe(201);
-  return r.json();
-}
+const make = factories(t, { contact: { firstName: 'Wanda', lastName: 'Flow' } });
+const { contact } = make;
 
 async function workflow(body: Record<string, unknown> = {}) {
   const r = await t.api('POST', 'workflows', { body: { name: 'Onboarding', primaryEntity: 'contact', ...body } });
@@ -135,8 +125,8 @@ describe('workflow definitions', () => {
   });
 
   it('accepts every step type with valid references', async () => {
-    const role = (await t.api('POST', 'web-roles', { body: { name: `Partners ${newId()}` } })).json();
-    const account = (await t.api('POST', 'accounts', { body: { name: 'Contoso' } })).json();
+    const role = await make.webRole({ name: `Partners ${newId()}` });
+    const account = await make.account({ name: 'Contoso' });
     const wf = await workflow();
     const tpl = (
       await t.api('POST', 'email-templates', {
@@ -255,7 +245,7 @@ describe('running workflows', () => {
   });
 
   it('queues one run per record (202) and keeps the history, filtered by workflow, record and status', async () => {
-    const role = (await t.api('POST', 'web-roles', { body: { name: `Club ${newId()}` } })).json();
+    const role = await make.webRole({ name: `Club ${newId()}` });
     const wf = await activated([
       { type: 'update-contact', fields: { lastName: 'Updated', locale: 'da' } },
       { type: 'add-web-role', webRoleId: role.id },
@@ -304,8 +294,8 @@ describe('running workflows', () => {
   });
 
   it('takes the then branch when the condition holds and the else branch when it does not', async () => {
-    const vip = (await t.api('POST', 'web-roles', { body: { name: `VIP ${newId()}` } })).json();
-    const regular = (await t.api('POST', 'web-roles', { body: { name: `Regular ${newId()}` } })).json();
+    const vip = await make.webRole({ name: `VIP ${newId()}` });
+    const regular = await make.webRole({ name: `Regular ${newId()}` });
     const wf = await activated([
       {
         type: 'condition',
@@ -400,7 +390,7 @@ describe('running workflows', () => {
   });
 
   it('a step whose reference disappeared fails the run with the reason; a retry resumes after the succeeded steps', async () => {
-    const role = (await t.api('POST', 'web-roles', { body: { name: `Gone ${newId()}` } })).json();
+    const role = await make.webRole({ name: `Gone ${newId()}` });
     const wf = await activated([
       { type: 'update-contact', fields: { firstName: 'Once' } },
       { type: 'add-web-role', webRoleId: role.id },
@@ -431,7 +421,7 @@ describe('running workflows', () => {
     expect(await audits()).toBe(1);
 
     // Staff fix the definition and retry: step 0 is not done again.
-    const role2 = (await t.api('POST', 'web-roles', { body: { name: `Back ${newId()}` } })).json();
+    const role2 = await make.webRole({ name: `Back ${newId()}` });
     await t.api('POST', `workflows/${wf.id}/deactivate`);
     await t.api('PATCH', `workflows/${wf.id}`, {
       body: {
@@ -457,7 +447,7 @@ describe('running workflows', () => {
   });
 
   it('create-invitation creates a single invitation for the contact and sends it with Send Invitation', async () => {
-    const role = (await t.api('POST', 'web-roles', { body: { name: `Invited ${newId()}` } })).json();
+    const role = await make.webRole({ name: `Invited ${newId()}` });
     const wf = await activated([
       { type: 'create-invitation', invitation: { expiresInDays: 7, webRoleIds: [role.id], locale: 'da' }, send: true },
     ]);
@@ -486,7 +476,7 @@ describe('running workflows', () => {
 
 describe('dry run', () => {
   it('shows what each step would do for a record and changes nothing', async () => {
-    const role = (await t.api('POST', 'web-roles', { body: { name: `Dry ${newId()}` } })).json();
+    const role = await make.webRole({ name: `Dry ${newId()}` });
     const wf = await workflow({
       steps: [
         { type: 'update-contact', fields: { lastName: 'Wet' } },
@@ -614,17 +604,13 @@ describe('email templates', () => {
     const da = templates.find((x: { locale: string }) => x.locale === 'da');
     const inviter = await contact({ firstName: 'Ida', lastName: 'Inviter' });
     const c = await contact({ firstName: 'Per <b>' });
-    const inv = (
-      await t.api('POST', 'invitations', {
-        body: {
-          name: 'Partner',
-          type: 'single',
-          invitedContactIds: [c.id],
-          inviterContactId: inviter.id,
-          expiresAt: '2099-03-15T14:00:00.000Z',
-        },
-      })
-    ).json();
+    const inv = await make.invitation({
+      name: 'Partner',
+      type: 'single',
+      invitedContactIds: [c.id],
+      inviterContactId: inviter.id,
+      expiresAt: '2099-03-15T14:00:00.000Z',
+    });
     const r = await t.api('POST', `email-templates/${da.id}/preview`, {
       body: { invitationId: inv.id, contactId: c.id },
     });

@@ -1,9 +1,8 @@
-// Builds the real app on a fresh test database, with an admin and a staff user and their tokens.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Builds the real app on a fresh test database, with an admin and a staff user and their tokens;
+// useTestApp() gives a test file one for all its tests.
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import type { Config } from '../../src/config.ts';
 import type { AppContext } from '../../src/context.ts';
 import { buildApp } from '../../src/app.ts';
@@ -12,13 +11,14 @@ import { createUser } from '../../src/users/users.service.ts';
 import { createToken } from '../../src/tokens/tokens.service.ts';
 import { randomToken } from '../../src/shared/crypto.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
+import { removeTempDir, tempDir } from './temp.ts';
 
 export function testConfig(overrides: Partial<Config> & Pick<Config, 'database'>): Config {
   return {
     port: 0,
     host: '127.0.0.1',
     publicUrl: 'http://localhost:3000',
-    dataDir: mkdtempSync(join(tmpdir(), 'portal-data-')),
+    dataDir: overrides.dataDir ?? tempDir('portal-data-'),
     secretKey: randomToken(32),
     smtpUrl: undefined,
     mailFrom: 'portal@example.com',
@@ -48,9 +48,12 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function createTestApp(
-  options: { captureLogs?: boolean; config?: Partial<Config> } = {},
-): Promise<TestApp> {
+export interface TestAppOptions {
+  captureLogs?: boolean;
+  config?: Partial<Config>;
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const adminToken = `pit_${randomToken(32)}`;
   const config = testConfig({
@@ -103,6 +106,57 @@ export async function createTestApp(
     async close() {
       await app.close();
       await database.drop();
+      if (options.config?.dataDir === undefined) removeTempDir(config.dataDir);
     },
+  };
+}
+
+/**
+ * One app for the tests of a file: built in beforeAll, closed in afterAll (registered first, so a
+ * file's own hooks run after it is built and before it is closed). Read its parts inside tests or hooks.
+ */
+export function useTestApp(options: TestAppOptions = {}): TestApp {
+  let current: TestApp | undefined;
+  beforeAll(async () => {
+    current = await createTestApp(options);
+  });
+  // Once, whether a test closed it early or afterAll does.
+  const close = async () => {
+    const closing = current;
+    current = undefined;
+    await closing?.close();
+  };
+  afterAll(close);
+  const the = (): TestApp => {
+    if (!current) throw new Error('useTestApp: the app exists from beforeAll to afterAll, not while a file loads');
+    return current;
+  };
+  return {
+    get app() {
+      return the().app;
+    },
+    get ctx() {
+      return the().ctx;
+    },
+    get database() {
+      return the().database;
+    },
+    get adminToken() {
+      return the().adminToken;
+    },
+    get adminId() {
+      return the().adminId;
+    },
+    get staffToken() {
+      return the().staffToken;
+    },
+    get staffId() {
+      return the().staffId;
+    },
+    get logs() {
+      return the().logs;
+    },
+    api: (method, url, opts) => the().api(method, url, opts),
+    close,
   };
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import type { DatabaseConfig } from '../../src/config.ts';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { randomToken } from '../../src/shared/crypto.ts';
@@ -58,5 +58,37 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
       await handle.close();
       await remove();
     },
+  };
+}
+
+/** One migrated database for the tests of a file: created in beforeAll, dropped in afterAll. */
+export function useTestDatabase(options: { poolSize?: number } = {}): TestDatabase {
+  let current: TestDatabase | undefined;
+  beforeAll(async () => {
+    current = await createTestDatabase(options);
+  });
+  // Once, whether a test dropped it early or afterAll does.
+  const drop = async () => {
+    const dropping = current;
+    current = undefined;
+    await dropping?.drop();
+  };
+  afterAll(drop);
+  const the = (): TestDatabase => {
+    if (!current) throw new Error('useTestDatabase: the database exists from beforeAll to afterAll');
+    return current;
+  };
+  return {
+    get db() {
+      return the().db;
+    },
+    get dialect() {
+      return the().dialect;
+    },
+    get config() {
+      return the().config;
+    },
+    close: () => the().close(),
+    drop,
   };
 }

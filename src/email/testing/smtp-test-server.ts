@@ -88,16 +88,3 @@ export async function startTestSmtpServer(
   state.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return state;
 }
-
-/** Waits until `check` is true (polling), or fails after `timeoutMs`. */
-export async function waitUntil(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 15_000,
-  what = 'condition',
-): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
