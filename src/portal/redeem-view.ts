@@ -10,7 +10,8 @@ import { sendRefusal, setRetryAfter } from '../web/refusal.ts';
 import { pageContext } from './page-context.ts';
 import { ProblemPage } from './pages/problem.tsx';
 import { RedeemPage, emptyRedeemForms, type RedeemForms } from './pages/redeem.tsx';
-import { clientOf, redeemPath } from './route-helpers.ts';
+import { clientOf, queryOf, redeemPath, safeNext } from './route-helpers.ts';
+import { formValues } from '../web/forms.ts';
 
 /**
  * The redeem page for `code`, with the status of `refusal` when one is shown (in a form, or next
@@ -47,6 +48,7 @@ export async function renderRedeem(
     preview,
     forms: forms ?? emptyRedeemForms(signUpOpen),
     problem: problem ?? null,
+    next: safeNext(queryOf(req).next ?? formValues(req.body).next),
   });
   return refusal ? sendRefusal(reply, refusal, page) : sendPage(reply, 200, page);
 }

@@ -1,6 +1,7 @@
 // What the portal's route files share (they never import one another): the client of a request,
 // the invitations switch, the sign-up switches as a page shows them, safe return paths, and the
 // content-page viewer of a page context.
+import { safeReturnPath } from '../web/return-path.ts';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import type { PageViewer } from '../content-pages/content-pages.service.ts';
@@ -37,23 +38,9 @@ export const queryOf = (request: FastifyRequest): Record<string, string> => {
   return out;
 };
 
-/** Only a path on this portal may be a place to return to after sign-in. */
-export function safeNext(value: string | undefined): string | null {
-  if (
-    !value ||
-    value.length > 1000 ||
-    !value.startsWith('/portal') ||
-    value.startsWith('/portal/api') ||
-    /[\\\s]/.test(value)
-  )
-    return null;
-  try {
-    const url = new URL(value, 'http://portal.invalid');
-    return url.origin === 'http://portal.invalid' ? `${url.pathname}${url.search}` : null;
-  } catch {
-    return null;
-  }
-}
+/** Only a path on this portal (never its JSON API) may be a place to return to after sign-in. */
+export const safeNext = (value: string | undefined | null): string | null =>
+  safeReturnPath(value, { under: '/portal', refused: ['/portal/api'] });
 
 export const redeemPath = (code: string) => `/portal/redeem?code=${encodeURIComponent(code)}`;
 

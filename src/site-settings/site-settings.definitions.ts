@@ -8,7 +8,12 @@ export interface SettingDefinition {
   kind: SettingKind;
   default: string;
   description: string;
+  /** Integers: the smallest and largest value. Time spans: the shortest and longest, in seconds. */
+  min?: number;
+  max?: number;
 }
+
+const DAY_SECONDS = 86_400;
 
 export const settingDefinitions = [
   {
@@ -58,48 +63,64 @@ export const settingDefinitions = [
     kind: 'integer',
     default: '5',
     description: 'Failed sign-ins before the account locks.',
+    min: 1,
+    max: 1_000,
   },
   {
     name: 'Authentication/UserManager/DefaultAccountLockoutTimeSpan',
     kind: 'timespan',
     default: '00:05:00',
     description: 'How long a lockout lasts (hh:mm:ss).',
+    min: 1,
+    max: 365 * DAY_SECONDS,
   },
   {
     name: 'Authentication/RateLimit/InvitationCodes/Count',
     kind: 'integer',
     default: '20',
     description: 'Unknown invitation codes one client may try per window.',
+    min: 1,
+    max: 1_000_000,
   },
   {
     name: 'Authentication/RateLimit/InvitationCodes/WindowSeconds',
     kind: 'integer',
     default: '600',
     description: 'Window of the invitation code limit, in seconds.',
+    min: 1,
+    max: 30 * DAY_SECONDS,
   },
   {
     name: 'Authentication/RateLimit/SignUp/Count',
     kind: 'integer',
     default: '100',
     description: 'Sign-ups one client may make per window.',
+    min: 1,
+    max: 1_000_000,
   },
   {
     name: 'Authentication/RateLimit/SignUp/WindowSeconds',
     kind: 'integer',
     default: '3600',
     description: 'Window of the sign-up limit, in seconds.',
+    min: 1,
+    max: 30 * DAY_SECONDS,
   },
   {
     name: 'Authentication/RateLimit/SignIn/Count',
     kind: 'integer',
     default: '100',
     description: 'Sign-in attempts one client may make per window.',
+    min: 1,
+    max: 1_000_000,
   },
   {
     name: 'Authentication/RateLimit/SignIn/WindowSeconds',
     kind: 'integer',
     default: '3600',
     description: 'Window of the sign-in limit, in seconds.',
+    min: 1,
+    max: 30 * DAY_SECONDS,
   },
   {
     name: 'Email/RetryUnknownOutcome',
@@ -131,14 +152,25 @@ export const definitionByName: ReadonlyMap<string, SettingDefinition> = new Map(
 );
 
 /** Why `value` is not acceptable for `kind`, or undefined when it is. */
-export function valueProblem(kind: SettingKind, value: string): string | undefined {
+/** Why `value` is not a value of the setting `def` (a setting the product does not know is text), or undefined. */
+export function valueProblem(def: SettingDefinition | undefined, value: string): string | undefined {
+  const kind = def?.kind ?? 'text';
+  const within = (n: number, unit = '') => {
+    if (def?.min !== undefined && n < def.min) return `must be at least ${def.min}${unit}`;
+    if (def?.max !== undefined && n > def.max) return `must be at most ${def.max}${unit}`;
+    return undefined;
+  };
   switch (kind) {
     case 'boolean':
       return value === 'true' || value === 'false' ? undefined : 'must be "true" or "false"';
     case 'integer':
-      return /^\d{1,9}$/.test(value) ? undefined : 'must be a whole number';
-    case 'timespan':
-      return /^(\d+\.)?\d{1,2}:\d{2}:\d{2}$/.test(value) ? undefined : 'must be a time span like 00:05:00 (hh:mm:ss)';
+      return /^\d{1,9}$/.test(value) ? within(Number(value)) : 'must be a whole number';
+    case 'timespan': {
+      const m = TIMESPAN.exec(value);
+      if (!m || Number(m[2]) > 23 || Number(m[3]) > 59 || Number(m[4]) > 59)
+        return 'must be a time span like 00:05:00 ([d.]hh:mm:ss)';
+      return within(timespanMs(value) / 1000, ' seconds');
+    }
     case 'locale':
       return value === 'da' || value === 'en' ? undefined : 'must be "da" or "en"';
     default:
@@ -146,9 +178,11 @@ export function valueProblem(kind: SettingKind, value: string): string | undefin
   }
 }
 
+const TIMESPAN = /^(?:(\d{1,6})\.)?(\d{1,2}):(\d{2}):(\d{2})$/;
+
 /** Parses a Power Pages time span ("[d.]hh:mm:ss") into milliseconds. */
 export function timespanMs(value: string): number {
-  const m = /^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})$/.exec(value);
+  const m = TIMESPAN.exec(value);
   if (!m) return 0;
   return (((Number(m[1] ?? 0) * 24 + Number(m[2])) * 60 + Number(m[3])) * 60 + Number(m[4])) * 1000;
 }

@@ -59,7 +59,7 @@ export const settingInt = async (ctx: Pick<AppContext, 'db'>, name: SettingName)
 export async function putSiteSetting(ctx: AppContext, actor: Actor, name: string, value: string): Promise<SiteSetting> {
   requireAdmin(actor);
   const def = definitionByName.get(name);
-  const problem = valueProblem(def?.kind ?? 'text', value);
+  const problem = valueProblem(def, value);
   if (problem) throw validationFailed('value', problem);
   const now = nowIso();
   await ctx.db.transaction().execute(async (tx) => {

@@ -96,12 +96,15 @@ export function RedeemPage({
   preview,
   forms,
   problem,
+  next = null,
 }: {
   pc: PageContext;
   code: string;
   preview: InvitationPreview;
   forms: RedeemForms;
   problem?: AppError | null;
+  /** Where to go after redeeming (a checked path on this portal), carried by every form. */
+  next?: string | null;
 }) {
   const { t } = pc;
   return (
@@ -116,6 +119,7 @@ export function RedeemPage({
             <form method="post" action={pc.href('/portal/redeem')}>
               <Csrf pc={pc} />
               <input type="hidden" name="code" value={code} />
+              {next ? <input type="hidden" name="next" value={next} /> : null}
               <p class="actions">
                 <button type="submit" class="button">
                   {t.redeem.submit}
@@ -138,6 +142,7 @@ export function RedeemPage({
                   <form method="post" action={pc.href('/portal/sign-up')} novalidate>
                     <Csrf pc={pc} />
                     <input type="hidden" name="code" value={code} />
+                    {next ? <input type="hidden" name="next" value={next} /> : null}
                     <SignUpFields pc={pc} form={forms.signUp} idPrefix="signup" />
                     <p class="actions">
                       <button type="submit" class="button">
@@ -157,6 +162,7 @@ export function RedeemPage({
               <form method="post" action={pc.href('/portal/redeem/sign-in')} novalidate>
                 <Csrf pc={pc} />
                 <input type="hidden" name="code" value={code} />
+                {next ? <input type="hidden" name="next" value={next} /> : null}
                 <Field
                   idPrefix="signin"
                   name="login"

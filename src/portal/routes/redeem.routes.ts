@@ -1,6 +1,8 @@
 // Redeeming an invitation: the redeem page (type a code, or see the invitation), "Redeem" for a
 // signed-in contact, "I have an existing account" (sign in and redeem in one POST), and the classic
-// Power Pages link /register?invitation=CODE (any returnurl ignored), which is the redeem page.
+// Power Pages links (/register?invitation=CODE, /Account/Login/RedeemInvitation?InvitationCode=CODE,
+// /Account/Login/Register?invitationCode=CODE), which lead to the redeem page; their returnurl is
+// followed after redemption only when it is a path on this portal.
 import type { AppContext } from '../../context.ts';
 import type { Api } from '../../http/types.ts';
 import { loadSession, startSession } from '../../portal-auth/sessions.ts';
@@ -16,20 +18,37 @@ import { ProblemPage } from '../pages/problem.tsx';
 import { RedeemCodePage } from '../pages/redeem.tsx';
 import { signInForm } from '../portal-forms.schema.ts';
 import { renderRedeem } from '../redeem-view.ts';
-import { assertInvitationsEnabled, clientOf, queryOf, redeemPath } from '../route-helpers.ts';
+import { assertInvitationsEnabled, clientOf, queryOf, redeemPath, safeNext } from '../route-helpers.ts';
+import { withLang } from '../../web/locale.ts';
+import { asLocale } from '../../shared/locale.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/** A query value by any letter case of its name (Power Pages writes `returnurl` and `returnUrl`). */
+const queryValue = (query: Record<string, string>, name: string): string | undefined => {
+  const wanted = name.toLowerCase();
+  for (const [k, v] of Object.entries(query)) if (k.toLowerCase() === wanted) return v;
+  return undefined;
+};
 
 /** The Power Pages links, outside the /portal prefix. */
 export function powerPagesLinkRoutes(app: Api, ctx: AppContext): void {
-  app.get('/register', async (req, reply) => {
-    const code = queryOf(req).invitation ?? '';
-    if (!code) return reply.code(302).header('Location', '/portal/sign-up').send();
+  const classic = (codeParam: string) => async (req: FastifyRequest, reply: FastifyReply) => {
+    const query = queryOf(req);
+    const code = queryValue(query, codeParam) ?? '';
+    const lang = asLocale(queryValue(query, 'lang'));
+    if (!code) return reply.code(302).header('Location', withLang('/portal/sign-up', lang)).send();
     if (!(await settingFlag(ctx, 'Authentication/Registration/InvitationEnabled'))) {
       const pc = await pageContext(ctx, req, reply);
       const err = new AppError('not-found');
       return sendRefusal(reply, err, ProblemPage({ pc, err }));
     }
-    return reply.code(302).header('Location', redeemPath(code)).send();
-  });
+    const next = safeNext(queryValue(query, 'returnurl'));
+    const target = `${redeemPath(code)}${next ? `&next=${encodeURIComponent(next)}` : ''}`;
+    return reply.code(302).header('Location', withLang(target, lang)).send();
+  };
+  app.get('/register', classic('invitation'));
+  app.get('/Account/Login/RedeemInvitation', classic('InvitationCode'));
+  app.get('/Account/Login/Register', classic('invitationCode'));
 }
 
 export function redeemRoutes(pages: Api, ctx: AppContext): void {
@@ -68,7 +87,9 @@ export function redeemRoutes(pages: Api, ctx: AppContext): void {
       if (!(err instanceof AppError)) throw err;
       return renderRedeem(ctx, req, reply, code, err, undefined, err);
     }
-    return redirectWithNotice(req, reply, '/portal/profile', { key: 'redeemed' });
+    return redirectWithNotice(req, reply, safeNext(formValues(req.body).next) ?? '/portal/profile', {
+      key: 'redeemed',
+    });
   });
 
   // "I have an existing account": sign in, then redeem, in one POST.
@@ -104,6 +125,8 @@ export function redeemRoutes(pages: Api, ctx: AppContext): void {
       // Signed in now: the page shows the problem next to the plain "Redeem" button.
       return renderRedeem(ctx, req, reply, code, err, undefined, err);
     }
-    return redirectWithNotice(req, reply, '/portal/profile', { key: 'redeemed' });
+    return redirectWithNotice(req, reply, safeNext(formValues(req.body).next) ?? '/portal/profile', {
+      key: 'redeemed',
+    });
   });
 }

@@ -14,7 +14,7 @@ import { pageContext, redirectWithNotice } from '../page-context.ts';
 import { CheckEmailPage, SignUpPage } from '../pages/sign-up.tsx';
 import { signUpForm } from '../portal-forms.schema.ts';
 import { renderRedeem } from '../redeem-view.ts';
-import { assertInvitationsEnabled, clientOf, queryOf, redeemPath, signUpMode } from '../route-helpers.ts';
+import { assertInvitationsEnabled, clientOf, queryOf, redeemPath, safeNext, signUpMode } from '../route-helpers.ts';
 
 export function signUpRoutes(pages: Api, ctx: AppContext): void {
   pages.get('/sign-up', async (req, reply) => {
@@ -46,7 +46,7 @@ export function signUpRoutes(pages: Api, ctx: AppContext): void {
       });
       if (outcome.kind === 'signed-in') {
         await startSession(ctx, ctx.db, req, reply, outcome.contactId, { signInMethod: 'local', vouchedEmails: [] });
-        return redirectWithNotice(req, reply, '/portal/profile', {
+        return redirectWithNotice(req, reply, (outcome.redemption && safeNext(form.values.next)) || '/portal/profile', {
           key: outcome.redemption ? 'redeemed' : 'signed-up',
         });
       }

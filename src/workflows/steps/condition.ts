@@ -23,10 +23,13 @@ export function evaluateCondition(actual: unknown, operator: ConditionOperator, 
       return isEmpty(actual);
     case 'is-not-empty':
       return !isEmpty(actual);
-    case 'equals':
+    case 'equals': {
+      // Text is compared ignoring letter case, as Dataverse's conditions do (and `contains` here).
       if (value === null) return isEmpty(actual);
-      if (Array.isArray(actual)) return actual.some((a) => text(a) === text(value));
-      return text(actual) === text(value);
+      const wanted = text(value).toLowerCase();
+      if (Array.isArray(actual)) return actual.some((a) => text(a).toLowerCase() === wanted);
+      return text(actual).toLowerCase() === wanted;
+    }
     case 'not-equals':
       return !evaluateCondition(actual, 'equals', value);
     case 'contains': {
