@@ -152,6 +152,8 @@ export interface EmailsTable {
   created_at: string;
   updated_at: string;
   sent_at: string | null;
+  /** The email's secrets, encrypted, until it is sent (see email/email-secrets.ts). */
+  sealed_secrets: string | null;
 }
 
 /** An email's bodies: written once when it is queued, apart from its changing delivery state. */

@@ -325,6 +325,53 @@ describe('email delivery over SMTP', () => {
       });
     }
 
+    it('200 emails through a server that drops every seventh connection after DATA: each ends sent or unknown, none arrives twice', async () => {
+      const server = await startBrokenSmtpServer((n) => (n % 7 === 0 ? 'drop' : undefined));
+      const transport = createSmtpTransport(server.url);
+      try {
+        const rows = await queue(200);
+        const worker = createWorker(ctx, emailJobHandlers(ctx, transport), { ...fast, workerId: 'through-drops' });
+        worker.start();
+        try {
+          await waitUntil(async () => {
+            const open = await database.db
+              .selectFrom('emails')
+              .select('id')
+              .where(
+                'id',
+                'in',
+                rows.map((r) => r.id),
+              )
+              .where('status', 'in', ['pending', 'sending'])
+              .execute();
+            return open.length === 0;
+          }, 30_000);
+        } finally {
+          await worker.stop();
+        }
+        const after = await database.db
+          .selectFrom('emails')
+          .select(['message_id', 'status'])
+          .where(
+            'id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .execute();
+        const arrivals = new Map<string, number>();
+        for (const id of server.arrived) arrivals.set(id, (arrivals.get(id) ?? 0) + 1);
+        expect([...arrivals.values()].every((n) => n === 1)).toBe(true);
+        expect(after.every((e) => e.status === 'sent' || e.status === 'unknown')).toBe(true);
+        const unknown = after.filter((e) => e.status === 'unknown');
+        expect(unknown.length).toBe(Math.floor(200 / 7));
+        // Each unknown one did reach the server once (it was dropped after the final "."); nothing was lost silently.
+        for (const e of after) expect(arrivals.get(e.message_id)).toBe(1);
+      } finally {
+        await transport.close();
+        await server.close();
+      }
+    });
+
     it('with Email/RetryUnknownOutcome "true" it is retried instead (at-least-once), with the same Message-ID', async () => {
       await setRetryUnknown('true');
       const server = await startBrokenSmtpServer((n) => (n === 1 ? 'drop' : undefined));

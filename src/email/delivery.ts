@@ -32,10 +32,12 @@
 // alive) still wins over `unknown`, since the server did accept it.
 import type { AppContext } from '../context.ts';
 
-/** What delivery needs of the app's context. */
-type DeliveryContext = Pick<AppContext, 'db' | 'dialect'>;
+/** What delivery needs of the app's context (`secrets` for emails that carry sealed secrets). */
+type DeliveryContext = Pick<AppContext, 'db' | 'dialect'> & { secrets?: Secrets };
 import { PermanentJobError, type JobControl, type JobHandler, type JobHandlers, type JobRow } from '../jobs/jobs.ts';
 import { nowIso } from '../shared/time.ts';
+import type { Secrets } from '../shared/crypto.ts';
+import { unsealSecrets } from './email-secrets.ts';
 import { settingFlag } from '../site-settings/site-settings.service.ts';
 import * as repo from './email.repo.ts';
 import type { EmailRow } from './email.repo.ts';
@@ -62,15 +64,15 @@ export interface DeliveryHooks {
   onSettled?: (email: EmailRow) => Promise<void> | void;
 }
 
-const toOutgoing = (r: EmailRow): OutgoingEmail => ({
-  id: r.id,
-  messageId: r.message_id,
-  from: r.from_address,
-  to: r.to_address,
-  subject: r.subject,
-  html: r.html,
-  text: r.text,
-});
+/** The message as it is handed over: its secrets, sealed since it was queued, put back in. */
+function toOutgoing(ctx: DeliveryContext, r: EmailRow): OutgoingEmail {
+  let parts = { subject: r.subject, html: r.html, text: r.text };
+  if (r.sealed_secrets) {
+    if (!ctx.secrets) throw new PermanentJobError(`The email ${r.id} carries secrets, and this worker has no key.`);
+    parts = unsealSecrets(parts, r.sealed_secrets, ctx.secrets);
+  }
+  return { id: r.id, messageId: r.message_id, from: r.from_address, to: r.to_address, ...parts };
+}
 
 /** Thrown inside the hand-over when the email is no longer ours to send. */
 class NotPendingAnymore extends Error {}
@@ -140,7 +142,7 @@ export async function deliverEmail(
   const email = await repo.findEmail(ctx.db, emailId);
   if (!email) throw new PermanentJobError(`The email ${emailId} does not exist.`);
   if (email.status === 'sent' || email.status === 'failed' || email.status === 'unknown') return;
-  const outgoing = toOutgoing(email);
+  const outgoing = toOutgoing(ctx, email);
 
   if (email.status === 'sending') {
     const outcome = await transport.outcomeOf(outgoing);

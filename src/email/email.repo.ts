@@ -27,6 +27,7 @@ const EMAIL_COLUMNS = [
   'created_at',
   'updated_at',
   'sent_at',
+  'sealed_secrets',
 ] as const;
 const insertEmailRow = prepared(EMAIL_COLUMNS, (db, p) =>
   db.insertInto('emails').values(Object.fromEntries(EMAIL_COLUMNS.map((c) => [c, p(c)])) as never),
@@ -101,6 +102,8 @@ const toSent = prepared(['id', 'providerMessageId', 'now'], (db, p) =>
       sent_at: p('now'),
       last_error: null,
       updated_at: p('now'),
+      // Delivered: its secrets are not needed any more.
+      sealed_secrets: null,
     })
     .where('id', '=', p('id'))
     .where('status', 'in', ['sending', 'unknown']),

@@ -18,6 +18,11 @@ export const emailActivitySchema = z.object({
   subject: z.string(),
   html: z.string(),
   text: z.string(),
+  /**
+   * True when the message carries secrets (an invitation code, a link's token): they are shown as
+   * `••••` here; the code can be revealed only by an admin through `POST /invitations/{id}/link`.
+   */
+  secretsMasked: z.boolean(),
   /** `sending` while a hand-over to the mail server is under way. */
   status: emailStatusSchema,
   attempts: z.number().int(),

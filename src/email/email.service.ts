@@ -10,6 +10,8 @@ import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 import { decodeCursor, toPage, type Page } from '../shared/pagination.ts';
 import type { EmailActivity, EmailListQuery } from './email.schema.ts';
+import type { Secrets } from '../shared/crypto.ts';
+import { hasMaskedSecrets, maskSecrets, sealSecrets } from './email-secrets.ts';
 import * as repo from './email.repo.ts';
 import type { EmailRow } from './email.repo.ts';
 
@@ -31,6 +33,11 @@ export interface QueueEmailInput {
   regardingType?: string | null;
   regardingId?: string | null;
   workflowRunId?: string | null;
+  /**
+   * Secrets that occur in the subject or bodies (an invitation code, a link's token): stored only
+   * encrypted and only until delivery; staff see them masked.
+   */
+  secrets?: { values: readonly string[]; box: Secrets } | undefined;
   /** The job whose work this email continues: it is delivered right after that job (see EnqueueJobInput.followUpOf). */
   followUpOf?: JobControl | undefined;
 }
@@ -47,9 +54,10 @@ export const toEmailActivity = (r: EmailRow): EmailActivity => ({
   toContactId: r.to_contact_id,
   to: r.to_address,
   from: r.from_address,
-  subject: r.subject,
-  html: r.html,
-  text: r.text,
+  subject: maskSecrets(r.subject),
+  html: maskSecrets(r.html),
+  text: maskSecrets(r.text),
+  secretsMasked: hasMaskedSecrets(r.subject) || hasMaskedSecrets(r.html) || hasMaskedSecrets(r.text),
   status: r.status,
   attempts: r.attempts,
   messageId: r.message_id,
@@ -75,15 +83,19 @@ export async function queueEmail(tx: Tx, input: QueueEmailInput): Promise<EmailR
     throw validationFailed('from', 'must be one email address');
   const now = nowIso();
   const id = newId();
+  // A subject is one header line.
+  const parts = { subject: input.subject.replace(/[\r\n]+/g, ' '), html: input.html, text: input.text };
+  const sealed = input.secrets
+    ? sealSecrets(parts, input.secrets.values, input.secrets.box)
+    : { ...parts, sealed: null };
   const row: EmailRow = {
     id,
     to_contact_id: input.toContactId ?? null,
     to_address: input.toAddress.trim(),
     from_address: input.fromAddress.trim(),
-    // A subject is one header line.
-    subject: input.subject.replace(/[\r\n]+/g, ' '),
-    html: input.html,
-    text: input.text,
+    subject: sealed.subject,
+    html: sealed.html,
+    text: sealed.text,
     status: 'pending',
     attempts: 0,
     message_id: messageIdOf(id),
@@ -95,6 +107,7 @@ export async function queueEmail(tx: Tx, input: QueueEmailInput): Promise<EmailR
     created_at: now,
     updated_at: now,
     sent_at: null,
+    sealed_secrets: sealed.sealed,
   };
   await repo.insertEmail(tx, row);
   await enqueueJob(tx, {

@@ -55,6 +55,7 @@ describe('emails API', () => {
       subject: 'S0',
       html: '<p>h</p>',
       text: 't',
+      secretsMasked: false,
       status: 'pending',
       attempts: 0,
       messageId: expect.stringMatching(/^<.+@portal-invitations>$/),

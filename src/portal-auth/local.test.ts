@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mailAsSent } from '../../test/helpers/mail.ts';
 import { useTestApp } from '../../test/helpers/app.ts';
 import { factories } from '../../test/helpers/factories.ts';
 import { newId } from '../shared/ids.ts';
@@ -16,13 +17,7 @@ const { contact, invitation, setting } = factories(t, {
 
 /** The token in the last link emailed to `address`. */
 async function emailedToken(address: string, path: string): Promise<string> {
-  const mail = await t.ctx.db
-    .selectFrom('emails')
-    .innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id')
-    .select('email_bodies.text')
-    .where('to_address', '=', address)
-    .orderBy('id', 'desc')
-    .executeTakeFirstOrThrow();
+  const mail = await mailAsSent(t.ctx, { address });
   const m = new RegExp(`${path}\\?token=([A-Za-z0-9_-]+)`).exec(mail.text);
   expect(m).not.toBeNull();
   return (m as RegExpExecArray)[1] as string;

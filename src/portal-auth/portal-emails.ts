@@ -48,7 +48,10 @@ export async function queuePortalEmail(
   link: string,
 ): Promise<void> {
   const t = texts[kind][to.locale];
+  // The link's token is a credential (it confirms an address or sets a password): sealed until delivery.
+  const token = new URL(link).searchParams.get('token');
   await queueEmail(tx, {
+    secrets: token ? { values: [token], box: ctx.secrets } : undefined,
     toContactId: to.contactId,
     toAddress: to.address,
     fromAddress: ctx.config.mailFrom,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mailAsSent } from '../../test/helpers/mail.ts';
 import { useTestApp } from '../../test/helpers/app.ts';
 import { factories } from '../../test/helpers/factories.ts';
 import { csrfOf, dataCode, expectHtml, signInThroughPage, visitors } from '../../test/helpers/portal.ts';
@@ -371,12 +372,7 @@ describe('sign-up, sign-in and the site settings', () => {
         .executeTakeFirstOrThrow();
       expect(created.email_confirmed).toBe(0);
 
-      const mail = await t.ctx.db
-        .selectFrom('emails')
-        .innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id')
-        .select('email_bodies.text')
-        .where('to_contact_id', '=', created.id)
-        .executeTakeFirstOrThrow();
+      const mail = await mailAsSent(t.ctx, { contactId: created.id });
       const link = /http:\/\/localhost:3000(\/portal\/confirm-email\?token=[A-Za-z0-9_-]+)/.exec(
         mail.text,
       )?.[1] as string;
@@ -443,12 +439,7 @@ describe('sign-up, sign-in and the site settings', () => {
     expect(await redemptionsOf(inv.id)).toHaveLength(0);
     // Meanwhile staff deactivate the invitation.
     expect((await t.api('POST', `invitations/${inv.id}/deactivate`)).statusCode).toBe(200);
-    const mail = await t.ctx.db
-      .selectFrom('emails')
-      .innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id')
-      .select('email_bodies.text')
-      .where('to_contact_id', '=', created.id)
-      .executeTakeFirstOrThrow();
+    const mail = await mailAsSent(t.ctx, { contactId: created.id });
     const token = /token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1] as string;
     const shown = await client.get(`/portal/confirm-email?token=${token}`);
     const confirmed = await client.request('POST', '/portal/confirm-email', { form: { _csrf: csrfOf(shown), token } });
@@ -506,12 +497,7 @@ describe('sign-up, sign-in and the site settings', () => {
     expectHtml(known, 200);
     expect(unknown.body).toContain('data-outcome="reset-requested"');
     expect(known.body).toContain('data-outcome="reset-requested"');
-    const mail = await t.ctx.db
-      .selectFrom('emails')
-      .innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id')
-      .select('email_bodies.text')
-      .where('to_contact_id', '=', c.id)
-      .executeTakeFirstOrThrow();
+    const mail = await mailAsSent(t.ctx, { contactId: c.id });
     const token = /reset-password\?token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1] as string;
     const page = await client.get(`/portal/reset-password?token=${token}`);
     expectHtml(page, 200);

@@ -9,6 +9,7 @@ export type KeyPurpose =
   | 'session'
   | 'contact-token'
   | 'webhook-secret'
+  | 'email-secrets'
   | 'rate-limit';
 
 export interface Secrets {

@@ -27,3 +27,14 @@ export function listTokens(db: Db, q: { limit: number; after?: string | undefine
 
 export const touchToken = (db: Db, id: string, at: string) =>
   db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
+
+/** Revokes a token still active; false when it was revoked already (by a concurrent call, say). */
+export async function revokeActiveToken(tx: Tx, id: string, at: string): Promise<boolean> {
+  const r = await tx
+    .updateTable('api_tokens')
+    .set({ revoked_at: at })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}

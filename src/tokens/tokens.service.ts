@@ -94,7 +94,8 @@ export async function revokeToken(ctx: AppContext, actor: Actor, id: string): Pr
     const row = await repo.findToken(tx, id);
     if (!row) throw notFound('The token');
     if (!isAdmin(actor) && row.user_id !== actor.id) throw notFound('The token');
-    await tx.updateTable('api_tokens').set({ revoked_at: nowIso() }).where('id', '=', id).execute();
+    // Guarded: of two revocations racing, one revokes and audits, the other finds nothing left.
+    if (!(await repo.revokeActiveToken(tx, id, nowIso()))) throw notFound('The token');
     await writeAudit(tx, {
       actor,
       action: 'revoke',

@@ -163,3 +163,20 @@ describe('API tokens: who may manage which', () => {
     expect((await t.api('GET', 'contacts', { token })).statusCode).toBe(401);
   });
 });
+
+describe('API tokens: racing revocations', () => {
+  it('two revocations at once: one revokes and audits, the other answers 404; the first revocation time stays', async () => {
+    for (let round = 0; round < 5; round++) {
+      const { id } = (await t.api('POST', 'tokens', { body: { name: `race ${round}` } })).json();
+      const results = await Promise.all([t.api('DELETE', `tokens/${id}`), t.api('DELETE', `tokens/${id}`)]);
+      expect(results.map((r) => r.statusCode).sort()).toEqual([204, 404]);
+      const audits = await t.ctx.db
+        .selectFrom('audit_log')
+        .select('id')
+        .where('record_id', '=', id)
+        .where('action', '=', 'revoke')
+        .execute();
+      expect(audits).toHaveLength(1);
+    }
+  });
+});

@@ -10,6 +10,7 @@ import { createSmtpTransport, type MailTransport } from '../email/transport.ts';
 import { startTestSmtpServer, type TestSmtpServer } from '../email/testing/smtp-test-server.ts';
 import { findInvitationByCode } from '../invitations/invitations.service.ts';
 import { jobHandlers } from '../jobs/job-registry.ts';
+import { waitUntil } from '../../test/helpers/wait.ts';
 
 const t = useTestApp();
 let smtp: TestSmtpServer;
@@ -285,6 +286,114 @@ describe('Send Invitation', () => {
       });
     } finally {
       smtp.reply = () => undefined;
+    }
+  });
+});
+
+describe('the secrets of an invitation email', () => {
+  /** Every text column of the email's rows, as the database holds them. */
+  const storedText = async (emailId: string) => {
+    const row = await t.ctx.db
+      .selectFrom('emails')
+      .innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id')
+      .selectAll()
+      .where('emails.id', '=', emailId)
+      .executeTakeFirstOrThrow();
+    return JSON.stringify(row);
+  };
+  const variants = (code: string) => [code, code.replace(/-/g, ''), encodeURIComponent(code)];
+
+  it('are stored only encrypted and only until delivery; staff see them masked; the message itself carries them', async () => {
+    const c = await contact();
+    const inv = await invitation({ invitedContactIds: [c.id] });
+    // Queued but not delivered yet: the first server answers 451, so the email waits for a retry.
+    const busy = await startTestSmtpServer({ reply: () => ({ code: 451, message: 'Try again later' }) });
+    const busyTransport = createSmtpTransport(busy.url);
+    try {
+      const r = await t.api('POST', `workflows/${sendInvitationId}/run`, { body: { targetIds: [inv.id] } });
+      expect(r.statusCode).toBe(202);
+      await runDueJobsOnce(t.ctx, jobHandlers(t.ctx, busyTransport), fast);
+    } finally {
+      await busyTransport.close();
+      await busy.close();
+    }
+    const [queued] = (await t.api('GET', `emails?regardingId=${inv.id}`, { token: t.staffToken })).json().items;
+    expect(queued.status).toBe('pending');
+    const beforeDelivery = await storedText(queued.id);
+    for (const v of variants(inv.code)) expect(beforeDelivery).not.toContain(v);
+    expect(
+      (
+        await t.ctx.db
+          .selectFrom('emails')
+          .select('sealed_secrets')
+          .where('id', '=', queued.id)
+          .executeTakeFirstOrThrow()
+      ).sealed_secrets,
+    ).toMatch(/^v1\./);
+
+    await waitUntil(async () => {
+      await runJobs();
+      return receivedBy(c.emailaddress1).length === 1;
+    });
+    const [mail] = receivedBy(c.emailaddress1);
+    expect(mail!.text).toContain(inv.code);
+    expect(mail!.html).toContain(`href="${inv.redeemUrl}"`);
+
+    for (const token of [t.staffToken, t.adminToken]) {
+      const shown = (await t.api('GET', `emails/${queued.id}`, { token })).json();
+      expect(shown.status).toBe('sent');
+      expect(shown.secretsMasked).toBe(true);
+      expect(shown.text).toContain('••••');
+      expect(shown.html).toContain('••••');
+      for (const v of variants(inv.code)) {
+        expect(shown.text).not.toContain(v);
+        expect(shown.html).not.toContain(v);
+      }
+    }
+    // Delivered: not even the sealed copy is kept.
+    const afterDelivery = await storedText(queued.id);
+    for (const v of variants(inv.code)) expect(afterDelivery).not.toContain(v);
+    expect(
+      (
+        await t.ctx.db
+          .selectFrom('emails')
+          .select('sealed_secrets')
+          .where('id', '=', queued.id)
+          .executeTakeFirstOrThrow()
+      ).sealed_secrets,
+    ).toBeNull();
+    // The code stays revealable by an admin through the audited link call only.
+    const link = await t.api('POST', `invitations/${inv.id}/link`);
+    expect(link.statusCode).toBe(200);
+    expect(link.json().code).toBe(inv.code);
+    expect((await t.api('POST', `invitations/${inv.id}/link`, { token: t.staffToken })).statusCode).toBe(403);
+  });
+
+  it('a confirmation link emailed by the portal is never shown to staff', async () => {
+    const address = `confirm.${newId()}@example.com`;
+    const me = await t.app.inject({ method: 'GET', url: '/portal/api/me' });
+    const cookie = me.cookies.map((k) => `${k.name}=${k.value}`).join('; ');
+    const c = await contact({ emailaddress1: address });
+    const inv = await invitation({ invitedContactIds: [c.id] });
+    const signUp = await t.app.inject({
+      method: 'POST',
+      url: '/portal/api/sign-up',
+      headers: { cookie, 'x-csrf-token': me.json().csrfToken },
+      payload: { email: `other.${newId()}@example.com`, password: 'Confirm-me-passw0rd', invitationCode: inv.code },
+    });
+    expect(signUp.statusCode).toBeLessThan(300);
+    const emails = (await t.api('GET', 'emails?limit=500', { token: t.staffToken })).json().items as Array<{
+      text: string;
+      html: string;
+      secretsMasked: boolean;
+      subject: string;
+    }>;
+    const confirmation = emails.filter((e) => e.text.includes('/portal/confirm-email?token='));
+    expect(confirmation.length).toBeGreaterThan(0);
+    for (const e of confirmation) {
+      expect(e.secretsMasked).toBe(true);
+      expect(e.text).toMatch(/confirm-email\?token=••••/);
+      expect(e.html).not.toMatch(/token=[A-Za-z0-9_-]{20,}/);
     }
   });
 });

@@ -1,6 +1,7 @@
 // The Send Invitation step (`send-invitation`): emails the invitation to each invited contact in
 // their language and sets it to sent, guarded so that a deactivated, redeemed or expired invitation
 // is never sent. Invitation workflows only.
+import { normalizeCode } from '../../invitations/codes.ts';
 import { queueEmail } from '../../email/email.service.ts';
 import { markInvitationSent } from '../../invitations/invitations.repo.ts';
 import { nowIso } from '../../shared/time.ts';
@@ -55,8 +56,10 @@ export const sendInvitationStep: StepDefinition<StepOf<'send-invitation'>> = {
     const refusal = refusalOf(invitation);
     if (refusal) throw new StepFailure(`Not sent: ${refusal}`, false);
     let plan: Awaited<ReturnType<typeof planInvitationEmails>>;
+    let code: string;
     try {
       const e = await invitationEmailContext(ctx, invitation, 'real');
+      code = e.code;
       plan = await planInvitationEmails(ctx, await repo.templatesOf(ctx.db, run.workflow.id), e);
     } catch (err) {
       if (err instanceof InvitationNotSendable) throw new StepFailure(`Not sent: ${err.message}`, false);
@@ -86,6 +89,8 @@ export const sendInvitationStep: StepDefinition<StepOf<'send-invitation'>> = {
           subject: m.rendered.subject,
           html: m.rendered.html,
           text: m.rendered.text,
+          // The code, as written and as it stands in the link: kept sealed until delivery.
+          secrets: { values: [code, encodeURIComponent(code), normalizeCode(code)], box: ctx.secrets },
           regardingType: 'invitation',
           regardingId: invitation.id,
           workflowRunId: run.run.id,
