@@ -5,7 +5,7 @@ import { newId } from './shared/ids.ts';
 import { nowIso } from './shared/time.ts';
 import { hashPassword, passwordProblem } from './shared/passwords.ts';
 import { writeAudit } from './audit/audit.repo.ts';
-import { isUniqueViolation } from './db/database.ts';
+import { isUniqueViolation } from './db/db-errors.ts';
 import { countUsers } from './users/users.repo.ts';
 import { insertToken } from './tokens/tokens.service.ts';
 

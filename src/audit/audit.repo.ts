@@ -1,5 +1,5 @@
 // The audit log: who did what to which record. Written in the same transaction as the change.
-import type { Db, Tx } from '../db/database.ts';
+import type { Db, Tx } from '../db/types.ts';
 import type { Actor } from '../context.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';

@@ -1,5 +1,5 @@
 // Queries on contacts and their web roles.
-import type { Db, Tx } from '../db/database.ts';
+import type { Db, Tx } from '../db/types.ts';
 import { containsCi, equalsCi } from '../db/sql.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/db.ts';
-import { BACKGROUND, nothingWritten, writeTransaction, type Tx } from './database.ts';
+import { BACKGROUND, nothingWritten, writeTransaction } from './group-commit.ts';
+import type { Tx } from './types.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 

@@ -1,6 +1,6 @@
 // Email activities: queue one in the caller's transaction (with its delivery job), read them back.
 import type { AppContext } from '../context.ts';
-import type { Tx } from '../db/database.ts';
+import type { Tx } from '../db/types.ts';
 import { enqueueJob, type JobControl } from '../jobs/jobs.ts';
 import { notFound, validationFailed } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';

@@ -1,6 +1,6 @@
 // Queries on invitations and their link tables.
 import { sql } from 'kysely';
-import type { Db, Dialect, Tx } from '../db/database.ts';
+import type { Db, Dialect, Tx } from '../db/types.ts';
 import type { InvitationRow } from '../db/schema.ts';
 import { containsCi } from '../db/sql.ts';
 import type { InvitationStatus } from './invitations.schema.ts';

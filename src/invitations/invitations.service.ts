@@ -1,7 +1,7 @@
 // Use cases for invitations: create (one, for a contact, in bulk), read, list, edit, deactivate,
 // activate, reveal the link, delete. Status changes are guarded updates inside transactions.
 import type { AppContext, Actor } from '../context.ts';
-import type { Db, Tx } from '../db/database.ts';
+import type { Db, Tx } from '../db/types.ts';
 import type { InvitationRow } from '../db/schema.ts';
 import { conflict, notFound, validationFailed } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/db.ts';
-import { openDatabase } from '../db/database.ts';
+import { openDatabase } from '../db/connection.ts';
 import { isoPlus } from '../shared/time.ts';
 import { enqueueJob, MAX_FOLLOW_UPS, PermanentJobError, type JobHandlers } from './jobs.ts';
 import { claimDueJobs, findJob } from './jobs.repo.ts';

@@ -1,6 +1,6 @@
 // Background jobs: enqueued in the same transaction as the change that causes them, so nothing is
 // queued for a change that rolled back and nothing is lost for one that committed.
-import type { Tx } from '../db/database.ts';
+import type { Tx } from '../db/types.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 import type { JobRow } from './jobs.repo.ts';

@@ -22,7 +22,7 @@ import {
   type JobRow,
 } from './jobs.ts';
 import * as repo from './jobs.repo.ts';
-import { autocommit, BACKGROUND } from '../db/database.ts';
+import { autocommit, BACKGROUND } from '../db/group-commit.ts';
 
 /** The pino-style subset the worker logs through (Fastify's `app.log` fits). */
 export interface JobLogger {

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { AppContext } from '../context.ts';
-import { ping } from '../db/database.ts';
+import { ping } from '../db/connection.ts';
 
 export function opsRoutes(app: FastifyInstance, ctx: AppContext, registry: Registry): void {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));

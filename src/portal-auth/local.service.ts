@@ -2,7 +2,7 @@
 // confirmation and password reset. Routes and pages call these; nothing here knows HTTP.
 import type { AppContext } from '../context.ts';
 import type { ContactRow, InvitationRow } from '../db/schema.ts';
-import type { Db, Tx } from '../db/database.ts';
+import type { Db, Tx } from '../db/types.ts';
 import { AppError, conflict, validationFailed } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { isoPlus, nowIso } from '../shared/time.ts';

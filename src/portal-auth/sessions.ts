@@ -3,7 +3,7 @@
 // and its CSRF token is derived from it, so forms work before sign-in without writing anything.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
-import type { Db, Tx } from '../db/database.ts';
+import type { Db, Tx } from '../db/types.ts';
 import { randomToken, safeEqual } from '../shared/crypto.ts';
 import { AppError } from '../shared/errors.ts';
 import { isoPlus, nowIso } from '../shared/time.ts';

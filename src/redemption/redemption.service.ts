@@ -3,14 +3,9 @@
 // write the audit entry and queue the workflow run. All or nothing; exact under concurrency.
 import type { AppContext } from '../context.ts';
 import type { ContactRow, InvitationRow } from '../db/schema.ts';
-import {
-  isUniqueViolation,
-  nothingWritten,
-  writeTransaction,
-  type Db,
-  type Tx,
-  type WriteOptions,
-} from '../db/database.ts';
+import { isUniqueViolation } from '../db/db-errors.ts';
+import { nothingWritten, writeTransaction, type WriteOptions } from '../db/group-commit.ts';
+import type { Db, Tx } from '../db/types.ts';
 import { AppError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';

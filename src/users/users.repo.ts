@@ -1,6 +1,6 @@
 // Queries on system_users.
 import { equalsCi } from '../db/sql.ts';
-import type { Db, Dialect, Tx } from '../db/database.ts';
+import type { Db, Dialect, Tx } from '../db/types.ts';
 import type { SystemUserRow } from '../db/schema.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
 

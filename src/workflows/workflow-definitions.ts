@@ -2,7 +2,7 @@
 // (templates of this workflow, web roles, accounts, contacts, users, workflows), condition fields
 // of the primary record and step types that fit it. Errors name the step path and field, e.g.
 // `steps.2.templateId`.
-import type { Db, Tx } from '../db/database.ts';
+import type { Db, Tx } from '../db/types.ts';
 import type { FieldError } from '../shared/errors.ts';
 import { contactSchema } from '../contacts/contacts.schema.ts';
 import { invitationSchema } from '../invitations/invitations.schema.ts';

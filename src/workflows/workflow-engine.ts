@@ -14,7 +14,8 @@
 // once with the reason. Contact steps of an invitation workflow act on each invited contact.
 import type { AppContext } from '../context.ts';
 import { systemActor } from '../context.ts';
-import { BACKGROUND, writeTransaction, type Tx } from '../db/database.ts';
+import { BACKGROUND, writeTransaction } from '../db/group-commit.ts';
+import type { Tx } from '../db/types.ts';
 import { prepared } from '../db/prepared.ts';
 import type { Contact } from '../contacts/contacts.schema.ts';
 import type { Invitation } from '../invitations/invitations.schema.ts';

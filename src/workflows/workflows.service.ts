@@ -1,7 +1,7 @@
 // Use cases for workflows: definitions (validated at save; editable only while deactivated),
 // activation, webhook secrets, "Run workflow" on chosen records, the dry run and the run history.
 import type { AppContext, Actor } from '../context.ts';
-import type { Tx } from '../db/database.ts';
+import type { Tx } from '../db/types.ts';
 import { AppError, conflict, notFound, validationFailed, type FieldError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
