@@ -63,7 +63,7 @@ const HEADER_BREAK = /[\r\n]/;
 
 /**
  * Records an email activity (status `pending`) and enqueues its delivery, both in `tx`: a change
- * that rolls back leaves neither. After the commit, `notifyWorkers()` starts delivery at once.
+ * that rolls back leaves neither. Once it commits, this process's workers start the delivery at once.
  */
 export async function queueEmail(tx: Tx, input: QueueEmailInput): Promise<EmailRow> {
   if (!input.toAddress.trim() || HEADER_BREAK.test(input.toAddress))

@@ -25,7 +25,6 @@ import {
 } from '../redemption/redemption.service.ts';
 import { queuePortalEmail, type Locale } from './portal-emails.ts';
 import { newContactRow } from '../contacts/contacts.service.ts';
-import { notifyWorkers } from '../jobs/worker.ts';
 
 const S = {
   enabled: 'Authentication/Registration/Enabled',
@@ -191,13 +190,6 @@ async function assertLocalSignUpOpen(ctx: AppContext, withCode: boolean): Promis
 }
 
 export async function signUp(ctx: AppContext, input: SignUpInput): Promise<SignUpOutcome> {
-  const outcome = await signUpOnce(ctx, input);
-  // A confirmation email may have been queued: this process's worker sends it at once.
-  notifyWorkers();
-  return outcome;
-}
-
-async function signUpOnce(ctx: AppContext, input: SignUpInput): Promise<SignUpOutcome> {
   const withCode = Boolean(input.invitationCode?.trim());
   await assertLocalSignUpOpen(ctx, withCode);
   await takeAttempt(ctx, 'signUp', input.client.ip ?? 'unknown');
@@ -546,7 +538,6 @@ export async function requestPasswordReset(
       `${ctx.config.publicUrl}/portal/reset-password?token=${token}`,
     );
   });
-  notifyWorkers();
 }
 
 /** Uses a reset link once: a new password, the lockout lifted, every session of the contact ended. */

@@ -15,7 +15,6 @@ import { fullNameOf } from '../contacts/contacts.service.ts';
 import { findInvitationByCode } from '../invitations/invitations.service.ts';
 import { assertUnderLimit, countEvent } from '../rate-limit/rate-limit.service.ts';
 import { queueWorkflowRun } from '../workflows/workflow-runs.queue.ts';
-import { notifyWorkers } from '../jobs/worker.ts';
 import { prepared } from '../db/prepared.ts';
 import { sql } from 'kysely';
 
@@ -387,10 +386,8 @@ export async function inRedemptionTransaction<T>(
   options: WriteOptions = {},
 ): Promise<T> {
   try {
-    const result = await writeTransaction(ctx.db, ctx.dialect, fn, options);
-    // A workflow run or an email may have been queued: this process's worker starts it at once.
-    notifyWorkers();
-    return result;
+    // A workflow run or an email it queues wakes this process's workers after the commit (enqueueJobs).
+    return await writeTransaction(ctx.db, ctx.dialect, fn, options);
   } catch (err) {
     if (
       isUniqueViolation(err) &&

@@ -31,7 +31,6 @@ import type { MailTransport } from '../email/transport.ts';
 import { renderEmail } from '../email/templates.ts';
 import { DELIVER_EMAIL_JOB } from '../email/email.service.ts';
 import { PermanentJobError, type JobControl, type JobHandlers, type JobRow } from '../jobs/jobs.ts';
-import { notifyWorkers } from '../jobs/worker.ts';
 import { registerJobHandlers } from '../jobs/background.ts';
 import { AppError } from '../shared/errors.ts';
 import { isoPlus, nowIso } from '../shared/time.ts';
@@ -783,7 +782,6 @@ export async function executeRun(
   try {
     await walk(state, JSON.parse(workflow.steps) as Step[], 'steps', true);
   } catch (err) {
-    if (state.emailsQueued) notifyWorkers();
     if (err instanceof RunTakenOver) throw err;
     const failed = err instanceof StepFailed ? err : undefined;
     const where = failed ? `${failed.path} (${failed.step.type})` : 'the run';
@@ -838,7 +836,6 @@ export async function executeRun(
       },
       BACKGROUND,
     );
-  if (state.emailsQueued) notifyWorkers();
 }
 
 // ---------------------------------------------------------------------------------------------
