@@ -2,6 +2,7 @@
 import type { Db, Tx } from '../db/types.ts';
 import { containsCi, equalsCi } from '../db/sql.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
+import { prepared } from '../db/prepared.ts';
 
 /** A contact by id; lookups of the same turn share one query (see db/coalesce.ts). */
 export const findContact = coalesced(async (db: Db | Tx, ids: string[]) =>
@@ -94,4 +95,35 @@ export async function contactUsage(
         .executeTakeFirstOrThrow(),
     ),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contact writes of the redemption and of portal sign-in (portal-auth): in the caller's transaction.
+
+/** The invitation's web roles to the contact in one statement (those it has already stay). */
+const grantRoles = prepared(['contactId', 'invitationId'], (db, p) =>
+  db
+    .insertInto('contact_web_roles')
+    .columns(['contact_id', 'web_role_id'])
+    .expression((eb) =>
+      eb
+        .selectFrom('invitation_web_roles')
+        .select([eb.val(p('contactId')).as('contact_id'), 'web_role_id'])
+        .where('invitation_id', '=', p('invitationId')),
+    )
+    .onConflict((oc) => oc.columns(['contact_id', 'web_role_id']).doNothing()),
+);
+
+/** Gives the contact the invitation's web roles (those it has already stay). */
+export async function grantInvitationWebRoles(tx: Tx, contactId: string, invitationId: string): Promise<void> {
+  await grantRoles.affected(tx, { contactId, invitationId });
+}
+
+/** Puts the contact under the account (the one a redeemed invitation assigns). */
+export async function setParentAccount(tx: Tx, contactId: string, accountId: string, now: string): Promise<void> {
+  await tx
+    .updateTable('contacts')
+    .set({ parent_account_id: accountId, updated_at: now })
+    .where('id', '=', contactId)
+    .execute();
 }

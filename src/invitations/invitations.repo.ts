@@ -177,3 +177,42 @@ export async function missingIds(
   }
   return unique.filter((id) => !have.has(id));
 }
+
+/** The guarded claim: one more redemption while the invitation is open and has places left. */
+const claimOne = prepared(['invitationId', 'now'], (db, p) =>
+  db
+    .updateTable('invitations')
+    .set((eb) => ({
+      redemption_count: eb('redemption_count', '+', 1),
+      status: eb
+        .case()
+        .when(
+          eb.and([
+            eb('max_redemptions', 'is not', null),
+            eb(eb('redemption_count', '+', 1), '>=', eb.ref('max_redemptions')),
+          ]),
+        )
+        .then('redeemed' as const)
+        .else(eb.ref('status'))
+        .end(),
+      updated_at: p('now'),
+    }))
+    .where('id', '=', p('invitationId'))
+    .where('status', 'in', ['new', 'sent'])
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', p('now'))]))
+    .where((eb) => eb.or([eb('max_redemptions', 'is', null), eb('redemption_count', '<', eb.ref('max_redemptions'))]))
+    .returning(['assign_to_account_id', 'redeem_workflow_id']),
+);
+
+/**
+ * Claims one redemption of the invitation, guarded: the affected row decides. Returns what the
+ * invitation gives as it is at the claim, or undefined when it had no place left (or is closed).
+ */
+export async function claimRedemption(
+  tx: Tx,
+  invitationId: string,
+  now: string,
+): Promise<{ assign_to_account_id: string | null; redeem_workflow_id: string | null } | undefined> {
+  const [claimed] = await claimOne.execute(tx, { invitationId, now });
+  return claimed;
+}
