@@ -1,4 +1,5 @@
 // Queries on contacts and their web roles.
+import type { ContactRow, ContactUpdate, NewContact } from '../db/schema.ts';
 import type { Db, Tx } from '../db/types.ts';
 import { containsCi, equalsCi } from '../db/sql.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
@@ -124,6 +125,67 @@ export async function setParentAccount(tx: Tx, contactId: string, accountId: str
   await tx
     .updateTable('contacts')
     .set({ parent_account_id: accountId, updated_at: now })
+    .where('id', '=', contactId)
+    .execute();
+}
+
+/** Contacts whose primary email is `email` (any letter case), at most 20, by id. */
+export const contactsWithEmail = (db: Db | Tx, email: string): Promise<ContactRow[]> =>
+  db.selectFrom('contacts').selectAll().where(equalsCi('emailaddress1', email)).orderBy('id').limit(20).execute();
+
+/** The contact with a password whose username is `username` (any letter case). */
+export const contactWithPasswordByUsername = (db: Db | Tx, username: string) =>
+  db
+    .selectFrom('contacts')
+    .selectAll()
+    .where(equalsCi('username', username))
+    .where('password_hash', 'is not', null)
+    .executeTakeFirst();
+
+export async function insertContact(tx: Tx, row: NewContact): Promise<void> {
+  await tx.insertInto('contacts').values(row).execute();
+}
+
+/** Changes the contact's columns in `changes` (a sign-up attaching its identity, a confirmed email …). */
+export async function updateContactColumns(db: Db | Tx, id: string, changes: ContactUpdate): Promise<void> {
+  await db.updateTable('contacts').set(changes).where('id', '=', id).execute();
+}
+
+/**
+ * Counts a failed sign-in in one guarded statement, so that concurrent failures all count: the
+ * `lockAfter`-th failure in a row locks the contact out until `lockoutEnd` and starts the count again.
+ */
+export async function countFailedSignIn(
+  db: Db | Tx,
+  contactId: string,
+  lockAfter: number,
+  lockoutEnd: string,
+): Promise<void> {
+  await db
+    .updateTable('contacts')
+    .set((eb) => ({
+      access_failed_count: eb
+        .case()
+        .when('access_failed_count', '>=', Math.max(0, lockAfter - 1))
+        .then(0)
+        .else(eb('access_failed_count', '+', 1))
+        .end(),
+      lockout_end: eb
+        .case()
+        .when('access_failed_count', '>=', Math.max(0, lockAfter - 1))
+        .then(lockoutEnd)
+        .else(eb.ref('lockout_end'))
+        .end(),
+    }))
+    .where('id', '=', contactId)
+    .execute();
+}
+
+/** A successful sign-in: the failure count and any lockout cleared. */
+export async function recordSignIn(db: Db | Tx, contactId: string, now: string): Promise<void> {
+  await db
+    .updateTable('contacts')
+    .set({ access_failed_count: 0, lockout_end: null, last_sign_in_at: now })
     .where('id', '=', contactId)
     .execute();
 }

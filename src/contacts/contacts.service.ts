@@ -15,6 +15,7 @@ import { lockAccountForReference } from '../accounts/accounts.service.ts';
 import { assertWebRolesExist } from '../web-roles/web-roles.service.ts';
 import type { Contact, ContactListQuery, CreateContactInput, UpdateContactInput } from './contacts.schema.ts';
 import * as repo from './contacts.repo.ts';
+import { endSessionsOfContact } from '../portal-auth/sessions.repo.ts';
 
 export const fullNameOf = (r: Pick<ContactRow, 'first_name' | 'last_name' | 'emailaddress1'>): string =>
   [r.first_name, r.last_name].filter(Boolean).join(' ') || r.emailaddress1 || '';
@@ -203,7 +204,7 @@ export async function setContactPassword(ctx: AppContext, actor: Actor, id: stri
       .where('id', '=', id)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) throw notFound('The contact');
-    await tx.deleteFrom('sessions').where('contact_id', '=', id).execute();
+    await endSessionsOfContact(tx, id);
     await writeAudit(tx, { actor, action: 'change-password', recordType: 'contact', recordId: id });
   });
 }

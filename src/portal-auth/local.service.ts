@@ -8,7 +8,6 @@ import { newId } from '../shared/ids.ts';
 import { isoPlus, nowIso } from '../shared/time.ts';
 import { randomToken } from '../shared/crypto.ts';
 import { hashPassword, passwordProblem, verifyPassword } from '../shared/passwords.ts';
-import { equalsCi } from '../db/sql.ts';
 import { settingFlag, settingInt, settingValue } from '../site-settings/site-settings.service.ts';
 import { timespanMs } from '../site-settings/site-settings.definitions.ts';
 import { takeAttempt } from '../rate-limit/rate-limit.service.ts';
@@ -25,6 +24,24 @@ import {
 } from '../redemption/redemption.service.ts';
 import { queuePortalEmail, type Locale } from './portal-emails.ts';
 import { newContactRow } from '../contacts/contacts.service.ts';
+import {
+  contactsWithEmail,
+  contactWithPasswordByUsername,
+  countFailedSignIn,
+  findContact,
+  insertContact,
+  recordSignIn,
+  updateContactColumns,
+} from '../contacts/contacts.repo.ts';
+import { findInvitation, invitedContactIdsOf } from '../invitations/invitations.repo.ts';
+import {
+  findContactToken,
+  insertContactToken,
+  markContactTokenUsed,
+  type ContactTokenPurpose,
+} from './contact-tokens.repo.ts';
+import { hasExternalLogin } from './external-logins.repo.ts';
+import { endSessionsOfContact } from './sessions.repo.ts';
 
 const S = {
   enabled: 'Authentication/Registration/Enabled',
@@ -79,21 +96,12 @@ async function withResult<T extends { redemption: Redeemed | null }>(
 
 async function hasIdentity(db: Db | Tx, contact: ContactRow): Promise<boolean> {
   if (contact.password_hash) return true;
-  return (
-    (await db.selectFrom('external_logins').select('id').where('contact_id', '=', contact.id).executeTakeFirst()) !==
-    undefined
-  );
+  return hasExternalLogin(db, contact.id);
 }
 
 /** Contacts whose primary email is `email` (any letter case), those with a portal identity first. */
 async function contactsByEmail(db: Db | Tx, email: string): Promise<ContactRow[]> {
-  const rows = await db
-    .selectFrom('contacts')
-    .selectAll()
-    .where(equalsCi('emailaddress1', email))
-    .orderBy('id')
-    .limit(20)
-    .execute();
+  const rows = await contactsWithEmail(db, email);
   return rows.sort((a, b) => Number(Boolean(b.password_hash)) - Number(Boolean(a.password_hash)));
 }
 
@@ -119,19 +127,16 @@ async function issueToken(
   hash: (t: string) => string,
 ): Promise<string> {
   const token = randomToken(32);
-  await tx
-    .insertInto('contact_tokens')
-    .values({
-      id: newId(),
-      contact_id: contactId,
-      purpose,
-      token_hash: hash(token),
-      data: data ? JSON.stringify(data) : null,
-      expires_at: isoPlus(ttlMs),
-      used_at: null,
-      created_at: nowIso(),
-    })
-    .execute();
+  await insertContactToken(tx, {
+    id: newId(),
+    contact_id: contactId,
+    purpose,
+    token_hash: hash(token),
+    data: data ? JSON.stringify(data) : null,
+    expires_at: isoPlus(ttlMs),
+    used_at: null,
+    created_at: nowIso(),
+  });
   return token;
 }
 
@@ -209,7 +214,7 @@ export async function signUp(ctx: AppContext, input: SignUpInput): Promise<SignU
         return { kind: 'confirmation-sent', contactId: null, redemption: null };
       }
       const row = signUpContactRow(email, input, passwordHash, false);
-      await tx.insertInto('contacts').values(row).execute();
+      await insertContact(tx, row);
       if (requiresConfirmation) {
         await sendConfirmation(ctx, tx, row.id, email, input.locale, null);
         return { kind: 'confirmation-sent', contactId: row.id, redemption: null };
@@ -236,14 +241,8 @@ async function signUpSingle(
   passwordHash: string,
   requiresConfirmation: boolean,
 ): Promise<SignUpOutcome> {
-  const link = await ctx.db
-    .selectFrom('invitation_invited_contacts')
-    .select('contact_id')
-    .where('invitation_id', '=', invitation.id)
-    .executeTakeFirst();
-  const invited = link
-    ? await ctx.db.selectFrom('contacts').selectAll().where('id', '=', link.contact_id).executeTakeFirst()
-    : undefined;
+  const invitedId = (await invitedContactIdsOf(ctx.db, [invitation.id])).get(invitation.id)?.[0];
+  const invited = invitedId ? await findContact(ctx.db, invitedId) : undefined;
   if (!invited) throw new AppError('invitation-not-found', 'This invitation has no invited contact.');
   if (await hasIdentity(ctx.db, invited))
     throw conflict('The invited person already has an account. Sign in with it, then redeem the code.');
@@ -272,7 +271,7 @@ async function signUpSingle(
     }
     if (input.firstName && !invited.first_name) changes.first_name = input.firstName.trim();
     if (input.lastName && !invited.last_name) changes.last_name = input.lastName.trim();
-    await tx.updateTable('contacts').set(changes).where('id', '=', invited.id).execute();
+    await updateContactColumns(tx, invited.id, changes);
     if (!provesMailbox && requiresConfirmation) {
       await sendConfirmation(ctx, tx, invited.id, email, (invited.locale as Locale | null) ?? input.locale, null);
       return { kind: 'confirmation-sent' as const, contactId: invited.id, redemption };
@@ -311,7 +310,7 @@ async function signUpGroup(
     // A binding needs a proven address: the contact is made now, the redemption when the link is used.
     return ctx.db.transaction().execute(async (tx) => {
       const row = signUpContactRow(email, input, passwordHash, false);
-      await tx.insertInto('contacts').values(row).execute();
+      await insertContact(tx, row);
       await sendConfirmation(ctx, tx, row.id, email, input.locale, {
         invitationId: invitation.id,
         signInMethod: 'local',
@@ -321,7 +320,7 @@ async function signUpGroup(
   }
   const outcome = await inRedemptionTransaction(ctx, async (tx) => {
     const row = signUpContactRow(email, input, passwordHash, false);
-    await tx.insertInto('contacts').values(row).execute();
+    await insertContact(tx, row);
     const redemption = await redeemInTransaction(ctx, tx, {
       invitation,
       contactId: row.id,
@@ -355,12 +354,7 @@ export async function signIn(ctx: AppContext, input: SignInInput): Promise<Conta
     throw new AppError('forbidden', 'Sign-in with a password is turned off on this portal.');
   await takeAttempt(ctx, 'signIn', input.client.ip ?? 'unknown');
   const login = input.login.trim();
-  const byUsername = await ctx.db
-    .selectFrom('contacts')
-    .selectAll()
-    .where(equalsCi('username', login))
-    .where('password_hash', 'is not', null)
-    .executeTakeFirst();
+  const byUsername = await contactWithPasswordByUsername(ctx.db, login);
   const contact = byUsername ?? (await contactsByEmail(ctx.db, login)).find((c) => c.password_hash);
   if (!contact) {
     await verifyPassword(await timingDummy(), input.password);
@@ -381,24 +375,7 @@ export async function signIn(ctx: AppContext, input: SignInInput): Promise<Conta
     const max = await settingInt(ctx, S.maxFailed);
     const lockMs = timespanMs(await settingValue(ctx, S.lockout));
     // One guarded statement: concurrent failures all count, and the lockout starts at the limit.
-    await ctx.db
-      .updateTable('contacts')
-      .set((eb) => ({
-        access_failed_count: eb
-          .case()
-          .when('access_failed_count', '>=', Math.max(0, max - 1))
-          .then(0)
-          .else(eb('access_failed_count', '+', 1))
-          .end(),
-        lockout_end: eb
-          .case()
-          .when('access_failed_count', '>=', Math.max(0, max - 1))
-          .then(new Date(now + lockMs).toISOString())
-          .else(eb.ref('lockout_end'))
-          .end(),
-      }))
-      .where('id', '=', contact.id)
-      .execute();
+    await countFailedSignIn(ctx.db, contact.id, max, new Date(now + lockMs).toISOString());
     throw invalidCredentials();
   }
   if (contact.login_enabled !== 1)
@@ -406,30 +383,22 @@ export async function signIn(ctx: AppContext, input: SignInInput): Promise<Conta
   if ((await settingFlag(ctx, S.confirm)) && contact.email_confirmed !== 1) {
     throw new AppError('forbidden', 'Confirm your email address first: follow the link in the email we sent you.');
   }
-  await ctx.db
-    .updateTable('contacts')
-    .set({ access_failed_count: 0, lockout_end: null, last_sign_in_at: nowIso() })
-    .where('id', '=', contact.id)
-    .execute();
+  await recordSignIn(ctx.db, contact.id, nowIso());
   return contact;
 }
 
-async function useToken(ctx: AppContext, tx: Tx, token: string, purpose: 'confirm-email' | 'reset-password') {
-  const row = await tx
-    .selectFrom('contact_tokens')
-    .selectAll()
-    .where('token_hash', '=', tokenHasher(ctx)(token))
-    .where('purpose', '=', purpose)
-    .executeTakeFirst();
+/** The contact a token was issued to (a token goes with its contact). */
+async function contactOfToken(tx: Tx, contactId: string): Promise<ContactRow> {
+  const contact = await findContact(tx, contactId);
+  if (!contact) throw new Error(`the contact ${contactId} of a contact token is missing`);
+  return contact;
+}
+
+async function useToken(ctx: AppContext, tx: Tx, token: string, purpose: ContactTokenPurpose) {
+  const row = await findContactToken(tx, tokenHasher(ctx)(token), purpose);
   if (!row || row.used_at || Date.parse(row.expires_at) <= Date.now()) return undefined;
   // Single use: the guarded update decides when two uses race.
-  const used = await tx
-    .updateTable('contact_tokens')
-    .set({ used_at: nowIso() })
-    .where('id', '=', row.id)
-    .where('used_at', 'is', null)
-    .executeTakeFirst();
-  return Number(used.numUpdatedRows) === 1 ? row : undefined;
+  return (await markContactTokenUsed(tx, row.id, nowIso())) ? row : undefined;
 }
 
 export interface ConfirmOutcome {
@@ -448,24 +417,16 @@ export async function confirmEmail(ctx: AppContext, token: string, client: Clien
       const row = await useToken(ctx, tx, token, 'confirm-email');
       if (!row) throw badLink();
       const pending = (row.data ? JSON.parse(row.data) : {}) as PendingConfirmation;
-      const contact = await tx
-        .selectFrom('contacts')
-        .selectAll()
-        .where('id', '=', row.contact_id)
-        .executeTakeFirstOrThrow();
+      const contact = await contactOfToken(tx, row.contact_id);
       const changes: Partial<ContactRow> = { email_confirmed: 1, updated_at: nowIso() };
       if (pending.passwordHash) {
         if (await hasIdentity(tx, contact)) throw conflict('This contact already has an account. Sign in with it.');
         changes.password_hash = pending.passwordHash;
       }
-      await tx.updateTable('contacts').set(changes).where('id', '=', contact.id).execute();
+      await updateContactColumns(tx, contact.id, changes);
       let redemption: Redeemed | null = null;
       if (pending.invitationId) {
-        const invitation = await tx
-          .selectFrom('invitations')
-          .selectAll()
-          .where('id', '=', pending.invitationId)
-          .executeTakeFirst();
+        const invitation = await findInvitation(tx, pending.invitationId);
         if (invitation) {
           const proven = [normEmail(contact.emailaddress1 ?? '')];
           await precheck(tx, invitation, contact.id, proven);
@@ -502,14 +463,10 @@ async function confirmWithoutRedemption(
     const row = await useToken(ctx, tx, token, 'confirm-email');
     if (!row) throw badLink();
     const pending = (row.data ? JSON.parse(row.data) : {}) as PendingConfirmation;
-    const contact = await tx
-      .selectFrom('contacts')
-      .selectAll()
-      .where('id', '=', row.contact_id)
-      .executeTakeFirstOrThrow();
+    const contact = await contactOfToken(tx, row.contact_id);
     const changes: Partial<ContactRow> = { email_confirmed: 1, updated_at: nowIso() };
     if (pending.passwordHash && !(await hasIdentity(tx, contact))) changes.password_hash = pending.passwordHash;
-    await tx.updateTable('contacts').set(changes).where('id', '=', contact.id).execute();
+    await updateContactColumns(tx, contact.id, changes);
     return { contactId: contact.id, redemption: null };
   });
 }
@@ -549,48 +506,15 @@ export async function resetPassword(ctx: AppContext, token: string, password: st
     const row = await useToken(ctx, tx, token, 'reset-password');
     if (!row) throw badLink();
     // The link came to the mailbox, so the address is proven as well.
-    await tx
-      .updateTable('contacts')
-      .set({
-        password_hash: passwordHash,
-        access_failed_count: 0,
-        lockout_end: null,
-        email_confirmed: 1,
-        security_stamp: randomToken(16),
-        updated_at: nowIso(),
-      })
-      .where('id', '=', row.contact_id)
-      .execute();
-    await tx.deleteFrom('sessions').where('contact_id', '=', row.contact_id).execute();
+    await updateContactColumns(tx, row.contact_id, {
+      password_hash: passwordHash,
+      access_failed_count: 0,
+      lockout_end: null,
+      email_confirmed: 1,
+      security_stamp: randomToken(16),
+      updated_at: nowIso(),
+    });
+    await endSessionsOfContact(tx, row.contact_id);
     return row.contact_id;
   });
-}
-
-/** What the portal shows of a signed-in contact: its account and web roles (authenticated-users roles included). */
-export async function portalProfile(ctx: AppContext, contactId: string) {
-  const contact = await ctx.db.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirst();
-  if (!contact) return undefined;
-  const account = contact.parent_account_id
-    ? await ctx.db
-        .selectFrom('accounts')
-        .select(['id', 'name'])
-        .where('id', '=', contact.parent_account_id)
-        .executeTakeFirst()
-    : undefined;
-  const roles = await ctx.db
-    .selectFrom('web_roles')
-    .select(['id', 'name', 'authenticated_users_role'])
-    .where((eb) =>
-      eb.or([
-        eb('authenticated_users_role', '=', 1),
-        eb('id', 'in', eb.selectFrom('contact_web_roles').select('web_role_id').where('contact_id', '=', contactId)),
-      ]),
-    )
-    .orderBy('name')
-    .execute();
-  return {
-    contact,
-    account: account ?? null,
-    webRoles: roles.map((r) => ({ id: r.id, name: r.name })),
-  };
 }

@@ -9,7 +9,7 @@ import { type AppError, errorCodes, type ErrorCode } from '../shared/errors.ts';
 import { statusOf } from '../shared/problem.ts';
 import { settingFlag, settingValue } from '../site-settings/site-settings.service.ts';
 import { endSession, loadSession, type PortalSession } from '../portal-auth/sessions.ts';
-import { portalProfile } from '../portal-auth/local.service.ts';
+import { portalProfile } from '../contacts/contacts.read.ts';
 import { dictionary, noticeKeys, type Dict, type NoticeKey } from './i18n.ts';
 import { requestLocale, type Locale } from './locale.ts';
 

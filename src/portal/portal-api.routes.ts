@@ -6,7 +6,8 @@ import type { Api } from '../http/types.ts';
 import { AppError } from '../shared/errors.ts';
 import { settingFlag, settingValue } from '../site-settings/site-settings.service.ts';
 import { assertCsrf, endSession, loadSession, startSession } from '../portal-auth/sessions.ts';
-import { portalProfile, signIn, signUp } from '../portal-auth/local.service.ts';
+import { portalProfile } from '../contacts/contacts.read.ts';
+import { signIn, signUp } from '../portal-auth/local.service.ts';
 import { previewInvitation, redeemInvitation, type Client } from '../redemption/redemption.service.ts';
 import {
   meReply,

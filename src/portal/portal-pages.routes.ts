@@ -12,14 +12,8 @@ import { emailSchema } from '../shared/schemas.ts';
 import { PASSWORD_MAX_LENGTH, passwordProblem } from '../shared/passwords.ts';
 import { settingFlag } from '../site-settings/site-settings.service.ts';
 import { assertCsrf, endSession, loadSession, startSession } from '../portal-auth/sessions.ts';
-import {
-  confirmEmail,
-  portalProfile,
-  requestPasswordReset,
-  resetPassword,
-  signIn,
-  signUp,
-} from '../portal-auth/local.service.ts';
+import { confirmEmail, requestPasswordReset, resetPassword, signIn, signUp } from '../portal-auth/local.service.ts';
+import { portalProfile } from '../contacts/contacts.read.ts';
 import { previewInvitation, redeemInvitation, type InvitationPreview } from '../redemption/redemption.service.ts';
 import { openContentPage, visibleContentPages, type PageViewer } from '../content-pages/content-pages.service.ts';
 import { assertInvitationsEnabled, clientOf } from './portal-api.routes.ts';
