@@ -47,7 +47,7 @@ export async function createUser(ctx: AppContext, actor: Actor, input: CreateUse
   };
   try {
     await ctx.db.transaction().execute(async (tx) => {
-      await tx.insertInto('system_users').values(row).execute();
+      await repo.insertUser(tx, row);
       await writeAudit(tx, {
         actor,
         action: 'create',
