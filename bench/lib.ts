@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { Config, DatabaseConfig } from '../src/config.ts';
 import type { AppContext } from '../src/context.ts';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from '../src/db/database.ts';
+import { openDatabase, type DatabaseHandle } from '../src/db/connection.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
 import { createSecrets, randomToken } from '../src/shared/crypto.ts';
 import { startPostgresCluster, type PostgresCluster } from '../test/helpers/postgres.ts';
 

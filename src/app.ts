@@ -13,7 +13,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
-import type { DatabaseHandle } from './db/database.ts';
+import type { DatabaseHandle } from './db/connection.ts';
 import { createSecrets } from './shared/crypto.ts';
 import { AppError } from './shared/errors.ts';
 import { errorHandler, sendProblem } from './http/errors.ts';

@@ -3,7 +3,7 @@ import { testConfig } from '../test/helpers/app.ts';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/db.ts';
 import { buildApp } from './app.ts';
 import { bootstrapInitialAdmin } from './bootstrap.ts';
-import { openDatabase } from './db/database.ts';
+import { openDatabase } from './db/connection.ts';
 import { createSecrets, randomToken } from './shared/crypto.ts';
 import type { AppContext } from './context.ts';
 import type { Config } from './config.ts';

@@ -5,8 +5,8 @@ import { newId } from './shared/ids.ts';
 import { nowIso } from './shared/time.ts';
 import { hashPassword, passwordProblem } from './shared/passwords.ts';
 import { writeAudit } from './audit/audit.repo.ts';
-import { isUniqueViolation } from './db/database.ts';
-import { countUsers } from './users/users.repo.ts';
+import { isUniqueViolation } from './db/db-errors.ts';
+import { countUsers, insertUser } from './users/users.repo.ts';
 import { insertToken } from './tokens/tokens.service.ts';
 
 export type BootstrapResult = 'created' | 'users-exist' | 'not-configured';
@@ -25,18 +25,15 @@ export async function bootstrapInitialAdmin(ctx: AppContext): Promise<BootstrapR
       if ((await countUsers(tx)) > 0) return 'users-exist' as const;
       const now = nowIso();
       const id = newId();
-      await tx
-        .insertInto('system_users')
-        .values({
-          id,
-          email: initial.email,
-          full_name: initial.name,
-          role: 'admin',
-          password_hash: passwordHash,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      await insertUser(tx, {
+        id,
+        email: initial.email,
+        full_name: initial.name,
+        role: 'admin',
+        password_hash: passwordHash,
+        created_at: now,
+        updated_at: now,
+      });
       if (initial.apiToken) await insertToken(ctx, tx, id, 'initial token', initial.apiToken);
       await writeAudit(tx, {
         actor: systemActor,

@@ -1,6 +1,6 @@
 // What every service gets: configuration, the database and the keyed secrets.
 import type { Config } from './config.ts';
-import type { Db, Dialect } from './db/database.ts';
+import type { Db, Dialect } from './db/types.ts';
 import type { Secrets } from './shared/crypto.ts';
 
 export interface AppContext {

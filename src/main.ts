@@ -1,6 +1,7 @@
 // Starts the service: reads the configuration, opens the database, runs migrations, listens.
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { migrateToLatest, openDatabase } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { openDatabase } from './db/connection.ts';
 import { buildApp } from './app.ts';
 import { bootstrapInitialAdmin } from './bootstrap.ts';
 import { startBackgroundWork, type BackgroundWork } from './jobs/background.ts';

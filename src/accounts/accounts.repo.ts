@@ -1,7 +1,7 @@
 // Queries on accounts.
 import { sql } from 'kysely';
 import { containsCi, workflowsNaming } from '../db/sql.ts';
-import type { Db, Dialect, Tx } from '../db/database.ts';
+import type { Db, Dialect, Tx } from '../db/types.ts';
 
 export const findAccount = (db: Db | Tx, id: string) =>
   db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();

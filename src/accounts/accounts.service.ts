@@ -1,7 +1,7 @@
 // Use cases for accounts. Deleting an account in use is refused with the reason.
 import type { AppContext, Actor } from '../context.ts';
 import type { AccountRow } from '../db/schema.ts';
-import type { Dialect, Tx } from '../db/database.ts';
+import type { Dialect, Tx } from '../db/types.ts';
 import { conflict, notFound, validationFailed } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseConfig } from '../config.ts';
 import { buildApp } from '../app.ts';
-import { openDatabase, type DatabaseHandle } from '../db/database.ts';
+import { openDatabase, type DatabaseHandle } from '../db/connection.ts';
 import { randomToken } from '../shared/crypto.ts';
 import { createEmptyDatabase } from '../../test/helpers/db.ts';
 import { testConfig } from '../../test/helpers/app.ts';

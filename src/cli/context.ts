@@ -2,7 +2,8 @@
 // environment, the database (migrated first) and an AppContext, closed again at the end.
 import { loadConfig } from '../config.ts';
 import type { AppContext } from '../context.ts';
-import { migrateToLatest, openDatabase } from '../db/database.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { openDatabase } from '../db/connection.ts';
 import { createSecrets } from '../shared/crypto.ts';
 
 export interface CliContext {

@@ -1,10 +1,11 @@
 // Queries on contacts and their web roles.
 import type { Updateable } from 'kysely';
-import type { Db, Tx } from '../db/database.ts';
-import type { ContactsTable } from '../db/schema.ts';
+import type { ContactRow, ContactsTable, ContactUpdate, NewContact } from '../db/schema.ts';
+import type { Db, Tx } from '../db/types.ts';
 import { nowIso } from '../shared/time.ts';
 import { containsCi, equalsCi } from '../db/sql.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
+import { prepared } from '../db/prepared.ts';
 
 /** A contact by id; lookups of the same turn share one query (see db/coalesce.ts). */
 export const findContact = coalesced(async (db: Db | Tx, ids: string[]) =>
@@ -132,11 +133,99 @@ export async function removeWebRole(tx: Tx, contactId: string, webRoleId: string
     .execute();
 }
 
-/** Sets (or, with null, clears) the contact's parent account. */
-export async function setParentAccount(tx: Tx, contactId: string, accountId: string | null): Promise<void> {
+// ---------------------------------------------------------------------------------------------
+// Contact writes of the redemption and of portal sign-in (portal-auth): in the caller's transaction.
+
+/** The invitation's web roles to the contact in one statement (those it has already stay). */
+const grantRoles = prepared(['contactId', 'invitationId'], (db, p) =>
+  db
+    .insertInto('contact_web_roles')
+    .columns(['contact_id', 'web_role_id'])
+    .expression((eb) =>
+      eb
+        .selectFrom('invitation_web_roles')
+        .select([eb.val(p('contactId')).as('contact_id'), 'web_role_id'])
+        .where('invitation_id', '=', p('invitationId')),
+    )
+    .onConflict((oc) => oc.columns(['contact_id', 'web_role_id']).doNothing()),
+);
+
+/** Gives the contact the invitation's web roles (those it has already stay). */
+export async function grantInvitationWebRoles(tx: Tx, contactId: string, invitationId: string): Promise<void> {
+  await grantRoles.affected(tx, { contactId, invitationId });
+}
+
+/** Puts the contact under the account (a redeemed invitation's, a set-account step's), or none with null. */
+export async function setParentAccount(
+  tx: Tx,
+  contactId: string,
+  accountId: string | null,
+  now: string = nowIso(),
+): Promise<void> {
   await tx
     .updateTable('contacts')
-    .set({ parent_account_id: accountId, updated_at: nowIso() })
+    .set({ parent_account_id: accountId, updated_at: now })
+    .where('id', '=', contactId)
+    .execute();
+}
+
+/** Contacts whose primary email is `email` (any letter case), at most 20, by id. */
+export const contactsWithEmail = (db: Db | Tx, email: string): Promise<ContactRow[]> =>
+  db.selectFrom('contacts').selectAll().where(equalsCi('emailaddress1', email)).orderBy('id').limit(20).execute();
+
+/** The contact with a password whose username is `username` (any letter case). */
+export const contactWithPasswordByUsername = (db: Db | Tx, username: string) =>
+  db
+    .selectFrom('contacts')
+    .selectAll()
+    .where(equalsCi('username', username))
+    .where('password_hash', 'is not', null)
+    .executeTakeFirst();
+
+export async function insertContact(tx: Tx, row: NewContact): Promise<void> {
+  await tx.insertInto('contacts').values(row).execute();
+}
+
+/** Changes the contact's columns in `changes` (a sign-up attaching its identity, a confirmed email …). */
+export async function updateContactColumns(db: Db | Tx, id: string, changes: ContactUpdate): Promise<void> {
+  await db.updateTable('contacts').set(changes).where('id', '=', id).execute();
+}
+
+/**
+ * Counts a failed sign-in in one guarded statement, so that concurrent failures all count: the
+ * `lockAfter`-th failure in a row locks the contact out until `lockoutEnd` and starts the count again.
+ */
+export async function countFailedSignIn(
+  db: Db | Tx,
+  contactId: string,
+  lockAfter: number,
+  lockoutEnd: string,
+): Promise<void> {
+  await db
+    .updateTable('contacts')
+    .set((eb) => ({
+      access_failed_count: eb
+        .case()
+        .when('access_failed_count', '>=', Math.max(0, lockAfter - 1))
+        .then(0)
+        .else(eb('access_failed_count', '+', 1))
+        .end(),
+      lockout_end: eb
+        .case()
+        .when('access_failed_count', '>=', Math.max(0, lockAfter - 1))
+        .then(lockoutEnd)
+        .else(eb.ref('lockout_end'))
+        .end(),
+    }))
+    .where('id', '=', contactId)
+    .execute();
+}
+
+/** A successful sign-in: the failure count and any lockout cleared. */
+export async function recordSignIn(db: Db | Tx, contactId: string, now: string): Promise<void> {
+  await db
+    .updateTable('contacts')
+    .set({ access_failed_count: 0, lockout_end: null, last_sign_in_at: now })
     .where('id', '=', contactId)
     .execute();
 }

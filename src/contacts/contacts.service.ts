@@ -1,8 +1,9 @@
 // Use cases for contacts: the records API and the "Change Password" command.
 import type { AppContext, Actor } from '../context.ts';
 import type { ContactRow } from '../db/schema.ts';
-import type { Tx } from '../db/database.ts';
-import { fromFlag, isUniqueViolation, toFlag } from '../db/database.ts';
+import type { Tx } from '../db/types.ts';
+import { fromFlag, toFlag } from '../db/types.ts';
+import { isUniqueViolation } from '../db/db-errors.ts';
 import { conflict, notFound, validationFailed } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
@@ -14,6 +15,7 @@ import { lockAccountForReference } from '../accounts/accounts.service.ts';
 import { assertWebRolesExist } from '../web-roles/web-roles.service.ts';
 import type { Contact, ContactListQuery, CreateContactInput, UpdateContactInput } from './contacts.schema.ts';
 import * as repo from './contacts.repo.ts';
+import { endSessionsOfContact } from '../portal-auth/sessions.repo.ts';
 
 export const fullNameOf = (r: Pick<ContactRow, 'first_name' | 'last_name' | 'emailaddress1'>): string =>
   [r.first_name, r.last_name].filter(Boolean).join(' ') || r.emailaddress1 || '';
@@ -202,7 +204,7 @@ export async function setContactPassword(ctx: AppContext, actor: Actor, id: stri
       .where('id', '=', id)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) throw notFound('The contact');
-    await tx.deleteFrom('sessions').where('contact_id', '=', id).execute();
+    await endSessionsOfContact(tx, id);
     await writeAudit(tx, { actor, action: 'change-password', recordType: 'contact', recordId: id });
   });
 }

@@ -1,6 +1,6 @@
 // Queries on content_pages and their required web roles.
 import type { Selectable } from 'kysely';
-import type { Db, Tx } from '../db/database.ts';
+import type { Db, Tx } from '../db/types.ts';
 import type { ContentPagesTable } from '../db/schema.ts';
 
 export type ContentPageRow = Selectable<ContentPagesTable>;

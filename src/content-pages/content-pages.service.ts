@@ -4,7 +4,7 @@
 import type { Template } from 'liquidjs';
 import { createSafeLiquid, RenderFailure, renderBounded } from '../shared/liquid.ts';
 import type { AppContext, Actor } from '../context.ts';
-import { isUniqueViolation } from '../db/database.ts';
+import { isUniqueViolation } from '../db/db-errors.ts';
 import { AppError, conflict, notFound, validationFailed } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../test/helpers/db.ts';
 import { byId, coalesced } from './coalesce.ts';
-import { writeTransaction, type Db, type Tx } from './database.ts';
+import { writeTransaction } from './group-commit.ts';
+import type { Db, Tx } from './types.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 

@@ -6,7 +6,7 @@
 // Only outside transactions: inside one, a lookup runs at once on the transaction's connection, so
 // that it sees the transaction's own writes (and a SQLite transaction never waits for a later
 // turn holding the write lock).
-import { inTransaction, type Db, type Tx } from './database.ts';
+import type { Db, Tx } from './types.ts';
 
 interface Batch<K, V> {
   keys: Map<K, Array<{ resolve: (v: V | undefined) => void; reject: (err: unknown) => void }>>;
@@ -39,7 +39,7 @@ export function coalesced<K, V>(
   }
 
   return (db, key) => {
-    if (inTransaction(db)) return fetchMany(db, [key]).then((found) => found.get(key));
+    if (db.isTransaction) return fetchMany(db, [key]).then((found) => found.get(key));
     let batch = pending.get(db);
     if (!batch) {
       const fresh: Batch<K, V> = { keys: new Map() };

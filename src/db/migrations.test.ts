@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Migrator } from 'kysely';
 import { createEmptyDatabase } from '../../test/helpers/db.ts';
-import { openDatabase, type Db } from './database.ts';
+import { openDatabase } from './connection.ts';
+import type { Db } from './types.ts';
 import { migrations } from './migrations/index.ts';
 import { newId } from '../shared/ids.ts';
 import { findEmail } from '../email/email.repo.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../test/helpers/db.ts';
 import { prepared } from './prepared.ts';
-import { writeTransaction } from './database.ts';
+import { writeTransaction } from './group-commit.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 

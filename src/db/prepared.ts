@@ -9,7 +9,7 @@
 // not depend on the values: no `in` lists of varying length, no conditions added or left out by
 // value (use two queries).
 import { CompiledQuery, type Compilable, type DialectAdapter, type RawBuilder } from 'kysely';
-import type { Db, Tx } from './database.ts';
+import type { Db, Tx } from './types.ts';
 
 const SLOT = Symbol('prepared-query-slot');
 interface Slot {

@@ -1,6 +1,6 @@
 // Small SQL helpers that behave the same on SQLite and PostgreSQL.
 import { sql, type RawBuilder } from 'kysely';
-import type { Db, Tx } from './database.ts';
+import type { Db, Tx } from './types.ts';
 
 const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 

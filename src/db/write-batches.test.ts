@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../test/helpers/db.ts';
-import { BACKGROUND, nothingWritten, writeTransaction, type Tx } from './database.ts';
+import { BACKGROUND, nothingWritten, writeTransaction } from './group-commit.ts';
+import { afterCommit } from './transactions.ts';
+import type { Tx } from './types.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 
@@ -70,5 +72,70 @@ describe('write batches', () => {
       names.map((name) => writeTransaction(database.db, database.dialect, (tx) => addAccount(tx, name), BACKGROUND)),
     );
     expect(await Promise.all(names.map(countNamed))).toEqual(names.map(() => 1));
+  });
+});
+
+describe('a write of the group commit', () => {
+  it('is a Kysely transaction: isTransaction is true, and a transaction cannot be begun inside it', async () => {
+    const seen = await writeTransaction(database.db, database.dialect, async (tx) => ({
+      isTransaction: tx.isTransaction,
+      nested: (() => {
+        try {
+          tx.transaction();
+          return 'allowed';
+        } catch {
+          return 'refused';
+        }
+      })(),
+    }));
+    expect(seen).toEqual({ isTransaction: true, nested: 'refused' });
+  });
+});
+
+describe('after-commit hooks', () => {
+  it('run once the batch has committed, only for the writes it kept, each hook once', async () => {
+    const ran: string[] = [];
+    const shared = () => ran.push('shared');
+    const results = await Promise.allSettled(
+      ['hook-kept-1', 'hook-undone', 'hook-kept-2'].map((name) =>
+        writeTransaction(database.db, database.dialect, async (tx) => {
+          await addAccount(tx, name);
+          afterCommit(tx, shared);
+          const own = () => ran.push(name);
+          afterCommit(tx, own);
+          afterCommit(tx, own);
+          if (name === 'hook-undone') throw new Error('undone');
+          // Nothing has run before the commit.
+          return ran.length;
+        }),
+      ),
+    );
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'rejected'))).toEqual([0, 'rejected', 0]);
+    expect(ran.sort()).toEqual(['hook-kept-1', 'hook-kept-2', 'shared']);
+  });
+
+  it('run after a transaction of db.transaction() commits, and not after one that rolls back', async () => {
+    const ran: string[] = [];
+    await database.db.transaction().execute(async (tx) => {
+      await addAccount(tx, 'hook-plain');
+      afterCommit(tx, () => ran.push('committed'));
+      expect(ran).toEqual([]);
+    });
+    await expect(
+      database.db.transaction().execute(async (tx) => {
+        afterCommit(tx, () => ran.push('rolled back'));
+        throw new Error('no');
+      }),
+    ).rejects.toThrow('no');
+    expect(ran).toEqual(['committed']);
+  });
+
+  it('are refused on a transaction that nothing would run them for', async () => {
+    const trx = await database.db.startTransaction().execute();
+    try {
+      expect(() => afterCommit(trx, () => {})).toThrow(/afterCommit/);
+    } finally {
+      await trx.rollback().execute();
+    }
   });
 });

@@ -43,7 +43,7 @@ import * as repo from './email.repo.ts';
 import type { EmailRow } from './email.repo.ts';
 import { DELIVER_EMAIL_JOB } from './email.service.ts';
 import { MailSendError, type MailTransport, type OutgoingEmail, type SendResult } from './transport.ts';
-import { autocommit, BACKGROUND, writeTransaction } from '../db/database.ts';
+import { autocommit, BACKGROUND, writeTransaction } from '../db/group-commit.ts';
 
 export const OUTCOME_UNKNOWN = 'Delivery outcome unknown';
 

@@ -1,7 +1,7 @@
 // Queries on email activities, and the guarded status changes of a delivery:
 // pending → sending (attempts + 1) → sent | pending (temporary failure) | failed | unknown; see delivery.ts.
 import type { Selectable } from 'kysely';
-import type { Db, Tx } from '../db/database.ts';
+import type { Db, Tx } from '../db/types.ts';
 import type { EmailBodiesTable, EmailsTable } from '../db/schema.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
 import { prepared } from '../db/prepared.ts';

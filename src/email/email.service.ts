@@ -1,9 +1,8 @@
 // Email activities: queue one in the caller's transaction (with its delivery job), read them back.
 import type { Actor, AppContext } from '../context.ts';
-import { writeTransaction } from '../db/database.ts';
+import { writeTransaction } from '../db/group-commit.ts';
 import { writeAudit } from '../audit/audit.repo.ts';
-import { notifyWorkers } from '../jobs/worker.ts';
-import type { Tx } from '../db/database.ts';
+import type { Tx } from '../db/types.ts';
 import { enqueueJob, type JobControl } from '../jobs/jobs.ts';
 import { conflict, notFound, validationFailed } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
@@ -74,7 +73,7 @@ const HEADER_BREAK = /[\r\n]/;
 
 /**
  * Records an email activity (status `pending`) and enqueues its delivery, both in `tx`: a change
- * that rolls back leaves neither. After the commit, `notifyWorkers()` starts delivery at once.
+ * that rolls back leaves neither. Once it commits, this process's workers start the delivery at once.
  */
 export async function queueEmail(tx: Tx, input: QueueEmailInput): Promise<EmailRow> {
   if (!input.toAddress.trim() || HEADER_BREAK.test(input.toAddress))
@@ -163,7 +162,6 @@ export async function resendEmail(ctx: AppContext, actor: Actor, id: string): Pr
       details: { previousStatus: before.status, messageId: before.message_id },
     });
   });
-  notifyWorkers();
   const after = await repo.findEmail(ctx.db, id);
   if (!after) throw notFound('The email');
   return toEmailActivity(after);

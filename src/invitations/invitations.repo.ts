@@ -1,6 +1,6 @@
 // Queries on invitations and their link tables.
 import { sql } from 'kysely';
-import type { Db, Dialect, Tx } from '../db/database.ts';
+import type { Db, Dialect, Tx } from '../db/types.ts';
 import type { InvitationRow } from '../db/schema.ts';
 import { containsCi } from '../db/sql.ts';
 import type { InvitationStatus } from './invitations.schema.ts';
@@ -190,3 +190,42 @@ const markSent = prepared(['id', 'now'], (db, p) =>
 /** Sets the invitation to sent (the Send Invitation step); false when it is no longer sendable. */
 export const markInvitationSent = async (tx: Tx, id: string, now: string): Promise<boolean> =>
   (await markSent.affected(tx, { id, now })) === 1;
+
+/** The guarded claim: one more redemption while the invitation is open and has places left. */
+const claimOne = prepared(['invitationId', 'now'], (db, p) =>
+  db
+    .updateTable('invitations')
+    .set((eb) => ({
+      redemption_count: eb('redemption_count', '+', 1),
+      status: eb
+        .case()
+        .when(
+          eb.and([
+            eb('max_redemptions', 'is not', null),
+            eb(eb('redemption_count', '+', 1), '>=', eb.ref('max_redemptions')),
+          ]),
+        )
+        .then('redeemed' as const)
+        .else(eb.ref('status'))
+        .end(),
+      updated_at: p('now'),
+    }))
+    .where('id', '=', p('invitationId'))
+    .where('status', 'in', ['new', 'sent'])
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', p('now'))]))
+    .where((eb) => eb.or([eb('max_redemptions', 'is', null), eb('redemption_count', '<', eb.ref('max_redemptions'))]))
+    .returning(['assign_to_account_id', 'redeem_workflow_id']),
+);
+
+/**
+ * Claims one redemption of the invitation, guarded: the affected row decides. Returns what the
+ * invitation gives as it is at the claim, or undefined when it had no place left (or is closed).
+ */
+export async function claimRedemption(
+  tx: Tx,
+  invitationId: string,
+  now: string,
+): Promise<{ assign_to_account_id: string | null; redeem_workflow_id: string | null } | undefined> {
+  const [claimed] = await claimOne.execute(tx, { invitationId, now });
+  return claimed;
+}

@@ -1,13 +1,13 @@
 // Use cases for invitations: create (one, for a contact, in bulk), read, list, edit, deactivate,
 // activate, reveal the link, delete. Status changes are guarded updates inside transactions.
 import type { AppContext, Actor } from '../context.ts';
-import type { Db, Tx } from '../db/database.ts';
+import type { Db, Tx } from '../db/types.ts';
 import type { InvitationRow } from '../db/schema.ts';
 import { conflict, notFound, validationFailed } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 import { decodeCursor, toPage, type Page } from '../shared/pagination.ts';
-import { writeAudit } from '../audit/audit.repo.ts';
+import { writeAudit, writeAudits } from '../audit/audit.repo.ts';
 import { requireAdmin } from '../users/users.service.ts';
 import { assertWebRolesExist } from '../web-roles/web-roles.service.ts';
 import { lockAccountForReference } from '../accounts/accounts.service.ts';
@@ -385,21 +385,17 @@ export async function bulkCreateInvitations(
         'web_role_id',
         built.flatMap((b) => roles.map((w): [string, string] => [b.row.id, w])),
       );
-    const audit = built.map((b) => ({
-      id: newId(),
-      actor_type: actor.type,
-      actor_id: actor.id,
-      action: 'create',
-      record_type: 'invitation',
-      record_id: b.row.id,
-      details: JSON.stringify({ name: b.row.name, type: 'single', invitedContacts: 1, bulk: true }),
-      created_at: now,
-    }));
-    for (let i = 0; i < audit.length; i += 1000)
-      await tx
-        .insertInto('audit_log')
-        .values(audit.slice(i, i + 1000))
-        .execute();
+    await writeAudits(
+      tx,
+      built.map((b) => ({
+        actor,
+        action: 'create',
+        recordType: 'invitation',
+        recordId: b.row.id,
+        details: { name: b.row.name, type: 'single', invitedContacts: 1, bulk: true },
+      })),
+      now,
+    );
     return {
       items: built.map((b) => ({ id: b.row.id, contactId: b.contactId })),
       contactsWithoutEmail: contactIds.filter((id) => !contacts.get(id)?.emailaddress1),

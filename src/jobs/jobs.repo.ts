@@ -2,7 +2,7 @@
 // Every transition after a claim is guarded by `locked_by`, so a worker whose lease ran out (and
 // whose job another worker claimed) cannot overwrite the newer worker's outcome.
 import type { ExpressionBuilder, Selectable } from 'kysely';
-import type { Db, Dialect, Tx } from '../db/database.ts';
+import type { Db, Dialect, Tx } from '../db/types.ts';
 import type { Database, JobsTable } from '../db/schema.ts';
 import { prepared } from '../db/prepared.ts';
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { testClock } from '../../test/helpers/clock.ts';
 import { useTestDatabase } from '../../test/helpers/db.ts';
 import { waitUntil } from '../../test/helpers/wait.ts';
-import { openDatabase } from '../db/database.ts';
+import { openDatabase } from '../db/connection.ts';
+import { writeTransaction } from '../db/group-commit.ts';
 import { isoPlus } from '../shared/time.ts';
 import { enqueueJob, MAX_FOLLOW_UPS, PermanentJobError, type JobHandlers } from './jobs.ts';
 import { claimDueJobs, findJob } from './jobs.repo.ts';
@@ -400,6 +401,27 @@ describe('jobs', () => {
     w.notify();
     await waitUntil(() => ran, 5_000);
     expect(Date.now() - t0).toBeLessThan(2_000);
+    await w.stop();
+  });
+
+  it('wakes the started workers by itself once a transaction that queued a job commits', async () => {
+    const ran: string[] = [];
+    const w = createWorker(
+      ctx,
+      {
+        'woken-plain': async () => void ran.push('plain'),
+        'woken-batch': async () => void ran.push('batch'),
+      },
+      { pollMs: 60_000 },
+    );
+    w.start();
+    await new Promise((r) => setTimeout(r, 50));
+    const t0 = Date.now();
+    await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'woken-plain', payload: {} }));
+    await writeTransaction(database.db, database.dialect, (tx) => enqueueJob(tx, { type: 'woken-batch', payload: {} }));
+    await waitUntil(() => ran.length === 2, 5_000);
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect(ran.sort()).toEqual(['batch', 'plain']);
     await w.stop();
   });
 });

@@ -1,10 +1,12 @@
 // Background jobs: enqueued in the same transaction as the change that causes them, so nothing is
 // queued for a change that rolled back and nothing is lost for one that committed.
-import type { Tx } from '../db/database.ts';
+import type { Tx } from '../db/types.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 import type { JobRow } from './jobs.repo.ts';
 import { prepared } from '../db/prepared.ts';
+import { afterCommit } from '../db/transactions.ts';
+import { notifyWorkers } from './wake-up.ts';
 
 export type { JobRow } from './jobs.repo.ts';
 
@@ -30,8 +32,8 @@ export interface EnqueueJobInput {
 
 /**
  * Writes a job in the caller's transaction (a `Transaction`, so the compiler refuses a call outside
- * one). After the transaction commits, `notifyWorkers()` wakes this process's workers at once;
- * other processes find it at their next poll.
+ * one). Once the transaction commits, this process's workers wake at once (see wake-up.ts); other
+ * processes find it at their next poll.
  */
 export async function enqueueJob(tx: Tx, input: EnqueueJobInput): Promise<string> {
   return (await enqueueJobs(tx, [input]))[0] as string;
@@ -91,6 +93,8 @@ export async function enqueueJobs(tx: Tx, inputs: readonly EnqueueJobInput[]): P
         .insertInto('jobs')
         .values(rows.slice(i, i + 500))
         .execute();
+  // A follow-up is written claimed and runs in its job's slot: only queued jobs want a worker.
+  if (rows.some((r) => r.status === 'queued')) afterCommit(tx, notifyWorkers);
   return rows.map((r) => r.id);
 }
 

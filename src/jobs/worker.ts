@@ -22,7 +22,8 @@ import {
   type JobRow,
 } from './jobs.ts';
 import * as repo from './jobs.repo.ts';
-import { autocommit, BACKGROUND } from '../db/database.ts';
+import { addStartedWorker, removeStartedWorker } from './wake-up.ts';
+import { autocommit, BACKGROUND } from '../db/group-commit.ts';
 
 /** The pino-style subset the worker logs through (Fastify's `app.log` fits). */
 export interface JobLogger {
@@ -232,13 +233,6 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
   return { workerId, log, claim, runSafely };
 }
 
-const localWorkers = new Set<Worker>();
-
-/** Wakes every started worker of this process (call after committing a transaction that enqueued jobs). */
-export function notifyWorkers(): void {
-  for (const w of localWorkers) w.notify();
-}
-
 export function createWorker(ctx: JobContext, handlers: JobHandlers, options: WorkerOptions = {}): Worker {
   const exec = createExecutor(ctx, handlers, options);
   const pollMs = options.pollMs ?? 1000;
@@ -323,7 +317,7 @@ export function createWorker(ctx: JobContext, handlers: JobHandlers, options: Wo
       if (started) return;
       started = true;
       stopping = false;
-      localWorkers.add(worker);
+      addStartedWorker(worker);
       void poll();
     },
     notify() {
@@ -335,7 +329,7 @@ export function createWorker(ctx: JobContext, handlers: JobHandlers, options: Wo
       if (!started) return;
       stopping = true;
       clearTimeout(timer);
-      localWorkers.delete(worker);
+      removeStartedWorker(worker);
       if (polling) await polling;
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
       started = false;

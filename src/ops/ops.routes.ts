@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Gauge, type Registry } from 'prom-client';
 import { emailCountsByStatus } from '../email/email.service.ts';
 import type { AppContext } from '../context.ts';
-import { ping } from '../db/database.ts';
+import { ping } from '../db/connection.ts';
 
 export function opsRoutes(app: FastifyInstance, ctx: AppContext, registry: Registry): void {
   // Read from the database at each scrape: every process (and the CLI worker) shows the same counts,

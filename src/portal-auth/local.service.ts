@@ -2,13 +2,12 @@
 // confirmation and password reset. Routes and pages call these; nothing here knows HTTP.
 import type { AppContext } from '../context.ts';
 import type { ContactRow, InvitationRow } from '../db/schema.ts';
-import type { Db, Tx } from '../db/database.ts';
+import type { Db, Tx } from '../db/types.ts';
 import { AppError, conflict, validationFailed } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { isoPlus, nowIso } from '../shared/time.ts';
 import { randomToken } from '../shared/crypto.ts';
 import { hashPassword, passwordProblem, verifyPassword } from '../shared/passwords.ts';
-import { equalsCi } from '../db/sql.ts';
 import { settingFlag, settingInt, settingValue } from '../site-settings/site-settings.service.ts';
 import { timespanMs, type SettingName } from '../site-settings/site-settings.definitions.ts';
 import { takeAttempt } from '../rate-limit/rate-limit.service.ts';
@@ -26,7 +25,24 @@ import {
 import { queuePortalEmail } from './portal-emails.ts';
 import type { Locale } from '../shared/locale.ts';
 import { newContactRow } from '../contacts/contacts.service.ts';
-import { notifyWorkers } from '../jobs/worker.ts';
+import {
+  contactsWithEmail,
+  contactWithPasswordByUsername,
+  countFailedSignIn,
+  findContact,
+  insertContact,
+  recordSignIn,
+  updateContactColumns,
+} from '../contacts/contacts.repo.ts';
+import { findInvitation, invitedContactIdsOf } from '../invitations/invitations.repo.ts';
+import {
+  findContactToken,
+  insertContactToken,
+  markContactTokenUsed,
+  type ContactTokenPurpose,
+} from './contact-tokens.repo.ts';
+import { hasExternalLogin } from './external-logins.repo.ts';
+import { endSessionsOfContact } from './sessions.repo.ts';
 
 const S = {
   enabled: 'Authentication/Registration/Enabled',
@@ -81,21 +97,12 @@ async function withResult<T extends { redemption: Redeemed | null }>(
 
 async function hasIdentity(db: Db | Tx, contact: ContactRow): Promise<boolean> {
   if (contact.password_hash) return true;
-  return (
-    (await db.selectFrom('external_logins').select('id').where('contact_id', '=', contact.id).executeTakeFirst()) !==
-    undefined
-  );
+  return hasExternalLogin(db, contact.id);
 }
 
 /** Contacts whose primary email is `email` (any letter case), those with a portal identity first. */
 async function contactsByEmail(db: Db | Tx, email: string): Promise<ContactRow[]> {
-  const rows = await db
-    .selectFrom('contacts')
-    .selectAll()
-    .where(equalsCi('emailaddress1', email))
-    .orderBy('id')
-    .limit(20)
-    .execute();
+  const rows = await contactsWithEmail(db, email);
   return rows.sort((a, b) => Number(Boolean(b.password_hash)) - Number(Boolean(a.password_hash)));
 }
 
@@ -124,19 +131,16 @@ async function issueToken(
   hash: (t: string) => string,
 ): Promise<string> {
   const token = randomToken(32);
-  await tx
-    .insertInto('contact_tokens')
-    .values({
-      id: newId(),
-      contact_id: contactId,
-      purpose,
-      token_hash: hash(token),
-      data: data ? JSON.stringify(data) : null,
-      expires_at: isoPlus(ttlMs),
-      used_at: null,
-      created_at: nowIso(),
-    })
-    .execute();
+  await insertContactToken(tx, {
+    id: newId(),
+    contact_id: contactId,
+    purpose,
+    token_hash: hash(token),
+    data: data ? JSON.stringify(data) : null,
+    expires_at: isoPlus(ttlMs),
+    used_at: null,
+    created_at: nowIso(),
+  });
   return token;
 }
 
@@ -196,13 +200,6 @@ async function assertLocalSignUpOpen(ctx: AppContext, withCode: boolean): Promis
 }
 
 export async function signUp(ctx: AppContext, input: SignUpInput): Promise<SignUpOutcome> {
-  const outcome = await signUpOnce(ctx, input);
-  // A confirmation email may have been queued: this process's worker sends it at once.
-  notifyWorkers();
-  return outcome;
-}
-
-async function signUpOnce(ctx: AppContext, input: SignUpInput): Promise<SignUpOutcome> {
   const withCode = Boolean(input.invitationCode?.trim());
   await assertLocalSignUpOpen(ctx, withCode);
   await takeAttempt(ctx, 'signUp', input.client.ip ?? 'unknown');
@@ -222,7 +219,7 @@ async function signUpOnce(ctx: AppContext, input: SignUpInput): Promise<SignUpOu
         return { kind: 'confirmation-sent', contactId: null, redemption: null };
       }
       const row = signUpContactRow(email, input, passwordHash, false);
-      await tx.insertInto('contacts').values(row).execute();
+      await insertContact(tx, row);
       if (requiresConfirmation) {
         await sendConfirmation(ctx, tx, row.id, email, input.locale, null);
         return { kind: 'confirmation-sent', contactId: row.id, redemption: null };
@@ -249,14 +246,8 @@ async function signUpSingle(
   passwordHash: string,
   requiresConfirmation: boolean,
 ): Promise<SignUpOutcome> {
-  const link = await ctx.db
-    .selectFrom('invitation_invited_contacts')
-    .select('contact_id')
-    .where('invitation_id', '=', invitation.id)
-    .executeTakeFirst();
-  const invited = link
-    ? await ctx.db.selectFrom('contacts').selectAll().where('id', '=', link.contact_id).executeTakeFirst()
-    : undefined;
+  const invitedId = (await invitedContactIdsOf(ctx.db, [invitation.id])).get(invitation.id)?.[0];
+  const invited = invitedId ? await findContact(ctx.db, invitedId) : undefined;
   if (!invited) throw new AppError('invitation-not-found', 'This invitation has no invited contact.');
   if (await hasIdentity(ctx.db, invited))
     throw conflict(
@@ -288,7 +279,7 @@ async function signUpSingle(
     }
     if (input.firstName && !invited.first_name) changes.first_name = input.firstName.trim();
     if (input.lastName && !invited.last_name) changes.last_name = input.lastName.trim();
-    await tx.updateTable('contacts').set(changes).where('id', '=', invited.id).execute();
+    await updateContactColumns(tx, invited.id, changes);
     if (!provesMailbox && requiresConfirmation) {
       await sendConfirmation(ctx, tx, invited.id, email, (invited.locale as Locale | null) ?? input.locale, null);
       return { kind: 'confirmation-sent' as const, contactId: invited.id, redemption };
@@ -327,7 +318,7 @@ async function signUpGroup(
     // A binding needs a proven address: the contact is made now, the redemption when the link is used.
     return ctx.db.transaction().execute(async (tx) => {
       const row = signUpContactRow(email, input, passwordHash, false);
-      await tx.insertInto('contacts').values(row).execute();
+      await insertContact(tx, row);
       await sendConfirmation(ctx, tx, row.id, email, input.locale, {
         invitationId: invitation.id,
         signInMethod: 'local',
@@ -337,7 +328,7 @@ async function signUpGroup(
   }
   const outcome = await inRedemptionTransaction(ctx, async (tx) => {
     const row = signUpContactRow(email, input, passwordHash, false);
-    await tx.insertInto('contacts').values(row).execute();
+    await insertContact(tx, row);
     const redemption = await redeemInTransaction(ctx, tx, {
       invitation,
       contactId: row.id,
@@ -373,12 +364,7 @@ export async function signIn(ctx: AppContext, input: SignInInput): Promise<Conta
     });
   await takeAttempt(ctx, 'signIn', input.client.ip ?? 'unknown');
   const login = input.login.trim();
-  const byUsername = await ctx.db
-    .selectFrom('contacts')
-    .selectAll()
-    .where(equalsCi('username', login))
-    .where('password_hash', 'is not', null)
-    .executeTakeFirst();
+  const byUsername = await contactWithPasswordByUsername(ctx.db, login);
   const contact = byUsername ?? (await contactsByEmail(ctx.db, login)).find((c) => c.password_hash);
   if (!contact) {
     await verifyPassword(await timingDummy(), input.password);
@@ -400,24 +386,7 @@ export async function signIn(ctx: AppContext, input: SignInInput): Promise<Conta
     const max = await settingInt(ctx, S.maxFailed);
     const lockMs = timespanMs(await settingValue(ctx, S.lockout));
     // One guarded statement: concurrent failures all count, and the lockout starts at the limit.
-    await ctx.db
-      .updateTable('contacts')
-      .set((eb) => ({
-        access_failed_count: eb
-          .case()
-          .when('access_failed_count', '>=', Math.max(0, max - 1))
-          .then(0)
-          .else(eb('access_failed_count', '+', 1))
-          .end(),
-        lockout_end: eb
-          .case()
-          .when('access_failed_count', '>=', Math.max(0, max - 1))
-          .then(new Date(now + lockMs).toISOString())
-          .else(eb.ref('lockout_end'))
-          .end(),
-      }))
-      .where('id', '=', contact.id)
-      .execute();
+    await countFailedSignIn(ctx.db, contact.id, max, new Date(now + lockMs).toISOString());
     throw invalidCredentials();
   }
   if (contact.login_enabled !== 1)
@@ -429,30 +398,22 @@ export async function signIn(ctx: AppContext, input: SignInInput): Promise<Conta
       reason: 'confirm-email-first',
     });
   }
-  await ctx.db
-    .updateTable('contacts')
-    .set({ access_failed_count: 0, lockout_end: null, last_sign_in_at: nowIso() })
-    .where('id', '=', contact.id)
-    .execute();
+  await recordSignIn(ctx.db, contact.id, nowIso());
   return contact;
 }
 
-async function useToken(ctx: AppContext, tx: Tx, token: string, purpose: 'confirm-email' | 'reset-password') {
-  const row = await tx
-    .selectFrom('contact_tokens')
-    .selectAll()
-    .where('token_hash', '=', tokenHasher(ctx)(token))
-    .where('purpose', '=', purpose)
-    .executeTakeFirst();
+/** The contact a token was issued to (a token goes with its contact). */
+async function contactOfToken(tx: Tx, contactId: string): Promise<ContactRow> {
+  const contact = await findContact(tx, contactId);
+  if (!contact) throw new Error(`the contact ${contactId} of a contact token is missing`);
+  return contact;
+}
+
+async function useToken(ctx: AppContext, tx: Tx, token: string, purpose: ContactTokenPurpose) {
+  const row = await findContactToken(tx, tokenHasher(ctx)(token), purpose);
   if (!row || row.used_at || Date.parse(row.expires_at) <= Date.now()) return undefined;
   // Single use: the guarded update decides when two uses race.
-  const used = await tx
-    .updateTable('contact_tokens')
-    .set({ used_at: nowIso() })
-    .where('id', '=', row.id)
-    .where('used_at', 'is', null)
-    .executeTakeFirst();
-  return Number(used.numUpdatedRows) === 1 ? row : undefined;
+  return (await markContactTokenUsed(tx, row.id, nowIso())) ? row : undefined;
 }
 
 export interface ConfirmOutcome {
@@ -474,24 +435,16 @@ export async function confirmEmail(ctx: AppContext, token: string, client: Clien
       const row = await useToken(ctx, tx, token, 'confirm-email');
       if (!row) throw badLink();
       const pending = (row.data ? JSON.parse(row.data) : {}) as PendingConfirmation;
-      const contact = await tx
-        .selectFrom('contacts')
-        .selectAll()
-        .where('id', '=', row.contact_id)
-        .executeTakeFirstOrThrow();
+      const contact = await contactOfToken(tx, row.contact_id);
       const changes: Partial<ContactRow> = { email_confirmed: 1, updated_at: nowIso() };
       if (pending.passwordHash) {
         if (await hasIdentity(tx, contact)) throw conflict('This contact already has an account. Sign in with it.');
         changes.password_hash = pending.passwordHash;
       }
-      await tx.updateTable('contacts').set(changes).where('id', '=', contact.id).execute();
+      await updateContactColumns(tx, contact.id, changes);
       let redemption: Redeemed | null = null;
       if (pending.invitationId) {
-        const invitation = await tx
-          .selectFrom('invitations')
-          .selectAll()
-          .where('id', '=', pending.invitationId)
-          .executeTakeFirst();
+        const invitation = await findInvitation(tx, pending.invitationId);
         if (invitation) {
           const proven = [normEmail(contact.emailaddress1 ?? '')];
           await precheck(tx, invitation, contact.id, proven);
@@ -528,14 +481,10 @@ async function confirmWithoutRedemption(
     const row = await useToken(ctx, tx, token, 'confirm-email');
     if (!row) throw badLink();
     const pending = (row.data ? JSON.parse(row.data) : {}) as PendingConfirmation;
-    const contact = await tx
-      .selectFrom('contacts')
-      .selectAll()
-      .where('id', '=', row.contact_id)
-      .executeTakeFirstOrThrow();
+    const contact = await contactOfToken(tx, row.contact_id);
     const changes: Partial<ContactRow> = { email_confirmed: 1, updated_at: nowIso() };
     if (pending.passwordHash && !(await hasIdentity(tx, contact))) changes.password_hash = pending.passwordHash;
-    await tx.updateTable('contacts').set(changes).where('id', '=', contact.id).execute();
+    await updateContactColumns(tx, contact.id, changes);
     return { contactId: contact.id, redemption: null };
   });
 }
@@ -564,7 +513,6 @@ export async function requestPasswordReset(
       `${ctx.config.publicUrl}/portal/reset-password?token=${token}`,
     );
   });
-  notifyWorkers();
 }
 
 /** Uses a reset link once: a new password, the lockout lifted, every session of the contact ended. */
@@ -576,48 +524,15 @@ export async function resetPassword(ctx: AppContext, token: string, password: st
     const row = await useToken(ctx, tx, token, 'reset-password');
     if (!row) throw badLink();
     // The link came to the mailbox, so the address is proven as well.
-    await tx
-      .updateTable('contacts')
-      .set({
-        password_hash: passwordHash,
-        access_failed_count: 0,
-        lockout_end: null,
-        email_confirmed: 1,
-        security_stamp: randomToken(16),
-        updated_at: nowIso(),
-      })
-      .where('id', '=', row.contact_id)
-      .execute();
-    await tx.deleteFrom('sessions').where('contact_id', '=', row.contact_id).execute();
+    await updateContactColumns(tx, row.contact_id, {
+      password_hash: passwordHash,
+      access_failed_count: 0,
+      lockout_end: null,
+      email_confirmed: 1,
+      security_stamp: randomToken(16),
+      updated_at: nowIso(),
+    });
+    await endSessionsOfContact(tx, row.contact_id);
     return row.contact_id;
   });
-}
-
-/** What the portal shows of a signed-in contact: its account and web roles (authenticated-users roles included). */
-export async function portalProfile(ctx: AppContext, contactId: string) {
-  const contact = await ctx.db.selectFrom('contacts').selectAll().where('id', '=', contactId).executeTakeFirst();
-  if (!contact) return undefined;
-  const account = contact.parent_account_id
-    ? await ctx.db
-        .selectFrom('accounts')
-        .select(['id', 'name'])
-        .where('id', '=', contact.parent_account_id)
-        .executeTakeFirst()
-    : undefined;
-  const roles = await ctx.db
-    .selectFrom('web_roles')
-    .select(['id', 'name', 'authenticated_users_role'])
-    .where((eb) =>
-      eb.or([
-        eb('authenticated_users_role', '=', 1),
-        eb('id', 'in', eb.selectFrom('contact_web_roles').select('web_role_id').where('contact_id', '=', contactId)),
-      ]),
-    )
-    .orderBy('name')
-    .execute();
-  return {
-    contact,
-    account: account ?? null,
-    webRoles: roles.map((r) => ({ id: r.id, name: r.name })),
-  };
 }

@@ -1,6 +1,6 @@
 // The portal's own emails (confirm your email, reset your password), in Danish and English.
 // Invitation emails are workflow templates that staff edit; these are part of the product.
-import type { Tx } from '../db/database.ts';
+import type { Tx } from '../db/types.ts';
 import type { AppContext } from '../context.ts';
 import { queueEmail } from '../email/email.service.ts';
 import type { Locale } from '../shared/locale.ts';

@@ -4,7 +4,9 @@
 // The cookie itself is the web kit's (web/session-cookie.ts); the table and its rules are here.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
-import type { Db, Tx } from '../db/database.ts';
+import type { Db, Tx } from '../db/types.ts';
+import { randomToken, safeEqual } from '../shared/crypto.ts';
+import { AppError } from '../shared/errors.ts';
 import { isoPlus, nowIso } from '../shared/time.ts';
 import { prepared } from '../db/prepared.ts';
 import { sessionCookie } from '../web/session-cookie.ts';

@@ -7,7 +7,7 @@ import { errorCodes, type ErrorCode } from '../shared/errors.ts';
 import { asLocale, type Locale } from '../shared/locale.ts';
 import { settingFlag, settingValue } from '../site-settings/site-settings.service.ts';
 import { endSession, loadSession, type PortalSession } from '../portal-auth/sessions.ts';
-import { portalProfile } from '../portal-auth/local.service.ts';
+import { portalProfile } from '../contacts/contacts.read.ts';
 import type { WebPageContext } from '../web/form-kit.tsx';
 import { explicitLang, requestLocale, withLang } from '../web/locale.ts';
 import { dictionary, noticeKeys, type Dict, type NoticeKey } from './i18n.ts';

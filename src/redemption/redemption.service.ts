@@ -3,26 +3,20 @@
 // write the audit entry and queue the workflow run. All or nothing; exact under concurrency.
 import type { AppContext } from '../context.ts';
 import type { ContactRow, InvitationRow } from '../db/schema.ts';
-import {
-  isUniqueViolation,
-  nothingWritten,
-  writeTransaction,
-  type Db,
-  type Tx,
-  type WriteOptions,
-} from '../db/database.ts';
+import { isUniqueViolation } from '../db/db-errors.ts';
+import { nothingWritten, writeTransaction, type WriteOptions } from '../db/group-commit.ts';
+import type { Db, Tx } from '../db/types.ts';
 import { AppError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 import { writeAudit } from '../audit/audit.repo.ts';
-import { findContact } from '../contacts/contacts.repo.ts';
+import { findContact, grantInvitationWebRoles, setParentAccount } from '../contacts/contacts.repo.ts';
+import { claimRedemption } from '../invitations/invitations.repo.ts';
+import * as repo from './redemption.repo.ts';
 import { fullNameOf } from '../contacts/contacts.service.ts';
 import { findInvitationByCode } from '../invitations/invitations.service.ts';
 import { assertUnderLimit, countEvent } from '../rate-limit/rate-limit.service.ts';
 import { queueWorkflowRun } from '../workflows/workflow-runs.queue.ts';
-import { notifyWorkers } from '../jobs/worker.ts';
-import { prepared } from '../db/prepared.ts';
-import { sql } from 'kysely';
 
 export interface Client {
   ip: string | null;
@@ -77,142 +71,6 @@ export function verifiedEmailsOf(
   return [...new Set(emails.map((e) => e.trim().toLowerCase()))];
 }
 
-// The statements of every redemption, compiled once (see db/prepared.ts).
-const insertRedemption = prepared(
-  ['id', 'invitationId', 'contactId', 'now', 'ip', 'userAgent', 'signInMethod'],
-  (db, p) =>
-    db.insertInto('redemptions').values({
-      id: p('id'),
-      invitation_id: p('invitationId'),
-      contact_id: p('contactId'),
-      redeemed_at: p('now'),
-      ip_address: p('ip'),
-      user_agent: p('userAgent'),
-      sign_in_method: p('signInMethod'),
-    }),
-);
-
-/** The invitation's web roles to the contact in one statement (those it has already stay). */
-const grantInvitationWebRoles = prepared(['contactId', 'invitationId'], (db, p) =>
-  db
-    .insertInto('contact_web_roles')
-    .columns(['contact_id', 'web_role_id'])
-    .expression((eb) =>
-      eb
-        .selectFrom('invitation_web_roles')
-        .select([eb.val(p('contactId')).as('contact_id'), 'web_role_id'])
-        .where('invitation_id', '=', p('invitationId')),
-    )
-    .onConflict((oc) => oc.columns(['contact_id', 'web_role_id']).doNothing()),
-);
-
-/** The guarded claim: one more redemption while the invitation is open and has places left. */
-const claimRedemption = prepared(['invitationId', 'now'], (db, p) =>
-  db
-    .updateTable('invitations')
-    .set((eb) => ({
-      redemption_count: eb('redemption_count', '+', 1),
-      status: eb
-        .case()
-        .when(
-          eb.and([
-            eb('max_redemptions', 'is not', null),
-            eb(eb('redemption_count', '+', 1), '>=', eb.ref('max_redemptions')),
-          ]),
-        )
-        .then('redeemed' as const)
-        .else(eb.ref('status'))
-        .end(),
-      updated_at: p('now'),
-    }))
-    .where('id', '=', p('invitationId'))
-    .where('status', 'in', ['new', 'sent'])
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', p('now'))]))
-    .where((eb) => eb.or([eb('max_redemptions', 'is', null), eb('redemption_count', '<', eb.ref('max_redemptions'))]))
-    .returning(['assign_to_account_id', 'redeem_workflow_id']),
-);
-
-/**
- * PostgreSQL: the whole redemption as one statement (the guarded claim, and from its returned row
- * the activity, the account, the web roles and the audit entry), one round trip instead of five
- * inside the group commit's batch, where they run one after another on one connection. The claim
- * also requires the invitation to give what the caller checked (the same account, no workflow),
- * so a refusal writes nothing at all, and a redemption alone needs no savepoint in its batch
- * (WriteOptions.atomic). A second redemption by the same contact fails on the unique constraint,
- * and the transaction takes the claim back. Used when the invitation names no redemption workflow
- * (that one needs the run's id in the audit entry: the statements below).
- */
-const redeemInOneStatement = prepared(
-  [
-    'invitationId',
-    'accountId',
-    'contactId',
-    'now',
-    'redemptionId',
-    'ip',
-    'userAgent',
-    'signInMethod',
-    'auditId',
-    'details',
-  ],
-  (_db, p) =>
-    sql<{ assign_to_account_id: string | null; redeem_workflow_id: string | null }>`
-    with claim as (
-      update invitations
-      set redemption_count = redemption_count + 1,
-          status = case when max_redemptions is not null and redemption_count + 1 >= max_redemptions then 'redeemed' else status end,
-          updated_at = ${p('now')}
-      where id = ${p('invitationId')} and status in ('new', 'sent')
-        and (expires_at is null or expires_at > ${p('now')})
-        and (max_redemptions is null or redemption_count < max_redemptions)
-        and assign_to_account_id is not distinct from ${p('accountId')} and redeem_workflow_id is null
-      returning assign_to_account_id, redeem_workflow_id
-    ), redemption as (
-      insert into redemptions (id, invitation_id, contact_id, redeemed_at, ip_address, user_agent, sign_in_method)
-      select ${p('redemptionId')}, ${p('invitationId')}, ${p('contactId')}, ${p('now')}, ${p('ip')}, ${p('userAgent')}, ${p('signInMethod')} from claim
-    ), account as (
-      update contacts set parent_account_id = claim.assign_to_account_id, updated_at = ${p('now')}
-      from claim where contacts.id = ${p('contactId')} and claim.assign_to_account_id is not null
-    ), roles as (
-      insert into contact_web_roles (contact_id, web_role_id)
-      select ${p('contactId')}, r.web_role_id from invitation_web_roles r, claim where r.invitation_id = ${p('invitationId')}
-      on conflict (contact_id, web_role_id) do nothing
-    ), audit as (
-      insert into audit_log (id, actor_type, actor_id, action, record_type, record_id, details, created_at)
-      select ${p('auditId')}, 'contact', ${p('contactId')}, 'redeem', 'invitation', ${p('invitationId')}, ${p('details')}, ${p('now')} from claim
-    )
-    select assign_to_account_id, redeem_workflow_id from claim`,
-);
-
-/** The contact's account, and a row per web role it holds (or one row with none). */
-const accountAndWebRoles = prepared(['contactId'], (db, p) =>
-  db
-    .selectFrom('contacts')
-    .leftJoin('contact_web_roles', 'contact_web_roles.contact_id', 'contacts.id')
-    .select(['contacts.parent_account_id', 'contact_web_roles.web_role_id'])
-    .where('contacts.id', '=', p('contactId'))
-    .orderBy('contact_web_roles.web_role_id'),
-);
-
-/** The contact and whether it has redeemed this invitation already, in one query. */
-const contactForRedemption = prepared(['invitationId', 'contactId'], (db, p) =>
-  db
-    .selectFrom('contacts')
-    .selectAll('contacts')
-    .select((eb) =>
-      eb
-        .exists(
-          eb
-            .selectFrom('redemptions')
-            .select('redemptions.id')
-            .where('redemptions.invitation_id', '=', p('invitationId'))
-            .whereRef('redemptions.contact_id', '=', 'contacts.id'),
-        )
-        .as('already_redeemed'),
-    )
-    .where('contacts.id', '=', p('contactId')),
-);
-
 /** The binding of the invitation, checked against the redeemer's verified emails. */
 export async function checkBinding(db: Db | Tx, inv: InvitationRow, verifiedEmails: readonly string[]): Promise<void> {
   if (inv.binding === 'any') return;
@@ -224,26 +82,10 @@ export async function checkBinding(db: Db | Tx, inv: InvitationRow, verifiedEmai
       `This invitation is for verified email addresses at ${[...domains].join(', ')}.`,
     );
   }
-  const invited = await db
-    .selectFrom('invitation_invited_contacts')
-    .innerJoin('contacts', 'contacts.id', 'invitation_invited_contacts.contact_id')
-    .select('contacts.emailaddress1')
-    .where('invitation_invited_contacts.invitation_id', '=', inv.id)
-    .execute();
+  const invited = await repo.invitedEmailsOf(db, inv.id);
   const invitedEmails = new Set(invited.map((r) => (r.emailaddress1 ?? '').trim().toLowerCase()).filter(Boolean));
   if (verifiedEmails.some((e) => invitedEmails.has(e))) return;
   throw new AppError('binding-mismatch', 'This invitation is meant for another, verified email address.');
-}
-
-export async function alreadyRedeemedBy(db: Db | Tx, invitationId: string, contactId: string): Promise<boolean> {
-  return (
-    (await db
-      .selectFrom('redemptions')
-      .select('id')
-      .where('invitation_id', '=', invitationId)
-      .where('contact_id', '=', contactId)
-      .executeTakeFirst()) !== undefined
-  );
 }
 
 /** Every check that can be made before the transaction, in the order a person would want to hear them. */
@@ -255,7 +97,8 @@ export async function precheck(
   known: { alreadyRedeemed?: boolean } = {},
 ): Promise<void> {
   if (inv.status === 'inactive') throw unavailableReason(inv) as AppError;
-  const already = known.alreadyRedeemed ?? (contactId !== null && (await alreadyRedeemedBy(db, inv.id, contactId)));
+  const already =
+    known.alreadyRedeemed ?? (contactId !== null && (await repo.alreadyRedeemedBy(db, inv.id, contactId)));
   if (already) throw new AppError('already-redeemed-by-contact', 'You have already redeemed this invitation.');
   const reason = unavailableReason(inv);
   if (reason) throw reason;
@@ -283,7 +126,7 @@ export async function redeemInTransaction(
   const { invitation: inv, contactId } = input;
   const now = nowIso();
   if (ctx.dialect === 'postgres' && !inv.redeem_workflow_id) {
-    const [claimed] = await redeemInOneStatement.execute(tx, {
+    const claimed = await repo.redeemInOneStatement(tx, {
       invitationId: inv.id,
       accountId: inv.assign_to_account_id,
       contactId,
@@ -304,7 +147,7 @@ export async function redeemInTransaction(
     // The statement wrote nothing: no place left, or the invitation changed (see the claim).
     throw nothingWritten(await refusalNow(tx, inv, now));
   }
-  await insertRedemption.affected(tx, {
+  await repo.insertRedemption(tx, {
     id: newId(),
     invitationId: inv.id,
     contactId,
@@ -313,21 +156,11 @@ export async function redeemInTransaction(
     userAgent: input.client.userAgent?.slice(0, 500) ?? null,
     signInMethod: input.signInMethod,
   });
-  if (inv.assign_to_account_id) {
-    await tx
-      .updateTable('contacts')
-      .set({ parent_account_id: inv.assign_to_account_id, updated_at: now })
-      .where('id', '=', contactId)
-      .execute();
-  }
-  await grantInvitationWebRoles.affected(tx, { contactId, invitationId: inv.id });
+  if (inv.assign_to_account_id) await setParentAccount(tx, contactId, inv.assign_to_account_id, now);
+  await grantInvitationWebRoles(tx, contactId, inv.id);
   let workflowRunId: string | null = null;
   if (inv.redeem_workflow_id) {
-    const wf = await tx
-      .selectFrom('workflows')
-      .select('state')
-      .where('id', '=', inv.redeem_workflow_id)
-      .executeTakeFirst();
+    const wf = await repo.workflowStateOf(tx, inv.redeem_workflow_id);
     // Only an activated workflow runs; the redemption itself succeeds either way.
     if (wf?.state === 'activated')
       workflowRunId = await queueWorkflowRun(tx, inv.redeem_workflow_id, contactId, 'redemption');
@@ -339,7 +172,7 @@ export async function redeemInTransaction(
     recordId: inv.id,
     details: { contactId, signInMethod: input.signInMethod, ip: input.client.ip, workflowRunId },
   });
-  const [claimed] = await claimRedemption.execute(tx, { invitationId: inv.id, now });
+  const claimed = await claimRedemption(tx, inv.id, now);
   return checkClaim(tx, inv, claimed, now, contactId);
 }
 
@@ -347,7 +180,7 @@ export async function redeemInTransaction(
 async function checkClaim(
   tx: Tx,
   inv: InvitationRow,
-  claimed: { assign_to_account_id: string | null; redeem_workflow_id: string | null } | undefined,
+  claimed: repo.ClaimedInvitation | undefined,
   now: string,
   contactId: string,
 ): Promise<{ invitationId: string; contactId: string }> {
@@ -365,7 +198,7 @@ const changedMeanwhile = () => new AppError('conflict', 'The invitation was chan
 
 /** Why a claim found no place: from the invitation's row as it is now. */
 async function refusalNow(tx: Tx, inv: InvitationRow, now: string): Promise<AppError> {
-  const current = await tx.selectFrom('invitations').selectAll().where('id', '=', inv.id).executeTakeFirstOrThrow();
+  const current = await repo.invitationNow(tx, inv.id);
   const reason = unavailableReason(current, now);
   if (reason) return reason;
   if (
@@ -378,7 +211,7 @@ async function refusalNow(tx: Tx, inv: InvitationRow, now: string): Promise<AppE
 
 /** What a redemption answers: the contact's account and web roles as they are now (read after the commit). */
 async function redemptionResult(db: Db, redeemed: { invitationId: string; contactId: string }): Promise<RedeemResult> {
-  const rows = await accountAndWebRoles.execute(db, { contactId: redeemed.contactId });
+  const rows = await repo.accountAndWebRolesOf(db, redeemed.contactId);
   const webRoleIds = rows.map((r) => r.web_role_id).filter((id): id is string => id !== null);
   return { ...redeemed, accountId: rows[0]?.parent_account_id ?? null, webRoleIds };
 }
@@ -392,10 +225,8 @@ export async function inRedemptionTransaction<T>(
   options: WriteOptions = {},
 ): Promise<T> {
   try {
-    const result = await writeTransaction(ctx.db, ctx.dialect, fn, options);
-    // A workflow run or an email may have been queued: this process's worker starts it at once.
-    notifyWorkers();
-    return result;
+    // A workflow run or an email it queues wakes this process's workers after the commit (enqueueJobs).
+    return await writeTransaction(ctx.db, ctx.dialect, fn, options);
   } catch (err) {
     if (
       isUniqueViolation(err) &&
@@ -418,15 +249,12 @@ export interface RedeemInput {
 /** A signed-in contact redeems a code as itself. */
 export async function redeemInvitation(ctx: AppContext, input: RedeemInput): Promise<RedeemResult> {
   const invitation = await lookUpCode(ctx, input.code, input.client);
-  const [contact] = await contactForRedemption.execute(ctx.db, {
-    invitationId: invitation.id,
-    contactId: input.contactId,
-  });
+  const contact = await repo.contactForRedemptionOf(ctx.db, invitation.id, input.contactId);
   if (!contact) throw new AppError('unauthorized', 'Sign in again.');
   const alreadyRedeemed = contact.already_redeemed === true || Number(contact.already_redeemed) === 1;
   await precheck(ctx.db, invitation, contact.id, verifiedEmailsOf(contact, input.vouchedEmails), { alreadyRedeemed });
   // Without a redemption workflow, the redemption alone writes nothing when refused (on PostgreSQL
-  // one statement: see redeemInOneStatement), so its batch needs no savepoint for it.
+  // one statement: see redemption.repo.ts), so its batch needs no savepoint for it.
   const redeemed = await inRedemptionTransaction(
     ctx,
     (tx) =>
@@ -467,20 +295,11 @@ export async function previewInvitation(ctx: AppContext, code: string, client: C
   const reason = unavailableReason(inv);
   if (reason) throw reason;
   const inviter = inv.inviter_contact_id ? await findContact(ctx.db, inv.inviter_contact_id) : undefined;
-  const owner = inv.owner_id
-    ? await ctx.db.selectFrom('system_users').select('full_name').where('id', '=', inv.owner_id).executeTakeFirst()
-    : undefined;
-  const account = inv.assign_to_account_id
-    ? await ctx.db.selectFrom('accounts').select('name').where('id', '=', inv.assign_to_account_id).executeTakeFirst()
-    : undefined;
+  const owner = inv.owner_id ? await repo.ownerNameOf(ctx.db, inv.owner_id) : undefined;
+  const account = inv.assign_to_account_id ? await repo.accountNameOf(ctx.db, inv.assign_to_account_id) : undefined;
   let invitedEmailHint: string | null = null;
   if (inv.type === 'single') {
-    const invited = await ctx.db
-      .selectFrom('invitation_invited_contacts')
-      .innerJoin('contacts', 'contacts.id', 'invitation_invited_contacts.contact_id')
-      .select('contacts.emailaddress1')
-      .where('invitation_id', '=', inv.id)
-      .executeTakeFirst();
+    const invited = await repo.invitedEmailOf(ctx.db, inv.id);
     invitedEmailHint = invited?.emailaddress1 ? maskEmail(invited.emailaddress1) : null;
   }
   return {

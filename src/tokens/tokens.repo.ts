@@ -1,5 +1,5 @@
 // Queries on api_tokens.
-import type { Db, Tx } from '../db/database.ts';
+import type { Db, Tx } from '../db/types.ts';
 
 export const findActiveTokenByHash = (db: Db, tokenHash: string) =>
   db

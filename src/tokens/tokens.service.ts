@@ -1,7 +1,7 @@
 // Use cases for API tokens: create (the only time the token is shown), list, revoke, authenticate.
 import type { AppContext, Actor } from '../context.ts';
 import type { ApiTokenRow } from '../db/schema.ts';
-import type { Db, Tx } from '../db/database.ts';
+import type { Db, Tx } from '../db/types.ts';
 import { AppError, forbidden, notFound, validationFailed } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';

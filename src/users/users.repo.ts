@@ -1,7 +1,8 @@
 // Queries on system_users.
 import { equalsCi } from '../db/sql.ts';
-import type { Db, Dialect, Tx } from '../db/database.ts';
-import type { SystemUserRow } from '../db/schema.ts';
+import type { Db, Dialect, Tx } from '../db/types.ts';
+import type { Insertable } from 'kysely';
+import type { SystemUserRow, SystemUsersTable } from '../db/schema.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
 
 /** A system user by id; lookups of the same turn share one query (see db/coalesce.ts). */
@@ -66,4 +67,9 @@ export async function userReferences(db: Db | Tx, id: string): Promise<number> {
     .where((eb) => eb.or([eb('owner_id', '=', id), eb('created_by', '=', id)]))
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** Adds a system user (the email is unique: a second one fails on the constraint). */
+export async function insertUser(tx: Tx, row: Insertable<SystemUsersTable>): Promise<void> {
+  await tx.insertInto('system_users').values(row).execute();
 }

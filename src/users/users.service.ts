@@ -1,7 +1,7 @@
 // Use cases for system users. Admin-only rules are checked by the caller's role here, not in routes.
 import type { AppContext, Actor } from '../context.ts';
 import type { SystemUserRow } from '../db/schema.ts';
-import { isUniqueViolation } from '../db/database.ts';
+import { isUniqueViolation } from '../db/db-errors.ts';
 import { conflict, forbidden, notFound, validationFailed } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
@@ -47,7 +47,7 @@ export async function createUser(ctx: AppContext, actor: Actor, input: CreateUse
   };
   try {
     await ctx.db.transaction().execute(async (tx) => {
-      await tx.insertInto('system_users').values(row).execute();
+      await repo.insertUser(tx, row);
       await writeAudit(tx, {
         actor,
         action: 'create',

@@ -1,5 +1,5 @@
 // Queries on web_roles and their links.
-import type { Db, Dialect, Tx } from '../db/database.ts';
+import type { Db, Dialect, Tx } from '../db/types.ts';
 import { containsCi, workflowsNaming } from '../db/sql.ts';
 
 export const findWebRole = (db: Db | Tx, id: string) =>

@@ -1,8 +1,9 @@
 // Use cases for web roles. Names are unique (a database constraint); a role in use cannot be deleted.
 import type { AppContext, Actor } from '../context.ts';
 import type { WebRoleRow } from '../db/schema.ts';
-import type { Db, Dialect, Tx } from '../db/database.ts';
-import { fromFlag, isUniqueViolation, toFlag } from '../db/database.ts';
+import type { Db, Dialect, Tx } from '../db/types.ts';
+import { fromFlag, toFlag } from '../db/types.ts';
+import { isUniqueViolation } from '../db/db-errors.ts';
 import { conflict, notFound, validationFailed } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';

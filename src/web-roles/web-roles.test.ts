@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../../test/helpers/app.ts';
+import { writeTransaction } from '../db/group-commit.ts';
+import { missingWebRoleIds } from './web-roles.repo.ts';
 
 const t = useTestApp();
 
@@ -114,5 +116,33 @@ describe('web roles API', () => {
     const fields = r.json().errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['name', 'authenticatedUsersRole', 'rights']));
     expect(await countRoles()).toBe(before);
+  });
+
+  it('a write of the group commit is a transaction: the found web roles are share-locked there until it commits', async () => {
+    const role = (await t.api('POST', 'web-roles', { body: { name: 'Locked in a batch' } })).json();
+    const { db, dialect } = t.ctx;
+    const seen = await writeTransaction(db, dialect, async (tx) => {
+      const missing = await missingWebRoleIds(tx, [role.id, NO_SUCH_ID], dialect);
+      // SQLite locks the whole file instead (and its one connection is this write's): nothing to probe.
+      if (dialect !== 'postgres') return { isTransaction: tx.isTransaction, missing, probe: 'no row locks' };
+      // Another connection may not lock the role for a change while this write holds it.
+      const probe = await db
+        .selectFrom('web_roles')
+        .select('id')
+        .where('id', '=', role.id)
+        .forUpdate()
+        .noWait()
+        .execute()
+        .then(
+          () => 'not locked',
+          (err: { code?: string }) => err.code,
+        );
+      return { isTransaction: tx.isTransaction, missing, probe };
+    });
+    expect(seen).toEqual({
+      isTransaction: true,
+      missing: [NO_SUCH_ID],
+      probe: dialect === 'postgres' ? '55P03' : 'no row locks',
+    });
   });
 });

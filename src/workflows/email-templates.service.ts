@@ -2,7 +2,7 @@
 // edit (refused with `workflow-activated` while the workflow is activated; Liquid checked at save,
 // with line and column) and preview (rendered with a stand-in code, never the real one).
 import type { AppContext, Actor } from '../context.ts';
-import { isUniqueViolation } from '../db/database.ts';
+import { isUniqueViolation } from '../db/db-errors.ts';
 import { AppError, conflict, notFound, validationFailed, type FieldError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';

@@ -2,7 +2,7 @@
 // steps/: the references it makes, condition fields of the primary record, step types that fit
 // it), the nesting depth, and then whether the records named exist, one query per table. Errors
 // name the step path and field, e.g. `steps.2.templateId`.
-import type { Db, Tx } from '../db/database.ts';
+import type { Db, Tx } from '../db/types.ts';
 import type { FieldError } from '../shared/errors.ts';
 import { eachStep, stepDefinition } from './steps/index.ts';
 import type { ReferencedTable, StepChecks } from './steps/step.ts';

@@ -2,7 +2,7 @@
 // (invitation, contact, inviter, owner, code, redeem_url, expires_at) and the sender. Used by the
 // Send Invitation step, the send-email step, the dry run and the template preview.
 import type { AppContext } from '../context.ts';
-import type { Db } from '../db/database.ts';
+import type { Db } from '../db/types.ts';
 import type { Contact } from '../contacts/contacts.schema.ts';
 import type { Invitation } from '../invitations/invitations.schema.ts';
 import { getContact } from '../contacts/contacts.service.ts';

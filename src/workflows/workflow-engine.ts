@@ -14,10 +14,10 @@
 // once with the reason. What each step type does is its own file in steps/ (see steps/index.ts);
 // this is the machinery around them: the log, the run's state, retries and failure.
 import type { AppContext } from '../context.ts';
-import { BACKGROUND, writeTransaction, type Tx } from '../db/database.ts';
+import { BACKGROUND, writeTransaction } from '../db/group-commit.ts';
+import type { Tx } from '../db/types.ts';
 import type { EmailRow } from '../email/email.service.ts';
 import { PermanentJobError, type JobControl, type JobHandler, type JobRow } from '../jobs/jobs.ts';
-import { notifyWorkers } from '../jobs/worker.ts';
 import { AppError } from '../shared/errors.ts';
 import { nowIso } from '../shared/time.ts';
 import { stepDefinition, walkSteps } from './steps/index.ts';
@@ -45,8 +45,6 @@ interface RunState {
   logJson: string;
   /** Steps already done (succeeded or skipped) by path. */
   done: Map<string, RunStep>;
-  /** A step queued emails or runs: this process's workers are woken when the run ends. */
-  emailsQueued: boolean;
   /** When this attempt started: the run's `started_at` unless an earlier attempt set it. */
   startedAt: string;
   /** The run is `running` in the database (set by the first write of this attempt). */
@@ -149,9 +147,6 @@ async function runStep(state: RunState, step: Step, path: string, last: boolean)
         return commitStep(state, { ...entry, status, detail, error: null }, effect);
       },
       markRunning: () => markRunning(state),
-      jobsQueued: () => {
-        state.emailsQueued = true;
-      },
     });
   } catch (err) {
     if (err instanceof RunTakenOver || err instanceof StepFailed) throw err;
@@ -212,7 +207,6 @@ export async function executeRun(
     log,
     logJson: run.steps,
     done: new Map(log.filter((s) => s.status !== 'failed').map((s) => [s.path, s])),
-    emailsQueued: false,
     startedAt: run.started_at ?? nowIso(),
     markedRunning: false,
     finalPath: undefined,
@@ -222,7 +216,6 @@ export async function executeRun(
   try {
     await walk(state, JSON.parse(workflow.steps) as Step[]);
   } catch (err) {
-    if (state.emailsQueued) notifyWorkers();
     if (err instanceof RunTakenOver) throw err;
     const failed = err instanceof StepFailed ? err : undefined;
     const where = failed ? `${failed.path} (${failed.step.type})` : 'the run';
@@ -269,7 +262,6 @@ export async function executeRun(
       },
       BACKGROUND,
     );
-  if (state.emailsQueued) notifyWorkers();
 }
 
 // ---------------------------------------------------------------------------------------------

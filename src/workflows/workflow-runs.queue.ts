@@ -1,6 +1,6 @@
 // Queues a workflow run: a `workflow_runs` row and the job that executes it, in the caller's
 // transaction. The engine that runs the steps lives in this folder too.
-import type { Tx } from '../db/database.ts';
+import type { Tx } from '../db/types.ts';
 import { enqueueJob } from '../jobs/jobs.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';

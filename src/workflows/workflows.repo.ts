@@ -1,6 +1,6 @@
 // Queries on workflows, their email templates and their runs.
 import type { Selectable } from 'kysely';
-import type { Db, Dialect, Tx } from '../db/database.ts';
+import type { Db, Dialect, Tx } from '../db/types.ts';
 import type { EmailTemplatesTable, WorkflowRunsTable, WorkflowsTable } from '../db/schema.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
 import { prepared } from '../db/prepared.ts';

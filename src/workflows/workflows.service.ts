@@ -1,14 +1,13 @@
 // Use cases for workflows: definitions (validated at save; editable only while deactivated),
 // activation, webhook secrets, "Run workflow" on chosen records, the dry run and the run history.
 import type { AppContext, Actor } from '../context.ts';
-import type { Tx } from '../db/database.ts';
+import type { Tx } from '../db/types.ts';
 import { AppError, conflict, notFound, validationFailed, type FieldError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 import { decodeCursor, toPage, type Page } from '../shared/pagination.ts';
 import { writeAudit } from '../audit/audit.repo.ts';
 import { enqueueJobs } from '../jobs/jobs.ts';
-import { notifyWorkers } from '../jobs/worker.ts';
 import { RUN_WORKFLOW_JOB } from './workflow-runs.queue.ts';
 import { definitionProblems } from './workflow-definitions.ts';
 import { newWebhookSecret } from './webhooks.ts';
@@ -319,7 +318,6 @@ export async function runWorkflow(
     });
     return runs.map((r) => ({ id: r.id, targetId: r.target_id, status: 'queued' as const }));
   });
-  notifyWorkers();
   return { items };
 }
 
@@ -343,7 +341,6 @@ export async function retryRun(ctx: AppContext, actor: Actor, runId: string): Pr
     await writeAudit(tx, { actor, action: 'retry', recordType: 'workflow_run', recordId: runId });
     return { ...run, status: 'queued' as const, finished_at: null };
   });
-  notifyWorkers();
   return toWorkflowRun(row);
 }
 

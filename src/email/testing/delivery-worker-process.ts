@@ -1,7 +1,7 @@
 // A delivery worker in a process of its own, for the crash test (which kills it with SIGKILL).
 // Reads TEST_DB_CONFIG (a DatabaseConfig as JSON), SMTP_URL, LEASE_MS and FREEZE_AFTER: after that
 // many deliveries it takes further jobs but never runs them (a hung process holding leases).
-import { openDatabase } from '../../db/database.ts';
+import { openDatabase } from '../../db/connection.ts';
 import type { DatabaseConfig } from '../../config.ts';
 import { createWorker } from '../../jobs/worker.ts';
 import { emailJobHandlers } from '../delivery.ts';

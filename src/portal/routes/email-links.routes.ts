@@ -3,7 +3,8 @@
 import type { AppContext } from '../../context.ts';
 import type { Api } from '../../http/types.ts';
 import { endSession, startSession } from '../../portal-auth/sessions.ts';
-import { confirmEmail, portalProfile, requestPasswordReset, resetPassword } from '../../portal-auth/local.service.ts';
+import { portalProfile } from '../../contacts/contacts.read.ts';
+import { confirmEmail, requestPasswordReset, resetPassword } from '../../portal-auth/local.service.ts';
 import { AppError } from '../../shared/errors.ts';
 import { emptyForm, formValues, parseForm, refusedForm, validData } from '../../web/forms.ts';
 import { sendRefusal } from '../../web/refusal.ts';

@@ -4,7 +4,7 @@
 import { writeAudit } from '../../audit/audit.repo.ts';
 import type { Contact } from '../../contacts/contacts.schema.ts';
 import { type AppContext, systemActor } from '../../context.ts';
-import type { Tx } from '../../db/database.ts';
+import type { Tx } from '../../db/types.ts';
 import { findWebRole } from '../../web-roles/web-roles.repo.ts';
 import type { StepRun } from './step.ts';
 import { targetContacts } from './step.ts';

@@ -70,6 +70,5 @@ export const createInvitationStep: StepDefinition<StepOf<'create-invitation'>> =
         }
       },
     );
-    if (done && step.send) run.jobsQueued();
   },
 };

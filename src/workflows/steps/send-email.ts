@@ -168,6 +168,5 @@ export const sendEmailStep: StepDefinition<SendEmail> = {
       }
       recipients.push(...skipped);
     });
-    run.jobsQueued();
   },
 };

@@ -108,6 +108,5 @@ export const sendInvitationStep: StepDefinition<StepOf<'send-invitation'>> = {
       }
       recipients.push(...skipped);
     });
-    run.jobsQueued();
   },
 };

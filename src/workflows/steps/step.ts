@@ -2,7 +2,7 @@
 // how it runs. The engine, the save-time checker and the dry run know steps only through these.
 import type { AppContext } from '../../context.ts';
 import type { Contact } from '../../contacts/contacts.schema.ts';
-import type { Tx } from '../../db/database.ts';
+import type { Tx } from '../../db/types.ts';
 import type { Invitation } from '../../invitations/invitations.schema.ts';
 import type { JobControl } from '../../jobs/jobs.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -104,8 +104,6 @@ export interface StepRun {
   commit(status: 'succeeded' | 'skipped', detail: unknown, effect?: (tx: Tx) => Promise<void>): Promise<void>;
   /** Marks the run `running` before a step that takes a while outside the database (a webhook). */
   markRunning(): Promise<void>;
-  /** The step queued jobs (emails, runs): the workers are woken once the run ends. */
-  jobsQueued(): void;
 }
 
 /** What follows a step once it is done: the next step, the end of the run, or one of its branches first. */

@@ -1,139 +1,8 @@
-// Opens the database for either dialect and runs the migrations.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import SQLite from 'better-sqlite3';
-import pg from 'pg';
-import {
-  Kysely,
-  Migrator,
-  PostgresDialect,
-  SqliteDialect,
-  sql,
-  type MigrationProvider,
-  type Transaction,
-} from 'kysely';
-import type { DatabaseConfig } from '../config.ts';
-import type { Database } from './schema.ts';
-import { migrations } from './migrations/index.ts';
-
-export type Dialect = 'sqlite' | 'postgres';
-export type Db = Kysely<Database>;
-export type Tx = Transaction<Database>;
-
-export interface DatabaseHandle {
-  db: Db;
-  dialect: Dialect;
-  close(): Promise<void>;
-}
-
-export function openDatabase(config: DatabaseConfig, options: { poolSize?: number } = {}): DatabaseHandle {
-  if (config.dialect === 'postgres') {
-    const pool = new pg.Pool({ connectionString: config.url, max: options.poolSize ?? 10 });
-    // An idle client's error (server restart) must not crash the process; the next query reconnects.
-    pool.on('error', () => {});
-    nameStatements(pool);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
-  }
-  if (config.file !== ':memory:') mkdirSync(dirname(config.file), { recursive: true });
-  const sqlite = new SQLite(config.file);
-  cachePreparedStatements(sqlite);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 10000');
-  sqlite.pragma('synchronous = FULL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
-}
-
-/**
- * Kysely prepares every query anew; preparing is a good part of a small query's cost on SQLite.
- * The same SQL text gets the same prepared statement back (Kysely runs statements with
- * all()/run() one at a time on this connection, so sharing them is safe). Schema changes
- * (migrations) clear the cache: a prepared statement may refer to what they change.
- */
-function cachePreparedStatements(sqlite: SQLite.Database, max = 500): void {
-  const prepare = sqlite.prepare.bind(sqlite);
-  const cache = new Map<string, SQLite.Statement>();
-  sqlite.prepare = ((source: string) => {
-    if (/^\s*(create|alter|drop)\b/i.test(source)) {
-      cache.clear();
-      return prepare(source);
-    }
-    let statement = cache.get(source);
-    if (!statement) {
-      statement = prepare(source);
-      if (cache.size >= max) cache.delete(cache.keys().next().value as string);
-      cache.set(source, statement);
-    }
-    return statement;
-  }) as typeof sqlite.prepare;
-}
-
-/**
- * PostgreSQL parses and plans an unnamed statement anew every time; a named one once per
- * connection. Statements with parameters get a name from their SQL text (the counterpart of the
- * SQLite cache above): that lifted redemptions over HTTP by a third, since every write of a group
- * commit runs on one connection, one after another. At most `max` texts are named; queries whose
- * text varies (`in` lists of every length) stay unnamed past that. A named statement whose result
- * changed shape under it (a migration by another process altered its table: "cached plan must not
- * change result type") fails that once and is prepared anew under a new name.
- */
-function nameStatements(pool: pg.Pool, max = 1000): void {
-  const names = new Map<string, string>();
-  let counter = 0;
-  pool.on('connect', (client) => {
-    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (
-      text: unknown,
-      values?: unknown,
-      callback?: unknown,
-    ) => {
-      if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || callback !== undefined)
-        return query(text, values, callback);
-      let name = names.get(text);
-      if (!name && names.size < max) {
-        name = `pi_${++counter}`;
-        names.set(text, name);
-      }
-      if (!name) return query(text, values);
-      return (query({ name, text, values }) as Promise<unknown>).catch((err: unknown) => {
-        if ((err as { code?: string }).code === '0A000' && names.get(text) === name) names.set(text, `pi_${++counter}`);
-        throw err;
-      });
-    };
-  });
-}
-
-const provider: MigrationProvider = { getMigrations: async () => migrations };
-
-/** Runs every pending migration. Safe to call from several processes at once (Kysely takes a lock). */
-export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-}
-
-export async function ping(db: Db): Promise<void> {
-  await sql`select 1`.execute(db);
-}
-
-/** True when the error is a violated unique constraint, on either database. */
-export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
-
-/** True when the error is a violated foreign key, on either database. */
-export function isForeignKeyViolation(err: unknown): boolean {
-  const e = err as { code?: string };
-  return e?.code === '23503' || e?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
-}
-
-/** Boolean columns are integers 0/1 on both databases. */
-export const toFlag = (b: boolean): number => (b ? 1 : 0);
-export const fromFlag = (n: number | boolean | null | undefined): boolean => n === 1 || n === true;
+// The group commit: write transactions that arrive together share one BEGIN … COMMIT (one fsync on
+// SQLite, one WAL flush on PostgreSQL), each write in a savepoint of its own.
+import { sql } from 'kysely';
+import type { Db, Dialect, Tx } from './types.ts';
+import { collectHooks, runHooks, withCommitHooks, writeOfBatch, type CommitHook } from './transactions.ts';
 
 /**
  * A transaction that writes. Write transactions that arrive together are committed together
@@ -145,7 +14,8 @@ export const fromFlag = (n: number | boolean | null | undefined): boolean => n =
  * - PostgreSQL: writes that queue on one hot row (every redemption of one invitation) would each
  *   wait for the previous one's commit; in a batch they share it. A batch that meets a deadlock or
  *   a serialization failure, or whose BEGIN or COMMIT fails, runs its writes again one by one.
- * The callback must use only `tx`, never the Kysely instance.
+ * The callback must use only `tx`, never the Kysely instance; what it registers with
+ * `afterCommit(tx, …)` runs once the batch has committed (see transactions.ts).
  */
 export async function writeTransaction<T>(
   db: Db,
@@ -229,16 +99,6 @@ interface PendingWrite {
 }
 
 const batchers = new WeakMap<Db, WriteBatcher>();
-
-/** The connections write batches run on: what a write callback gets as its `tx`. */
-const writeConnections = new WeakSet<object>();
-
-/**
- * True for a transaction: a Kysely `Transaction`, or the connection of a write batch (which is
- * one, though not of that class; see writeTransaction).
- */
-export const inTransaction = (db: Db | Tx): boolean => db.isTransaction || writeConnections.has(db);
-
 const MAX_BATCH = 100;
 
 /** PostgreSQL's codes for a deadlock and a serialization failure: worth one more try alone. */
@@ -305,15 +165,22 @@ class WriteBatcher {
 
   private async commitBatch(batch: PendingWrite[]): Promise<void> {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    // The after-commit hooks of the writes that are kept: run once, after the batch's COMMIT.
+    const committed = new Set<CommitHook>();
+    const kept = (hooks: Set<CommitHook>, value: unknown) => {
+      for (const fn of hooks) committed.add(fn);
+      outcomes.push({ ok: true, value });
+    };
     try {
       await this.db.connection().execute(async (conn) => {
-        writeConnections.add(conn);
         await (this.dialect === 'sqlite' ? sql`begin immediate` : sql`begin`).execute(conn);
         try {
           for (const write of batch) {
+            const tx = writeOfBatch(conn);
+            const hooks = collectHooks(tx);
             if (write.single && this.dialect === 'sqlite') {
               try {
-                outcomes.push({ ok: true, value: await write.fn(conn as unknown as Tx) });
+                kept(hooks, await write.fn(tx));
               } catch (error) {
                 outcomes.push({ ok: false, error });
               }
@@ -324,7 +191,7 @@ class WriteBatcher {
               // A refusal that wrote nothing leaves the batch as it was; anything else may have
               // written or broken the transaction: the whole batch runs again one by one.
               try {
-                outcomes.push({ ok: true, value: await write.fn(conn as unknown as Tx) });
+                kept(hooks, await write.fn(tx));
               } catch (error) {
                 if (!wroteNothing(error)) throw error;
                 outcomes.push({ ok: false, error });
@@ -333,10 +200,9 @@ class WriteBatcher {
             }
             await sql`savepoint write_op`.execute(conn);
             try {
-              // A connection inside BEGIN … COMMIT is what Kysely's Transaction is.
-              const value = await write.fn(conn as unknown as Tx);
+              const value = await write.fn(tx);
               await sql`release write_op`.execute(conn);
-              outcomes.push({ ok: true, value });
+              kept(hooks, value);
             } catch (error) {
               await sql`rollback to write_op`.execute(conn);
               await sql`release write_op`.execute(conn);
@@ -351,11 +217,12 @@ class WriteBatcher {
       });
     } catch (err) {
       // BEGIN or COMMIT failed, or an atomic write failed in a way that may have written: nothing
-      // of this batch was kept.
+      // of this batch was kept (nor any of its hooks).
       if (this.dialect === 'postgres') return this.oneByOne(batch);
       for (const write of batch) write.reject(err);
       return;
     }
+    runHooks(committed);
     const again: PendingWrite[] = [];
     batch.forEach((write, i) => {
       const outcome = outcomes[i];
@@ -368,6 +235,7 @@ class WriteBatcher {
 
   /** Each write in its own transaction (PostgreSQL), for a batch that could not commit together. */
   private async oneByOne(writes: PendingWrite[]): Promise<void> {
-    await Promise.all(writes.map((write) => this.db.transaction().execute(write.fn).then(write.resolve, write.reject)));
+    const alone = (write: PendingWrite) => withCommitHooks(this.db.transaction()).execute(write.fn);
+    await Promise.all(writes.map((write) => alone(write).then(write.resolve, write.reject)));
   }
 }
