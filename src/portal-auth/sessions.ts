@@ -5,8 +5,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import type { Db, Tx } from '../db/types.ts';
-import { randomToken, safeEqual } from '../shared/crypto.ts';
-import { AppError } from '../shared/errors.ts';
 import { isoPlus, nowIso } from '../shared/time.ts';
 import { prepared } from '../db/prepared.ts';
 import { sessionCookie } from '../web/session-cookie.ts';

@@ -40,7 +40,7 @@ export const createInvitationStep: StepDefinition<StepOf<'create-invitation'>> =
     const { ctx } = run;
     const created: Array<Record<string, unknown>> = [];
     const { expiresInDays, ...settings } = step.invitation;
-    const done = await runOnContacts(
+    await runOnContacts(
       run,
       (contactIds) => ({ contactIds, invitations: created }),
       async (tx, contacts) => {
