@@ -17,7 +17,7 @@ import type { DatabaseHandle } from './db/connection.ts';
 import { createSecrets } from './shared/crypto.ts';
 import { AppError } from './shared/errors.ts';
 import { errorHandler, sendProblem } from './http/errors.ts';
-import { clientErrorHandler, frameworkErrorHandler, useMethodIndex } from './http/framework-errors.ts';
+import { clientErrorHandler, frameworkErrorHandler, unmatched, useMethodIndex } from './http/framework-errors.ts';
 import { useBearerAuth } from './http/auth.ts';
 import { refuseControlCharacters } from './http/control-characters.ts';
 import type { Api } from './http/types.ts';
@@ -71,18 +71,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0] ?? '';
-    const allow = allowedMethods(path);
-    if (allow.length > 0) {
-      reply.header('Allow', allow.join(', '));
-      return sendProblem(
-        reply,
-        new AppError('method-not-allowed', `${path} answers ${allow.join(', ')}, not ${request.method}.`),
-      );
-    }
-    return sendProblem(reply, new AppError('not-found', `Nothing exists at ${request.method} ${path}.`));
-  });
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, unmatched(allowedMethods, request, reply)));
 
   // Security headers. helmet's middleware is built once here: @fastify/helmet built a new one (and
   // parsed the policy again) on every request, which showed in the redemption benchmark.
@@ -145,7 +134,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   );
 
   // The portal: /portal/api, /portal/* and the classic /register link, in one scope of their own.
-  await app.register(async (portal) => portalPlugin(portal.withTypeProvider<ZodTypeProvider>(), ctx));
+  await app.register(async (portal) => portalPlugin(portal.withTypeProvider<ZodTypeProvider>(), ctx, allowedMethods));
 
   return { app, ctx };
 }

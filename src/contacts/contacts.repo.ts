@@ -1,4 +1,5 @@
 // Queries on contacts and their web roles.
+import { replaceLinks } from '../db/link-sets.ts';
 import type { Updateable } from 'kysely';
 import type { ContactRow, ContactsTable, ContactUpdate, NewContact } from '../db/schema.ts';
 import type { Db, Tx } from '../db/types.ts';
@@ -59,15 +60,8 @@ export async function webRoleIdsOf(db: Db | Tx, contactIds: readonly string[]): 
   return map;
 }
 
-export async function replaceWebRoles(tx: Tx, contactId: string, webRoleIds: readonly string[]): Promise<void> {
-  await tx.deleteFrom('contact_web_roles').where('contact_id', '=', contactId).execute();
-  const unique = [...new Set(webRoleIds)];
-  if (unique.length > 0)
-    await tx
-      .insertInto('contact_web_roles')
-      .values(unique.map((web_role_id) => ({ contact_id: contactId, web_role_id })))
-      .execute();
-}
+export const replaceWebRoles = (tx: Tx, contactId: string, webRoleIds: readonly string[]): Promise<void> =>
+  replaceLinks(tx, 'contact_web_roles', contactId, webRoleIds);
 
 /** What keeps a contact from being deleted: invitations and redemptions that name it. */
 export async function contactUsage(

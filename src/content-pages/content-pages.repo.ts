@@ -1,4 +1,5 @@
 // Queries on content_pages and their required web roles.
+import { replaceLinks } from '../db/link-sets.ts';
 import type { Selectable } from 'kysely';
 import type { Db, Tx } from '../db/types.ts';
 import type { ContentPagesTable } from '../db/schema.ts';
@@ -35,15 +36,8 @@ export async function webRoleIdsOfPages(db: Db | Tx, pageIds: readonly string[])
   return map;
 }
 
-export async function replacePageWebRoles(tx: Tx, pageId: string, webRoleIds: readonly string[]): Promise<void> {
-  await tx.deleteFrom('content_page_web_roles').where('content_page_id', '=', pageId).execute();
-  const unique = [...new Set(webRoleIds)];
-  if (unique.length > 0)
-    await tx
-      .insertInto('content_page_web_roles')
-      .values(unique.map((web_role_id) => ({ content_page_id: pageId, web_role_id })))
-      .execute();
-}
+export const replacePageWebRoles = (tx: Tx, pageId: string, webRoleIds: readonly string[]): Promise<void> =>
+  replaceLinks(tx, 'content_page_web_roles', pageId, webRoleIds);
 
 /** Pages a viewer with `roleIds` may open (public ones, and those sharing a role with it), by title. */
 export function listPagesVisibleTo(db: Db, roleIds: readonly string[], limit: number) {

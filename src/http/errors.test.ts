@@ -183,6 +183,16 @@ describe("Fastify's and Node's own refusals are problem documents too", () => {
     expect(String(one.headers.allow).split(', ')).toEqual(expect.arrayContaining(['DELETE', 'GET', 'PATCH']));
     // An unknown path stays a 404.
     expectProblem(await t.api('PUT', 'no-such-thing', { body: {} }), 404, 'not-found');
+    // The portal's JSON API and its pages too: a problem document, and a page with the same status.
+    const api = await t.api('DELETE', '/portal/api/me', { token: null });
+    expectProblem(api, 405, 'method-not-allowed');
+    expect(String(api.headers.allow)).toContain('GET');
+    const page = await t.api('DELETE', '/portal/sign-in', { token: null });
+    expect(page.statusCode).toBe(405);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.body).toContain('data-code="method-not-allowed"');
+    expect(String(page.headers.allow).split(', ')).toEqual(expect.arrayContaining(['GET', 'POST']));
+    expect((await t.api('DELETE', '/portal/no-such-page', { token: null })).statusCode).toBe(404);
   });
 
   it('headers over the limit → 431 header-too-large, and bytes that are not HTTP → 400, over a real socket', async () => {

@@ -91,3 +91,16 @@ function patternRegex(url: string): RegExp {
   // Routes ignore a trailing slash (routerOptions.ignoreTrailingSlash).
   return new RegExp(`^${source}/?$`);
 }
+
+/** What a not-found handler answers: 405 with `Allow` (set on `reply`) when the path exists, else 404. */
+export function unmatched(
+  allowedMethods: (path: string) => string[],
+  request: FastifyRequest,
+  reply: FastifyReply,
+): AppError {
+  const path = request.url.split('?')[0] ?? '';
+  const allow = allowedMethods(path);
+  if (allow.length === 0) return new AppError('not-found', `Nothing exists at ${request.method} ${path}.`);
+  reply.header('Allow', allow.join(', '));
+  return new AppError('method-not-allowed', `${path} answers ${allow.join(', ')}, not ${request.method}.`);
+}

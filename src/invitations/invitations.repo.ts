@@ -1,4 +1,5 @@
 // Queries on invitations and their link tables.
+import { insertLinks as insertLinkRows, replaceLinks } from '../db/link-sets.ts';
 import { sql } from 'kysely';
 import type { Db, Dialect, Tx } from '../db/types.ts';
 import type { InvitationRow } from '../db/schema.ts';
@@ -97,45 +98,18 @@ export const webRoleIdsOf = (db: Db | Tx, ids: readonly string[]) =>
 export const redeemedContactIdsOf = (db: Db | Tx, ids: readonly string[]) =>
   groupIds(db, 'redemptions', 'contact_id', ids);
 
-export async function replaceInvitedContacts(
-  tx: Tx,
-  invitationId: string,
-  contactIds: readonly string[],
-): Promise<void> {
-  await tx.deleteFrom('invitation_invited_contacts').where('invitation_id', '=', invitationId).execute();
-  await insertLinks(
-    tx,
-    'invitation_invited_contacts',
-    'contact_id',
-    [...new Set(contactIds)].map((id) => [invitationId, id]),
-  );
-}
+export const replaceInvitedContacts = (tx: Tx, invitationId: string, contactIds: readonly string[]): Promise<void> =>
+  replaceLinks(tx, 'invitation_invited_contacts', invitationId, contactIds);
 
-export async function replaceWebRoles(tx: Tx, invitationId: string, webRoleIds: readonly string[]): Promise<void> {
-  await tx.deleteFrom('invitation_web_roles').where('invitation_id', '=', invitationId).execute();
-  await insertLinks(
-    tx,
-    'invitation_web_roles',
-    'web_role_id',
-    [...new Set(webRoleIds)].map((id) => [invitationId, id]),
-  );
-}
+export const replaceWebRoles = (tx: Tx, invitationId: string, webRoleIds: readonly string[]): Promise<void> =>
+  replaceLinks(tx, 'invitation_web_roles', invitationId, webRoleIds);
 
-/** Batched insert of (invitation, other) pairs; batches keep under both databases' parameter limits. */
-export async function insertLinks(
+/** Batched insert of (invitation, contact or web role) pairs. */
+export const insertLinks = (
   tx: Tx,
   table: 'invitation_invited_contacts' | 'invitation_web_roles',
-  column: 'contact_id' | 'web_role_id',
-  pairs: Array<[string, string]>,
-): Promise<void> {
-  for (let i = 0; i < pairs.length; i += 2000) {
-    const values = pairs.slice(i, i + 2000).map(([invitation_id, other]) => ({ invitation_id, [column]: other }));
-    await tx
-      .insertInto(table)
-      .values(values as never)
-      .execute();
-  }
-}
+  pairs: ReadonlyArray<readonly [string, string]>,
+): Promise<void> => insertLinkRows(tx, table, pairs);
 
 /** Batched insert of invitation rows. */
 export async function insertInvitations(tx: Tx, rows: InvitationRow[]): Promise<void> {

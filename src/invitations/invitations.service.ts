@@ -305,13 +305,11 @@ export async function createInvitationInTransaction(
   await repo.insertLinks(
     tx,
     'invitation_invited_contacts',
-    'contact_id',
     invited.map((c) => [built.row.id, c]),
   );
   await repo.insertLinks(
     tx,
     'invitation_web_roles',
-    'web_role_id',
     [...new Set(input.webRoleIds ?? [])].map((w) => [built.row.id, w]),
   );
   await writeAudit(tx, {
@@ -374,7 +372,6 @@ export async function bulkCreateInvitations(
     await repo.insertLinks(
       tx,
       'invitation_invited_contacts',
-      'contact_id',
       built.map((b) => [b.row.id, b.contactId]),
     );
     const roles = [...new Set(s.webRoleIds ?? [])];
@@ -382,7 +379,6 @@ export async function bulkCreateInvitations(
       await repo.insertLinks(
         tx,
         'invitation_web_roles',
-        'web_role_id',
         built.flatMap((b) => roles.map((w): [string, string] => [b.row.id, w])),
       );
     await writeAudits(

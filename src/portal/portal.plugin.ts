@@ -2,6 +2,7 @@
 // link /register. One CSRF preHandler covers every POST of all three, so a new route is protected
 // without anyone remembering to. Pages answer errors with a page in the visitor's language (the
 // API's status for the same code, the code in data-code); the JSON API with problem documents.
+import { unmatched } from '../http/framework-errors.ts';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.ts';
 import { sendProblem, toAppError } from '../http/errors.ts';
@@ -21,7 +22,11 @@ import { powerPagesLinkRoutes, redeemRoutes } from './routes/redeem.routes.ts';
 import { signInRoutes } from './routes/sign-in.routes.ts';
 import { signUpRoutes } from './routes/sign-up.routes.ts';
 
-export async function portalPlugin(portal: Api, ctx: AppContext): Promise<void> {
+export async function portalPlugin(
+  portal: Api,
+  ctx: AppContext,
+  allowedMethods: (path: string) => string[] = () => [],
+): Promise<void> {
   // No exemptions: every unsafe route of the portal takes the session's token.
   portal.addHook(
     'preHandler',
@@ -50,14 +55,12 @@ export async function portalPlugin(portal: Api, ctx: AppContext): Promise<void> 
       });
       pages.setNotFoundHandler(async (req, reply) => {
         // The JSON API shares the /portal prefix; its clients get problem documents.
-        if (req.url.startsWith('/portal/api/') || req.url === '/portal/api')
-          return sendProblem(
-            reply,
-            new AppError('not-found', `Nothing exists at ${req.method} ${req.url.split('?')[0]}.`),
-          );
+        // A wrong method on a page that exists is 405 with Allow, as on the API.
+        const err = unmatched(allowedMethods, req, reply);
+        if (req.url.startsWith('/portal/api/') || req.url === '/portal/api') return sendProblem(reply, err);
         const pc = await pageContext(ctx, req, reply);
-        const err = new AppError('not-found');
-        return sendRefusal(reply, err, ProblemPage({ pc, err }));
+        const shown = err.code === 'not-found' ? new AppError('not-found') : err;
+        return sendRefusal(reply, shown, ProblemPage({ pc, err: shown }));
       });
 
       assetRoutes(pages, { '/assets/portal.css': new URL('./assets/portal.css', import.meta.url) });

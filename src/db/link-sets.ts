@@ -1,0 +1,44 @@
+// The N:N link tables (a contact's web roles, an invitation's invited contacts and web roles, a
+// content page's web roles): one way to write a record's set of links, shared by the features that
+// own them. Inserts are batched so that a large set stays under both databases' parameter limits.
+import type { Database } from './schema.ts';
+import type { Tx } from './types.ts';
+
+/** Each link table with the column naming its owner and the column naming what it links to. */
+export const linkTables = {
+  contact_web_roles: { owner: 'contact_id', other: 'web_role_id' },
+  invitation_invited_contacts: { owner: 'invitation_id', other: 'contact_id' },
+  invitation_web_roles: { owner: 'invitation_id', other: 'web_role_id' },
+  content_page_web_roles: { owner: 'content_page_id', other: 'web_role_id' },
+} as const satisfies { [T in keyof Database]?: { owner: keyof Database[T]; other: keyof Database[T] } };
+
+export type LinkTable = keyof typeof linkTables;
+
+// Two columns a row: 2,000 rows stay well under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
+const BATCH = 2000;
+
+/** Adds links (owner → each id; duplicates among `pairs` must already be gone). */
+export async function insertLinks(tx: Tx, table: LinkTable, pairs: ReadonlyArray<readonly [string, string]>) {
+  const { owner, other } = linkTables[table];
+  for (let i = 0; i < pairs.length; i += BATCH) {
+    const values = pairs.slice(i, i + BATCH).map(([o, x]) => ({ [owner]: o, [other]: x }));
+    await tx
+      .insertInto(table)
+      .values(values as never)
+      .execute();
+  }
+}
+
+/** Makes `ids` the owner's whole set of links in `table` (repeated ids count once). */
+export async function replaceLinks(tx: Tx, table: LinkTable, ownerId: string, ids: readonly string[]): Promise<void> {
+  const { owner } = linkTables[table];
+  await tx
+    .deleteFrom(table)
+    .where(owner as never, '=', ownerId as never)
+    .execute();
+  await insertLinks(
+    tx,
+    table,
+    [...new Set(ids)].map((id) => [ownerId, id] as const),
+  );
+}
