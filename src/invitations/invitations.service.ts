@@ -8,6 +8,7 @@ import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 import { decodeCursor, toPage, type Page } from '../shared/pagination.ts';
 import { writeAudit, writeAudits } from '../audit/audit.repo.ts';
+import { settingValueIn } from '../site-settings/site-settings.service.ts';
 import { requireAdmin } from '../users/users.service.ts';
 import { assertWebRolesExist } from '../web-roles/web-roles.service.ts';
 import { lockAccountForReference } from '../accounts/accounts.service.ts';
@@ -225,6 +226,13 @@ interface NewRow {
   code: string;
 }
 
+/** The binding a new invitation gets when it names none: the site's `Invitations/DefaultBinding`. */
+async function defaultBinding(tx: Tx): Promise<InvitationRow['binding']> {
+  const value = await settingValueIn(tx, 'Invitations/DefaultBinding');
+  // PUT checks the value; one written to the table by hand falls back to the classic behaviour.
+  return value === 'invited-email' ? 'invited-email' : 'any';
+}
+
 function buildRow(
   ctx: AppContext,
   actor: Actor,
@@ -232,9 +240,10 @@ function buildRow(
   name: string,
   s: InvitationSettings,
   now: string,
+  fallbackBinding: InvitationRow['binding'],
 ): NewRow {
   const code = generateCode();
-  const binding = s.binding ?? 'any';
+  const binding = s.binding ?? fallbackBinding;
   return {
     code,
     row: {
@@ -299,7 +308,7 @@ export async function createInvitationInTransaction(
   const invited = [...new Set(input.invitedContactIds)];
   if (input.type === 'single' && invited.length !== 1)
     throw validationFailed('invitedContactIds', 'a single invitation invites exactly one contact');
-  const built = buildRow(ctx, actor, input.type, input.name, input, now);
+  const built = buildRow(ctx, actor, input.type, input.name, input, now, await defaultBinding(tx));
   await checkReferences(ctx, tx, { ...input, invitedContactIds: invited });
   await repo.insertInvitations(tx, [built.row]);
   await repo.insertLinks(
@@ -360,10 +369,11 @@ export async function bulkCreateInvitations(
         .execute();
       for (const r of rows) contacts.set(r.id, r);
     }
+    const fallbackBinding = await defaultBinding(tx);
     const built = contactIds.map((contactId) => {
       const c = contacts.get(contactId);
       const name = s.name ?? `Invitation for ${c ? fullNameOf(c) : contactId}`;
-      return { contactId, ...buildRow(ctx, actor, 'single', name, s, now) };
+      return { contactId, ...buildRow(ctx, actor, 'single', name, s, now, fallbackBinding) };
     });
     await repo.insertInvitations(
       tx,

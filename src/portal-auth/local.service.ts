@@ -8,7 +8,8 @@ import { newId } from '../shared/ids.ts';
 import { isoPlus, nowIso } from '../shared/time.ts';
 import { randomToken } from '../shared/crypto.ts';
 import { hashPassword, passwordProblem, verifyPassword } from '../shared/passwords.ts';
-import { settingFlag, settingInt, settingValue } from '../site-settings/site-settings.service.ts';
+import { settingFlag, settingInt, settingValue, settingValueIn } from '../site-settings/site-settings.service.ts';
+import { writeAudit } from '../audit/audit.repo.ts';
 import { timespanMs, type SettingName } from '../site-settings/site-settings.definitions.ts';
 import { takeAttempt } from '../rate-limit/rate-limit.service.ts';
 import {
@@ -74,13 +75,31 @@ export interface SignUpInput {
   client: Client;
 }
 
-/** What a confirmation link completes when it is used. */
+/**
+ * What a confirmation link completes when it is used. It lives in the token's `data`, so that an
+ * unproven sign-up changes nothing on an existing contact until its link comes back.
+ */
 interface PendingConfirmation {
   /** Attach this password to the contact (a sign-up whose email matched a contact without an account). */
   passwordHash?: string;
+  /** With the password: turn sign-in on (a single invitation's sign-up does). */
+  enableLogin?: boolean;
+  /** With the password: names and language to fill where the contact has none. */
+  profile?: ProfileFill;
   /** Redeem this invitation once the email is proven. */
   invitationId?: string;
   signInMethod?: string;
+  /**
+   * Make this address the primary email once the link (sent to it) proves it: a single invitation's
+   * sign-up with another address than the invited one. Until then `emailaddress1` stays as staff entered it.
+   */
+  newEmail?: string;
+}
+
+interface ProfileFill {
+  firstName?: string | undefined;
+  lastName?: string | undefined;
+  locale?: string | undefined;
 }
 
 const normEmail = (e: string) => e.trim().toLowerCase();
@@ -113,6 +132,10 @@ async function assertEmailFree(
   exceptContactId: string | null,
 ): Promise<void> {
   if (!(await settingFlag(ctx, S.unique))) return;
+  await assertNoOtherIdentity(db, email, exceptContactId);
+}
+
+async function assertNoOtherIdentity(db: Db | Tx, email: string, exceptContactId: string | null): Promise<void> {
   for (const c of await contactsByEmail(db, email)) {
     if (c.id !== exceptContactId && (await hasIdentity(db, c)))
       throw conflict(
@@ -237,7 +260,20 @@ export async function signUp(ctx: AppContext, input: SignUpInput): Promise<SignU
     : signUpGroup(ctx, input, email, invitation, passwordHash, requiresConfirmation);
 }
 
-/** A single invitation's code proves the invited mailbox: the identity goes on the invited contact. */
+/** The names and language a sign-up fills on a contact that has none. */
+function profileFill(contact: ContactRow, p: ProfileFill): Partial<ContactRow> {
+  const changes: Partial<ContactRow> = {};
+  if (p.firstName?.trim() && !contact.first_name) changes.first_name = p.firstName.trim();
+  if (p.lastName?.trim() && !contact.last_name) changes.last_name = p.lastName.trim();
+  if (p.locale && !contact.locale) changes.locale = p.locale;
+  return changes;
+}
+
+/**
+ * A single invitation's code proves the invited mailbox: the identity goes on the invited contact.
+ * With another address than the invited one, that address becomes the contact's primary email only
+ * when its link proves it; until then `emailaddress1` stays as staff entered it (see PendingConfirmation).
+ */
 async function signUpSingle(
   ctx: AppContext,
   input: SignUpInput,
@@ -255,8 +291,32 @@ async function signUpSingle(
       'invited-has-account',
     );
   const provesMailbox = normEmail(invited.emailaddress1 ?? '') === normEmail(email);
-  await precheck(ctx.db, invitation, invited.id, provesMailbox ? [normEmail(email)] : []);
+  const profile: ProfileFill = { firstName: input.firstName, lastName: input.lastName, locale: input.locale };
+  const identity = (): Partial<ContactRow> => ({
+    ...profileFill(invited, profile),
+    password_hash: passwordHash,
+    login_enabled: 1,
+    updated_at: nowIso(),
+  });
+  // Another address is checked against the binding as claimed now (to refuse early) and proven by its link.
+  await precheck(ctx.db, invitation, invited.id, [normEmail(email)]);
   await assertEmailFree(ctx, ctx.db, email, invited.id);
+  const locale = (invited.locale as Locale | null) ?? input.locale;
+
+  if (!provesMailbox && (requiresConfirmation || invitation.binding !== 'any')) {
+    // Nothing on the contact changes yet: the identity, the redemption and the new address wait in the link.
+    return ctx.db.transaction().execute(async (tx) => {
+      await requestEmailChange(ctx, tx, invited, email, locale, {
+        newEmail: email,
+        passwordHash,
+        enableLogin: true,
+        profile,
+        invitationId: invitation.id,
+        signInMethod: 'local',
+      });
+      return { kind: 'confirmation-sent', contactId: invited.id, redemption: null };
+    });
+  }
   const outcome = await inRedemptionTransaction(ctx, async (tx) => {
     // The guarded claim comes first in the transaction; the identity is attached only if it wins.
     const redemption = await redeemInTransaction(ctx, tx, {
@@ -265,28 +325,77 @@ async function signUpSingle(
       client: input.client,
       signInMethod: 'local',
     });
-    const changes: Partial<ContactRow> = {
-      password_hash: passwordHash,
-      login_enabled: 1,
-      updated_at: nowIso(),
-      locale: invited.locale ?? input.locale,
-    };
-    if (provesMailbox) changes.email_confirmed = 1;
-    else {
-      // Signing up with another address makes it the primary one, unconfirmed until its link is used.
-      changes.emailaddress1 = email;
-      changes.email_confirmed = 0;
-    }
-    if (input.firstName && !invited.first_name) changes.first_name = input.firstName.trim();
-    if (input.lastName && !invited.last_name) changes.last_name = input.lastName.trim();
-    await updateContactColumns(tx, invited.id, changes);
-    if (!provesMailbox && requiresConfirmation) {
-      await sendConfirmation(ctx, tx, invited.id, email, (invited.locale as Locale | null) ?? input.locale, null);
-      return { kind: 'confirmation-sent' as const, contactId: invited.id, redemption };
+    if (provesMailbox) {
+      await updateContactColumns(tx, invited.id, { ...identity(), email_confirmed: 1 });
+    } else {
+      // Confirmation is off and anyone holding the code may redeem: signed in now on the invited
+      // contact, whose primary email changes only when the link to the new address is used.
+      await updateContactColumns(tx, invited.id, identity());
+      await requestEmailChange(ctx, tx, invited, email, locale, { newEmail: email });
     }
     return { kind: 'signed-in' as const, contactId: invited.id, redemption };
   });
   return withResult(ctx, outcome);
+}
+
+/** Emails a link to `newEmail` whose use makes it the contact's primary email; audited. */
+async function requestEmailChange(
+  ctx: AppContext,
+  tx: Tx,
+  contact: ContactRow,
+  newEmail: string,
+  locale: Locale,
+  pending: PendingConfirmation & { newEmail: string },
+): Promise<void> {
+  await sendConfirmation(ctx, tx, contact.id, newEmail, locale, pending);
+  await writeAudit(tx, {
+    actor: { type: 'contact', id: contact.id },
+    action: 'request-email-change',
+    recordType: 'contact',
+    recordId: contact.id,
+    details: { from: contact.emailaddress1, to: newEmail, invitationId: pending.invitationId ?? null },
+  });
+}
+
+type Addresses = Pick<ContactRow, 'emailaddress1' | 'emailaddress2' | 'emailaddress3'>;
+
+/**
+ * A contact's addresses once `newEmail` is its primary one: the old primary is kept in the first
+ * free of `emailaddress2` and `emailaddress3` (none free: it is not kept, and only the audit entry
+ * still has it); a secondary slot that held the new address is freed, since that address moved up.
+ */
+export function promotedAddresses(
+  c: Addresses,
+  newEmail: string,
+): { addresses: Addresses; oldKeptAs: 'emailaddress2' | 'emailaddress3' | null } {
+  const same = (a: string | null, b: string | null) => Boolean(a && b && normEmail(a) === normEmail(b));
+  let second = same(c.emailaddress2, newEmail) ? null : c.emailaddress2 || null;
+  let third = same(c.emailaddress3, newEmail) ? null : c.emailaddress3 || null;
+  const old = c.emailaddress1 || null;
+  let oldKeptAs: 'emailaddress2' | 'emailaddress3' | null = null;
+  if (old && !same(old, newEmail)) {
+    if (same(second, old)) oldKeptAs = 'emailaddress2';
+    else if (same(third, old)) oldKeptAs = 'emailaddress3';
+    else if (!second) [second, oldKeptAs] = [old, 'emailaddress2'];
+    else if (!third) [third, oldKeptAs] = [old, 'emailaddress3'];
+  }
+  return { addresses: { emailaddress1: newEmail, emailaddress2: second, emailaddress3: third }, oldKeptAs };
+}
+
+/** The changes that make a proven `newEmail` the contact's primary email, audited (none if it already is). */
+async function promoteEmail(tx: Tx, contact: ContactRow, newEmail: string): Promise<Partial<ContactRow>> {
+  if (normEmail(contact.emailaddress1 ?? '') === normEmail(newEmail)) return {};
+  // Another identity may have taken the address since the sign-up.
+  if ((await settingValueIn(tx, S.unique)) === 'true') await assertNoOtherIdentity(tx, newEmail, contact.id);
+  const { addresses, oldKeptAs } = promotedAddresses(contact, newEmail);
+  await writeAudit(tx, {
+    actor: { type: 'contact', id: contact.id },
+    action: 'change-email',
+    recordType: 'contact',
+    recordId: contact.id,
+    details: { from: contact.emailaddress1, to: newEmail, oldKeptAs },
+  });
+  return addresses;
 }
 
 /** A group code proves no one's mailbox: an existing contact is reached only through its emailed link. */
@@ -423,6 +532,8 @@ export interface ConfirmOutcome {
   redemptionProblem: AppError | null;
 }
 
+const alreadyHasAccount = () => conflict('This contact already has an account. Sign in with it.');
+
 const badLink = () =>
   new AppError('not-found', 'This link is not valid any more. Sign in, or ask for a new link.', {
     reason: 'link-invalid',
@@ -436,26 +547,20 @@ export async function confirmEmail(ctx: AppContext, token: string, client: Clien
       if (!row) throw badLink();
       const pending = (row.data ? JSON.parse(row.data) : {}) as PendingConfirmation;
       const contact = await contactOfToken(tx, row.contact_id);
-      const changes: Partial<ContactRow> = { email_confirmed: 1, updated_at: nowIso() };
-      if (pending.passwordHash) {
-        if (await hasIdentity(tx, contact)) throw conflict('This contact already has an account. Sign in with it.');
-        changes.password_hash = pending.passwordHash;
-      }
-      await updateContactColumns(tx, contact.id, changes);
-      let redemption: Redeemed | null = null;
-      if (pending.invitationId) {
-        const invitation = await findInvitation(tx, pending.invitationId);
-        if (invitation) {
-          const proven = [normEmail(contact.emailaddress1 ?? '')];
-          await precheck(tx, invitation, contact.id, proven);
-          redemption = await redeemInTransaction(ctx, tx, {
+      if (pending.passwordHash && (await hasIdentity(tx, contact))) throw alreadyHasAccount();
+      // Checked before the contact changes: a binding compares with the invited addresses as they were.
+      const invitation = pending.invitationId ? await findInvitation(tx, pending.invitationId) : undefined;
+      if (invitation)
+        await precheck(tx, invitation, contact.id, [normEmail(pending.newEmail ?? contact.emailaddress1 ?? '')]);
+      await confirmContact(tx, contact, pending);
+      const redemption: Redeemed | null = invitation
+        ? await redeemInTransaction(ctx, tx, {
             invitation,
             contactId: contact.id,
             client,
             signInMethod: pending.signInMethod ?? 'local',
-          });
-        }
-      }
+          })
+        : null;
       return { contactId: contact.id, redemption, redemptionProblem: null };
     });
     return await withResult(ctx, outcome);
@@ -481,12 +586,29 @@ async function confirmWithoutRedemption(
     const row = await useToken(ctx, tx, token, 'confirm-email');
     if (!row) throw badLink();
     const pending = (row.data ? JSON.parse(row.data) : {}) as PendingConfirmation;
-    const contact = await contactOfToken(tx, row.contact_id);
-    const changes: Partial<ContactRow> = { email_confirmed: 1, updated_at: nowIso() };
-    if (pending.passwordHash && !(await hasIdentity(tx, contact))) changes.password_hash = pending.passwordHash;
-    await updateContactColumns(tx, contact.id, changes);
-    return { contactId: contact.id, redemption: null };
+    await confirmContact(tx, await contactOfToken(tx, row.contact_id), pending);
+    return { contactId: row.contact_id, redemption: null };
   });
+}
+
+/**
+ * What a used confirmation link changes on its contact: the email is confirmed, a pending identity
+ * is attached (left out if the contact got one meanwhile), and a pending new address becomes the
+ * primary one.
+ */
+async function confirmContact(tx: Tx, contact: ContactRow, pending: PendingConfirmation): Promise<void> {
+  const changes: Partial<ContactRow> = { email_confirmed: 1, updated_at: nowIso() };
+  if (pending.passwordHash) {
+    if (await hasIdentity(tx, contact)) {
+      // The new address came with the pending identity: it never goes to the one that got there first.
+      if (pending.newEmail) throw alreadyHasAccount();
+    } else {
+      Object.assign(changes, profileFill(contact, pending.profile ?? {}), { password_hash: pending.passwordHash });
+      if (pending.enableLogin) changes.login_enabled = 1;
+    }
+  }
+  if (pending.newEmail) Object.assign(changes, await promoteEmail(tx, contact, pending.newEmail));
+  await updateContactColumns(tx, contact.id, changes);
 }
 
 /** Sends a reset link when the address belongs to an account; answers the same either way. */

@@ -3,7 +3,15 @@ import { mailAsSent } from '../../test/helpers/mail.ts';
 import { useTestApp } from '../../test/helpers/app.ts';
 import { factories } from '../../test/helpers/factories.ts';
 import { newId } from '../shared/ids.ts';
-import { confirmEmail, requestPasswordReset, resetPassword, signIn, signUp } from './local.service.ts';
+import { listAudit } from '../audit/audit.repo.ts';
+import {
+  confirmEmail,
+  promotedAddresses,
+  requestPasswordReset,
+  resetPassword,
+  signIn,
+  signUp,
+} from './local.service.ts';
 
 const t = useTestApp();
 const PASSWORD = 'Portal-password-1';
@@ -147,6 +155,155 @@ describe('single sign-up', () => {
       }),
     ).rejects.toMatchObject({ code: 'conflict' });
     expect((await t.api('GET', `invitations/${inv.id}`)).json().redemptionCount).toBe(0);
+  });
+
+  it('with another address and confirmation off signs in and redeems at once, but the address waits for its link', async () => {
+    const c = await contact({ emailaddress2: `second.${newId()}@example.com` });
+    const inv = await invitation({ type: 'single', invitedContactIds: [c.id] });
+    const newEmail = `elsewhere.${newId()}@example.com`;
+    await setting('Authentication/Registration/RequiresConfirmation', 'false');
+    try {
+      const outcome = await signUp(t.ctx, {
+        email: newEmail,
+        password: PASSWORD,
+        invitationCode: inv.code,
+        locale: 'en',
+        client: client(),
+      });
+      expect(outcome).toMatchObject({ kind: 'signed-in', contactId: c.id, redemption: { invitationId: inv.id } });
+      const now = await row(c.id);
+      expect(now).toMatchObject({ emailaddress1: c.emailaddress1, emailaddress2: c.emailaddress2, email_confirmed: 0 });
+      expect(now.password_hash).toMatch(/^\$argon2id\$/);
+      // Signed in on the invited address (still the primary one); the new one is nobody's yet.
+      expect((await signIn(t.ctx, { login: c.emailaddress1, password: PASSWORD, client: client() })).id).toBe(c.id);
+      await expect(signIn(t.ctx, { login: newEmail, password: PASSWORD, client: client() })).rejects.toMatchObject({
+        code: 'unauthorized',
+      });
+
+      const confirmed = await confirmEmail(t.ctx, await emailedToken(newEmail, '/portal/confirm-email'), client());
+      expect(confirmed).toMatchObject({ contactId: c.id, redemption: null, redemptionProblem: null });
+      // emailaddress2 was taken: the old primary address goes to emailaddress3.
+      expect(await row(c.id)).toMatchObject({
+        emailaddress1: newEmail,
+        emailaddress2: c.emailaddress2,
+        emailaddress3: c.emailaddress1,
+        email_confirmed: 1,
+      });
+      expect((await signIn(t.ctx, { login: newEmail, password: PASSWORD, client: client() })).id).toBe(c.id);
+      const audit = (await listAudit(t.ctx.db, c.id)).filter((a) => a.action.includes('email'));
+      expect(audit.map((a) => [a.action, JSON.parse(a.details ?? 'null')])).toEqual([
+        ['request-email-change', { from: c.emailaddress1, to: newEmail, invitationId: null }],
+        ['change-email', { from: c.emailaddress1, to: newEmail, oldKeptAs: 'emailaddress3' }],
+      ]);
+    } finally {
+      await setting('Authentication/Registration/RequiresConfirmation', 'true');
+    }
+  });
+
+  it('with both other addresses set, the old primary is kept in the audit log only', async () => {
+    const c = await contact({
+      emailaddress2: `two.${newId()}@example.com`,
+      emailaddress3: `three.${newId()}@example.com`,
+    });
+    const inv = await invitation({ type: 'single', invitedContactIds: [c.id] });
+    const newEmail = `full.${newId()}@example.com`;
+    const outcome = await signUp(t.ctx, {
+      email: newEmail,
+      password: PASSWORD,
+      invitationCode: inv.code,
+      locale: 'en',
+      client: client(),
+    });
+    expect(outcome).toEqual({ kind: 'confirmation-sent', contactId: c.id, redemption: null });
+    await confirmEmail(t.ctx, await emailedToken(newEmail, '/portal/confirm-email'), client());
+    expect(await row(c.id)).toMatchObject({
+      emailaddress1: newEmail,
+      emailaddress2: c.emailaddress2,
+      emailaddress3: c.emailaddress3,
+    });
+    const changed = (await listAudit(t.ctx.db, c.id)).find((a) => a.action === 'change-email');
+    expect(JSON.parse(changed?.details ?? 'null')).toEqual({ from: c.emailaddress1, to: newEmail, oldKeptAs: null });
+  });
+
+  it('with an email-domain binding takes another address at an allowed domain and redeems when its link proves it', async () => {
+    const c = await contact();
+    const inv = await invitation({
+      type: 'single',
+      invitedContactIds: [c.id],
+      binding: 'email-domain',
+      allowedDomains: ['partner.example'],
+    });
+    const base = { password: PASSWORD, invitationCode: inv.code, locale: 'en' as const };
+    await expect(
+      signUp(t.ctx, { ...base, email: `out.${newId()}@elsewhere.example`, client: client() }),
+    ).rejects.toMatchObject({ code: 'binding-mismatch' });
+    const newEmail = `in.${newId()}@partner.example`;
+    await setting('Authentication/Registration/RequiresConfirmation', 'false');
+    try {
+      // Even with confirmation off, a binding needs the proven address: nothing changes before the link.
+      const outcome = await signUp(t.ctx, { ...base, email: newEmail, client: client() });
+      expect(outcome).toEqual({ kind: 'confirmation-sent', contactId: c.id, redemption: null });
+    } finally {
+      await setting('Authentication/Registration/RequiresConfirmation', 'true');
+    }
+    expect(await row(c.id)).toMatchObject({ emailaddress1: c.emailaddress1, password_hash: null });
+    const confirmed = await confirmEmail(t.ctx, await emailedToken(newEmail, '/portal/confirm-email'), client());
+    expect(confirmed.redemption).toMatchObject({ invitationId: inv.id, contactId: c.id });
+    expect(await row(c.id)).toMatchObject({ emailaddress1: newEmail, emailaddress2: c.emailaddress1 });
+  });
+});
+
+describe('a pending new address', () => {
+  it('whose contact got an account meanwhile changes nothing when its link is used', async () => {
+    const c = await contact();
+    const inv = await invitation({ type: 'single', invitedContactIds: [c.id] });
+    const newEmail = `late.${newId()}@example.com`;
+    const base = { password: PASSWORD, invitationCode: inv.code, locale: 'en' as const };
+    expect((await signUp(t.ctx, { ...base, email: newEmail, client: client() })).kind).toBe('confirmation-sent');
+    // The invited person signs up with the invited address: verified by the code, redeemed.
+    expect((await signUp(t.ctx, { ...base, email: c.emailaddress1, client: client() })).kind).toBe('signed-in');
+    const before = await row(c.id);
+    const token = await emailedToken(newEmail, '/portal/confirm-email');
+    await expect(confirmEmail(t.ctx, token, client())).rejects.toMatchObject({ code: 'conflict' });
+    expect(await row(c.id)).toEqual(before);
+    expect((await listAudit(t.ctx.db, c.id)).filter((a) => a.action === 'change-email')).toEqual([]);
+  });
+});
+
+describe('promotedAddresses', () => {
+  const a = (
+    emailaddress1: string | null,
+    emailaddress2: string | null = null,
+    emailaddress3: string | null = null,
+  ) => ({
+    emailaddress1,
+    emailaddress2,
+    emailaddress3,
+  });
+  it('keeps the old primary address in the first free secondary slot, or not at all', () => {
+    expect(promotedAddresses(a('old@x.example'), 'new@x.example')).toEqual({
+      addresses: a('new@x.example', 'old@x.example'),
+      oldKeptAs: 'emailaddress2',
+    });
+    expect(promotedAddresses(a('old@x.example', 'two@x.example'), 'new@x.example')).toEqual({
+      addresses: a('new@x.example', 'two@x.example', 'old@x.example'),
+      oldKeptAs: 'emailaddress3',
+    });
+    expect(promotedAddresses(a('old@x.example', 'two@x.example', 'three@x.example'), 'new@x.example')).toEqual({
+      addresses: a('new@x.example', 'two@x.example', 'three@x.example'),
+      oldKeptAs: null,
+    });
+  });
+  it('frees a secondary slot that held the new address, and never writes an address twice', () => {
+    expect(promotedAddresses(a('old@x.example', 'NEW@x.example', 'three@x.example'), 'new@x.example')).toEqual({
+      addresses: a('new@x.example', 'old@x.example', 'three@x.example'),
+      oldKeptAs: 'emailaddress2',
+    });
+    expect(promotedAddresses(a('old@x.example', 'two@x.example', 'Old@x.example'), 'new@x.example')).toEqual({
+      addresses: a('new@x.example', 'two@x.example', 'Old@x.example'),
+      oldKeptAs: 'emailaddress3',
+    });
+    expect(promotedAddresses(a(null, ''), 'new@x.example')).toEqual({ addresses: a('new@x.example'), oldKeptAs: null });
   });
 });
 

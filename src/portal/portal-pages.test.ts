@@ -156,6 +156,39 @@ describe('the redeem page', () => {
     expect((await client.get('/portal/profile')).body).not.toContain('data-notice');
   });
 
+  it('sign-up through the redeem form with another address leaves the invited contact as it is until the link is used, as the API does', async () => {
+    const invitee = await contact({ emailaddress1: `Staff.${newId()}@Example.com` });
+    const inv = await invitation({ type: 'single', invitedContactIds: [invitee.id] });
+    const rowOf = () =>
+      t.ctx.db.selectFrom('contacts').selectAll().where('id', '=', invitee.id).executeTakeFirstOrThrow();
+    const before = await rowOf();
+    const client = visitor();
+    const page = await client.get(`/portal/redeem?code=${encodeURIComponent(inv.code)}`);
+    const newEmail = `typed.${newId()}@example.com`;
+    const r = await client.request('POST', '/portal/sign-up', {
+      form: { _csrf: csrfOf(page), code: inv.code, email: newEmail, password: PASSWORD },
+    });
+    expectHtml(r, 200);
+    expect(r.body).toContain('data-outcome="confirmation-sent"');
+    expect(await rowOf()).toEqual(before);
+    expect(await redemptionsOf(inv.id)).toHaveLength(0);
+
+    const mail = await mailAsSent(t.ctx, { address: newEmail });
+    const token = /confirm-email\?token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1] as string;
+    const shown = await client.get(`/portal/confirm-email?token=${token}`);
+    const confirmed = await client.request('POST', '/portal/confirm-email', { form: { _csrf: csrfOf(shown), token } });
+    expect(confirmed.statusCode).toBe(303);
+    expect(await rowOf()).toMatchObject({
+      emailaddress1: newEmail,
+      emailaddress2: invitee.emailaddress1,
+      email_confirmed: 1,
+    });
+    expect(await redemptionsOf(inv.id)).toHaveLength(1);
+    const profile = await client.get('/portal/profile');
+    expectHtml(profile, 200);
+    expect(profile.body).toContain('data-notice="confirmed-redeemed"');
+  });
+
   it('"I have an existing account": signs in and redeems in the same POST', async () => {
     const role = await make.webRole({ name: `Existing ${newId()}` });
     const existing = await contactWithAccount();

@@ -2,7 +2,9 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createTestApp, useTestApp } from '../../test/helpers/app.ts';
 import { factories } from '../../test/helpers/factories.ts';
-import { visitors } from '../../test/helpers/portal.ts';
+import { mailAsSent } from '../../test/helpers/mail.ts';
+import { csrfOf, visitors } from '../../test/helpers/portal.ts';
+import { listAudit } from '../audit/audit.repo.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 
@@ -22,6 +24,22 @@ async function signedIn(body: Record<string, unknown> = {}) {
   expect(r.statusCode).toBe(200);
   return { contact: c, client };
 }
+
+const emailsTo = async (address: string) =>
+  Number(
+    (
+      await t.ctx.db
+        .selectFrom('emails')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('to_address', '=', address)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+/** A contact's audit entries about its email address, oldest first. */
+const emailAuditOf = async (contactId: string) =>
+  (await listAudit(t.ctx.db, contactId))
+    .filter((a) => a.action.includes('email'))
+    .map((a) => ({ action: a.action, details: a.details ? JSON.parse(a.details) : null }));
 
 const count = async (table: 'redemptions' | 'contacts', where?: [string, string]) => {
   let q = t.ctx.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n'));
@@ -157,35 +175,80 @@ describe('sign-up with a single invitation', () => {
     expect((await t.api('GET', `invitations/${inv.id}`)).json().redemptionCount).toBe(0);
   });
 
-  it('with another address attaches to the invited contact but asks to confirm that address first', async () => {
-    const invitee = await contact();
+  it('with another address changes nothing on the invited contact until that address is confirmed; then it is primary and the old one emailaddress2', async () => {
+    const staffEmail = `staff.entered.${newId()}@example.com`;
+    const invitee = await contact({ emailaddress1: staffEmail });
     const inv = await invitation({ type: 'single', invitedContactIds: [invitee.id] });
-    const client = visitor();
-    await client.start();
-    const newEmail = `moved.${newId()}@example.com`;
-    const r = await client.post('/portal/api/sign-up', {
-      email: newEmail,
-      password: PASSWORD,
-      invitationCode: inv.code,
-    });
-    expect(r.statusCode).toBe(202);
-    expect(r.json()).toMatchObject({ contactId: invitee.id, confirmationRequired: true });
-    const row = await t.ctx.db
+    const before = await t.ctx.db
       .selectFrom('contacts')
       .selectAll()
       .where('id', '=', invitee.id)
       .executeTakeFirstOrThrow();
-    expect(row.emailaddress1).toBe(newEmail);
-    expect(row.email_confirmed).toBe(0);
-    const mail = await t.ctx.db
-      .selectFrom('emails')
-      .innerJoin('email_bodies', 'email_bodies.email_id', 'emails.id')
+    const client = visitor();
+    await client.start();
+    const newEmail = `Moved.${newId()}@example.com`;
+    const r = await client.post('/portal/api/sign-up', {
+      email: newEmail,
+      password: PASSWORD,
+      invitationCode: inv.code,
+      firstName: 'Renamed',
+    });
+    expect(r.statusCode).toBe(202);
+    expect(r.json()).toMatchObject({ contactId: invitee.id, confirmationRequired: true, redemption: null });
+    // The staff-entered record is as it was: no address, identity or redemption on an unproven email.
+    const pending = await t.ctx.db
+      .selectFrom('contacts')
       .selectAll()
-      .where('to_address', '=', newEmail)
-      .execute();
-    expect(mail).toHaveLength(1);
-    expect(mail[0]?.text).toContain('/portal/confirm-email?token=');
+      .where('id', '=', invitee.id)
+      .executeTakeFirstOrThrow();
+    expect(pending).toEqual(before);
+    expect((await t.api('GET', `invitations/${inv.id}`)).json().redemptionCount).toBe(0);
+    // The link goes to the new address, which the visitor typed and must prove; none to the old one.
+    const mail = await mailAsSent(t.ctx, { address: newEmail });
+    const token = /\/portal\/confirm-email\?token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1] as string;
+    expect(token).toBeDefined();
+    expect(await emailsTo(staffEmail)).toBe(0);
     expect((await client.get('/portal/api/me')).json().contactId).toBeNull();
+    // Neither address signs in before the link is used.
+    for (const email of [newEmail, staffEmail]) {
+      const early = visitor();
+      await early.start();
+      expect((await early.post('/portal/api/sign-in', { email, password: PASSWORD })).statusCode, email).toBe(401);
+    }
+    expect(await emailAuditOf(invitee.id)).toEqual([
+      { action: 'request-email-change', details: { from: staffEmail, to: newEmail, invitationId: inv.id } },
+    ]);
+
+    const shown = await client.get(`/portal/confirm-email?token=${token}`);
+    const confirmed = await client.request('POST', '/portal/confirm-email', { form: { _csrf: csrfOf(shown), token } });
+    expect(confirmed.statusCode, confirmed.body.slice(0, 500)).toBe(303);
+    const after = await t.ctx.db
+      .selectFrom('contacts')
+      .selectAll()
+      .where('id', '=', invitee.id)
+      .executeTakeFirstOrThrow();
+    expect(after).toMatchObject({
+      emailaddress1: newEmail,
+      emailaddress2: staffEmail,
+      emailaddress3: null,
+      email_confirmed: 1,
+      login_enabled: 1,
+      // Names staff entered stay; the sign-up fills only empty ones.
+      first_name: before.first_name,
+    });
+    expect(after.password_hash).toMatch(/^\$argon2id\$/);
+    expect((await t.api('GET', `invitations/${inv.id}`)).json()).toMatchObject({
+      status: 'redeemed',
+      redeemedContactIds: [invitee.id],
+    });
+    expect((await client.get('/portal/api/me')).json()).toMatchObject({ contactId: invitee.id, email: newEmail });
+    expect(await emailAuditOf(invitee.id)).toEqual([
+      { action: 'request-email-change', details: { from: staffEmail, to: newEmail, invitationId: inv.id } },
+      { action: 'change-email', details: { from: staffEmail, to: newEmail, oldKeptAs: 'emailaddress2' } },
+    ]);
+    const again = visitor();
+    await again.start();
+    expect((await again.post('/portal/api/sign-in', { email: newEmail, password: PASSWORD })).statusCode).toBe(200);
   });
 });
 

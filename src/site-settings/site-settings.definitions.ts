@@ -1,7 +1,7 @@
 // The site settings the product knows: Power Pages' names where it has them, their defaults
 // and the values each accepts. Values are strings, as in the model.
 
-export type SettingKind = 'boolean' | 'integer' | 'timespan' | 'locale' | 'text';
+export type SettingKind = 'boolean' | 'integer' | 'timespan' | 'locale' | 'choice' | 'text';
 
 export interface SettingDefinition {
   name: string;
@@ -11,6 +11,8 @@ export interface SettingDefinition {
   /** Integers: the smallest and largest value. Time spans: the shortest and longest, in seconds. */
   min?: number;
   max?: number;
+  /** Choices: the values it accepts. */
+  choices?: readonly string[];
 }
 
 const DAY_SECONDS = 86_400;
@@ -130,6 +132,14 @@ export const settingDefinitions = [
       'Send an email again by itself when the mail server may or may not have taken it (a connection broken after the message was handed over). Off: such an email is marked unknown and staff resend it.',
   },
   {
+    name: 'Invitations/DefaultBinding',
+    kind: 'choice',
+    default: 'any',
+    choices: ['any', 'invited-email'],
+    description:
+      'Binding of a new invitation that names none: "any" (whoever holds the code redeems it) or "invited-email" (only a verified email of an invited contact). Not "email-domain": that binding needs each invitation\'s own allowedDomains, so as a default it would make every invitation created without them invalid.',
+  },
+  {
     name: 'Webhooks/AllowPrivateNetworks',
     kind: 'boolean',
     default: 'false',
@@ -173,6 +183,10 @@ export function valueProblem(def: SettingDefinition | undefined, value: string):
     }
     case 'locale':
       return value === 'da' || value === 'en' ? undefined : 'must be "da" or "en"';
+    case 'choice': {
+      const choices = def?.choices ?? [];
+      return choices.includes(value) ? undefined : `must be one of ${choices.map((c) => `"${c}"`).join(', ')}`;
+    }
     default:
       return value.length <= 4000 ? undefined : 'must be at most 4000 characters';
   }

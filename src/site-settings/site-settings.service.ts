@@ -1,5 +1,6 @@
 // Site settings: stored values over the defaults of site-settings.definitions.ts.
 import type { AppContext, Actor } from '../context.ts';
+import type { Tx } from '../db/types.ts';
 import { notFound, validationFailed } from '../shared/errors.ts';
 import { nowIso } from '../shared/time.ts';
 import { writeAudit } from '../audit/audit.repo.ts';
@@ -49,6 +50,15 @@ export async function settingValue(ctx: Pick<AppContext, 'db'>, name: SettingNam
   const value = row?.value ?? definitionByName.get(name)?.default ?? '';
   byName.set(name, { value, until: now + CACHE_MS });
   return value;
+}
+
+/**
+ * A setting read inside a write transaction, on it: on SQLite a read on `ctx.db` would wait for the
+ * connection the transaction holds. Not cached (a transaction is short-lived).
+ */
+export async function settingValueIn(tx: Tx, name: SettingName): Promise<string> {
+  const row = await tx.selectFrom('site_settings').select('value').where('name', '=', name).executeTakeFirst();
+  return row?.value ?? definitionByName.get(name)?.default ?? '';
 }
 
 export const settingFlag = async (ctx: Pick<AppContext, 'db'>, name: SettingName): Promise<boolean> =>
