@@ -15,8 +15,9 @@ export interface ServeOptions {
 export async function serve(options: ServeOptions = {}): Promise<void> {
   const config = options.config ?? loadConfig();
   const database = openDatabase(config.database);
-  await migrateToLatest(database.db);
+  const applied = await migrateToLatest(database.db);
   const { app, ctx } = await buildApp({ config, database });
+  if (applied.length > 0) app.log.info({ migrations: applied }, 'applied database migrations');
   const boot = await bootstrapInitialAdmin(ctx);
   if (boot === 'created') app.log.info({ email: config.initialAdmin?.email }, 'created the first administrator');
   const background: BackgroundWork | undefined =

@@ -1,24 +1,10 @@
 // Queries on accounts.
 import { sql } from 'kysely';
 import { containsCi, workflowsNaming } from '../db/sql.ts';
-import type { Db, Dialect, Tx } from '../db/types.ts';
+import type { Db, Tx } from '../db/types.ts';
 
 export const findAccount = (db: Db | Tx, id: string) =>
   db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
-
-/**
- * Reads an account and, on PostgreSQL, locks it until the transaction ends: `share` while a new
- * record comes to refer to it, `update` while it is deleted. A delete and a new reference then run
- * one after the other, so each sees the other's outcome instead of failing on the foreign key.
- * (SQLite has one writer at a time.)
- */
-export const findAccountLocked = (tx: Tx, dialect: Dialect, id: string, mode: 'share' | 'update') =>
-  tx
-    .selectFrom('accounts')
-    .selectAll()
-    .where('id', '=', id)
-    .$if(dialect === 'postgres', (q) => (mode === 'share' ? q.forShare() : q.forUpdate()))
-    .executeTakeFirst();
 
 export function listAccounts(
   db: Db,

@@ -2,6 +2,7 @@
 import type { AppContext, Actor } from '../context.ts';
 import type { AccountRow } from '../db/schema.ts';
 import type { Dialect, Tx } from '../db/types.ts';
+import { lockRow } from '../db/row-locks.ts';
 import { conflict, notFound, validationFailed } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
@@ -21,7 +22,7 @@ export const toAccount = (r: AccountRow): Account => ({
 async function checkParent(ctx: AppContext, tx: Tx, id: string, parentId: string | null | undefined): Promise<void> {
   if (!parentId) return;
   if (parentId === id) throw validationFailed('parentAccountId', 'an account cannot be its own parent');
-  if (!(await repo.findAccountLocked(tx, ctx.dialect, parentId, 'share')))
+  if (!(await lockRow(tx, ctx.dialect, 'accounts', parentId, 'share')))
     throw validationFailed('parentAccountId', 'no such account');
   if ((await repo.ancestorIds(tx, parentId)).includes(id))
     throw validationFailed('parentAccountId', 'would make a cycle of parent accounts');
@@ -34,10 +35,10 @@ export async function accountExists(db: Tx | AppContext['db'], id: string): Prom
 
 /**
  * For a transaction about to make a record refer to the account: true when it exists, and then it
- * cannot be deleted until the transaction ends (see accounts.repo findAccountLocked).
+ * cannot be deleted until the transaction ends (see db/row-locks.ts).
  */
 export async function lockAccountForReference(tx: Tx, dialect: Dialect, id: string): Promise<boolean> {
-  return (await repo.findAccountLocked(tx, dialect, id, 'share')) !== undefined;
+  return lockRow(tx, dialect, 'accounts', id, 'share');
 }
 
 export async function createAccount(ctx: AppContext, actor: Actor, input: CreateAccountInput): Promise<Account> {
@@ -109,7 +110,7 @@ export async function updateAccount(
 
 export async function deleteAccount(ctx: AppContext, actor: Actor, id: string): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
-    const current = await repo.findAccountLocked(tx, ctx.dialect, id, 'update');
+    const current = (await lockRow(tx, ctx.dialect, 'accounts', id, 'update')) && (await repo.findAccount(tx, id));
     if (!current) throw notFound('The account');
     const usage = await repo.accountUsage(tx, id);
     const uses = [

@@ -4,6 +4,7 @@ import type { ContactRow } from '../db/schema.ts';
 import type { Tx } from '../db/types.ts';
 import { fromFlag, toFlag } from '../db/types.ts';
 import { isUniqueViolation } from '../db/db-errors.ts';
+import { lockRow } from '../db/row-locks.ts';
 import { conflict, notFound, validationFailed } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
@@ -172,8 +173,8 @@ export async function updateContact(
 
 export async function deleteContact(ctx: AppContext, actor: Actor, id: string): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
-    const current = await repo.findContact(tx, id);
-    if (!current) throw notFound('The contact');
+    // Locked first, so an invitation naming it commits before its usage is counted, or finds it gone.
+    if (!(await lockRow(tx, ctx.dialect, 'contacts', id, 'update'))) throw notFound('The contact');
     const usage = await repo.contactUsage(tx, id);
     const uses = [
       usage.invited && `${usage.invited} invitation(s) invite it`,

@@ -132,26 +132,6 @@ export function listRedemptions(db: Db, invitationId: string, limit: number, aft
   return q.execute();
 }
 
-/** The ids among `ids` that are not rows of `table`. */
-export async function missingIds(
-  db: Db | Tx,
-  table: 'contacts' | 'system_users' | 'accounts' | 'workflows',
-  ids: readonly string[],
-): Promise<string[]> {
-  if (ids.length === 0) return [];
-  const have = new Set<string>();
-  const unique = [...new Set(ids)];
-  for (let i = 0; i < unique.length; i += 5000) {
-    const rows = await db
-      .selectFrom(table)
-      .select('id')
-      .where('id', 'in', unique.slice(i, i + 5000))
-      .execute();
-    for (const r of rows) have.add(r.id);
-  }
-  return unique.filter((id) => !have.has(id));
-}
-
 /** Guarded: the invitation must still be sendable when the change lands. */
 const markSent = prepared(['id', 'now'], (db, p) =>
   db

@@ -3,7 +3,8 @@
 import type { AppContext, Actor } from '../context.ts';
 import type { Db, Tx } from '../db/types.ts';
 import type { InvitationRow } from '../db/schema.ts';
-import { conflict, notFound, validationFailed } from '../shared/errors.ts';
+import { AppError, conflict, notFound, validationFailed } from '../shared/errors.ts';
+import { lockRow, lockRows } from '../db/row-locks.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 import { decodeCursor, toPage, type Page } from '../shared/pagination.ts';
@@ -148,6 +149,8 @@ interface References {
   webRoleIds?: readonly string[] | undefined;
   ownerId?: string | null | undefined;
   redeemWorkflowId?: string | null | undefined;
+  /** The user creating the invitation (its created_by, and its owner unless ownerId names one). */
+  creatorId?: string | null | undefined;
 }
 
 async function checkReferences(
@@ -156,27 +159,32 @@ async function checkReferences(
   refs: References,
   invitedField = 'invitedContactIds',
 ): Promise<void> {
-  const missing = async (
-    table: 'contacts' | 'system_users' | 'accounts' | 'workflows',
-    field: string,
-    ids: readonly string[],
-    what: string,
-  ) => {
-    const gone = await repo.missingIds(tx, table, ids);
-    if (gone.length > 0)
-      throw validationFailed(
-        field,
-        `no such ${what}: ${gone.slice(0, 10).join(', ')}${gone.length > 10 ? ` and ${gone.length - 10} more` : ''}`,
-      );
-  };
-  if (refs.invitedContactIds) await missing('contacts', invitedField, refs.invitedContactIds, 'contact');
-  if (refs.inviterContactId) await missing('contacts', 'inviterContactId', [refs.inviterContactId], 'contact');
-  // Account and web roles are locked (shared) so that a delete racing this reference cannot win.
+  // Every record named is share-locked until the transaction ends (db/row-locks.ts): a delete
+  // racing this reference waits for it and then counts it (409), or runs first and this finds the
+  // record gone (422), never a foreign-key error.
+  const noSuch = (field: string, what: string, gone: readonly string[]) =>
+    validationFailed(
+      field,
+      `no such ${what}: ${gone.slice(0, 10).join(', ')}${gone.length > 10 ? ` and ${gone.length - 10} more` : ''}`,
+    );
+  const contacts = [...(refs.invitedContactIds ?? []), ...(refs.inviterContactId ? [refs.inviterContactId] : [])];
+  const goneContacts = await lockRows(tx, ctx.dialect, 'contacts', contacts, 'share');
+  const goneInvited = (refs.invitedContactIds ?? []).filter((id) => goneContacts.includes(id));
+  if (goneInvited.length > 0) throw noSuch(invitedField, 'contact', [...new Set(goneInvited)]);
+  if (refs.inviterContactId && goneContacts.includes(refs.inviterContactId))
+    throw noSuch('inviterContactId', 'contact', [refs.inviterContactId]);
   if (refs.assignToAccountId && !(await lockAccountForReference(tx, ctx.dialect, refs.assignToAccountId)))
     throw validationFailed('assignToAccountId', 'no such account');
-  if (refs.ownerId) await missing('system_users', 'ownerId', [refs.ownerId], 'system user');
+  // Owner and creator in one statement, so in id order like every lock of users (no deadlock with a delete).
+  const users = [refs.ownerId, refs.creatorId].filter((id): id is string => Boolean(id));
+  const goneUsers = await lockRows(tx, ctx.dialect, 'system_users', users, 'share');
+  if (refs.ownerId && goneUsers.includes(refs.ownerId)) throw noSuch('ownerId', 'system user', [refs.ownerId]);
+  if (refs.creatorId && goneUsers.includes(refs.creatorId))
+    throw new AppError('unauthorized', 'Your user has been deleted.');
   if (refs.webRoleIds) await assertWebRolesExist(tx, refs.webRoleIds, 'webRoleIds', ctx.dialect);
   if (refs.redeemWorkflowId) {
+    if (!(await lockRow(tx, ctx.dialect, 'workflows', refs.redeemWorkflowId, 'share')))
+      throw validationFailed('redeemWorkflowId', 'no such workflow');
     const wf = await tx
       .selectFrom('workflows')
       .select(['primary_entity'])
@@ -309,7 +317,7 @@ export async function createInvitationInTransaction(
   if (input.type === 'single' && invited.length !== 1)
     throw validationFailed('invitedContactIds', 'a single invitation invites exactly one contact');
   const built = buildRow(ctx, actor, input.type, input.name, input, now, await defaultBinding(tx));
-  await checkReferences(ctx, tx, { ...input, invitedContactIds: invited });
+  await checkReferences(ctx, tx, { ...input, invitedContactIds: invited, creatorId: built.row.created_by });
   await repo.insertInvitations(tx, [built.row]);
   await repo.insertLinks(
     tx,
@@ -356,7 +364,8 @@ export async function bulkCreateInvitations(
   // The same contact named twice gets one invitation.
   const contactIds = [...new Set(input.contactIds)];
   return ctx.db.transaction().execute(async (tx) => {
-    await checkReferences(ctx, tx, { ...s, invitedContactIds: contactIds }, 'contactIds');
+    const creatorId = actor.type === 'user' ? actor.id : null;
+    await checkReferences(ctx, tx, { ...s, invitedContactIds: contactIds, creatorId }, 'contactIds');
     const contacts = new Map<
       string,
       { first_name: string | null; last_name: string | null; emailaddress1: string | null }

@@ -47,16 +47,23 @@ export async function countAdmins(db: Db | Tx): Promise<number> {
 /**
  * The number of admins, locking their rows on PostgreSQL: two transactions that each take away an
  * admin then run one after the other, so the second sees the first's change and the last admin stays.
- * (SQLite has one writer at a time.)
+ * (SQLite has one writer at a time.) In id order, as every lock of users is (db/row-locks.ts).
  */
 export async function countAdminsForUpdate(tx: Tx, dialect: Dialect): Promise<number> {
   const rows = await tx
     .selectFrom('system_users')
     .select('id')
     .where('role', '=', 'admin')
+    .orderBy('id')
     .$if(dialect === 'postgres', (q) => q.forUpdate())
     .execute();
   return rows.length;
+}
+
+/** The ids of the admins, unlocked (deleteUser locks them together with the user it deletes). */
+export async function adminIds(db: Db | Tx): Promise<string[]> {
+  const rows = await db.selectFrom('system_users').select('id').where('role', '=', 'admin').execute();
+  return rows.map((r) => r.id);
 }
 
 /** What keeps a user from being deleted: records that name it as owner or creator. */

@@ -2,6 +2,7 @@
 import type { AppContext, Actor } from '../context.ts';
 import type { SystemUserRow } from '../db/schema.ts';
 import { isUniqueViolation } from '../db/db-errors.ts';
+import { lockRows } from '../db/row-locks.ts';
 import { conflict, forbidden, notFound, validationFailed } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
@@ -118,10 +119,14 @@ export async function updateUser(ctx: AppContext, actor: Actor, id: string, inpu
 export async function deleteUser(ctx: AppContext, actor: Actor, id: string): Promise<void> {
   requireAdmin(actor);
   await ctx.db.transaction().execute(async (tx) => {
-    const current = await repo.findUserById(tx, id);
+    // The user and every admin are locked in one statement, in id order: a new invitation owned by
+    // the user commits before its references are counted, or waits and finds the user gone; two
+    // deletes of admins run one after the other (the last admin stays) and cannot deadlock.
+    const gone = await lockRows(tx, ctx.dialect, 'system_users', [id, ...(await repo.adminIds(tx))], 'update');
+    const current = !gone.includes(id) && (await repo.findUserById(tx, id));
     if (!current) throw notFound('The user');
     if (actor.type === 'user' && actor.id === id) throw conflict('You cannot delete yourself.');
-    if (current.role === 'admin' && (await repo.countAdminsForUpdate(tx, ctx.dialect)) <= 1)
+    if (current.role === 'admin' && (await repo.countAdmins(tx)) <= 1)
       throw conflict('This is the last administrator.');
     const refs = await repo.userReferences(tx, id);
     if (refs > 0) throw conflict(`The user owns or created ${refs} invitation(s); give them to another owner first.`);

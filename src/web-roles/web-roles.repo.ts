@@ -1,5 +1,5 @@
 // Queries on web_roles and their links.
-import type { Db, Dialect, Tx } from '../db/types.ts';
+import type { Db, Tx } from '../db/types.ts';
 import { containsCi, workflowsNaming } from '../db/sql.ts';
 
 export const findWebRole = (db: Db | Tx, id: string) =>
@@ -14,31 +14,6 @@ export function listWebRoles(db: Db, q: { limit: number; after?: string | undefi
   if (q.after) query = query.where('id', '>', q.after);
   if (q.q) query = query.where(containsCi('name', q.q));
   return query.execute();
-}
-
-/**
- * Reads a web role and, on PostgreSQL, locks it until the transaction ends: `share` while a record
- * comes to refer to it, `update` while it is deleted, so the two never both pass their checks.
- */
-export const findWebRoleLocked = (tx: Tx, dialect: Dialect, id: string, mode: 'share' | 'update') =>
-  tx
-    .selectFrom('web_roles')
-    .selectAll()
-    .where('id', '=', id)
-    .$if(dialect === 'postgres', (q) => (mode === 'share' ? q.forShare() : q.forUpdate()))
-    .executeTakeFirst();
-
-/** The ids among `ids` that are not web roles; with `lock` (PostgreSQL, in a transaction) the found ones stay until it ends. */
-export async function missingWebRoleIds(db: Db | Tx, ids: readonly string[], lock?: Dialect): Promise<string[]> {
-  if (ids.length === 0) return [];
-  const found = await db
-    .selectFrom('web_roles')
-    .select('id')
-    .where('id', 'in', [...ids])
-    .$if(lock === 'postgres' && db.isTransaction, (q) => q.forShare())
-    .execute();
-  const have = new Set(found.map((r) => r.id));
-  return ids.filter((id) => !have.has(id));
 }
 
 export async function webRoleUsage(

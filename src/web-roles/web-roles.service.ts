@@ -1,9 +1,10 @@
 // Use cases for web roles. Names are unique (a database constraint); a role in use cannot be deleted.
 import type { AppContext, Actor } from '../context.ts';
 import type { WebRoleRow } from '../db/schema.ts';
-import type { Db, Dialect, Tx } from '../db/types.ts';
+import type { Dialect, Tx } from '../db/types.ts';
 import { fromFlag, toFlag } from '../db/types.ts';
 import { isUniqueViolation } from '../db/db-errors.ts';
+import { lockRow, lockRows } from '../db/row-locks.ts';
 import { conflict, notFound, validationFailed } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
@@ -22,16 +23,16 @@ export const toWebRole = (r: WebRoleRow): WebRole => ({
 });
 
 /**
- * Throws a 422 naming `field` when any of `ids` is not a web role. Pass the dialect when the caller's
- * transaction will refer to the roles: they then cannot be deleted until it ends.
+ * Throws a 422 naming `field` when any of `ids` is not a web role. The caller's transaction will
+ * refer to the roles: they are share-locked, so they cannot be deleted until it ends (db/row-locks.ts).
  */
 export async function assertWebRolesExist(
-  db: Db | Tx,
+  tx: Tx,
   ids: readonly string[],
-  field = 'webRoleIds',
-  lock?: Dialect,
+  field: string,
+  dialect: Dialect,
 ): Promise<void> {
-  const missing = await repo.missingWebRoleIds(db, ids, lock);
+  const missing = await lockRows(tx, dialect, 'web_roles', ids, 'share');
   if (missing.length > 0) throw validationFailed(field, `no such web role: ${missing.join(', ')}`);
 }
 
@@ -112,7 +113,7 @@ export async function updateWebRole(
 
 export async function deleteWebRole(ctx: AppContext, actor: Actor, id: string): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
-    const current = await repo.findWebRoleLocked(tx, ctx.dialect, id, 'update');
+    const current = (await lockRow(tx, ctx.dialect, 'web_roles', id, 'update')) && (await repo.findWebRole(tx, id));
     if (!current) throw notFound('The web role');
     const usage = await repo.webRoleUsage(tx, id);
     const uses = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../../test/helpers/app.ts';
 import { writeTransaction } from '../db/group-commit.ts';
-import { missingWebRoleIds } from './web-roles.repo.ts';
+import { lockRows } from '../db/row-locks.ts';
 
 const t = useTestApp();
 
@@ -122,7 +122,7 @@ describe('web roles API', () => {
     const role = (await t.api('POST', 'web-roles', { body: { name: 'Locked in a batch' } })).json();
     const { db, dialect } = t.ctx;
     const seen = await writeTransaction(db, dialect, async (tx) => {
-      const missing = await missingWebRoleIds(tx, [role.id, NO_SUCH_ID], dialect);
+      const missing = await lockRows(tx, dialect, 'web_roles', [role.id, NO_SUCH_ID], 'share');
       // SQLite locks the whole file instead (and its one connection is this write's): nothing to probe.
       if (dialect !== 'postgres') return { isTransaction: tx.isTransaction, missing, probe: 'no row locks' };
       // Another connection may not lock the role for a change while this write holds it.
