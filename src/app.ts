@@ -15,7 +15,6 @@ import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import type { DatabaseHandle } from './db/connection.ts';
 import { createSecrets } from './shared/crypto.ts';
-import { AppError } from './shared/errors.ts';
 import { errorHandler, sendProblem } from './http/errors.ts';
 import { clientErrorHandler, frameworkErrorHandler, unmatched, useMethodIndex } from './http/framework-errors.ts';
 import { useBearerAuth } from './http/auth.ts';

@@ -416,11 +416,10 @@ describe('jobs', () => {
     );
     w.start();
     await new Promise((r) => setTimeout(r, 50));
-    const t0 = Date.now();
     await database.db.transaction().execute((tx) => enqueueJob(tx, { type: 'woken-plain', payload: {} }));
     await writeTransaction(database.db, database.dialect, (tx) => enqueueJob(tx, { type: 'woken-batch', payload: {} }));
-    await waitUntil(() => ran.length === 2, 5_000);
-    expect(Date.now() - t0).toBeLessThan(2_000);
+    // The next poll is a minute away: only the wake-up after each commit runs them within this wait.
+    await waitUntil(() => ran.length === 2, 20_000);
     expect(ran.sort()).toEqual(['batch', 'plain']);
     await w.stop();
   });

@@ -245,6 +245,9 @@ export function createWorker(ctx: JobContext, handlers: JobHandlers, options: Wo
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
   let polling: Promise<void> | undefined;
+  // A wake-up asked for since the last claim began: the poll that is finishing must not swallow it
+  // by scheduling the next claim a whole poll interval away.
+  let wakeRequested = false;
   let pollAgain = false;
   /** The last claim filled every free slot: more jobs may be due. */
   let saturated = false;
@@ -260,6 +263,7 @@ export function createWorker(ctx: JobContext, handlers: JobHandlers, options: Wo
   async function pollLoop(): Promise<void> {
     do {
       pollAgain = false;
+      wakeRequested = false;
       const room = concurrency - inFlight.size;
       if (room <= 0) return;
       let jobs: JobRow[];
@@ -303,7 +307,7 @@ export function createWorker(ctx: JobContext, handlers: JobHandlers, options: Wo
     clearTimeout(timer);
     polling = pollLoop().finally(() => {
       polling = undefined;
-      schedule(pollMs);
+      schedule(wakeRequested ? 0 : pollMs);
     });
     return polling;
   }
@@ -322,6 +326,7 @@ export function createWorker(ctx: JobContext, handlers: JobHandlers, options: Wo
     },
     notify() {
       if (!started || stopping) return;
+      wakeRequested = true;
       clearTimeout(timer);
       timer = setTimeout(() => void poll(), 0);
     },
