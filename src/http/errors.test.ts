@@ -195,6 +195,18 @@ describe("Fastify's and Node's own refusals are problem documents too", () => {
     expect((await t.api('DELETE', '/portal/no-such-page', { token: null })).statusCode).toBe(404);
   });
 
+  it('a wildcard route with an empty tail is the path before it (trailing slash ignored): its methods, never the refused one', async () => {
+    // `/site-settings/` is `/site-settings` to the router (ignoreTrailingSlash), which answers GET only.
+    const put = await t.api('PUT', 'site-settings/', { body: { value: 'x' } });
+    expectProblem(put, 405, 'method-not-allowed');
+    expect(String(put.headers.allow).split(', ')).toEqual(['GET', 'HEAD']);
+    // `/portal/pages/` is `/portal/pages`, which is no page: 404 (it answered 405 "answers GET, HEAD, not GET").
+    expect((await t.api('GET', '/portal/pages/', { token: null })).statusCode).toBe(404);
+    // A trailing slash after a name is the name (the route answers), an unknown path with one stays a 404.
+    expect((await t.api('PUT', 'site-settings/Site/DefaultLocale/', { body: { value: 'en' } })).statusCode).toBe(200);
+    expectProblem(await t.api('PUT', 'no-such-thing/', { body: {} }), 404, 'not-found');
+  });
+
   it('headers over the limit → 431 header-too-large, and bytes that are not HTTP → 400, over a real socket', async () => {
     const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = new URL(address);
