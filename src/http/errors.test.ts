@@ -277,6 +277,20 @@ describe('control characters in text a client sends', () => {
     await t.api('DELETE', `accounts/${lines.json().id}`);
   });
 
+  it('an address that answers nothing stays 404 (or 405) whatever its body or query holds', async () => {
+    // The check is for what a route reads; an unrouted request is answered as such, not as 422.
+    expectProblem(await t.api('GET', 'no-such-thing?x=a%00b'), 404, 'not-found');
+    const wrongMethod = await t.api('DELETE', 'web-roles', { body: { name: 'a\u0007' } });
+    expectProblem(wrongMethod, 405, 'method-not-allowed');
+    expectProblem(
+      await t.api('PATCH', 'users/?limit=%00', { body: { fullName: '\u0000' } }),
+      405,
+      'method-not-allowed',
+    );
+    const page = await t.api('GET', '/portal/no-such-page?next=%00', { token: null });
+    expect(page.statusCode).toBe(404);
+  });
+
   it('an integer beyond its column (2³¹ or more) is 422 naming it, not a 500', async () => {
     const c = (
       await t.api('POST', 'contacts', { body: { firstName: 'Big', emailaddress1: 'big@example.com' } })
