@@ -27,6 +27,8 @@ export function controlCharacterFields(value: unknown, path: string, out: FieldE
 }
 
 function check(request: FastifyRequest): void {
+  // An address no route answers is a 404 or 405 whatever it carries (the not-found handler runs these hooks too).
+  if (request.is404) return;
   const errors = [
     ...controlCharacterFields(request.params, ''),
     ...controlCharacterFields(request.query, ''),

@@ -195,6 +195,18 @@ describe("Fastify's and Node's own refusals are problem documents too", () => {
     expect((await t.api('DELETE', '/portal/no-such-page', { token: null })).statusCode).toBe(404);
   });
 
+  it('a wildcard route with an empty tail is the path before it (trailing slash ignored): its methods, never the refused one', async () => {
+    // `/site-settings/` is `/site-settings` to the router (ignoreTrailingSlash), which answers GET only.
+    const put = await t.api('PUT', 'site-settings/', { body: { value: 'x' } });
+    expectProblem(put, 405, 'method-not-allowed');
+    expect(String(put.headers.allow).split(', ')).toEqual(['GET', 'HEAD']);
+    // `/portal/pages/` is `/portal/pages`, which is no page: 404 (it answered 405 "answers GET, HEAD, not GET").
+    expect((await t.api('GET', '/portal/pages/', { token: null })).statusCode).toBe(404);
+    // A trailing slash after a name is the name (the route answers), an unknown path with one stays a 404.
+    expect((await t.api('PUT', 'site-settings/Site/DefaultLocale/', { body: { value: 'en' } })).statusCode).toBe(200);
+    expectProblem(await t.api('PUT', 'no-such-thing/', { body: {} }), 404, 'not-found');
+  });
+
   it('headers over the limit → 431 header-too-large, and bytes that are not HTTP → 400, over a real socket', async () => {
     const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = new URL(address);
@@ -263,6 +275,20 @@ describe('control characters in text a client sends', () => {
     const lines = await t.api('POST', 'accounts', { body: { name: 'Tab\tand\r\nlines' } });
     expect(lines.statusCode).toBe(201);
     await t.api('DELETE', `accounts/${lines.json().id}`);
+  });
+
+  it('an address that answers nothing stays 404 (or 405) whatever its body or query holds', async () => {
+    // The check is for what a route reads; an unrouted request is answered as such, not as 422.
+    expectProblem(await t.api('GET', 'no-such-thing?x=a%00b'), 404, 'not-found');
+    const wrongMethod = await t.api('DELETE', 'web-roles', { body: { name: 'a\u0007' } });
+    expectProblem(wrongMethod, 405, 'method-not-allowed');
+    expectProblem(
+      await t.api('PATCH', 'users/?limit=%00', { body: { fullName: '\u0000' } }),
+      405,
+      'method-not-allowed',
+    );
+    const page = await t.api('GET', '/portal/no-such-page?next=%00', { token: null });
+    expect(page.statusCode).toBe(404);
   });
 
   it('an integer beyond its column (2³¹ or more) is 422 naming it, not a 500', async () => {

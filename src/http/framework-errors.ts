@@ -71,8 +71,11 @@ export function useMethodIndex(app: FastifyInstance): (path: string) => string[]
     for (const m of Array.isArray(route.method) ? route.method : [route.method]) entry.methods.add(m.toUpperCase());
   });
   return (path: string) => {
+    // The router reads `/a/` as `/a` (routerOptions.ignoreTrailingSlash) before it matches, so the
+    // index does too: `/site-settings/` is the list, not the wildcard `/site-settings/*` with an empty tail.
+    const routed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
     const allowed = new Set<string>();
-    for (const { regex, methods } of patterns.values()) if (regex.test(path)) for (const m of methods) allowed.add(m);
+    for (const { regex, methods } of patterns.values()) if (regex.test(routed)) for (const m of methods) allowed.add(m);
     if (allowed.has('GET')) allowed.add('HEAD');
     return [...allowed].sort();
   };
@@ -88,8 +91,7 @@ function patternRegex(url: string): RegExp {
       return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     })
     .join('/');
-  // Routes ignore a trailing slash (routerOptions.ignoreTrailingSlash).
-  return new RegExp(`^${source}/?$`);
+  return new RegExp(`^${source}$`);
 }
 
 /** What a not-found handler answers: 405 with `Allow` (set on `reply`) when the path exists, else 404. */
