@@ -301,6 +301,9 @@ describe('the secrets of an invitation email', () => {
       .executeTakeFirstOrThrow();
     return JSON.stringify(row);
   };
+  const sealedOf = async (emailId: string) =>
+    (await t.ctx.db.selectFrom('emails').select('sealed_secrets').where('id', '=', emailId).executeTakeFirstOrThrow())
+      .sealed_secrets;
   const variants = (code: string) => [code, code.replace(/-/g, ''), encodeURIComponent(code)];
 
   it('are stored only encrypted and only until delivery; staff see them masked; the message itself carries them', async () => {
@@ -321,15 +324,7 @@ describe('the secrets of an invitation email', () => {
     expect(queued.status).toBe('pending');
     const beforeDelivery = await storedText(queued.id);
     for (const v of variants(inv.code)) expect(beforeDelivery).not.toContain(v);
-    expect(
-      (
-        await t.ctx.db
-          .selectFrom('emails')
-          .select('sealed_secrets')
-          .where('id', '=', queued.id)
-          .executeTakeFirstOrThrow()
-      ).sealed_secrets,
-    ).toMatch(/^v1\./);
+    expect(await sealedOf(queued.id)).toMatch(/^v1\./);
 
     await waitUntil(async () => {
       await runJobs();
@@ -353,15 +348,7 @@ describe('the secrets of an invitation email', () => {
     // Delivered: not even the sealed copy is kept.
     const afterDelivery = await storedText(queued.id);
     for (const v of variants(inv.code)) expect(afterDelivery).not.toContain(v);
-    expect(
-      (
-        await t.ctx.db
-          .selectFrom('emails')
-          .select('sealed_secrets')
-          .where('id', '=', queued.id)
-          .executeTakeFirstOrThrow()
-      ).sealed_secrets,
-    ).toBeNull();
+    expect(await sealedOf(queued.id)).toBeNull();
     // The code stays revealable by an admin through the audited link call only.
     const link = await t.api('POST', `invitations/${inv.id}/link`);
     expect(link.statusCode).toBe(200);
