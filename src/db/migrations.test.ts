@@ -1,19 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { Migrator } from 'kysely';
 import { createEmptyDatabase } from '../../test/helpers/db.ts';
-import { openDatabase } from './connection.ts';
+import { type DatabaseHandle, openDatabase } from './connection.ts';
 import type { Db } from './types.ts';
 import { migrations } from './migrations/index.ts';
 import { newId } from '../shared/ids.ts';
 import { findEmail } from '../email/email.repo.ts';
 import { nowIso } from '../shared/time.ts';
 
+/** A migrator on an empty database of its own, closed and removed afterwards. */
+async function withMigrator(fn: (handle: DatabaseHandle, migrator: Migrator) => Promise<void>): Promise<void> {
+  const { config, remove } = await createEmptyDatabase();
+  const handle = openDatabase(config);
+  try {
+    await fn(handle, new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } }));
+  } finally {
+    await handle.close();
+    await remove();
+  }
+}
+
 describe('migration 0003 (email bodies apart)', () => {
-  it('keeps the bodies of emails queued before it', async () => {
-    const { config, remove } = await createEmptyDatabase();
-    const handle = openDatabase(config);
-    try {
-      const migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } });
+  it('keeps the bodies of emails queued before it', async () =>
+    withMigrator(async (handle, migrator) => {
       expect((await migrator.migrateTo('0002_send_invitation_workflow')).error).toBeUndefined();
       const id = newId();
       const t = nowIso();
@@ -46,19 +55,12 @@ describe('migration 0003 (email bodies apart)', () => {
         ?.columns.map((c) => c.name);
       expect(columns).not.toContain('html');
       expect(columns).not.toContain('text');
-    } finally {
-      await handle.close();
-      await remove();
-    }
-  });
+    }));
 });
 
 describe('migration 0004 (email statuses unknown and bounced)', () => {
-  it('keeps every email, its bodies, indexes and references, and lets an email be unknown', async () => {
-    const { config, remove } = await createEmptyDatabase();
-    const handle = openDatabase(config);
-    try {
-      const migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } });
+  it('keeps every email, its bodies, indexes and references, and lets an email be unknown', async () =>
+    withMigrator(async (handle, migrator) => {
       expect((await migrator.migrateTo('0003_email_bodies')).error).toBeUndefined();
       const id = newId();
       const t = nowIso();
@@ -118,9 +120,5 @@ describe('migration 0004 (email statuses unknown and bounced)', () => {
           } as never)
           .execute(),
       ).rejects.toThrow();
-    } finally {
-      await handle.close();
-      await remove();
-    }
-  });
+    }));
 });
