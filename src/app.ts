@@ -33,6 +33,7 @@ import { emailRoutes } from './email/email.routes.ts';
 import { invitationsRoutes } from './invitations/invitations.routes.ts';
 import { contentPagesRoutes } from './content-pages/content-pages.routes.ts';
 import { portalPlugin } from './portal/portal.plugin.ts';
+import { adminPlugin } from './admin/admin.plugin.ts';
 import { workflowsRoutes } from './workflows/workflows.routes.ts';
 
 export interface BuildOptions {
@@ -134,6 +135,9 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
 
   // The portal: /portal/api, /portal/* and the classic /register link, in one scope of their own.
   await app.register(async (portal) => portalPlugin(portal.withTypeProvider<ZodTypeProvider>(), ctx, allowedMethods));
+
+  // The back office: /admin, its own session and CSRF scope.
+  await app.register(async (admin) => adminPlugin(admin.withTypeProvider<ZodTypeProvider>(), ctx, allowedMethods));
 
   return { app, ctx };
 }

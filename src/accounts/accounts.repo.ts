@@ -2,23 +2,33 @@
 import { sql } from 'kysely';
 import { containsCi, workflowsNaming } from '../db/sql.ts';
 import type { Db, Tx } from '../db/types.ts';
+import { sortedPage } from '../db/keyset.ts';
+import type { SortedAfter, SortOrder } from '../shared/pagination.ts';
 
 export const findAccount = (db: Db | Tx, id: string) =>
   db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
 
 export function listAccounts(
   db: Db,
-  q: { limit: number; after?: string | undefined; q?: string | undefined; parentAccountId?: string | undefined },
+  q: {
+    limit: number;
+    after?: string | undefined;
+    q?: string | undefined;
+    parentAccountId?: string | undefined;
+    /** A sorted view (the back office): by name, continuing after `sortedAfter`. */
+    sort?: SortOrder<'name'> | undefined;
+    sortedAfter?: SortedAfter | undefined;
+  },
 ) {
-  let query = db
-    .selectFrom('accounts')
-    .selectAll()
-    .orderBy('id')
-    .limit(q.limit + 1);
-  if (q.after) query = query.where('id', '>', q.after);
+  let query = db.selectFrom('accounts').selectAll();
   if (q.parentAccountId) query = query.where('parent_account_id', '=', q.parentAccountId);
   if (q.q) query = query.where(containsCi('name', q.q));
-  return query.execute();
+  if (q.sort) return sortedPage(query, 'name', q.sort.dir, q.sortedAfter, q.limit).execute();
+  if (q.after) query = query.where('id', '>', q.after);
+  return query
+    .orderBy('id')
+    .limit(q.limit + 1)
+    .execute();
 }
 
 /** The ancestors of an account, nearest first (guards against cycles). */

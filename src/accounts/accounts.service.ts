@@ -6,7 +6,14 @@ import { lockRow } from '../db/row-locks.ts';
 import { conflict, notFound, validationFailed } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
-import { decodeCursor, toPage, type Page } from '../shared/pagination.ts';
+import {
+  decodeCursor,
+  decodeSortedCursor,
+  toPage,
+  toSortedPage,
+  type Page,
+  type SortOrder,
+} from '../shared/pagination.ts';
 import { writeAudit } from '../audit/audit.repo.ts';
 import type { Account, CreateAccountInput, UpdateAccountInput } from './accounts.schema.ts';
 import * as repo from './accounts.repo.ts';
@@ -72,14 +79,24 @@ export async function getAccount(ctx: AppContext, id: string): Promise<Account> 
 
 export async function listAccounts(
   ctx: AppContext,
-  q: { limit: number; cursor?: string | undefined; q?: string | undefined; parentAccountId?: string | undefined },
+  q: {
+    limit: number;
+    cursor?: string | undefined;
+    q?: string | undefined;
+    parentAccountId?: string | undefined;
+    sort?: SortOrder<'name'> | undefined;
+  },
 ): Promise<Page<Account>> {
-  const rows = await repo.listAccounts(ctx.db, {
-    limit: q.limit,
-    after: decodeCursor(q.cursor),
-    q: q.q,
-    parentAccountId: q.parentAccountId,
-  });
+  const filter = { limit: q.limit, q: q.q, parentAccountId: q.parentAccountId };
+  if (q.sort) {
+    const rows = await repo.listAccounts(ctx.db, {
+      ...filter,
+      sort: q.sort,
+      sortedAfter: decodeSortedCursor(q.cursor),
+    });
+    return toSortedPage(rows, q.limit, (r) => r.name, toAccount);
+  }
+  const rows = await repo.listAccounts(ctx.db, { ...filter, after: decodeCursor(q.cursor) });
   return toPage(rows, q.limit, toAccount);
 }
 

@@ -1,4 +1,5 @@
 // Queries on contacts and their web roles.
+import { failedSignInChanges } from '../db/lockout.ts';
 import { replaceLinks } from '../db/link-sets.ts';
 import type { Updateable } from 'kysely';
 import type { ContactRow, ContactsTable, ContactUpdate, NewContact } from '../db/schema.ts';
@@ -197,25 +198,11 @@ export async function countFailedSignIn(
 ): Promise<void> {
   await db
     .updateTable('contacts')
-    .set((eb) => ({
-      access_failed_count: eb
-        .case()
-        .when('access_failed_count', '>=', Math.max(0, lockAfter - 1))
-        .then(0)
-        .else(eb('access_failed_count', '+', 1))
-        .end(),
-      lockout_end: eb
-        .case()
-        .when('access_failed_count', '>=', Math.max(0, lockAfter - 1))
-        .then(lockoutEnd)
-        .else(eb.ref('lockout_end'))
-        .end(),
-    }))
+    .set(failedSignInChanges(lockAfter, lockoutEnd))
     .where('id', '=', contactId)
     .execute();
 }
 
-/** A successful sign-in: the failure count and any lockout cleared. */
 export async function recordSignIn(db: Db | Tx, contactId: string, now: string): Promise<void> {
   await db
     .updateTable('contacts')

@@ -8,6 +8,8 @@ export interface SystemUsersTable {
   full_name: string;
   role: 'admin' | 'staff';
   password_hash: string | null;
+  access_failed_count: Generated<number>;
+  lockout_end: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -206,6 +208,15 @@ export interface SessionsTable {
   last_seen_at: string;
 }
 
+/** Back-office sessions of system users (the portal's are `sessions`). */
+export interface StaffSessionsTable {
+  id_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+}
+
 export interface IdentityProvidersTable {
   id: string;
   type: 'oidc' | 'saml';
@@ -273,6 +284,7 @@ export interface AuditLogTable {
 export interface Database {
   system_users: SystemUsersTable;
   api_tokens: ApiTokensTable;
+  staff_sessions: StaffSessionsTable;
   accounts: AccountsTable;
   contacts: ContactsTable;
   web_roles: WebRolesTable;

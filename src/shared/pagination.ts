@@ -50,3 +50,42 @@ export function toPage<R extends { id: string }, T>(rows: R[], limit: number, ma
 
 export const listSchema = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+/** A list's order: by a named column (then id), ascending or descending. */
+export interface SortOrder<K extends string = string> {
+  key: K;
+  dir: 'asc' | 'desc';
+}
+
+/** Where a sorted page ends: the last row's sort value and id. */
+export interface SortedAfter {
+  id: string;
+  value: string;
+}
+
+export const encodeSortedCursor = (after: SortedAfter): string =>
+  Buffer.from(JSON.stringify({ a: after.id, k: after.value })).toString('base64url');
+
+/** The end of the previous page of a sorted list (a cursor of `toSortedPage`). */
+export function decodeSortedCursor(cursor: string | undefined): SortedAfter | undefined {
+  const id = decodeCursor(cursor);
+  if (id === undefined) return undefined;
+  const parsed = JSON.parse(Buffer.from(cursor as string, 'base64url').toString('utf8')) as { k?: unknown };
+  return { id, value: typeof parsed.k === 'string' ? parsed.k : '' };
+}
+
+/** Like toPage, for a list sorted by `valueOf(row)` (null sorts as the empty string). */
+export function toSortedPage<R extends { id: string }, T>(
+  rows: R[],
+  limit: number,
+  sortValue: (r: R) => string | null,
+  map: (r: R) => T,
+): Page<T> {
+  const more = rows.length > limit;
+  const pageRows = more ? rows.slice(0, limit) : rows;
+  const last = pageRows[pageRows.length - 1];
+  return {
+    items: pageRows.map(map),
+    nextCursor: more && last ? encodeSortedCursor({ id: last.id, value: sortValue(last) ?? '' }) : null,
+  };
+}

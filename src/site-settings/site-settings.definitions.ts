@@ -1,7 +1,7 @@
 // The site settings the product knows: Power Pages' names where it has them, their defaults
 // and the values each accepts. Values are strings, as in the model.
 
-export type SettingKind = 'boolean' | 'integer' | 'timespan' | 'locale' | 'choice' | 'text';
+export type SettingKind = 'boolean' | 'integer' | 'timespan' | 'locale' | 'choice' | 'time-zone' | 'text';
 
 export interface SettingDefinition {
   name: string;
@@ -151,6 +151,12 @@ export const settingDefinitions = [
     default: 'en',
     description: 'Language of the portal and emails when nothing else decides it.',
   },
+  {
+    name: 'Site/TimeZone',
+    kind: 'time-zone',
+    default: 'UTC',
+    description: 'IANA time zone (e.g. Europe/Copenhagen) in which the back office shows times.',
+  },
 ] as const satisfies readonly SettingDefinition[];
 
 /** A setting the product reads: a misspelt name does not compile. */
@@ -183,12 +189,25 @@ export function valueProblem(def: SettingDefinition | undefined, value: string):
     }
     case 'locale':
       return value === 'da' || value === 'en' ? undefined : 'must be "da" or "en"';
+    case 'time-zone':
+      return isTimeZone(value) ? undefined : 'must be an IANA time zone such as Europe/Copenhagen or UTC';
     case 'choice': {
       const choices = def?.choices ?? [];
       return choices.includes(value) ? undefined : `must be one of ${choices.map((c) => `"${c}"`).join(', ')}`;
     }
     default:
       return value.length <= 4000 ? undefined : 'must be at most 4000 characters';
+  }
+}
+
+/** An IANA time-zone name this runtime knows. */
+function isTimeZone(value: string): boolean {
+  if (!value || value.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
   }
 }
 

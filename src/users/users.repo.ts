@@ -1,9 +1,10 @@
 // Queries on system_users.
-import { equalsCi } from '../db/sql.ts';
+import { containsCi, equalsCi } from '../db/sql.ts';
 import type { Db, Dialect, Tx } from '../db/types.ts';
 import type { Insertable } from 'kysely';
 import type { SystemUserRow, SystemUsersTable } from '../db/schema.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
+import { failedSignInChanges } from '../db/lockout.ts';
 
 /** A system user by id; lookups of the same turn share one query (see db/coalesce.ts). */
 export const findUserById = coalesced(async (db: Db | Tx, ids: string[]) =>
@@ -79,4 +80,30 @@ export async function userReferences(db: Db | Tx, id: string): Promise<number> {
 /** Adds a system user (the email is unique: a second one fails on the constraint). */
 export async function insertUser(tx: Tx, row: Insertable<SystemUsersTable>): Promise<void> {
   await tx.insertInto('system_users').values(row).execute();
+}
+
+/** Counts a failed back-office sign-in (the lockout starts at the limit; see db/lockout.ts). */
+export async function countFailedUserSignIn(db: Db, userId: string, lockAfter: number, lockoutEnd: string) {
+  await db
+    .updateTable('system_users')
+    .set(failedSignInChanges(lockAfter, lockoutEnd))
+    .where('id', '=', userId)
+    .execute();
+}
+
+/** A good sign-in (or an admin's Unlock) lifts the lockout and forgets the failures. */
+export async function clearUserLockout(db: Db | Tx, userId: string): Promise<void> {
+  await db
+    .updateTable('system_users')
+    .set({ access_failed_count: 0, lockout_end: null })
+    .where('id', '=', userId)
+    .execute();
+}
+
+/** Users whose name or email contains `text` (the back office's owner look-up), by name. */
+export function searchUsers(db: Db, text: string, limit: number): Promise<SystemUserRow[]> {
+  let query = db.selectFrom('system_users').selectAll().orderBy('full_name').orderBy('id').limit(limit);
+  if (text.trim())
+    query = query.where((eb) => eb.or([containsCi('full_name', text.trim()), containsCi('email', text.trim())]));
+  return query.execute();
 }

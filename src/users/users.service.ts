@@ -43,6 +43,8 @@ export async function createUser(ctx: AppContext, actor: Actor, input: CreateUse
     full_name: input.fullName,
     role: input.role,
     password_hash: passwordHash,
+    access_failed_count: 0,
+    lockout_end: null,
     created_at: now,
     updated_at: now,
   };
@@ -139,4 +141,26 @@ export async function deleteUser(ctx: AppContext, actor: Actor, id: string): Pro
       details: { email: current.email },
     });
   });
+}
+
+/**
+ * Users to choose as an owner (the back office's look-up): any signed-in user may see who can own
+ * an invitation — their name and email, nothing more.
+ */
+export async function searchOwners(
+  ctx: AppContext,
+  text: string,
+  limit = 20,
+): Promise<{ id: string; fullName: string; email: string }[]> {
+  const rows = await repo.searchUsers(ctx.db, text, limit);
+  return rows.map((r) => ({ id: r.id, fullName: r.full_name, email: r.email }));
+}
+
+/** One owner by id, as searchOwners shows it (undefined when there is no such user). */
+export async function findOwner(
+  ctx: AppContext,
+  id: string,
+): Promise<{ id: string; fullName: string; email: string } | undefined> {
+  const row = await repo.findUserById(ctx.db, id);
+  return row ? { id: row.id, fullName: row.full_name, email: row.email } : undefined;
 }

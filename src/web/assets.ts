@@ -7,6 +7,7 @@ import type { Api } from '../http/types.ts';
 const contentTypes: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',
+  '.js': 'text/javascript; charset=utf-8',
 };
 
 /** Serves each file at its path (relative to the scope's prefix): `{ '/assets/portal.css': fileUrl }`. */

@@ -1,6 +1,7 @@
 // The pieces every server-rendered form uses: a labelled field with its hint and error, the hidden
 // CSRF field, and the problem box above a form. Text is escaped by preact-render-to-string; nothing
 // here sets raw HTML.
+import type { ComponentChildren } from 'preact';
 import type { AppError } from '../shared/errors.ts';
 import type { Locale } from '../shared/locale.ts';
 import type { FormTexts } from './forms.ts';
@@ -33,10 +34,46 @@ export function ProblemBox({ pc, err }: { pc: WebPageContext; err: AppError | nu
   );
 }
 
+export interface FieldFrameProps {
+  /** The control's id; the hint and error ids are made from it. */
+  id: string;
+  label: string;
+  error?: string | undefined;
+  hint?: string | undefined;
+  optionalLabel?: string | undefined;
+  /** The control, given the ids it must name in aria-describedby. */
+  children: (describedBy: string | undefined) => ComponentChildren;
+}
+
+/** A control's label, hint and error around it, with the ids the control refers to. */
+export function FieldFrame(p: FieldFrameProps) {
+  const describedBy =
+    [p.hint ? `${p.id}-hint` : '', p.error ? `${p.id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={p.error ? 'field has-error' : 'field'}>
+      <label for={p.id}>
+        {p.label}
+        {p.optionalLabel ? <span class="optional"> ({p.optionalLabel})</span> : null}
+      </label>
+      {p.hint ? (
+        <p class="hint" id={`${p.id}-hint`}>
+          {p.hint}
+        </p>
+      ) : null}
+      {p.error ? (
+        <p class="field-error" id={`${p.id}-error`}>
+          {p.error}
+        </p>
+      ) : null}
+      {p.children(describedBy)}
+    </div>
+  );
+}
+
 export interface FieldProps {
   name: string;
   label: string;
-  type?: 'text' | 'email' | 'password';
+  type?: 'text' | 'email' | 'password' | 'search' | 'number' | 'date' | 'datetime-local' | 'url';
   value?: string | undefined;
   error?: string | undefined;
   hint?: string | undefined;
@@ -45,39 +82,34 @@ export interface FieldProps {
   autocomplete?: string;
   idPrefix?: string;
   autofocus?: boolean;
+  maxLength?: number;
+  min?: string;
+  max?: string;
+  readOnly?: boolean;
 }
 
 export function Field(p: FieldProps) {
   const id = `${p.idPrefix ?? 'f'}-${p.name}`;
-  const describedBy = [p.hint ? `${id}-hint` : '', p.error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={p.error ? 'field has-error' : 'field'}>
-      <label for={id}>
-        {p.label}
-        {p.optionalLabel ? <span class="optional"> ({p.optionalLabel})</span> : null}
-      </label>
-      {p.hint ? (
-        <p class="hint" id={`${id}-hint`}>
-          {p.hint}
-        </p>
-      ) : null}
-      {p.error ? (
-        <p class="field-error" id={`${id}-error`}>
-          {p.error}
-        </p>
-      ) : null}
-      <input
-        id={id}
-        name={p.name}
-        // preact types <input> per type as a union; one element serves the three text-like types here.
-        type={(p.type ?? 'text') as 'text'}
-        value={p.type === 'password' ? undefined : p.value}
-        required={p.required}
-        autocomplete={p.autocomplete}
-        aria-invalid={p.error ? 'true' : undefined}
-        aria-describedby={describedBy}
-        autofocus={p.autofocus}
-      />
-    </div>
+    <FieldFrame id={id} label={p.label} error={p.error} hint={p.hint} optionalLabel={p.optionalLabel}>
+      {(describedBy) => (
+        <input
+          id={id}
+          name={p.name}
+          // preact types <input> per type as a union; one element serves the text-like types here.
+          type={(p.type ?? 'text') as 'text'}
+          value={p.type === 'password' ? undefined : p.value}
+          required={p.required}
+          autocomplete={p.autocomplete}
+          aria-invalid={p.error ? 'true' : undefined}
+          aria-describedby={describedBy}
+          autofocus={p.autofocus}
+          maxLength={p.maxLength}
+          min={p.min}
+          max={p.max}
+          readOnly={p.readOnly}
+        />
+      )}
+    </FieldFrame>
   );
 }

@@ -5,6 +5,7 @@ import * as m0002 from './0002_send_invitation_workflow.ts';
 import * as m0003 from './0003_email_bodies.ts';
 import * as m0004 from './0004_email_statuses.ts';
 import * as m0005 from './0005_email_sealed_secrets.ts';
+import * as m0006 from './0006_staff_sessions.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_data_model': m0001,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_email_bodies': m0003,
   '0004_email_statuses': m0004,
   '0005_email_sealed_secrets': m0005,
+  '0006_staff_sessions': m0006,
 };

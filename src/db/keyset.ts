@@ -1,0 +1,26 @@
+// Keyset pagination over any sort column: order by (coalesce(column, ''), id) and continue after the
+// previous page's last (value, id), so a page deep in a sorted list of 100,000 rows costs what the
+// first does (with an index on the same expression). The same SQL on SQLite and PostgreSQL.
+import { sql, type SelectQueryBuilder } from 'kysely';
+import type { SortedAfter } from '../shared/pagination.ts';
+
+export function sortedPage<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  column: string,
+  dir: 'asc' | 'desc',
+  after: SortedAfter | undefined,
+  limit: number,
+  idColumn = 'id',
+): SelectQueryBuilder<DB, TB, O> {
+  const value = sql`coalesce(${sql.ref(column)}, '')`;
+  const id = sql.ref(idColumn);
+  let q = query;
+  if (after) {
+    const op = sql.raw(dir === 'asc' ? '>' : '<');
+    q = q.where(sql<boolean>`(${value}, ${id}) ${op} (${after.value}, ${after.id})`);
+  }
+  return q
+    .orderBy(value, dir)
+    .orderBy(id, dir)
+    .limit(limit + 1);
+}
