@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, each printing ratios against a baseline measured in the same run.
 // Pick some with arguments: `npm run bench -- bulk`.
 import { stopCluster } from './lib.ts';
+import { runAdminViewsBench } from './admin-views.ts';
 import { runBulkCreateBench } from './invitations-bulk.ts';
 import { runRedemptionBench } from './redemption.ts';
 import { runSendInvitationsBench } from './send-invitations.ts';
@@ -9,6 +10,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   bulk: runBulkCreateBench,
   redeem: runRedemptionBench,
   send: runSendInvitationsBench,
+  views: runAdminViewsBench,
 };
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,34 +1,20 @@
 // The invitee's journey in a real browser (Debian's Chromium through playwright-core): open the
 // emailed link, sign up on the redeem page, land redeemed on the profile with the role and account.
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from '../test/helpers/app.ts';
 import { factories } from '../test/helpers/factories.ts';
 import { newId } from '../src/shared/ids.ts';
+import { launchChromium, listenLocally, screenshot } from './browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const t = useTestApp();
 const make = factories(t);
 let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  base = await listenLocally(t.app);
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -73,7 +59,7 @@ describe('portal in a browser', () => {
     expect(await page.evaluate(() => getComputedStyle(document.querySelector('.card') as Element).borderRadius)).toBe(
       '10px',
     );
-    await page.screenshot({ path: '/tmp/portal-redeem-preview.png', fullPage: true });
+    await screenshot(page, 'portal-redeem-preview');
     expect((await t.api('GET', `invitations/${inv.id}`)).json()).toMatchObject({ redemptionCount: 0 });
 
     await page.getByLabel('Email', { exact: true }).fill(email);
@@ -90,7 +76,7 @@ describe('portal in a browser', () => {
     expect((await page.locator('[data-field="name"]').innerText()).trim()).toBe('Maja Madsen');
     expect((await page.locator('[data-field="account"]').innerText()).trim()).toBe('Contoso Ltd');
     expect(await page.locator('[data-field="roles"] li').allInnerTexts()).toEqual(['Partner']);
-    await page.screenshot({ path: '/tmp/portal-redeem.png', fullPage: true });
+    await screenshot(page, 'portal-profile-redeemed');
 
     const read = (await t.api('GET', `invitations/${inv.id}`)).json();
     expect(read).toMatchObject({ status: 'redeemed', redemptionCount: 1, redeemedContactIds: [invitee.id] });
