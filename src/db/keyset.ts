@@ -18,8 +18,13 @@ export function sortedPage<DB, TB extends keyof DB, O>(
   const id = sql.ref(idColumn);
   let q = query;
   if (after) {
+    // (value, id) > (v, i), spelt so that SQLite too sees a range on the index's leading expression
+    // (it does not match a row value against an expression index, and would scan from the start).
     const op = sql.raw(dir === 'asc' ? '>' : '<');
-    q = q.where(sql<boolean>`(${value}, ${id}) ${op} (${after.value}, ${after.id})`);
+    const opEq = sql.raw(dir === 'asc' ? '>=' : '<=');
+    q = q.where(
+      sql<boolean>`${value} ${opEq} ${after.value} and (${value} ${op} ${after.value} or ${id} ${op} ${after.id})`,
+    );
   }
   return q
     .orderBy(value, dir)

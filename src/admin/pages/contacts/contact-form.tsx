@@ -7,7 +7,6 @@ import type { ExternalLogin } from '../../../portal-auth/external-logins.service
 import { Csrf, Field } from '../../../web/form-kit.tsx';
 import { CommandBar, CommandButton, CommandLink } from '../../components/command-bar.tsx';
 import {
-  CheckboxField,
   ErrorSummary,
   LookupField,
   MultiLookupField,
