@@ -20,6 +20,7 @@ import { adminPageContext, bareAdminContext, type AdminPageContext } from './pag
 import { AdminProblemPage } from './pages/problem.tsx';
 import { accountRoutes } from './routes/accounts.routes.ts';
 import { auditRoutes } from './routes/audit.routes.ts';
+import { contactAuthenticationRoutes } from './routes/contact-authentication.routes.ts';
 import { contactRoutes } from './routes/contacts.routes.ts';
 import { dashboardRoutes } from './routes/dashboard.routes.ts';
 import { emailRoutes } from './routes/emails.routes.ts';
@@ -89,6 +90,7 @@ export async function adminPlugin(
       lookupRoutes(admin, ctx);
       dashboardRoutes(admin, ctx);
       contactRoutes(admin, ctx);
+      contactAuthenticationRoutes(admin, ctx);
       accountRoutes(admin, ctx);
       webRoleRoutes(admin, ctx);
       invitationRoutes(admin, ctx);

@@ -1,20 +1,42 @@
 // Queries on contacts and their web roles.
 import { failedSignInChanges } from '../db/lockout.ts';
 import { replaceLinks } from '../db/link-sets.ts';
-import type { Updateable } from 'kysely';
+import { sql, type Updateable } from 'kysely';
 import type { ContactRow, ContactsTable, ContactUpdate, NewContact } from '../db/schema.ts';
 import type { Db, Tx } from '../db/types.ts';
 import { nowIso } from '../shared/time.ts';
 import { containsCi, equalsCi } from '../db/sql.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
 import { prepared } from '../db/prepared.ts';
+import { sortedPage } from '../db/keyset.ts';
+import type { SortedAfter, SortOrder } from '../shared/pagination.ts';
+
+/** What the contacts view sorts by (the back office). */
+export type ContactSortKey = 'fullName' | 'lastName' | 'emailaddress1';
+
+/**
+ * The SQL each sort orders by, written without parameters: migration 0007 indexes these very
+ * expressions (with the id), and the full name's must stay the same text there.
+ */
+const sortColumns: Record<ContactSortKey, string | ReturnType<typeof sql.raw>> = {
+  fullName: sql.raw(`coalesce(first_name, '') || ' ' || coalesce(last_name, '')`),
+  lastName: 'last_name',
+  emailaddress1: 'emailaddress1',
+};
+
+/** The value a row sorts by, as the SQL computes it (the next page starts after it). */
+export function contactSortValue(key: ContactSortKey, r: ContactRow): string {
+  if (key === 'fullName') return `${r.first_name ?? ''} ${r.last_name ?? ''}`;
+  return (key === 'lastName' ? r.last_name : r.emailaddress1) ?? '';
+}
 
 /** A contact by id; lookups of the same turn share one query (see db/coalesce.ts). */
 export const findContact = coalesced(async (db: Db | Tx, ids: string[]) =>
   byId(await db.selectFrom('contacts').selectAll().where('id', 'in', ids).execute()),
 );
 
-export function listContacts(
+/** The query of a page of contacts (the list below runs it; a test reads its plan). */
+export function contactsPageQuery(
   db: Db,
   q: {
     limit: number;
@@ -22,14 +44,12 @@ export function listContacts(
     email?: string | undefined;
     accountId?: string | undefined;
     q?: string | undefined;
+    /** A sorted view (the back office): continuing after `sortedAfter` instead of `after`. */
+    sort?: SortOrder<ContactSortKey> | undefined;
+    sortedAfter?: SortedAfter | undefined;
   },
 ) {
-  let query = db
-    .selectFrom('contacts')
-    .selectAll()
-    .orderBy('id')
-    .limit(q.limit + 1);
-  if (q.after) query = query.where('id', '>', q.after);
+  let query = db.selectFrom('contacts').selectAll();
   if (q.email) query = query.where(equalsCi('emailaddress1', q.email.trim()));
   if (q.accountId) query = query.where('parent_account_id', '=', q.accountId);
   if (q.q) {
@@ -38,7 +58,21 @@ export function listContacts(
       eb.or([containsCi('first_name', text), containsCi('last_name', text), containsCi('emailaddress1', text)]),
     );
   }
-  return query.execute();
+  if (q.sort) return sortedPage(query, sortColumns[q.sort.key], q.sort.dir, q.sortedAfter, q.limit);
+  if (q.after) query = query.where('id', '>', q.after);
+  return query.orderBy('id').limit(q.limit + 1);
+}
+
+export const listContacts = (db: Db, q: Parameters<typeof contactsPageQuery>[1]) => contactsPageQuery(db, q).execute();
+
+/** Ends a portal lockout: no lockout end, no failed sign-ins counted. False when there is no such contact. */
+export async function clearLockout(tx: Tx, id: string, now: string): Promise<boolean> {
+  const r = await tx
+    .updateTable('contacts')
+    .set({ lockout_end: null, access_failed_count: 0, updated_at: now })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }
 
 /** Web role ids of each contact in `contactIds`. */

@@ -10,7 +10,14 @@ import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 import { randomToken } from '../shared/crypto.ts';
 import { hashPassword, passwordProblem } from '../shared/passwords.ts';
-import { decodeCursor, toPage, type Page } from '../shared/pagination.ts';
+import {
+  decodeCursor,
+  decodeSortedCursor,
+  type Page,
+  type SortOrder,
+  toPage,
+  toSortedPage,
+} from '../shared/pagination.ts';
 import { writeAudit } from '../audit/audit.repo.ts';
 import { lockAccountForReference } from '../accounts/accounts.service.ts';
 import { assertWebRolesExist } from '../web-roles/web-roles.service.ts';
@@ -108,19 +115,59 @@ export async function getContact(ctx: AppContext, id: string): Promise<Contact> 
   return toContact(row, (await repo.webRoleIdsOfContact(ctx.db, id)) ?? []);
 }
 
-export async function listContacts(ctx: AppContext, q: ContactListQuery): Promise<Page<Contact>> {
-  const rows = await repo.listContacts(ctx.db, {
-    limit: q.limit,
-    after: decodeCursor(q.cursor),
-    email: q.email,
-    accountId: q.accountId,
-    q: q.q,
-  });
+export type { ContactSortKey } from './contacts.repo.ts';
+
+/**
+ * A page of contacts: by creation (the API), or sorted by a column (the back office's view, `sort`),
+ * each continuing after its cursor; a sorted page's cursor also carries the last row's sort value.
+ */
+export async function listContacts(
+  ctx: AppContext,
+  q: ContactListQuery & { sort?: SortOrder<repo.ContactSortKey> | undefined },
+): Promise<Page<Contact>> {
+  const filter = { limit: q.limit, email: q.email, accountId: q.accountId, q: q.q };
+  const sort = q.sort;
+  const rows = sort
+    ? await repo.listContacts(ctx.db, { ...filter, sort, sortedAfter: decodeSortedCursor(q.cursor) })
+    : await repo.listContacts(ctx.db, { ...filter, after: decodeCursor(q.cursor) });
   const roles = await repo.webRoleIdsOf(
     ctx.db,
     rows.slice(0, q.limit).map((r) => r.id),
   );
-  return toPage(rows, q.limit, (r) => toContact(r, roles.get(r.id) ?? []));
+  const map = (r: ContactRow) => toContact(r, roles.get(r.id) ?? []);
+  return sort
+    ? toSortedPage(rows, q.limit, (r) => repo.contactSortValue(sort.key, r), map)
+    : toPage(rows, q.limit, map);
+}
+
+/** A contact's portal sign-in state, as the back office's Web Authentication section shows it. */
+export interface ContactAuthentication {
+  hasPassword: boolean;
+  /** Locked out of portal sign-in until then (null or past: not locked). */
+  lockoutEnd: string | null;
+  lockedOut: boolean;
+  accessFailedCount: number;
+  lastSignInAt: string | null;
+}
+
+export async function getContactAuthentication(ctx: AppContext, id: string): Promise<ContactAuthentication> {
+  const row = await repo.findContact(ctx.db, id);
+  if (!row) throw notFound('The contact');
+  return {
+    hasPassword: row.password_hash !== null,
+    lockoutEnd: row.lockout_end,
+    lockedOut: row.lockout_end !== null && row.lockout_end > nowIso(),
+    accessFailedCount: row.access_failed_count,
+    lastSignInAt: row.last_sign_in_at,
+  };
+}
+
+/** "Unlock": ends the contact's portal lockout and forgets its failed sign-ins (audited). */
+export async function unlockContact(ctx: AppContext, actor: Actor, id: string): Promise<void> {
+  await ctx.db.transaction().execute(async (tx) => {
+    if (!(await repo.clearLockout(tx, id, nowIso()))) throw notFound('The contact');
+    await writeAudit(tx, { actor, action: 'unlock', recordType: 'contact', recordId: id });
+  });
 }
 
 export async function updateContact(

@@ -132,6 +132,18 @@ export function listRedemptions(db: Db, invitationId: string, limit: number, aft
   return q.execute();
 }
 
+/** The redemptions one contact made, by id (time order); the contact's index serves it. */
+export function listRedemptionsOfContact(db: Db, contactId: string, limit: number, after?: string) {
+  let q = db
+    .selectFrom('redemptions')
+    .selectAll()
+    .where('contact_id', '=', contactId)
+    .orderBy('id')
+    .limit(limit + 1);
+  if (after) q = q.where('id', '>', after);
+  return q.execute();
+}
+
 /** Guarded: the invitation must still be sendable when the change lands. */
 const markSent = prepared(['id', 'now'], (db, p) =>
   db

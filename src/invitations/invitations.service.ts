@@ -2,7 +2,8 @@
 // activate, reveal the link, delete. Status changes are guarded updates inside transactions.
 import type { AppContext, Actor } from '../context.ts';
 import type { Db, Tx } from '../db/types.ts';
-import type { InvitationRow } from '../db/schema.ts';
+import type { Selectable } from 'kysely';
+import type { InvitationRow, RedemptionsTable } from '../db/schema.ts';
 import { AppError, conflict, notFound, validationFailed } from '../shared/errors.ts';
 import { lockRow, lockRows } from '../db/row-locks.ts';
 import { newId } from '../shared/ids.ts';
@@ -128,15 +129,27 @@ export async function findInvitationByCode(
 export async function listRedemptions(ctx: AppContext, id: string, q: { limit: number; cursor?: string | undefined }) {
   if (!(await repo.findInvitation(ctx.db, id))) throw notFound('The invitation');
   const rows = await repo.listRedemptions(ctx.db, id, q.limit, decodeCursor(q.cursor));
-  return toPage(rows, q.limit, (r) => ({
-    id: r.id,
-    invitationId: r.invitation_id,
-    contactId: r.contact_id,
-    redeemedAt: r.redeemed_at,
-    ipAddress: r.ip_address,
-    userAgent: r.user_agent,
-    signInMethod: r.sign_in_method,
-  }));
+  return toPage(rows, q.limit, toRedemption);
+}
+
+const toRedemption = (r: Selectable<RedemptionsTable>) => ({
+  id: r.id,
+  invitationId: r.invitation_id,
+  contactId: r.contact_id,
+  redeemedAt: r.redeemed_at,
+  ipAddress: r.ip_address,
+  userAgent: r.user_agent,
+  signInMethod: r.sign_in_method,
+});
+
+/** The redemptions a contact made (the contact form's related list), oldest first. */
+export async function listRedemptionsOfContact(
+  ctx: AppContext,
+  contactId: string,
+  q: { limit: number; cursor?: string | undefined },
+) {
+  const rows = await repo.listRedemptionsOfContact(ctx.db, contactId, q.limit, decodeCursor(q.cursor));
+  return toPage(rows, q.limit, toRedemption);
 }
 
 // ---------------------------------------------------------------------------------------------

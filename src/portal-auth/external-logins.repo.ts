@@ -8,3 +8,32 @@ export async function hasExternalLogin(db: Db | Tx, contactId: string): Promise<
     undefined
   );
 }
+
+/** The contact's external logins with their provider's name, oldest first. */
+export function externalLoginsOf(db: Db | Tx, contactId: string) {
+  return db
+    .selectFrom('external_logins')
+    .leftJoin('identity_providers', 'identity_providers.id', 'external_logins.provider_id')
+    .select([
+      'external_logins.id',
+      'external_logins.provider_id',
+      'external_logins.subject',
+      'external_logins.email',
+      'external_logins.created_at',
+      'identity_providers.name as provider_name',
+      'identity_providers.type as provider_type',
+    ])
+    .where('external_logins.contact_id', '=', contactId)
+    .orderBy('external_logins.id')
+    .execute();
+}
+
+/** Removes one external login of the contact; false when the contact has no such login. */
+export async function deleteExternalLogin(tx: Tx, contactId: string, id: string): Promise<boolean> {
+  const r = await tx
+    .deleteFrom('external_logins')
+    .where('id', '=', id)
+    .where('contact_id', '=', contactId)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}

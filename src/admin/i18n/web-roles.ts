@@ -1,6 +1,28 @@
 // The back office's words for its web-roles area, in English and Danish (the Danish must have the English shape).
-const en = {};
+const en = {
+  entity: 'Web Role',
+  entityPlural: 'Web Roles',
+  views: { active: 'Active Web Roles' },
+  newTitle: 'New Web Role',
+  fields: {
+    name: 'Name',
+    description: 'Description',
+    authenticatedUsersRole: 'Authenticated Users Role',
+  },
+  authenticatedUsersRoleHint: 'Every signed-in contact has this role.',
+};
 
-const da: typeof en = {};
+const da: typeof en = {
+  entity: 'Webrolle',
+  entityPlural: 'Webroller',
+  views: { active: 'Aktive webroller' },
+  newTitle: 'Ny webrolle',
+  fields: {
+    name: 'Navn',
+    description: 'Beskrivelse',
+    authenticatedUsersRole: 'Rolle for godkendte brugere',
+  },
+  authenticatedUsersRoleHint: 'Alle kontaktpersoner, der er logget på, har denne rolle.',
+};
 
 export const webRolesTexts = { en, da };

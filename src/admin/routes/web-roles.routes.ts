@@ -1,5 +1,124 @@
-// The back office's web-roles area (to be built).
+// The back office's web roles: the Active Web Roles view (search, paging), + New, the web role form
+// and Delete (confirmed; a role in use is refused with the reason, 409). Every change goes through
+// the web roles service, exactly as the API's does.
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import type { Api } from '../../http/types.ts';
+import type { WebRole } from '../../web-roles/web-roles.schema.ts';
+import { createWebRoleSchema, updateWebRoleSchema } from '../../web-roles/web-roles.schema.ts';
+import {
+  createWebRole,
+  deleteWebRole,
+  getWebRole,
+  listWebRoles,
+  updateWebRole,
+} from '../../web-roles/web-roles.service.ts';
+import { AppError } from '../../shared/errors.ts';
+import { sendPage } from '../../web/render.ts';
+import { ConfirmPage } from '../components/confirm.tsx';
+import { checked, errorsOf, refuse, SubmittedForm } from '../forms.ts';
+import { redirectWithNotice, type StaffPageContext, staffPageContext } from '../page-context.ts';
+import { WebRoleForm, WebRolesView } from '../pages/web-roles/web-roles.tsx';
+import { viewQuery } from '../view-query.ts';
+import { idParam, pageSize } from './route-helpers.ts';
 
-export function webRoleRoutes(_admin: Api, _ctx: AppContext): void {}
+const roleValues = (r: WebRole) => ({
+  name: r.name,
+  description: r.description ?? '',
+  authenticatedUsersRole: r.authenticatedUsersRole ? 'true' : 'false',
+});
+
+/** Reads the form as the API's input; a problem on any field is thrown as validation-failed. */
+function webRoleInput(pc: StaffPageContext, form: SubmittedForm) {
+  const input = {
+    name: form.text('name') ?? '',
+    description: form.textOrNull('description'),
+    authenticatedUsersRole: form.flag('authenticatedUsersRole'),
+  };
+  const result = checked(pc.t, createWebRoleSchema, input, pc.locale === 'en');
+  if (result.errors || !result.data) refuse(result.errors ?? {});
+  return result.data;
+}
+
+async function refusedWebRoleForm(
+  ctx: AppContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  err: unknown,
+  role: WebRole | null,
+) {
+  if (!(err instanceof AppError) || err.code !== 'validation-failed') throw err;
+  const pc = await staffPageContext(ctx, req, reply, {
+    canonical: role ? `/admin/web-roles/${role.id}` : '/admin/web-roles/new',
+  });
+  const form = new SubmittedForm(req.body);
+  const values = { ...form.kept(), authenticatedUsersRole: form.flag('authenticatedUsersRole') ? 'true' : 'false' };
+  const state = { values, errors: errorsOf(pc.t, err, pc.locale === 'en') };
+  return sendPage(reply, 422, WebRoleForm({ pc, role, form: state }));
+}
+
+export function webRoleRoutes(admin: Api, ctx: AppContext): void {
+  admin.get('/web-roles', async (req, reply) => {
+    const pc = await staffPageContext(ctx, req, reply);
+    const query = viewQuery(req);
+    const page = await listWebRoles(ctx, { limit: pageSize, cursor: query.cursor, q: query.q?.slice(0, 100) });
+    return sendPage(reply, 200, WebRolesView({ pc, query, items: page.items, nextCursor: page.nextCursor }));
+  });
+
+  admin.get('/web-roles/new', async (req, reply) => {
+    const pc = await staffPageContext(ctx, req, reply);
+    return sendPage(reply, 200, WebRoleForm({ pc, role: null, form: { values: {}, errors: {} } }));
+  });
+
+  admin.post('/web-roles/new', async (req, reply) => {
+    const pc = await staffPageContext(ctx, req, reply);
+    try {
+      const role = await createWebRole(ctx, pc.actor, webRoleInput(pc, new SubmittedForm(req.body)));
+      return redirectWithNotice(reply, `/admin/web-roles/${role.id}`, 'created');
+    } catch (err) {
+      return refusedWebRoleForm(ctx, req, reply, err, null);
+    }
+  });
+
+  admin.get('/web-roles/:id', async (req, reply) => {
+    const pc = await staffPageContext(ctx, req, reply);
+    const role = await getWebRole(ctx, idParam(req));
+    return sendPage(reply, 200, WebRoleForm({ pc, role, form: { values: roleValues(role), errors: {} } }));
+  });
+
+  admin.post('/web-roles/:id', async (req, reply) => {
+    const pc = await staffPageContext(ctx, req, reply);
+    const role = await getWebRole(ctx, idParam(req));
+    try {
+      const input = webRoleInput(pc, new SubmittedForm(req.body));
+      await updateWebRole(ctx, pc.actor, role.id, updateWebRoleSchema.parse(input));
+      return redirectWithNotice(reply, `/admin/web-roles/${role.id}`, 'saved');
+    } catch (err) {
+      return refusedWebRoleForm(ctx, req, reply, err, role);
+    }
+  });
+
+  admin.get('/web-roles/:id/delete', async (req, reply) => {
+    const pc = await staffPageContext(ctx, req, reply);
+    const role = await getWebRole(ctx, idParam(req));
+    return sendPage(
+      reply,
+      200,
+      ConfirmPage({
+        pc,
+        title: `${pc.t.commands.delete}: ${pc.t.webRoles.entity}`,
+        question: pc.t.form.confirmDelete,
+        recordName: role.name,
+        action: `/admin/web-roles/${role.id}/delete`,
+        confirmLabel: pc.t.commands.delete,
+        cancelHref: `/admin/web-roles/${role.id}`,
+      }),
+    );
+  });
+
+  admin.post('/web-roles/:id/delete', async (req, reply) => {
+    const pc = await staffPageContext(ctx, req, reply);
+    await deleteWebRole(ctx, pc.actor, idParam(req));
+    return redirectWithNotice(reply, '/admin/web-roles', 'deleted');
+  });
+}
