@@ -6,6 +6,7 @@ import * as m0003 from './0003_email_bodies.ts';
 import * as m0004 from './0004_email_statuses.ts';
 import * as m0005 from './0005_email_sealed_secrets.ts';
 import * as m0006 from './0006_staff_sessions.ts';
+import * as m0008 from './0008_invitation_view_indexes.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_data_model': m0001,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_email_statuses': m0004,
   '0005_email_sealed_secrets': m0005,
   '0006_staff_sessions': m0006,
+  '0008_invitation_view_indexes': m0008,
 };
