@@ -61,7 +61,7 @@ export function InvitationForm(p: {
   const { pc, invitation: inv, form } = p;
   const t = pc.t.invitations;
   const f = t.fields;
-  const title = inv ? inv.name : t.newTitle;
+  const title = inv ? inv.name : p.contactId ? t.commands.createInvitation : t.newTitle;
   const action = inv ? `/admin/invitations/${inv.id}` : '/admin/invitations/new';
   const type = inv?.type ?? (form.values.type === 'group' ? 'group' : 'single');
   const labels = { ...f, ownerIdLookup: f.ownerId };
