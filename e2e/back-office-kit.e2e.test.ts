@@ -35,7 +35,10 @@ describe('back office kit in a browser', () => {
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByLabel('Email').fill('admin@example.com');
     await page.getByLabel('Password').fill('Admin-password-1');
-    await Promise.all([page.waitForURL(`${base}/admin/accounts`), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await Promise.all([
+      page.waitForURL(`${base}/admin/accounts`),
+      page.getByRole('button', { name: 'Sign in' }).click(),
+    ]);
     expect(await seriousViolations(page)).toEqual([]);
 
     await page.getByRole('link', { name: '+ New' }).click();
@@ -45,17 +48,24 @@ describe('back office kit in a browser', () => {
     await parent.pressSequentially('Conto', { delay: 30 });
     // htmx asked for suggestions and swapped them into the field's datalist.
     await page.waitForFunction(() => document.querySelectorAll('#f-parentAccountId-options option').length > 0);
-    expect(await page.locator('#f-parentAccountId-options option').first().getAttribute('value')).toBe('Contoso Holding');
+    expect(await page.locator('#f-parentAccountId-options option').first().getAttribute('value')).toBe(
+      'Contoso Holding',
+    );
     await parent.fill('Contoso Holding');
     expect(await seriousViolations(page)).toEqual([]);
-    await Promise.all([page.waitForURL(/\/admin\/accounts\/[0-9a-f-]{36}$/), page.getByRole('button', { name: 'Save' }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/admin\/accounts\/[0-9a-f-]{36}$/),
+      page.getByRole('button', { name: 'Save' }).click(),
+    ]);
     expect(await page.locator('[data-notice="created"]').isVisible()).toBe(true);
     expect(await page.getByLabel('Parent Account').inputValue()).toBe('Contoso Holding');
     await screenshot(page, 'admin-account-form-desktop');
 
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${base}/admin/accounts`);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'admin-accounts-phone');

@@ -24,8 +24,11 @@ import { contactAuthenticationRoutes } from './routes/contact-authentication.rou
 import { contactRoutes } from './routes/contacts.routes.ts';
 import { dashboardRoutes } from './routes/dashboard.routes.ts';
 import { emailRoutes } from './routes/emails.routes.ts';
+import { invitationCommandRoutes } from './routes/invitation-commands.routes.ts';
 import { invitationRoutes } from './routes/invitations.routes.ts';
 import { lookupRoutes } from './routes/lookups.routes.ts';
+import { redemptionRoutes } from './routes/redemptions.routes.ts';
+import { runWorkflowRoutes } from './routes/run-workflow.routes.ts';
 import { settingsRoutes } from './routes/settings.routes.ts';
 import { signInRoutes } from './routes/sign-in.routes.ts';
 import { tokenRoutes } from './routes/tokens.routes.ts';
@@ -94,6 +97,9 @@ export async function adminPlugin(
       accountRoutes(admin, ctx);
       webRoleRoutes(admin, ctx);
       invitationRoutes(admin, ctx);
+      invitationCommandRoutes(admin, ctx);
+      runWorkflowRoutes(admin, ctx);
+      redemptionRoutes(admin, ctx);
       workflowRoutes(admin, ctx);
       emailRoutes(admin, ctx);
       auditRoutes(admin, ctx);

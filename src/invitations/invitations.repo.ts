@@ -7,6 +7,13 @@ import { containsCi } from '../db/sql.ts';
 import type { InvitationStatus } from './invitations.schema.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
 import { prepared } from '../db/prepared.ts';
+import { sortedPage } from '../db/keyset.ts';
+import type { SortedAfter, SortOrder } from '../shared/pagination.ts';
+
+/** The orders of the back office's invitation views (the API lists by id, which is creation order). */
+export const invitationSortKeys = ['name', 'expiresAt', 'createdAt'] as const;
+export type InvitationSortKey = (typeof invitationSortKeys)[number];
+const sortColumns = { name: 'name', expiresAt: 'expires_at' } as const;
 
 /** An invitation by id; lookups of the same turn share one query (see db/coalesce.ts). */
 export const findInvitation = coalesced(async (db: Db | Tx, ids: string[]) =>
@@ -36,15 +43,17 @@ export interface ListFilter {
   expiringBefore?: string | undefined;
   q?: string | undefined;
   now: string;
+  /**
+   * A sorted view (the back office), continuing after `sortedAfter`. Name and expiry go through
+   * db/keyset.ts (indexes of migration 0008 on the same expressions, with and without status);
+   * creation order is id order (UUIDv7), so `createdAt` pages by id in either direction.
+   */
+  sort?: SortOrder<InvitationSortKey> | undefined;
+  sortedAfter?: SortedAfter | undefined;
 }
 
 export function listInvitations(db: Db, f: ListFilter): Promise<InvitationRow[]> {
-  let query = db
-    .selectFrom('invitations')
-    .selectAll()
-    .orderBy('id')
-    .limit(f.limit + 1);
-  if (f.after) query = query.where('id', '>', f.after);
+  let query = db.selectFrom('invitations').selectAll();
   if (f.type) query = query.where('type', '=', f.type);
   if (f.ownerId) query = query.where('owner_id', '=', f.ownerId);
   if (f.expiringBefore) query = query.where('expires_at', '<', f.expiringBefore);
@@ -70,7 +79,15 @@ export function listInvitations(db: Db, f: ListFilter): Promise<InvitationRow[]>
   } else if (f.status) {
     query = query.where('status', '=', f.status);
   }
-  return query.execute();
+  if (f.sort && f.sort.key !== 'createdAt')
+    return sortedPage(query, sortColumns[f.sort.key], f.sort.dir, f.sortedAfter, f.limit).execute();
+  const dir = f.sort?.dir ?? 'asc';
+  const after = f.sort ? f.sortedAfter?.id : f.after;
+  if (after) query = query.where('id', dir === 'asc' ? '>' : '<', after);
+  return query
+    .orderBy('id', dir)
+    .limit(f.limit + 1)
+    .execute();
 }
 
 async function groupIds<K extends 'contact_id' | 'web_role_id'>(
@@ -141,6 +158,17 @@ export function listRedemptionsOfContact(db: Db, contactId: string, limit: numbe
     .orderBy('id')
     .limit(limit + 1);
   if (after) q = q.where('id', '>', after);
+  return q.execute();
+}
+
+/** Every redemption, newest first (ids are time-ordered), continuing before `before`. */
+export function listAllRedemptions(db: Db, limit: number, before?: string) {
+  let q = db
+    .selectFrom('redemptions')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
+  if (before) q = q.where('id', '<', before);
   return q.execute();
 }
 

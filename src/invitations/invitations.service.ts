@@ -8,7 +8,14 @@ import { AppError, conflict, notFound, validationFailed } from '../shared/errors
 import { lockRow, lockRows } from '../db/row-locks.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
-import { decodeCursor, toPage, type Page } from '../shared/pagination.ts';
+import {
+  decodeCursor,
+  decodeSortedCursor,
+  toPage,
+  toSortedPage,
+  type Page,
+  type SortOrder,
+} from '../shared/pagination.ts';
 import { writeAudit, writeAudits } from '../audit/audit.repo.ts';
 import { settingValueIn } from '../site-settings/site-settings.service.ts';
 import { requireAdmin } from '../users/users.service.ts';
@@ -106,14 +113,31 @@ export async function getInvitation(ctx: AppContext, id: string): Promise<Invita
   return present(ctx.db, row);
 }
 
-export async function listInvitations(ctx: AppContext, q: InvitationListQuery): Promise<Page<Invitation>> {
+/**
+ * A page of invitations: by creation (the API), or — with `sort` (the back office's views) — by
+ * name, expiry or creation, either way, with a cursor that continues that order.
+ */
+export async function listInvitations(
+  ctx: AppContext,
+  q: InvitationListQuery & { sort?: SortOrder<repo.InvitationSortKey> | undefined },
+): Promise<Page<Invitation>> {
   const now = nowIso();
-  const rows = await repo.listInvitations(ctx.db, { ...q, after: decodeCursor(q.cursor), now });
+  const { sort, cursor, ...filter } = q;
+  const rows = sort
+    ? await repo.listInvitations(ctx.db, { ...filter, sort, sortedAfter: decodeSortedCursor(cursor), now })
+    : await repo.listInvitations(ctx.db, { ...filter, after: decodeCursor(cursor), now });
   const links = await loadLinks(
     ctx.db,
     rows.slice(0, q.limit).map((r) => r.id),
   );
-  return toPage(rows, q.limit, (r) => toInvitation(r, links, now));
+  const map = (r: InvitationRow) => toInvitation(r, links, now);
+  if (!sort) return toPage(rows, q.limit, map);
+  const value = {
+    name: (r: InvitationRow) => r.name,
+    expiresAt: (r: InvitationRow) => r.expires_at,
+    createdAt: (r: InvitationRow) => r.id,
+  };
+  return toSortedPage(rows, q.limit, value[sort.key], map);
 }
 
 /** Finds an invitation by its code as a person typed it (any letter case, hyphens and spaces optional). */
@@ -126,12 +150,6 @@ export async function findInvitationByCode(
   return repo.findInvitationByCodeHash(db, hashCode(ctx.secrets, code));
 }
 
-export async function listRedemptions(ctx: AppContext, id: string, q: { limit: number; cursor?: string | undefined }) {
-  if (!(await repo.findInvitation(ctx.db, id))) throw notFound('The invitation');
-  const rows = await repo.listRedemptions(ctx.db, id, q.limit, decodeCursor(q.cursor));
-  return toPage(rows, q.limit, toRedemption);
-}
-
 const toRedemption = (r: Selectable<RedemptionsTable>) => ({
   id: r.id,
   invitationId: r.invitation_id,
@@ -141,6 +159,18 @@ const toRedemption = (r: Selectable<RedemptionsTable>) => ({
   userAgent: r.user_agent,
   signInMethod: r.sign_in_method,
 });
+
+/** Every redemption activity, newest first (the back office's Invitation Redemptions view). */
+export async function listAllRedemptions(ctx: AppContext, q: { limit: number; cursor?: string | undefined }) {
+  const rows = await repo.listAllRedemptions(ctx.db, q.limit, decodeCursor(q.cursor));
+  return toPage(rows, q.limit, toRedemption);
+}
+
+export async function listRedemptions(ctx: AppContext, id: string, q: { limit: number; cursor?: string | undefined }) {
+  if (!(await repo.findInvitation(ctx.db, id))) throw notFound('The invitation');
+  const rows = await repo.listRedemptions(ctx.db, id, q.limit, decodeCursor(q.cursor));
+  return toPage(rows, q.limit, toRedemption);
+}
 
 /** The redemptions a contact made (the contact form's related list), oldest first. */
 export async function listRedemptionsOfContact(
@@ -352,6 +382,9 @@ export async function createInvitationInTransaction(
   return built;
 }
 
+/** The name an invitation for one contact gets when none is given ("Create Invitation", bulk). */
+export const defaultInvitationName = (contactFullName: string): string => `Invitation for ${contactFullName}`;
+
 /** "Create Invitation" on one contact: a new single invitation for it. */
 export async function createInvitationForContact(
   ctx: AppContext,
@@ -361,7 +394,7 @@ export async function createInvitationForContact(
 ): Promise<CreatedInvitation> {
   const contact = await findContact(ctx.db, contactId);
   if (!contact) throw notFound('The contact');
-  const name = settings.name ?? `Invitation for ${fullNameOf(contact)}`;
+  const name = settings.name ?? defaultInvitationName(fullNameOf(contact));
   return createInvitation(ctx, actor, { ...settings, name, type: 'single', invitedContactIds: [contactId] });
 }
 
@@ -394,7 +427,7 @@ export async function bulkCreateInvitations(
     const fallbackBinding = await defaultBinding(tx);
     const built = contactIds.map((contactId) => {
       const c = contacts.get(contactId);
-      const name = s.name ?? `Invitation for ${c ? fullNameOf(c) : contactId}`;
+      const name = s.name ?? defaultInvitationName(c ? fullNameOf(c) : contactId);
       return { contactId, ...buildRow(ctx, actor, 'single', name, s, now, fallbackBinding) };
     });
     await repo.insertInvitations(

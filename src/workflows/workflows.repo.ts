@@ -227,3 +227,25 @@ export async function missingIds(
   }
   return ids.filter((id) => !found.has(id));
 }
+
+/**
+ * The runs one "Run workflow" call queued (the back office's progress page): that workflow's
+ * on-demand runs with ids from the call's first to its last run and its creation time. One call
+ * makes its ids in one synchronous loop and newId() increases within a process, so the range holds
+ * exactly that call's runs; a call by another process in the same millisecond could interleave.
+ */
+export function runsOfBatch(db: Db, q: { workflowId: string; firstRunId: string; lastRunId: string; limit: number }) {
+  return db
+    .selectFrom('workflow_runs')
+    .selectAll()
+    .where('workflow_id', '=', q.workflowId)
+    .where('id', '>=', q.firstRunId)
+    .where('id', '<=', q.lastRunId)
+    .where('trigger', '=', 'on-demand')
+    .where('created_at', '=', (eb) =>
+      eb.selectFrom('workflow_runs').select('created_at').where('id', '=', q.firstRunId),
+    )
+    .orderBy('id')
+    .limit(q.limit)
+    .execute();
+}

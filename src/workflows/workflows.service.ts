@@ -9,6 +9,7 @@ import { decodeCursor, toPage, type Page } from '../shared/pagination.ts';
 import { writeAudit } from '../audit/audit.repo.ts';
 import { enqueueJobs } from '../jobs/jobs.ts';
 import { RUN_WORKFLOW_JOB } from './workflow-runs.queue.ts';
+import { MAX_RUN_TARGETS } from './workflows.schema.ts';
 import { definitionProblems } from './workflow-definitions.ts';
 import { newWebhookSecret } from './webhooks.ts';
 import type {
@@ -359,4 +360,13 @@ export async function listRuns(ctx: AppContext, q: WorkflowRunListQuery): Promis
     status: q.status,
   });
   return toPage(rows, q.limit, toWorkflowRun);
+}
+
+/** The runs of one runWorkflow call, found by its first and last run (see repo.runsOfBatch). */
+export async function listRunsOfBatch(
+  ctx: AppContext,
+  q: { workflowId: string; firstRunId: string; lastRunId: string },
+): Promise<WorkflowRun[]> {
+  const rows = await repo.runsOfBatch(ctx.db, { ...q, limit: MAX_RUN_TARGETS });
+  return rows.map(toWorkflowRun);
 }

@@ -61,9 +61,11 @@ export interface LayoutProps {
   children: ComponentChildren;
   /** A page without the site map (sign-in, set-up). */
   bare?: boolean;
+  /** Extra elements of the page's head (a progress page's refresh without JavaScript). */
+  head?: ComponentChildren;
 }
 
-export function Layout({ pc, title, children, bare }: LayoutProps) {
+export function Layout({ pc, title, children, bare, head }: LayoutProps) {
   const { t } = pc;
   return (
     <html lang={pc.locale}>
@@ -76,6 +78,7 @@ export function Layout({ pc, title, children, bare }: LayoutProps) {
         <link rel="stylesheet" href={ADMIN_CSS} />
         <script src={HTMX_JS} defer />
         <script src={ADMIN_JS} defer />
+        {head}
       </head>
       <body class={bare ? 'bare' : undefined}>
         <a class="skip-link" href="#main">

@@ -1,0 +1,415 @@
+// The back office's invitations: + New with look-ups by typed name, a refused form keeping what was
+// typed, the Danish words of the form (issue 13), Create Invitation landing (?contactId=), the
+// system views and sorting, Copy link (admins only, audited), Delete while new only, the
+// redemptions, and no 500 on garbage. Both databases.
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../../../test/helpers/app.ts';
+import { type AdminClient, signedInAdmin, signedInStaff } from '../../../test/helpers/admin.ts';
+import { factories } from '../../../test/helpers/factories.ts';
+import { newId } from '../../shared/ids.ts';
+
+const t = useTestApp();
+const { contact, invitation, account, webRole } = factories(t, {
+  contact: { firstName: 'Ann', lastName: 'Berg' },
+  invitation: { name: 'Partner portal', type: 'single' },
+});
+
+const createdIdOf = (body: string) => /data-invitation-id="([0-9a-f-]{36})"/.exec(body)?.[1];
+const getInv = async (id: string) => (await t.api('GET', `invitations/${id}`)).json();
+
+async function createThroughForm(admin: AdminClient, fields: Record<string, string | string[]>) {
+  const res = await admin.post('/admin/invitations/new', fields);
+  expect(res.statusCode, res.body.slice(0, 1500)).toBe(201);
+  const id = createdIdOf(res.body);
+  expect(id).toBeTruthy();
+  return { res, id: id as string };
+}
+
+describe('+ New and the invitation form', () => {
+  it('creates an invitation with the account and web role chosen by typed name, and shows the code once', async () => {
+    const admin = await signedInAdmin(t.app);
+    const c = await contact();
+    const acc = await account({ name: `Nordlys ${newId()}` });
+    const role = await webRole({ name: `Partners ${newId()}` });
+    const { res, id } = await createThroughForm(admin, {
+      name: 'Welcome to the partner portal',
+      type: 'single',
+      invitedContactIds: c.id,
+      assignToAccountIdLookup: acc.name.toUpperCase(),
+      webRoleIdsLookup: role.name,
+      expiresAt: '2099-01-31T12:00',
+    });
+    const inv = await getInv(id);
+    expect(inv).toMatchObject({
+      name: 'Welcome to the partner portal',
+      type: 'single',
+      invitedContactIds: [c.id],
+      assignToAccountId: acc.id,
+      webRoleIds: [role.id],
+      ownerId: t.adminId,
+      expiresAt: '2099-01-31T12:00:00.000Z',
+      status: 'new',
+    });
+    // The code and its link, in read-only fields, this once.
+    const code = /id="invitation-code"[^>]*value="([^"]+)"/.exec(res.body)?.[1] ?? '';
+    expect(code).toMatch(/^[A-Z0-9-]{20,}$/);
+    expect(res.body).toContain(`http://localhost:3000/portal/redeem?code=`);
+    // The form afterwards never shows it.
+    const form = await admin.get(`/admin/invitations/${id}`);
+    expect(form.statusCode).toBe(200);
+    expect(form.body).not.toContain(code);
+    expect(form.body).toContain('class="status new"');
+    expect(form.body).toContain(acc.name);
+    expect(form.body).toContain(role.name);
+  });
+
+  it('a refused form answers 422, keeps what was typed and puts each error at its field', async () => {
+    const admin = await signedInAdmin(t.app);
+    const res = await admin.post('/admin/invitations/new', {
+      name: '',
+      type: 'group',
+      maxRedemptions: 'many',
+      assignToAccountIdLookup: 'No such account anywhere',
+      webRoleIdsLookup: 'Typed role that does not exist',
+      allowedDomains: 'example.com',
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('value="No such account anywhere"');
+    expect(res.body).toContain('value="Typed role that does not exist"');
+    expect(res.body).toContain('value="many"');
+    expect(res.body).toMatch(/<option value="group" selected/);
+    for (const field of ['name', 'assignToAccountId', 'maxRedemptions'])
+      expect(res.body, field).toContain(`id="f-${field}-error"`);
+    expect(res.body).toMatch(/id="f-name"[^>]*aria-invalid="true"/);
+    expect(res.body).toContain('id="error-summary"');
+
+    // A single invitation without its one contact: the service's refusal, at Invited Contact(s).
+    const single = await admin.post('/admin/invitations/new', { name: 'Nobody invited', type: 'single' });
+    expect(single.statusCode).toBe(422);
+    expect(single.body).toContain('id="f-invitedContactIds-error"');
+    expect(single.body).toContain('value="Nobody invited"');
+  });
+
+  it('saves changes on the form and shows the redemptions and redeemed contacts', async () => {
+    const admin = await signedInAdmin(t.app);
+    const c = await contact();
+    const inv = await invitation({ invitedContactIds: [c.id], name: 'Before' });
+    const res = await admin.post(`/admin/invitations/${inv.id}`, {
+      name: 'After',
+      invitedContactIds: c.id,
+      ownerIdLookup: 'admin@example.com',
+      binding: 'any',
+    });
+    expect(res.statusCode, res.body.slice(0, 1500)).toBe(303);
+    expect((await getInv(inv.id)).name).toBe('After');
+
+    // A redemption shows in the form's section, with the contact among Redeemed Contact(s).
+    await t.ctx.db
+      .insertInto('redemptions')
+      .values({
+        id: newId(),
+        invitation_id: inv.id,
+        contact_id: c.id,
+        redeemed_at: new Date().toISOString(),
+        ip_address: '203.0.113.7',
+        user_agent: 'test',
+        sign_in_method: 'local',
+      })
+      .execute();
+    const form = await admin.get(`/admin/invitations/${inv.id}`);
+    expect(form.body).toContain('data-redeemed-contacts');
+    expect(form.body).toContain('203.0.113.7');
+    const view = await admin.get('/admin/redemptions');
+    expect(view.statusCode).toBe(200);
+    expect(view.body).toContain('Invitation Redemptions');
+    expect(view.body).toContain('203.0.113.7');
+    expect(view.body).toContain(`/admin/invitations/${inv.id}`);
+  });
+
+  it('the type switch hides Maximum Redemptions Allowed with CSS only', async () => {
+    const admin = await signedInAdmin(t.app);
+    const page = await admin.get('/admin/invitations/new');
+    expect(page.body).toContain('data-group-only');
+    const css = await admin.get('/admin/assets/admin.css');
+    expect(css.body).toMatch(/:has\(select\[name="type"\] option\[value="single"\]:checked\) \[data-group-only\]/);
+  });
+});
+
+describe('the Danish words (issue 13)', () => {
+  it('the form, the view and the commands use the model’s Danish words', async () => {
+    const admin = await signedInAdmin(t.app);
+    const c = await contact();
+    const inv = await invitation({ invitedContactIds: [c.id] });
+    const form = (await admin.get(`/admin/invitations/${inv.id}?lang=da`)).body;
+    for (const word of [
+      'Navn',
+      'Type',
+      'Enkelt',
+      'Ejer/afsender',
+      'Invitationskode',
+      'Udløbsdato',
+      'Inviter',
+      'Inviterede kontaktperson(er)',
+      'Tildel til firma',
+      'Udfør arbejdsproces på indløserkontakt',
+      'Tildel til webroller',
+      'Indløste kontaktperson(er)',
+      '+ Ny',
+      'Kør arbejdsproces',
+      'Gem',
+    ])
+      expect(form, word).toContain(`>${word}<`);
+    const blank = (await admin.get('/admin/invitations/new?lang=da')).body;
+    for (const word of ['Enkelt', 'Gruppe', 'Maksimalt antal tilladte indløsninger'])
+      expect(blank, word).toContain(`>${word}<`);
+    // "Create Invitation" on a contact lands on the form titled with the command's words.
+    const landing = (await admin.get(`/admin/invitations/new?contactId=${c.id}&lang=da`)).body;
+    expect(landing).toContain('>Opret invitation<');
+    const view = (await admin.get('/admin/invitations?lang=da')).body;
+    for (const word of [
+      '+ Ny',
+      'Kør arbejdsproces',
+      'Nye invitationer',
+      'Sendte invitationer',
+      'Indløste invitationer',
+      'Udløbne invitationer',
+      'Inaktive invitationer',
+      'Alle invitationer',
+    ])
+      expect(view, word).toContain(`>${word}<`);
+    const chooser = await admin.post('/admin/run-workflow', { entity: 'invitation', ids: inv.id });
+    expect(chooser.statusCode).toBe(200);
+    expect(chooser.body).toContain('>Send invitation<');
+  });
+
+  it('English uses the English model’s words', async () => {
+    const admin = await signedInAdmin(t.app);
+    const c = await contact();
+    const inv = await invitation({ invitedContactIds: [c.id] });
+    const form = (await admin.get(`/admin/invitations/${inv.id}?lang=en`)).body;
+    for (const word of [
+      'Name',
+      'Single',
+      'Owner',
+      'Invitation Code',
+      'Expiry Date',
+      'Inviter',
+      'Invited Contact(s)',
+      'Assign to Account',
+      'Execute Workflow on Redeeming Contact',
+      'Assign to Web Roles',
+      'Redeemed Contact(s)',
+      '+ New',
+      'Run Workflow',
+      'Copy link',
+    ])
+      expect(form, word).toContain(`>${word}<`);
+    const blank = (await admin.get('/admin/invitations/new?lang=en')).body;
+    expect(blank).toContain('>Maximum Redemptions Allowed<');
+    expect(blank).toContain('>Group<');
+  });
+});
+
+describe('Create Invitation (?contactId=)', () => {
+  it('opens a new single invitation for the contact, named as the service names it, and saving creates it', async () => {
+    const admin = await signedInAdmin(t.app);
+    const c = await contact({ firstName: 'Maja', lastName: 'Jensen' });
+    const page = await admin.get(`/admin/invitations/new?contactId=${c.id}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('value="Invitation for Maja Jensen"');
+    expect(page.body).toMatch(new RegExp(`name="invitedContactIds" value="${c.id}" checked`));
+    expect(page.body).toMatch(/<option value="single" selected/);
+    const { id } = await createThroughForm(admin, {
+      contactId: c.id,
+      name: 'Invitation for Maja Jensen',
+      type: 'single',
+      invitedContactIds: c.id,
+    });
+    expect(await getInv(id)).toMatchObject({
+      type: 'single',
+      invitedContactIds: [c.id],
+      name: 'Invitation for Maja Jensen',
+    });
+  });
+
+  it('an unknown or malformed contact is a 404 page, not a 500', async () => {
+    const admin = await signedInAdmin(t.app);
+    expect((await admin.get(`/admin/invitations/new?contactId=${newId()}`)).statusCode).toBe(404);
+    expect((await admin.get('/admin/invitations/new?contactId=nope')).statusCode).toBe(404);
+  });
+});
+
+describe('the system views', () => {
+  it('New, Sent, Redeemed, Expired, Inactive and All show the invitations of their status; sorting works', async () => {
+    const admin = await signedInAdmin(t.app);
+    const tag = `V${newId().slice(-8)}`;
+    const c = await contact();
+    const make = async (state: string) => {
+      const inv = await invitation({ name: `${tag} ${state}`, invitedContactIds: [c.id] });
+      return inv.id as string;
+    };
+    const ids = {
+      new: await make('new'),
+      sent: await make('sent'),
+      redeemed: await make('redeemed'),
+      expired: await make('expired'),
+      inactive: await make('inactive'),
+    };
+    const db = t.ctx.db;
+    const now = new Date().toISOString();
+    await db.updateTable('invitations').set({ status: 'sent', sent_at: now }).where('id', '=', ids.sent).execute();
+    await db.updateTable('invitations').set({ status: 'redeemed' }).where('id', '=', ids.redeemed).execute();
+    await db
+      .updateTable('invitations')
+      .set({ expires_at: '2000-01-01T00:00:00.000Z' })
+      .where('id', '=', ids.expired)
+      .execute();
+    expect((await t.api('POST', `invitations/${ids.inactive}/deactivate`)).statusCode).toBe(200);
+
+    const shown = async (view: string) => {
+      const res = await admin.get(`/admin/invitations?view=${view}&q=${tag}`);
+      expect(res.statusCode).toBe(200);
+      return Object.entries(ids)
+        .filter(([, id]) => res.body.includes(`/admin/invitations/${id}"`))
+        .map(([k]) => k)
+        .sort();
+    };
+    for (const state of ['new', 'sent', 'redeemed', 'expired', 'inactive']) expect(await shown(state)).toEqual([state]);
+    expect(await shown('all')).toEqual(['expired', 'inactive', 'new', 'redeemed', 'sent']);
+    expect(await shown('bogus')).toEqual(['expired', 'inactive', 'new', 'redeemed', 'sent']);
+
+    const order = (body: string) => [...body.matchAll(new RegExp(`>${tag} (\\w+)</a>`, 'g'))].map((m) => m[1]);
+    const byName = await admin.get(`/admin/invitations?view=all&q=${tag}&sort=name&dir=desc`);
+    expect(order(byName.body)).toEqual(['sent', 'redeemed', 'new', 'inactive', 'expired']);
+    const byCreated = await admin.get(`/admin/invitations?view=all&q=${tag}&sort=createdAt&dir=desc`);
+    expect(order(byCreated.body)).toEqual(['inactive', 'expired', 'redeemed', 'sent', 'new']);
+    const byExpiry = await admin.get(`/admin/invitations?view=all&q=${tag}&sort=expiresAt&dir=desc`);
+    expect(order(byExpiry.body)[0]).toBe('expired');
+    // Status badges and the columns.
+    expect(byName.body).toContain('class="status inactive"');
+    expect(byName.body).toContain('Invited Contact(s)');
+    expect(byName.body).toContain('Ada Admin');
+  });
+
+  it('pages through a sorted view with the cursor', async () => {
+    const admin = await signedInAdmin(t.app);
+    const tag = `P${newId().slice(-8)}`;
+    const c = await contact();
+    for (let i = 0; i < 55; i++)
+      await invitation({ name: `${tag} ${String(i).padStart(2, '0')}`, invitedContactIds: [c.id] });
+    const first = await admin.get(`/admin/invitations?q=${tag}&sort=name&dir=asc`);
+    const next = /href="([^"]+cursor=[^"]+)" rel="next"/.exec(first.body)?.[1]?.replaceAll('&amp;', '&');
+    expect(next).toBeTruthy();
+    const second = await admin.get(next as string);
+    const names = [...second.body.matchAll(new RegExp(`>${tag} (\\d+)</a>`, 'g'))].map((m) => m[1]);
+    expect(names).toEqual(['50', '51', '52', '53', '54']);
+  });
+});
+
+describe('Copy link, Deactivate / Activate, Delete', () => {
+  it('Copy link is for admins only, shows the code and link, and is audited', async () => {
+    const admin = await signedInAdmin(t.app);
+    const staff = await signedInStaff(t.app);
+    const c = await contact();
+    const inv = await invitation({ invitedContactIds: [c.id] });
+    const staffForm = await staff.get(`/admin/invitations/${inv.id}`);
+    expect(staffForm.body).not.toContain('data-command="copy-link"');
+    const refused = await staff.post(`/admin/invitations/${inv.id}/link`);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.body).not.toContain(inv.code);
+
+    const adminForm = await admin.get(`/admin/invitations/${inv.id}`);
+    expect(adminForm.body).toContain('data-command="copy-link"');
+    const shown = await admin.post(`/admin/invitations/${inv.id}/link`);
+    expect(shown.statusCode).toBe(200);
+    expect(shown.body).toContain(`value="${inv.code}"`);
+    expect(shown.body).toContain(inv.redeemUrl);
+    const audit = await t.ctx.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('record_id', '=', inv.id)
+      .where('action', '=', 'reveal-link')
+      .execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.actor_id).toBe(t.adminId);
+  });
+
+  it('Deactivate asks first, then Activate restores; on selected rows too', async () => {
+    const admin = await signedInAdmin(t.app);
+    const c = await contact();
+    const inv = await invitation({ invitedContactIds: [c.id] });
+    const ask = await admin.get(`/admin/invitations/${inv.id}/deactivate`);
+    expect(ask.statusCode).toBe(200);
+    expect(ask.body).toContain(`action="/admin/invitations/${inv.id}/deactivate"`);
+    expect((await admin.post(`/admin/invitations/${inv.id}/deactivate`)).statusCode).toBe(303);
+    expect((await getInv(inv.id)).status).toBe('inactive');
+    expect((await admin.post(`/admin/invitations/${inv.id}/activate`)).statusCode).toBe(303);
+    expect((await getInv(inv.id)).status).toBe('new');
+
+    const other = await invitation({ invitedContactIds: [c.id] });
+    const confirm = await admin.post('/admin/invitations/deactivate', { ids: [inv.id, other.id] });
+    expect(confirm.statusCode).toBe(200);
+    expect((await getInv(inv.id)).status).toBe('new');
+    const done = await admin.post('/admin/invitations/deactivate', { ids: [inv.id, other.id], confirmed: 'true' });
+    expect(done.statusCode).toBe(303);
+    expect((await getInv(inv.id)).status).toBe('inactive');
+    expect((await getInv(other.id)).status).toBe('inactive');
+    expect((await admin.post('/admin/invitations/activate', { ids: [inv.id, other.id] })).statusCode).toBe(303);
+    expect((await getInv(other.id)).status).toBe('new');
+  });
+
+  it('Delete is offered and allowed only while the invitation is new', async () => {
+    const admin = await signedInAdmin(t.app);
+    const c = await contact();
+    const fresh = await invitation({ invitedContactIds: [c.id] });
+    const sent = await invitation({ invitedContactIds: [c.id] });
+    await t.ctx.db
+      .updateTable('invitations')
+      .set({ status: 'sent', sent_at: new Date().toISOString() })
+      .where('id', '=', sent.id)
+      .execute();
+    expect((await admin.get(`/admin/invitations/${sent.id}`)).body).not.toContain(
+      `/admin/invitations/${sent.id}/delete`,
+    );
+    expect((await admin.get(`/admin/invitations/${sent.id}/delete`)).statusCode).toBe(409);
+    expect((await admin.post(`/admin/invitations/${sent.id}/delete`)).statusCode).toBe(409);
+    expect((await getInv(sent.id)).status).toBe('sent');
+
+    expect((await admin.get(`/admin/invitations/${fresh.id}`)).body).toContain(`/admin/invitations/${fresh.id}/delete`);
+    const ask = await admin.get(`/admin/invitations/${fresh.id}/delete`);
+    expect(ask.statusCode).toBe(200);
+    expect((await admin.post(`/admin/invitations/${fresh.id}/delete`)).statusCode).toBe(303);
+    expect((await t.api('GET', `invitations/${fresh.id}`)).statusCode).toBe(404);
+  });
+});
+
+describe('garbage input', () => {
+  it('answers with readable pages and the API’s statuses, never a 500', async () => {
+    const admin = await signedInAdmin(t.app);
+    const c = await contact();
+    const inv = await invitation({ invitedContactIds: [c.id] });
+    const checks: Array<[Promise<{ statusCode: number }>, number]> = [
+      [admin.get('/admin/invitations/not-an-id'), 404],
+      [admin.get(`/admin/invitations/${newId()}`), 404],
+      [admin.get('/admin/invitations?cursor=garbage'), 422],
+      [admin.get('/admin/invitations?sort=name&cursor=%%%'), 422],
+      [admin.get('/admin/invitations?sort=nonsense&dir=sideways'), 200],
+      [admin.get('/admin/redemptions?cursor=garbage'), 422],
+      [admin.post('/admin/invitations/new', { name: 'x', type: 'group', maxRedemptions: '99999999999' }), 422],
+      [admin.post('/admin/invitations/new', { name: 'x', expiresAt: 'tomorrow-ish', invitedContactIds: c.id }), 422],
+      [
+        admin.post('/admin/invitations/new', { name: 'x', expiresAt: '2001-01-01T00:00', invitedContactIds: c.id }),
+        422,
+      ],
+      [admin.post('/admin/invitations/new', { name: 'x', invitedContactIds: 'not-an-id' }), 422],
+      [admin.post('/admin/invitations/new', { name: 'x', invitedContactIds: c.id, binding: 'weird' }), 422],
+      [admin.post('/admin/invitations/new', { name: 'x', invitedContactIds: c.id, locale: 'xx' }), 422],
+      [admin.post(`/admin/invitations/${inv.id}`, { name: 'x', invitedContactIds: c.id, ownerId: 'zzz' }), 303],
+      [admin.post('/admin/invitations/deactivate', {}), 422],
+      [admin.post('/admin/invitations/activate', { ids: 'nope' }), 422],
+      [admin.post(`/admin/invitations/${newId()}/link`), 404],
+      [admin.post(`/admin/invitations/${inv.id}/delete`, {}, { csrf: false }), 403],
+    ];
+    for (const [res, status] of checks) expect((await res).statusCode).toBe(status);
+  });
+});
