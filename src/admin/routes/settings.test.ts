@@ -70,6 +70,11 @@ describe('site settings page', () => {
     expect(row).toContain('Must be at most 1000');
     expect(row).toMatch(new RegExp(`id="${id}"[^>]*value="5000"|value="5000"[^>]*id="${id}"`));
     expect(row).toMatch(/aria-invalid="true"/);
+    // The summary at the top links to the field; the form posts to the setting's own anchor.
+    expect(res.body).toContain(`<a href="#${id}">${LOCKOUT}: Must be at most 1000</a>`);
+    expect(row).toContain(
+      'action="/admin/site-settings#s-authentication-usermanager-maxfailedaccessattemptsbeforelockout"',
+    );
     expect(await apiValue(LOCKOUT)).toBe(before);
     // Other kinds: a bad time span, a bad switch, a choice not offered.
     for (const [name, value] of [

@@ -35,6 +35,7 @@ export function SettingsPage(p: { pc: AdminPageContext; settings: SiteSetting[];
   return (
     <Layout pc={pc} title={t.title}>
       <PageHeader title={t.title} subtitle={t.lead} />
+      {p.refusal ? <RefusalSummary pc={pc} refusal={p.refusal} /> : null}
       {[...groups].map(([group, items]) => (
         <section class="form-section" aria-labelledby={`g-${settingAnchor(group)}`} data-group={group}>
           <h2 id={`g-${settingAnchor(group)}`}>{t.groups[group] ?? group}</h2>
@@ -51,33 +52,46 @@ export function SettingsPage(p: { pc: AdminPageContext; settings: SiteSetting[];
   );
 }
 
-function SettingsTable(p: { pc: AdminPageContext; items: SiteSetting[]; refusal?: SettingRefusal | undefined }) {
-  const t = p.pc.t.settings;
+/** Above the page after a refusal: which setting, why, and a link to its field. */
+function RefusalSummary(p: { pc: AdminPageContext; refusal: SettingRefusal }) {
+  const { refusal } = p;
+  const target = refusal.adding
+    ? refusal.adding.nameError
+      ? 'f-new-name'
+      : 'f-new-value'
+    : `v-${settingAnchor(refusal.name)}`;
+  const why = refusal.adding?.nameError ?? refusal.error;
   return (
-    <div class="table-scroll">
-      <table class="grid settings">
-        <thead>
-          <tr>
-            <th scope="col">{t.name}</th>
-            <th scope="col">{t.meaning}</th>
-            <th scope="col">{t.currentValue}</th>
-            <th scope="col">{t.defaultValue}</th>
-            <th scope="col">{t.value}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {p.items.map((s) => (
-            <SettingRow
-              pc={p.pc}
-              setting={s}
-              refusal={p.refusal && !p.refusal.adding && p.refusal.name === s.name ? p.refusal : undefined}
-            />
-          ))}
-        </tbody>
-      </table>
+    <div class="notice problem error-summary" role="alert" id="error-summary">
+      <p>
+        <strong>{p.pc.t.form.fixFields}</strong>
+      </p>
+      <ul>
+        <li>
+          <a href={`#${target}`}>
+            {refusal.name || p.pc.t.settings.newName}: {why}
+          </a>
+        </li>
+      </ul>
     </div>
   );
 }
+
+function SettingsTable(p: { pc: AdminPageContext; items: SiteSetting[]; refusal?: SettingRefusal | undefined }) {
+  return (
+    <ul class="setting-list">
+      {p.items.map((s) => (
+        <SettingRow
+          pc={p.pc}
+          setting={s}
+          refusal={p.refusal && !p.refusal.adding && p.refusal.name === s.name ? p.refusal : undefined}
+        />
+      ))}
+    </ul>
+  );
+}
+
+const shown = (value: string) => (value === '' ? '""' : value);
 
 function SettingRow(p: { pc: AdminPageContext; setting: SiteSetting; refusal?: SettingRefusal | undefined }) {
   const { pc, setting } = p;
@@ -86,35 +100,40 @@ function SettingRow(p: { pc: AdminPageContext; setting: SiteSetting; refusal?: S
   const anchor = settingAnchor(setting.name);
   const meaning = t.descriptions[setting.name] ?? def?.description ?? pc.t.form.none;
   return (
-    <tr id={anchor} data-setting={setting.name}>
-      <th scope="row" class="wrap">
-        <code>{setting.name}</code>
-      </th>
-      <td class="wrap">{meaning}</td>
-      <td class="wrap" data-value>
-        <code>{setting.value === '' ? '""' : setting.value}</code>{' '}
-        <span class="hint">({setting.isDefault ? t.isDefault : t.changed})</span>
-      </td>
-      <td class="wrap">{def ? <code>{def.default === '' ? '""' : def.default}</code> : pc.t.form.none}</td>
-      <td>
-        <form method="post" action="/admin/site-settings" class="setting-form">
-          <Csrf pc={pc} />
-          <input type="hidden" name="name" value={setting.name} />
-          <ValueControl
-            pc={pc}
-            id={`v-${anchor}`}
-            name="value"
-            label={t.newValue(setting.name)}
-            def={def}
-            value={p.refusal ? p.refusal.typed : setting.value}
-            error={p.refusal?.error}
-          />
-          <button type="submit" class="button secondary">
-            {t.save}
-          </button>
-        </form>
-      </td>
-    </tr>
+    <li class="setting" id={anchor} data-setting={setting.name}>
+      <div>
+        <h3 id={`${anchor}-name`}>
+          <code>{setting.name}</code>
+        </h3>
+        <p>{meaning}</p>
+        <dl>
+          <dt>{t.currentValue}</dt>
+          <dd data-value>
+            <code>{shown(setting.value)}</code>{' '}
+            <span class="hint">({setting.isDefault ? t.isDefault : t.changed})</span>
+          </dd>
+          <dt>{t.defaultValue}</dt>
+          <dd>{def ? <code>{shown(def.default)}</code> : pc.t.form.none}</dd>
+        </dl>
+      </div>
+      <form method="post" action={`/admin/site-settings#${anchor}`} class="setting-form">
+        <Csrf pc={pc} />
+        <input type="hidden" name="name" value={setting.name} />
+        <ValueControl
+          pc={pc}
+          id={`v-${anchor}`}
+          name="value"
+          label={t.newValue}
+          labelSuffix={`${t.of} ${setting.name}`}
+          def={def}
+          value={p.refusal ? p.refusal.typed : setting.value}
+          error={p.refusal?.error}
+        />
+        <button type="submit" class="button secondary">
+          {t.save}
+        </button>
+      </form>
+    </li>
   );
 }
 
@@ -124,6 +143,8 @@ function ValueControl(p: {
   id: string;
   name: string;
   label: string;
+  /** Said to screen readers after the label (which setting), not shown. */
+  labelSuffix?: string;
   def: SettingDefinition | undefined;
   value: string;
   error?: string | undefined;
@@ -148,32 +169,44 @@ function ValueControl(p: {
       : kind === 'choice'
         ? rules.choice((p.def?.choices ?? []).join(', '))
         : rules[kind];
+  const describedBy = [`${p.id}-hint`, p.error ? `${p.id}-error` : ''].filter(Boolean).join(' ');
+  const invalid = p.error ? 'true' : undefined;
   return (
-    <FieldFrame id={p.id} label={p.label} error={p.error} hint={hint}>
-      {(describedBy) =>
-        options ? (
-          <select id={p.id} name={p.name} aria-invalid={p.error ? 'true' : undefined} aria-describedby={describedBy}>
-            {options.some((o) => o.value === p.value) ? null : <option value={p.value}>{p.value}</option>}
-            {options.map((o) => (
-              <option value={o.value} selected={o.value === p.value}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        ) : (
-          <input
-            id={p.id}
-            type="text"
-            name={p.name}
-            value={p.value}
-            maxLength={4000}
-            spellcheck={false}
-            aria-invalid={p.error ? 'true' : undefined}
-            aria-describedby={describedBy}
-          />
-        )
-      }
-    </FieldFrame>
+    <div class={p.error ? 'field has-error' : 'field'}>
+      <label for={p.id}>
+        {p.label}
+        {p.labelSuffix ? <span class="visually-hidden"> {p.labelSuffix}</span> : null}
+      </label>
+      <p class="hint" id={`${p.id}-hint`}>
+        {hint}
+      </p>
+      {p.error ? (
+        <p class="field-error" id={`${p.id}-error`}>
+          {p.error}
+        </p>
+      ) : null}
+      {options ? (
+        <select id={p.id} name={p.name} aria-invalid={invalid} aria-describedby={describedBy}>
+          {options.some((o) => o.value === p.value) ? null : <option value={p.value}>{p.value}</option>}
+          {options.map((o) => (
+            <option value={o.value} selected={o.value === p.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          id={p.id}
+          type="text"
+          name={p.name}
+          value={p.value}
+          maxLength={4000}
+          spellcheck={false}
+          aria-invalid={invalid}
+          aria-describedby={describedBy}
+        />
+      )}
+    </div>
   );
 }
 
@@ -181,7 +214,7 @@ function AddSettingForm(p: { pc: AdminPageContext; refusal?: SettingRefusal | un
   const { pc, refusal } = p;
   const t = pc.t.settings;
   return (
-    <form method="post" action="/admin/site-settings" class="record-form" id="add-setting" data-add-setting>
+    <form method="post" action="/admin/site-settings#add-setting" class="record-form" id="add-setting" data-add-setting>
       <h3>{t.addTitle}</h3>
       <p class="hint">{t.addLead}</p>
       <Csrf pc={pc} />
