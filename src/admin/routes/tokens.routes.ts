@@ -17,13 +17,11 @@ import { TokenCreatedPage, TokenForm, TokensView } from '../pages/tokens/tokens.
 import { viewQuery } from '../view-query.ts';
 import { idParam, pageSize } from './route-helpers.ts';
 
-/** "Name <email>" of the users that own tokens, by id. */
+/** "Name <email>" of the users that own tokens, by id (looked up together: one query, see db/coalesce.ts). */
 async function userNames(ctx: AppContext, ids: readonly string[]): Promise<Map<string, string>> {
+  const users = await Promise.all([...new Set(ids)].map((id) => findOwner(ctx, id)));
   const names = new Map<string, string>();
-  for (const id of new Set(ids)) {
-    const u = await findOwner(ctx, id);
-    if (u) names.set(id, u.fullName ? `${u.fullName} <${u.email}>` : u.email);
-  }
+  for (const u of users) if (u) names.set(u.id, u.fullName ? `${u.fullName} <${u.email}>` : u.email);
   return names;
 }
 
