@@ -3,7 +3,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { openDatabase } from './db/connection.ts';
 import { buildApp } from './app.ts';
-import { bootstrapInitialAdmin } from './bootstrap.ts';
+import { bootstrapInitialAdmin, hasNoUsers } from './bootstrap.ts';
 import { startBackgroundWork, type BackgroundWork } from './jobs/background.ts';
 
 export interface ServeOptions {
@@ -43,6 +43,24 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
       `portal ${config.publicUrl}/portal, API reference ${config.publicUrl}/api/v1/docs; ` +
       (config.smtpUrl ? 'mail goes out over SMTP' : `mail is stored in the database and in ${config.dataDir}/mail`),
   );
+  // For the person at the terminal, on stderr: stdout stays JSON log lines for whatever reads them.
+  process.stderr.write(`${await startMessage(ctx, config)}\n`);
+}
+
+/**
+ * The few lines `npm start` prints for a person (the log line above is for operators): where the back
+ * office is, and, while there is no user, that it offers to create the first admin.
+ */
+export async function startMessage(ctx: Parameters<typeof hasNoUsers>[0], config: Config): Promise<string> {
+  const local = `http://localhost:${config.port}/admin`;
+  const lines = [`Portal Invitations is running. Open the back office: ${local}`];
+  if (!config.publicUrl.startsWith(`http://localhost:${config.port}`))
+    lines[0] += ` (public address ${config.publicUrl}/admin)`;
+  if (await hasNoUsers(ctx))
+    lines.push(
+      `There are no users yet: ${local} offers to create the first administrator, in a browser on this machine.`,
+    );
+  return lines.join('\n');
 }
 
 const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/src/main.ts');

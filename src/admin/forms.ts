@@ -53,10 +53,15 @@ export class SubmittedForm {
 /** Problems per field, in the page's language. */
 export type FieldErrors = Record<string, string>;
 
-/** A refusal's field problems: the service's own words on an English page, the dictionary's on a Danish one. */
+/**
+ * A refusal's field problems: the service's own words on an English page, the dictionary's on a Danish
+ * one; a form's own refusal (`refuse`) already speaks the page's language and is kept as it is.
+ */
 export function errorsOf(t: AdminDict, err: AppError, english: boolean): FieldErrors {
   const out: FieldErrors = {};
-  for (const e of err.errors ?? []) out[e.field] = english ? capitalised(e.message) : t.form.invalidValue;
+  const translated = err instanceof FormRefusal;
+  for (const e of err.errors ?? [])
+    out[e.field] = translated ? e.message : english ? capitalised(e.message) : t.form.invalidValue;
   return out;
 }
 
@@ -85,9 +90,12 @@ export function checked<S extends z.ZodType>(
 
 const capitalised = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
 
+/** A form's own validation-failed, its messages already in the page's language (see `checked`). */
+class FormRefusal extends AppError {}
+
 /** Throws the refusal a form page shows next to its fields (the route catches it and renders the form). */
 export function refuse(errors: FieldErrors): never {
-  throw new AppError('validation-failed', Object.keys(errors).join(', '), {
+  throw new FormRefusal('validation-failed', Object.keys(errors).join(', '), {
     errors: Object.entries(errors).map(([field, message]) => ({ field, message })),
   });
 }

@@ -234,6 +234,11 @@ const en = {
     'link-invalid': 'This link is not valid any more. Sign in, or ask for a new link.',
     'sign-up-off': 'This portal does not take new sign-ups at the moment.',
     'password-login-off': 'Signing in with a password is not available on this portal.',
+    'last-admin': 'This is the last administrator; make another user an administrator first.',
+    'user-delete-self': 'You cannot delete your own user.',
+    'user-owns-invitations':
+      'The user owns or created invitations; give them to another owner first (or keep the user and change its role).',
+    'user-email-taken': 'Another user already has this email address.',
   } satisfies Record<RefusalReason, string>,
   dateLocale: 'en-GB',
 };
@@ -463,6 +468,11 @@ const da: Dict = {
     'link-invalid': 'Linket er ikke længere gyldigt. Log ind, eller bed om et nyt link.',
     'sign-up-off': 'Portalen tager ikke imod nye konti i øjeblikket.',
     'password-login-off': 'Log ind med adgangskode er ikke muligt på denne portal.',
+    'last-admin': 'Dette er den sidste administrator; gør først en anden bruger til administrator.',
+    'user-delete-self': 'Du kan ikke slette din egen bruger.',
+    'user-owns-invitations':
+      'Brugeren ejer eller har oprettet invitationer; giv dem først til en anden ejer (eller behold brugeren, og skift rolle).',
+    'user-email-taken': 'En anden bruger har allerede denne e-mailadresse.',
   },
   dateLocale: 'da-DK',
 };

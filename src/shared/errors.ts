@@ -42,6 +42,10 @@ export const refusalReasons = [
   'link-invalid',
   'sign-up-off',
   'password-login-off',
+  'last-admin',
+  'user-delete-self',
+  'user-owns-invitations',
+  'user-email-taken',
 ] as const;
 
 export type RefusalReason = (typeof refusalReasons)[number];

@@ -89,6 +89,17 @@ export async function listTokens(
   return toPage(rows, q.limit, toApiToken);
 }
 
+/**
+ * One active token as a list shows it (the back office's Revoke asks about it by name): admins see
+ * any, others only their own; a revoked token, or another's, is not found, as revokeToken says.
+ */
+export async function getToken(ctx: AppContext, actor: Actor, id: string): Promise<ApiToken> {
+  if (actor.type === 'contact') throw forbidden();
+  const row = await repo.findToken(ctx.db, id);
+  if (!row || (!isAdmin(actor) && row.user_id !== actor.id)) throw notFound('The token');
+  return toApiToken(row);
+}
+
 export async function revokeToken(ctx: AppContext, actor: Actor, id: string): Promise<void> {
   await ctx.db.transaction().execute(async (tx) => {
     const row = await repo.findToken(tx, id);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../../test/helpers/app.ts';
+import { getToken } from './tokens.service.ts';
 
 const t = useTestApp();
 
@@ -178,5 +179,25 @@ describe('API tokens: racing revocations', () => {
         .execute();
       expect(audits).toHaveLength(1);
     }
+  });
+});
+
+describe('API tokens: getToken (the back office asks before Revoke)', () => {
+  it('shows an active token to its user and to admins, never its value; others and revoked ones are not found', async () => {
+    const admin = { type: 'user', id: t.adminId, role: 'admin' } as const;
+    const staff = { type: 'user', id: t.staffId, role: 'staff' } as const;
+    const own = (await t.api('POST', 'tokens', { token: t.staffToken, body: { name: 'mine' } })).json();
+    const admins = (await t.api('POST', 'tokens', { body: { name: 'theirs' } })).json();
+    expect(await getToken(t.ctx, staff, own.id)).toEqual({
+      id: own.id,
+      name: 'mine',
+      userId: t.staffId,
+      createdAt: own.createdAt,
+      lastUsedAt: null,
+    });
+    expect((await getToken(t.ctx, admin, own.id)).name).toBe('mine');
+    await expect(getToken(t.ctx, staff, admins.id)).rejects.toMatchObject({ code: 'not-found' });
+    await t.api('DELETE', `tokens/${own.id}`);
+    await expect(getToken(t.ctx, admin, own.id)).rejects.toMatchObject({ code: 'not-found' });
   });
 });

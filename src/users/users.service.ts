@@ -60,7 +60,8 @@ export async function createUser(ctx: AppContext, actor: Actor, input: CreateUse
       });
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflict(`A user with the email ${input.email} already exists.`);
+    if (isUniqueViolation(err))
+      throw conflict(`A user with the email ${input.email} already exists.`, 'user-email-taken');
     throw err;
   }
   return toUser(row);
@@ -100,7 +101,7 @@ export async function updateUser(ctx: AppContext, actor: Actor, id: string, inpu
         input.role === 'staff' &&
         (await repo.countAdminsForUpdate(tx, ctx.dialect)) <= 1
       ) {
-        throw conflict('This is the last administrator; make another user an administrator first.');
+        throw conflict('This is the last administrator; make another user an administrator first.', 'last-admin');
       }
       const changes: Partial<SystemUserRow> = { updated_at: nowIso() };
       if (input.email !== undefined) changes.email = input.email;
@@ -113,7 +114,8 @@ export async function updateUser(ctx: AppContext, actor: Actor, id: string, inpu
       return toUser({ ...current, ...changes });
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflict(`A user with the email ${input.email} already exists.`);
+    if (isUniqueViolation(err))
+      throw conflict(`A user with the email ${input.email} already exists.`, 'user-email-taken');
     throw err;
   }
 }
@@ -127,11 +129,15 @@ export async function deleteUser(ctx: AppContext, actor: Actor, id: string): Pro
     const gone = await lockRows(tx, ctx.dialect, 'system_users', [id, ...(await repo.adminIds(tx))], 'update');
     const current = !gone.includes(id) && (await repo.findUserById(tx, id));
     if (!current) throw notFound('The user');
-    if (actor.type === 'user' && actor.id === id) throw conflict('You cannot delete yourself.');
+    if (actor.type === 'user' && actor.id === id) throw conflict('You cannot delete yourself.', 'user-delete-self');
     if (current.role === 'admin' && (await repo.countAdmins(tx)) <= 1)
-      throw conflict('This is the last administrator.');
+      throw conflict('This is the last administrator.', 'last-admin');
     const refs = await repo.userReferences(tx, id);
-    if (refs > 0) throw conflict(`The user owns or created ${refs} invitation(s); give them to another owner first.`);
+    if (refs > 0)
+      throw conflict(
+        `The user owns or created ${refs} invitation(s); give them to another owner first.`,
+        'user-owns-invitations',
+      );
     await tx.deleteFrom('system_users').where('id', '=', id).execute();
     await writeAudit(tx, {
       actor,
@@ -163,4 +169,49 @@ export async function findOwner(
 ): Promise<{ id: string; fullName: string; email: string } | undefined> {
   const row = await repo.findUserById(ctx.db, id);
   return row ? { id: row.id, fullName: row.full_name, email: row.email } : undefined;
+}
+
+/** Whether a user is locked out of the back office after repeated failed sign-ins, and until when. */
+export interface UserSignInState {
+  accessFailedCount: number;
+  lockoutEnd: string | null;
+  lockedOut: boolean;
+}
+
+const signInStateOf = (r: SystemUserRow, now: number): UserSignInState => ({
+  accessFailedCount: r.access_failed_count,
+  lockoutEnd: r.lockout_end,
+  lockedOut: Boolean(r.lockout_end && Date.parse(r.lockout_end) > now),
+});
+
+/**
+ * The back-office sign-in state of users (for the back office's users pages; the API's User does not
+ * carry it). Admins only; ids that name no user are left out.
+ */
+export async function userSignInStates(
+  ctx: AppContext,
+  actor: Actor,
+  ids: readonly string[],
+): Promise<Map<string, UserSignInState>> {
+  requireAdmin(actor);
+  const rows = await Promise.all([...new Set(ids)].map((id) => repo.findUserById(ctx.db, id)));
+  const now = Date.now();
+  return new Map(rows.filter((r): r is SystemUserRow => Boolean(r)).map((r) => [r.id, signInStateOf(r, now)]));
+}
+
+/** An admin's Unlock: lifts a user's back-office lockout and forgets the failed sign-ins (audited). */
+export async function unlockUser(ctx: AppContext, actor: Actor, id: string): Promise<void> {
+  requireAdmin(actor);
+  await ctx.db.transaction().execute(async (tx) => {
+    const current = await repo.findUserById(tx, id);
+    if (!current) throw notFound('The user');
+    await repo.clearUserLockout(tx, id);
+    await writeAudit(tx, {
+      actor,
+      action: 'unlock',
+      recordType: 'system-user',
+      recordId: id,
+      details: { accessFailedCount: current.access_failed_count, lockoutEnd: current.lockout_end },
+    });
+  });
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../../test/helpers/app.ts';
 import { systemActor } from '../context.ts';
 import { AppError } from '../shared/errors.ts';
-import { deleteUser, updateUser } from './users.service.ts';
+import { createUser, deleteUser, unlockUser, updateUser, userSignInStates } from './users.service.ts';
 
 const t = useTestApp();
 
@@ -292,5 +292,53 @@ describe('users API: the last administrator', () => {
       const left = results[0]?.status === 'fulfilled' ? b.id : a.id;
       await deleteUser(t.ctx, systemActor, left);
     }
+  });
+});
+
+describe('users service: back-office lockout and Unlock', () => {
+  it('reports a lockout, and unlockUser lifts it and forgets the failures (admins only, audited)', async () => {
+    const u = (
+      await t.api('POST', 'users', { body: { email: 'locked@example.com', fullName: 'Lou', role: 'staff' } })
+    ).json();
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    await t.ctx.db
+      .updateTable('system_users')
+      .set({ access_failed_count: 3, lockout_end: until })
+      .where('id', '=', u.id)
+      .execute();
+    const admin = { type: 'user', id: t.adminId, role: 'admin' } as const;
+    const staff = { type: 'user', id: t.staffId, role: 'staff' } as const;
+    expect((await userSignInStates(t.ctx, admin, [u.id, NO_SUCH_ID])).get(u.id)).toEqual({
+      accessFailedCount: 3,
+      lockoutEnd: until,
+      lockedOut: true,
+    });
+    await expect(userSignInStates(t.ctx, staff, [u.id])).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(unlockUser(t.ctx, staff, u.id)).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(unlockUser(t.ctx, admin, NO_SUCH_ID)).rejects.toMatchObject({ code: 'not-found' });
+    await unlockUser(t.ctx, admin, u.id);
+    expect((await userSignInStates(t.ctx, admin, [u.id])).get(u.id)).toEqual({
+      accessFailedCount: 0,
+      lockoutEnd: null,
+      lockedOut: false,
+    });
+    const audit = await t.ctx.db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'record_type'])
+      .where('action', '=', 'unlock')
+      .where('record_id', '=', u.id)
+      .execute();
+    expect(audit).toEqual([{ actor_id: t.adminId, record_type: 'system-user' }]);
+  });
+
+  it('names the reason of each refusal, so pages can explain it in their own language', async () => {
+    const admin = { type: 'user', id: t.adminId, role: 'admin' } as const;
+    await expect(deleteUser(t.ctx, admin, t.adminId)).rejects.toMatchObject({ reason: 'user-delete-self' });
+    await expect(
+      t.api('POST', 'users', { body: { email: 'ADMIN@example.com', fullName: 'Twin' } }).then((r) => r.json().code),
+    ).resolves.toBe('conflict');
+    await expect(
+      createUser(t.ctx, admin, { email: 'admin@example.com', fullName: 'Twin', role: 'staff' }),
+    ).rejects.toMatchObject({ reason: 'user-email-taken' });
   });
 });

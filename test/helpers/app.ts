@@ -51,6 +51,11 @@ export interface TestApp {
 export interface TestAppOptions {
   captureLogs?: boolean;
   config?: Partial<Config>;
+  /**
+   * A first start: no INITIAL_ADMIN and no users at all (the back office then offers its set-up
+   * page). adminId/staffId are '' and the tokens do not exist.
+   */
+  noUsers?: boolean;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -58,7 +63,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const adminToken = `pit_${randomToken(32)}`;
   const config = testConfig({
     database: database.config,
-    initialAdmin: { email: 'admin@example.com', password: 'Admin-password-1', name: 'Ada Admin', apiToken: adminToken },
+    initialAdmin: options.noUsers
+      ? undefined
+      : { email: 'admin@example.com', password: 'Admin-password-1', name: 'Ada Admin', apiToken: adminToken },
     ...(options.captureLogs ? { logLevel: 'info' } : {}),
     ...options.config,
   });
@@ -70,25 +77,31 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   }
   const { app, ctx } = await buildApp({ config, database, ...(logStream ? { logStream } : {}) });
   await app.ready();
-  await bootstrapInitialAdmin(ctx);
-  const admin = await ctx.db.selectFrom('system_users').select('id').executeTakeFirstOrThrow();
-  const system = { type: 'system', id: null } as const;
-  const staff = await createUser(ctx, system, {
-    email: 'staff@example.com',
-    fullName: 'Sam Staff',
-    role: 'staff',
-    password: 'Staff-password-1',
-  });
-  const staffToken = (await createToken(ctx, system, { name: 'staff token', userId: staff.id })).token;
+  let adminId = '';
+  let staffId = '';
+  let staffToken = '';
+  if (!options.noUsers) {
+    await bootstrapInitialAdmin(ctx);
+    adminId = (await ctx.db.selectFrom('system_users').select('id').executeTakeFirstOrThrow()).id;
+    const system = { type: 'system', id: null } as const;
+    const staff = await createUser(ctx, system, {
+      email: 'staff@example.com',
+      fullName: 'Sam Staff',
+      role: 'staff',
+      password: 'Staff-password-1',
+    });
+    staffId = staff.id;
+    staffToken = (await createToken(ctx, system, { name: 'staff token', userId: staff.id })).token;
+  }
 
   return {
     app,
     ctx,
     database,
     adminToken,
-    adminId: admin.id,
+    adminId,
     staffToken,
-    staffId: staff.id,
+    staffId,
     logs,
     api(method, url, opts = {}) {
       const token = opts.token === undefined ? adminToken : opts.token;
