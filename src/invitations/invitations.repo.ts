@@ -183,3 +183,46 @@ export async function claimRedemption(
   const [claimed] = await claimOne.execute(tx, { invitationId, now });
   return claimed;
 }
+
+/** How many invitations were created, sent and expired unredeemed on each day (UTC) of [from, to). */
+export interface FunnelDayCount {
+  created: string | null;
+  sent: string | null;
+  expired: string | null;
+  n: number;
+}
+
+/**
+ * The funnel's days in one pass over invitations: each row counts on its creation day, its sending day
+ * and, when it expired unredeemed by `now`, its expiry day (each null when outside [from, to)), grouped
+ * on the three so that at most a few hundred groups come back even for 100,000 invitations. Times are
+ * ISO text, so a day is its first ten characters and ranges compare as text on both databases.
+ */
+export async function funnelDays(db: Db, range: { from: string; to: string; now: string }): Promise<FunnelDayCount[]> {
+  const { from, to, now } = range;
+  const inRange = (col: string) => sql`(${sql.ref(col)} >= ${from} and ${sql.ref(col)} < ${to})`;
+  const expiredInRange = sql`(${inRange('expires_at')} and expires_at <= ${now} and redemption_count = 0)`;
+  const result = await sql<{ created: string | null; sent: string | null; expired: string | null; n: number | string }>`
+    select
+      case when ${inRange('created_at')} then substr(created_at, 1, 10) end as created,
+      case when ${inRange('sent_at')} then substr(sent_at, 1, 10) end as sent,
+      case when ${expiredInRange} then substr(expires_at, 1, 10) end as expired,
+      count(*) as n
+    from invitations
+    where ${inRange('created_at')} or ${inRange('sent_at')} or ${expiredInRange}
+    group by 1, 2, 3`.execute(db);
+  return result.rows.map((r) => ({ ...r, n: Number(r.n) }));
+}
+
+/** How many invitations had their first redemption on each day (UTC) of [from, to). */
+export async function firstRedemptionDays(
+  db: Db,
+  range: { from: string; to: string },
+): Promise<Array<{ day: string; n: number }>> {
+  const result = await sql<{ day: string; n: number | string }>`
+    select substr(first_at, 1, 10) as day, count(*) as n
+    from (select min(redeemed_at) as first_at from redemptions group by invitation_id) firsts
+    where first_at >= ${range.from} and first_at < ${range.to}
+    group by 1`.execute(db);
+  return result.rows.map((r) => ({ day: r.day, n: Number(r.n) }));
+}
