@@ -57,7 +57,7 @@ export function FunnelChart({ pc, funnel }: { pc: AdminPageContext; funnel: Invi
       >
         <title id="funnel-svg-title">{t.funnelTitle}</title>
         <desc id="funnel-svg-desc">{t.chartDesc(created, sent, redeemed, expired)}</desc>
-        <g aria-hidden="true">
+        <g>
           {ticks.map((v) => (
             <g>
               <line x1={PAD.left} x2={W - PAD.right} y1={y(v)} y2={y(v)} stroke="#d0d0d0" stroke-width="1" />

@@ -27,7 +27,7 @@ function Regarding({ pc, e, label }: { pc: AdminPageContext; e: EmailActivity; l
   const type = e.regardingType ? (pc.t.emails.regardingTypes[e.regardingType] ?? e.regardingType) : null;
   if (!type) return <>{pc.t.form.none}</>;
   const text = label ? `${type}: ${label}` : type;
-  return href ? <a href={href}>{text}</a> : <>{text}</>;
+  return href ? <a href={href}>{text}</a> : text;
 }
 
 export function EmailsView(p: {
