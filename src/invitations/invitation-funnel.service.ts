@@ -1,9 +1,9 @@
 // The invitation funnel of the back office's dashboard: per week, how many invitations were
 // created, sent, redeemed (their first redemption) and expired unredeemed, with the conversions.
-// The databases group by day (one pass over invitations, one over redemptions); the days are put
+// The databases group by day (one range query per count); the days are put
 // into ISO weeks (Monday to Sunday, UTC) here, so the SQL is the same on SQLite and PostgreSQL.
 import type { AppContext } from '../context.ts';
-import { firstRedemptionDays, funnelDays } from './invitations.repo.ts';
+import { firstRedemptionDays, invitationsPerDay } from './invitations.repo.ts';
 
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
@@ -51,27 +51,28 @@ export async function invitationFunnel(
     redeemed: 0,
     expired: 0,
   }));
-  const weekOf = (day: string | null): FunnelWeek | undefined => {
-    if (!day) return undefined;
+  const weekOf = (day: string): FunnelWeek | undefined => {
     const at = Date.parse(`${day}T00:00:00.000Z`);
     return Number.isNaN(at) ? undefined : weeks[Math.floor((at - first) / WEEK)];
   };
-  const [days, redemptions] = await Promise.all([
-    funnelDays(ctx.db, { ...range, now: now.toISOString() }),
+  // An expiry counts once it has passed: up to now, or the range's end if that comes first.
+  const expiredTo = new Date(Math.min(now.getTime() + 1, first + count * WEEK)).toISOString();
+  const [created, sent, expired, redeemed] = await Promise.all([
+    invitationsPerDay(ctx.db, 'created_at', range),
+    invitationsPerDay(ctx.db, 'sent_at', range),
+    invitationsPerDay(ctx.db, 'expires_at', { from: range.from, to: expiredTo }),
     firstRedemptionDays(ctx.db, range),
   ]);
-  for (const d of days) {
-    const c = weekOf(d.created);
-    if (c) c.created += d.n;
-    const s = weekOf(d.sent);
-    if (s) s.sent += d.n;
-    const e = weekOf(d.expired);
-    if (e) e.expired += d.n;
-  }
-  for (const r of redemptions) {
-    const w = weekOf(r.day);
-    if (w) w.redeemed += r.n;
-  }
+  const add = (days: Array<{ day: string; n: number }>, key: Exclude<keyof FunnelWeek, 'start'>) => {
+    for (const d of days) {
+      const w = weekOf(d.day);
+      if (w) w[key] += d.n;
+    }
+  };
+  add(created, 'created');
+  add(sent, 'sent');
+  add(expired, 'expired');
+  add(redeemed, 'redeemed');
   const totals = weeks.reduce(
     (t, w) => ({
       created: t.created + w.created,

@@ -81,7 +81,7 @@ export function EmailsView(p: {
           {
             label: t.fields.status,
             cell: (e) => (
-              <span class={`status status-${e.status}`} data-status={e.status}>
+              <span class={`status ${e.status}`} data-status={e.status}>
                 {statusLabel(pc, e.status)}
               </span>
             ),
@@ -118,7 +118,7 @@ export function EmailPage(p: {
         title={e.subject || t.entity}
         subtitle={t.entity}
         status={
-          <span class={`status status-${e.status}`} data-status={e.status}>
+          <span class={`status ${e.status}`} data-status={e.status}>
             {statusLabel(pc, e.status)}
           </span>
         }
@@ -150,7 +150,7 @@ export function EmailPage(p: {
         <ReadOnlyField label={t.fields.sentOn}>{formatTime(pc, e.sentAt)}</ReadOnlyField>
       </Section>
       {e.secretsMasked ? (
-        <p class="notice info" data-secrets-masked>
+        <p class="notice warning" data-secrets-masked>
           {t.secretsMasked}
         </p>
       ) : null}
