@@ -68,3 +68,22 @@ export async function writeAudits(tx: Tx, entries: readonly AuditEntryInput[], a
 export async function listAudit(db: Db, recordId: string) {
   return db.selectFrom('audit_log').selectAll().where('record_id', '=', recordId).orderBy('id').execute();
 }
+
+/**
+ * Every entry, newest first, optionally of one record type and/or one action; `before` is the id the
+ * previous page ended at (ids are time-ordered, so this walks back in time on the primary key).
+ */
+export function listAuditEntries(
+  db: Db,
+  q: { limit: number; before?: string | undefined; recordType?: string | undefined; action?: string | undefined },
+) {
+  let query = db
+    .selectFrom('audit_log')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(q.limit + 1);
+  if (q.before) query = query.where('id', '<', q.before);
+  if (q.recordType) query = query.where('record_type', '=', q.recordType);
+  if (q.action) query = query.where('action', '=', q.action);
+  return query.execute();
+}

@@ -62,12 +62,14 @@ export function listEmails(
     workflowRunId?: string | undefined;
     toContactId?: string | undefined;
     status?: EmailRow['status'] | undefined;
+    /** Newest first (the back office's Sent mail); the cursor then continues towards older ones. */
+    newestFirst?: boolean | undefined;
   },
 ) {
   let query = withBodies(db)
-    .orderBy('emails.id')
+    .orderBy('emails.id', q.newestFirst ? 'desc' : 'asc')
     .limit(q.limit + 1);
-  if (q.after) query = query.where('emails.id', '>', q.after);
+  if (q.after) query = query.where('emails.id', q.newestFirst ? '<' : '>', q.after);
   if (q.regardingId) query = query.where('emails.regarding_id', '=', q.regardingId);
   if (q.workflowRunId) query = query.where('emails.workflow_run_id', '=', q.workflowRunId);
   if (q.toContactId) query = query.where('emails.to_contact_id', '=', q.toContactId);

@@ -124,8 +124,16 @@ export async function getEmail(ctx: AppContext, id: string): Promise<EmailActivi
   return toEmailActivity(row);
 }
 
-export async function listEmails(ctx: AppContext, q: EmailListQuery): Promise<Page<EmailActivity>> {
+/**
+ * The email activities, oldest first as the API lists them; `newestFirst` (the back office's Sent
+ * mail, not an API parameter) turns the order, and its cursors continue towards older ones.
+ */
+export async function listEmails(
+  ctx: AppContext,
+  q: EmailListQuery & { newestFirst?: boolean },
+): Promise<Page<EmailActivity>> {
   const rows = await repo.listEmails(ctx.db, {
+    newestFirst: q.newestFirst,
     limit: q.limit,
     after: decodeCursor(q.cursor),
     regardingId: q.regardingId,
@@ -135,6 +143,10 @@ export async function listEmails(ctx: AppContext, q: EmailListQuery): Promise<Pa
   });
   return toPage(rows, q.limit, toEmailActivity);
 }
+
+/** Whether staff may send an email in this status again (the one rule resendEmail applies). */
+export const canResend = (status: EmailActivity['status']): boolean =>
+  (repo.RESENDABLE_STATUSES as readonly string[]).includes(status);
 
 /**
  * Staff send an `unknown` or `failed` email again: it goes back to `pending` with a new delivery

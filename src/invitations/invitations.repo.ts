@@ -223,3 +223,37 @@ export async function claimRedemption(
   const [claimed] = await claimOne.execute(tx, { invitationId, now });
   return claimed;
 }
+
+/**
+ * How many invitations were created, sent, or expired without any redemption (`expires_at`, counted
+ * up to `to` only) on each day (UTC) of [from, to). One range on one column per call, so that an index
+ * on that column (none yet: see docs) makes it a range scan; without one it is a scan of the table.
+ * Times are ISO text, so a day is its first ten characters and ranges compare as text on both databases.
+ */
+export async function invitationsPerDay(
+  db: Db,
+  column: 'created_at' | 'sent_at' | 'expires_at',
+  range: { from: string; to: string },
+): Promise<Array<{ day: string; n: number }>> {
+  const col = sql.ref(column);
+  const unredeemed = column === 'expires_at' ? sql`and redemption_count = 0` : sql``;
+  const result = await sql<{ day: string; n: number | string }>`
+    select substr(${col}, 1, 10) as day, count(*) as n
+    from invitations
+    where ${col} >= ${range.from} and ${col} < ${range.to} ${unredeemed}
+    group by 1`.execute(db);
+  return result.rows.map((r) => ({ day: r.day, n: Number(r.n) }));
+}
+
+/** How many invitations had their first redemption on each day (UTC) of [from, to). */
+export async function firstRedemptionDays(
+  db: Db,
+  range: { from: string; to: string },
+): Promise<Array<{ day: string; n: number }>> {
+  const result = await sql<{ day: string; n: number | string }>`
+    select substr(first_at, 1, 10) as day, count(*) as n
+    from (select min(redeemed_at) as first_at from redemptions group by invitation_id) firsts
+    where first_at >= ${range.from} and first_at < ${range.to}
+    group by 1`.execute(db);
+  return result.rows.map((r) => ({ day: r.day, n: Number(r.n) }));
+}

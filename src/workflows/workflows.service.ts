@@ -351,8 +351,13 @@ export async function getRun(ctx: AppContext, id: string): Promise<WorkflowRun> 
   return toWorkflowRun(row);
 }
 
-export async function listRuns(ctx: AppContext, q: WorkflowRunListQuery): Promise<Page<WorkflowRun>> {
+/** The run history, oldest first as the API lists it; `newestFirst` (not an API parameter) turns the order. */
+export async function listRuns(
+  ctx: AppContext,
+  q: WorkflowRunListQuery & { newestFirst?: boolean },
+): Promise<Page<WorkflowRun>> {
   const rows = await repo.listRuns(ctx.db, {
+    newestFirst: q.newestFirst,
     limit: q.limit,
     after: decodeCursor(q.cursor),
     workflowId: q.workflowId,
