@@ -35,6 +35,8 @@ import { tokenRoutes } from './routes/tokens.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
 import { webRoleRoutes } from './routes/web-roles.routes.ts';
 import { workflowRoutes } from './routes/workflows.routes.ts';
+import { workflowRunRoutes } from './routes/workflow-runs.routes.ts';
+import { emailTemplateRoutes } from './routes/email-templates.routes.ts';
 
 /** Pages a visitor who is not signed in may open. */
 const PUBLIC = new Set(['/admin/sign-in', '/admin/set-up']);
@@ -101,6 +103,8 @@ export async function adminPlugin(
       runWorkflowRoutes(admin, ctx);
       redemptionRoutes(admin, ctx);
       workflowRoutes(admin, ctx);
+      workflowRunRoutes(admin, ctx);
+      emailTemplateRoutes(admin, ctx);
       emailRoutes(admin, ctx);
       auditRoutes(admin, ctx);
       settingsRoutes(admin, ctx);

@@ -7,6 +7,7 @@ import type { AppContext } from '../context.ts';
 import { getAccount, listAccounts } from '../accounts/accounts.service.ts';
 import { getContact, listContacts } from '../contacts/contacts.service.ts';
 import { getWebRole, listWebRoles } from '../web-roles/web-roles.service.ts';
+import { getInvitation, listInvitations } from '../invitations/invitations.service.ts';
 import { getWorkflow, listWorkflows } from '../workflows/workflows.service.ts';
 import { findOwner, searchOwners } from '../users/users.service.ts';
 import { AppError } from '../shared/errors.ts';
@@ -16,6 +17,7 @@ export const lookupKinds = [
   'contacts',
   'users',
   'web-roles',
+  'invitations',
   'workflows',
   'invitation-workflows',
   'contact-workflows',
@@ -110,6 +112,17 @@ const kinds: Record<
     byId: async (ctx, id) => {
       const r = await orUndefined(getWebRole(ctx, id));
       return r && { id: r.id, label: r.name };
+    },
+  },
+  invitations: {
+    search: async (ctx, text) =>
+      (await listInvitations(ctx, { limit: SUGGESTIONS, q: text || undefined })).items.map((i) => ({
+        id: i.id,
+        label: i.name,
+      })),
+    byId: async (ctx, id) => {
+      const i = await orUndefined(getInvitation(ctx, id));
+      return i && { id: i.id, label: i.name };
     },
   },
   workflows: workflowsOf(),

@@ -2,7 +2,7 @@
 // `<script>` in it stays text); subject and text body are not HTML, so they are not escaped.
 // Templates cannot read files (no include from disk) and have time and memory limits.
 import type { Template } from 'liquidjs';
-import { createSafeLiquid, renderBounded } from '../shared/liquid.ts';
+import { createSafeLiquid, RenderFailure, renderBounded } from '../shared/liquid.ts';
 
 export interface EmailTemplateSource {
   subject: string;
@@ -55,12 +55,47 @@ export function validateTemplate(source: string): TemplateProblem | null {
   }
 }
 
-/** Renders subject, HTML and text with `variables`. The subject is one line. */
+export type TemplatePart = keyof EmailTemplateSource;
+
+/** A part of a template (subject, HTML or text) that could not be parsed or rendered, and where. */
+export class TemplatePartFailure extends RenderFailure {
+  constructor(
+    readonly part: TemplatePart,
+    failure: { message: string; line?: number | undefined; column?: number | undefined; cause?: unknown },
+  ) {
+    super(failure.message, {
+      cause: failure.cause,
+      ...(failure.line !== undefined ? { line: failure.line } : {}),
+      ...(failure.column !== undefined ? { column: failure.column } : {}),
+    });
+    this.name = 'TemplatePartFailure';
+  }
+}
+
+function renderPart(part: TemplatePart, kind: Kind, source: string, variables: Record<string, unknown>): string {
+  let templates: Template[];
+  try {
+    templates = parsed(kind, source);
+  } catch (err) {
+    throw new TemplatePartFailure(part, { ...(validateTemplate(source) ?? { message: String(err) }), cause: err });
+  }
+  try {
+    return renderBounded(engineOf(kind), templates, variables);
+  } catch (err) {
+    if (!(err instanceof RenderFailure)) throw err;
+    throw new TemplatePartFailure(part, { message: err.message, line: err.line, column: err.column, cause: err });
+  }
+}
+
+/**
+ * Renders subject, HTML and text with `variables`. The subject is one line. A part that fails is a
+ * TemplatePartFailure naming the part (and its line and column when liquidjs knows them).
+ */
 export function renderEmail(template: EmailTemplateSource, variables: Record<string, unknown>): RenderedEmail {
-  const subject = renderBounded(plainEngine, parsed('plain', template.subject), variables);
+  const subject = renderPart('subject', 'plain', template.subject, variables);
   return {
     subject: subject.replace(/\s*[\r\n]+\s*/g, ' ').trim(),
-    html: renderBounded(htmlEngine, parsed('html', template.html), variables),
-    text: renderBounded(plainEngine, parsed('plain', template.text), variables),
+    html: renderPart('html', 'html', template.html, variables),
+    text: renderPart('text', 'plain', template.text, variables),
   };
 }

@@ -53,6 +53,9 @@ export type RefusalReason = (typeof refusalReasons)[number];
 export interface FieldError {
   field: string;
   message: string;
+  /** Where in the field's text the problem is (a Liquid template's line and column, from 1). */
+  line?: number;
+  column?: number;
 }
 
 export class AppError extends Error {

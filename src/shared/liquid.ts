@@ -42,10 +42,23 @@ export function createSafeLiquid(escapeOutput: boolean): Liquid {
 
 /** A render that went past a limit (time, memory, output size) or failed otherwise. */
 export class RenderFailure extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** Where in the template it failed, when liquidjs knows (its token's position, from 1). */
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+
+  constructor(message: string, options?: { cause?: unknown; line?: number; column?: number }) {
     super(message, options);
     this.name = 'RenderFailure';
+    this.line = options?.line;
+    this.column = options?.column;
   }
+}
+
+/** The line and column liquidjs's error carries on its token, if any. */
+export function liquidPosition(err: unknown): { line: number; column: number } | undefined {
+  const token = (err as { token?: { getPosition?: () => [number, number] } } | null)?.token;
+  const position = typeof token?.getPosition === 'function' ? token.getPosition() : undefined;
+  return position ? { line: position[0], column: position[1] } : undefined;
 }
 
 /** Renders synchronously within the engine's limits and RENDERED_MAX; any failure is a RenderFailure. */
@@ -55,7 +68,7 @@ export function renderBounded(engine: Liquid, templates: Template[], scope: Reco
     out = engine.renderSync(templates, scope);
   } catch (err) {
     const message = err instanceof Error ? err.message.replace(/, line:\d+, col:\d+$/, '') : String(err);
-    throw new RenderFailure(message, { cause: err });
+    throw new RenderFailure(message, { cause: err, ...liquidPosition(err) });
   }
   const text = String(out ?? '');
   if (text.length > RENDERED_MAX)

@@ -8,7 +8,13 @@ import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 import { decodeCursor, toPage, type Page } from '../shared/pagination.ts';
 import { writeAudit } from '../audit/audit.repo.ts';
-import { renderEmail, validateTemplate, type RenderedEmail } from '../email/templates.ts';
+import {
+  type EmailTemplateSource,
+  renderEmail,
+  type RenderedEmail,
+  TemplatePartFailure,
+  validateTemplate,
+} from '../email/templates.ts';
 import type { CreateEmailTemplateInput, EmailTemplate, UpdateEmailTemplateInput } from './workflows.schema.ts';
 import * as repo from './workflows.repo.ts';
 import type { EmailTemplateRow } from './workflows.repo.ts';
@@ -41,12 +47,11 @@ const workflowActivated = () =>
     'The workflow of this template is activated; deactivate the workflow before editing its templates.',
   );
 
-/** 422 naming each field whose Liquid does not parse, with line and column. */
-function checkLiquid(input: {
-  subject?: string | undefined;
-  html?: string | undefined;
-  text?: string | undefined;
-}): void {
+/**
+ * 422 naming each field whose Liquid does not parse, with line and column (in the message, and as
+ * the error's `line` and `column`, so that a page can point at them in its own language).
+ */
+function checkLiquid(input: Partial<EmailTemplateSource>): void {
   const errors: FieldError[] = [];
   for (const field of ['subject', 'html', 'text'] as const) {
     const source = input[field];
@@ -56,6 +61,8 @@ function checkLiquid(input: {
       errors.push({
         field,
         message: `invalid Liquid at line ${problem.line}, column ${problem.column}: ${problem.message}`,
+        line: problem.line,
+        column: problem.column,
       });
   }
   if (errors.length > 0)
@@ -164,15 +171,21 @@ export async function updateEmailTemplate(
 
 /**
  * Renders a template for an invitation and a contact, as the email would read, but with a stand-in
- * code and link: the real code never leaves through a preview.
+ * code and link: the real code never leaves through a preview. `draft` renders unsaved text in
+ * place of the stored subject, HTML or text (the back office's live preview; the API sends none):
+ * its Liquid is checked as a save checks it. A part that cannot be parsed or rendered is a 422
+ * naming that part (`subject`, `html` or `text`) with the line and column liquidjs gives.
  */
 export async function previewEmailTemplate(
   ctx: AppContext,
   id: string,
   input: { invitationId?: string | null | undefined; contactId: string },
+  draft: Partial<EmailTemplateSource> = {},
 ): Promise<RenderedEmail> {
-  const template = await repo.findTemplate(ctx.db, id);
-  if (!template) throw notFound('The email template');
+  const stored = await repo.findTemplate(ctx.db, id);
+  if (!stored) throw notFound('The email template');
+  checkLiquid(draft);
+  const template = { ...stored, ...definedOf(draft) };
   const contact = await contactOrNull(ctx, input.contactId);
   if (!contact) throw validationFailed('contactId', 'no such contact');
   const workflow = await repo.findWorkflow(ctx.db, template.workflow_id);
@@ -195,12 +208,28 @@ export async function previewEmailTemplate(
     });
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw new AppError(
-      'validation-failed',
-      `The template could not be rendered: ${err instanceof Error ? err.message : String(err)}`,
-      {
-        errors: [{ field: 'template', message: err instanceof Error ? err.message : String(err) }],
-      },
-    );
+    throw renderProblem(err);
   }
+}
+
+function definedOf(draft: Partial<EmailTemplateSource>): Partial<EmailTemplateSource> {
+  const out: Partial<EmailTemplateSource> = {};
+  for (const part of ['subject', 'html', 'text'] as const) if (draft[part] !== undefined) out[part] = draft[part];
+  return out;
+}
+
+function renderProblem(err: unknown): AppError {
+  const message = err instanceof Error ? err.message : String(err);
+  if (!(err instanceof TemplatePartFailure))
+    return new AppError('validation-failed', `The template could not be rendered: ${message}`, {
+      errors: [{ field: 'template', message }],
+    });
+  const at =
+    err.line !== undefined ? ` at line ${err.line}${err.column !== undefined ? `, column ${err.column}` : ''}` : '';
+  const error: FieldError = { field: err.part, message: `cannot be rendered${at}: ${message}` };
+  if (err.line !== undefined) error.line = err.line;
+  if (err.column !== undefined) error.column = err.column;
+  return new AppError('validation-failed', `The template could not be rendered: ${err.part}: ${error.message}`, {
+    errors: [error],
+  });
 }

@@ -12,6 +12,7 @@ import { RUN_WORKFLOW_JOB } from './workflow-runs.queue.ts';
 import { MAX_RUN_TARGETS } from './workflows.schema.ts';
 import { definitionProblems } from './workflow-definitions.ts';
 import { newWebhookSecret } from './webhooks.ts';
+import { conditionFields } from './steps/condition.ts';
 import type {
   CreateWorkflowInput,
   RunStep,
@@ -69,6 +70,10 @@ async function checkDefinition(
 
 // ---------------------------------------------------------------------------------------------
 // Definitions
+
+/** The fields a condition step may test on a workflow's primary record (as the API spells them). */
+export const conditionFieldsOf = (primaryEntity: 'invitation' | 'contact'): readonly string[] =>
+  conditionFields[primaryEntity];
 
 export async function listWorkflows(ctx: AppContext, q: WorkflowListQuery): Promise<Page<Workflow>> {
   const rows = await repo.listWorkflows(ctx.db, {
