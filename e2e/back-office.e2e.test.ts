@@ -62,7 +62,8 @@ async function chooseInLookup(page: Page, inputSelector: string, typed: string, 
   await input.pressSequentially(typed, { delay: 25 });
   const list = await input.getAttribute('list');
   await page.waitForFunction(
-    ([id, value]) => Array.from(document.querySelectorAll(`#${id} option`)).some((o) => o.getAttribute('value') === value),
+    ([id, value]) =>
+      Array.from(document.querySelectorAll(`#${id} option`)).some((o) => o.getAttribute('value') === value),
     [list, label] as const,
   );
   await input.fill(label);
