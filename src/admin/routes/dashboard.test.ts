@@ -90,8 +90,24 @@ describe('dashboard', () => {
       .select(['id', 'name'])
       .where('key', '=', 'send-invitation')
       .executeTakeFirstOrThrow();
+    const olderRunId = newId();
     const runId = newId();
     const at = new Date().toISOString();
+    await t.ctx.db
+      .insertInto('workflow_runs')
+      .values({
+        id: olderRunId,
+        workflow_id: workflow.id,
+        target_id: newId(),
+        status: 'failed',
+        trigger: 'manual',
+        steps: '[]',
+        error: 'an older failure',
+        created_at: at,
+        started_at: at,
+        finished_at: at,
+      })
+      .execute();
     await t.ctx.db
       .insertInto('workflow_runs')
       .values({
@@ -114,6 +130,10 @@ describe('dashboard', () => {
     expect(page.body).toContain(`href="/admin/workflow-runs/${runId}"`);
     expect(page.body).toContain(workflow.name);
     expect(page.body).toContain('the invitation is inactive');
+    // Newest first (listRuns' newestFirst).
+    expect(page.body.indexOf(`/admin/workflow-runs/${runId}`)).toBeLessThan(
+      page.body.indexOf(`/admin/workflow-runs/${olderRunId}`),
+    );
   });
 
   it('speaks Danish with ?lang=da, and answers garbage without a 500', async () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { signedInStaff } from '../../../test/helpers/admin.ts';
 import { useTestApp } from '../../../test/helpers/app.ts';
 import { factories } from '../../../test/helpers/factories.ts';
-import { queueEmail } from '../../email/email.service.ts';
+import { listEmails, queueEmail } from '../../email/email.service.ts';
 import { normalizeCode } from '../../invitations/codes.ts';
 import { newId } from '../../shared/ids.ts';
 
@@ -64,6 +64,17 @@ describe('Sent mail view', () => {
     const second = await staff.get((next as string).replaceAll('&amp;', '&'));
     expect(second.statusCode).toBe(200);
     expect(second.body).toContain('First page');
+    // The service's newestFirst order continues towards older emails across pages, with no overlap.
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listEmails(t.ctx, { limit: 20, cursor, status: 'failed', newestFirst: true });
+      ids.push(...page.items.map((e) => e.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(ids.length).toBeGreaterThanOrEqual(51);
+    expect(ids).toEqual([...ids].sort().reverse());
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('shows Danish words with ?lang=da', async () => {
