@@ -5,13 +5,15 @@
 // and redeem on the portal; back in the back office the invitation is Redeemed and the contact has the
 // web role and the account. Every page the journey opens is checked with axe-core, and no request
 // leaves the service.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackgroundWork, type BackgroundWork } from '../src/jobs/background.ts';
 import { newId } from '../src/shared/ids.ts';
 import { useTestApp } from '../test/helpers/app.ts';
 import { factories } from '../test/helpers/factories.ts';
-import { mailAsSent } from '../test/helpers/mail.ts';
 import { waitUntil } from '../test/helpers/wait.ts';
 import { launchChromium, listenLocally, screenshot, seriousViolations } from './browser.ts';
 
@@ -165,8 +167,9 @@ describe('the back office in a browser', () => {
     await screenshot(page, 'admin-sent-mail-desktop');
 
     // The invitee follows the emailed link in a fresh browser and signs up on the portal.
-    const sent = await mailAsSent(t.ctx, { address: email });
-    const link = /https?:\/\/[^\s"<]+\/portal\/redeem\?code=[A-Za-z0-9-]+/.exec(sent.text)?.[0] as string;
+    // The invitee's mailbox: the message as delivered to the local mail store (DATA_DIR/mail/<id>.eml).
+    const delivered = await simpleParser(readFileSync(join(t.ctx.config.dataDir, 'mail', `${mails[0]?.id}.eml`)));
+    const link = /https?:\/\/[^\s"<]+\/portal\/redeem\?code=[A-Za-z0-9-]+/.exec(delivered.text ?? '')?.[0] as string;
     expect(link).toBeTruthy();
     expect(await page.content()).not.toContain(new URL(link).searchParams.get('code') as string);
     const invitee = await browser.newContext({ locale: 'en-GB', viewport: { width: 390, height: 844 } });
