@@ -136,14 +136,9 @@ describe('the back office in a browser', () => {
       .getByRole('button', { name: /start|run/i })
       .first()
       .click();
-    await page.waitForSelector('[data-total="succeeded"]');
-    await page.waitForFunction(
-      () => !document.querySelector('[data-unfinished]') || document.querySelector('[data-finished]'),
-      null,
-      {
-        timeout: 30_000,
-      },
-    );
+    // htmx polls the progress until every run has finished.
+    await page.waitForSelector('#run-progress[data-finished="true"]', { timeout: 30_000 });
+    expect(await page.locator('[data-total="succeeded"] strong').innerText()).toBe('1');
     await expectAccessible(page);
     await waitUntil(
       async () => (await t.api('GET', `invitations/${invitationId}`)).json().status === 'sent',

@@ -57,7 +57,7 @@ export function Grid<T>(p: GridProps<T>) {
           </span>
         </form>
       ) : null}
-      <div class="table-scroll">
+      <section class="table-scroll" tabindex={0} aria-label={p.caption}>
         <table class="grid">
           <caption class="visually-hidden">{p.caption}</caption>
           <thead>
@@ -102,7 +102,7 @@ export function Grid<T>(p: GridProps<T>) {
             )}
           </tbody>
         </table>
-      </div>
+      </section>
       <nav class="pager" aria-label={pc.t.grid.view}>
         <span>{pc.t.grid.rows(p.rows.length)}</span>
         {query.cursor ? <a href={viewHref(p.basePath, query, { cursor: undefined })}>{pc.t.grid.firstPage}</a> : null}

@@ -83,7 +83,7 @@ function ExternalLogins(p: { pc: AdminPageContext; contact: Contact; related?: C
       {logins.length === 0 ? (
         <p>{pc.t.grid.noRecords}</p>
       ) : (
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex={0}>
           <table class="grid">
             <caption class="visually-hidden">{t.sections.externalLogins}</caption>
             <thead>

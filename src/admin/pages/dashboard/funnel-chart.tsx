@@ -46,7 +46,7 @@ export function FunnelChart({ pc, funnel }: { pc: AdminPageContext; funnel: Invi
   const ticks = [0, top / 4, top / 2, (3 * top) / 4, top];
   const { created, sent, redeemed, expired } = funnel.totals;
   return (
-    <figure class="funnel-chart">
+    <figure class="funnel-chart" tabindex={0}>
       <svg
         role="img"
         aria-labelledby="funnel-svg-title funnel-svg-desc"
@@ -106,7 +106,7 @@ export function FunnelTable({ pc, funnel }: { pc: AdminPageContext; funnel: Invi
   const n = new Intl.NumberFormat(pc.locale === 'da' ? 'da-DK' : 'en-GB');
   const rate = (part: number, whole: number) => t.pct(whole > 0 ? part / whole : null);
   return (
-    <div class="table-scroll">
+    <div class="table-scroll" tabindex={0}>
       <table class="grid funnel-table" id="funnel-table">
         <caption>{t.tableCaption}</caption>
         <thead>

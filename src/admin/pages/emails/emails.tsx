@@ -166,7 +166,9 @@ export function EmailPage(p: {
         />
       </Section>
       <Section title={t.textPart} id="text-part">
-        <pre class="email-text">{e.text}</pre>
+        <pre class="email-text" tabindex={0}>
+          {e.text}
+        </pre>
       </Section>
     </Layout>
   );

@@ -277,7 +277,7 @@ function RedemptionsSection({ pc, lines }: { pc: AdminPageContext; lines: Redemp
       {lines.length === 0 ? (
         <p>{pc.t.grid.noRecords}</p>
       ) : (
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex={0}>
           <table class="grid">
             <caption class="visually-hidden">{pc.t.invitations.sections.redemptions}</caption>
             <thead>

@@ -101,7 +101,7 @@ export function RunProgress(p: ProgressProps) {
           </ul>
         </section>
       ) : null}
-      <div class="table-scroll">
+      <div class="table-scroll" tabindex={0}>
         <table class="grid">
           <caption class="visually-hidden">{t.progressTitle}</caption>
           <thead>

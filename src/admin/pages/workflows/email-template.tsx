@@ -111,7 +111,7 @@ export function PreviewPanel(p: {
       <h3>{t.previewHtml}</h3>
       <iframe title={t.previewHtml} sandbox="" srcdoc={p.preview.html} class="preview-frame" data-preview-html />
       <h3>{t.previewText}</h3>
-      <pre class="preview-text" data-preview-text>
+      <pre class="preview-text" data-preview-text tabindex={0}>
         {p.preview.text}
       </pre>
     </div>

@@ -140,7 +140,7 @@ export function RunPage(p: { pc: AdminPageContext; run: WorkflowRun; labels: Run
       <Section title={t.stepLog} id="step-log">
         {run.steps.length === 0 ? <p>{t.noSteps}</p> : null}
         {run.steps.length ? (
-          <div class="table-scroll">
+          <div class="table-scroll" tabindex={0}>
             <table class="grid" data-step-log>
               <caption class="visually-hidden">{t.stepLog}</caption>
               <thead>
@@ -170,7 +170,9 @@ export function RunPage(p: { pc: AdminPageContext; run: WorkflowRun; labels: Run
                       {s.detail === null || s.detail === undefined ? (
                         pc.t.form.none
                       ) : (
-                        <pre class="detail">{JSON.stringify(s.detail, null, 2)}</pre>
+                        <pre class="detail" tabindex={0}>
+                          {JSON.stringify(s.detail, null, 2)}
+                        </pre>
                       )}
                     </td>
                     <td class="wrap">{s.error ?? pc.t.form.none}</td>

@@ -1,0 +1,248 @@
+// The back office's main pages in a real browser: axe-core (no violation of impact serious or
+// critical) and a screenshot of each at laptop and phone size, no sideways scroll on a phone even
+// with long names; Create Invitation only with exactly one contact selected; a refused form keeps
+// what was typed; the Danish model words; Run Workflow on 50 selected invitations.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBackgroundWork, type BackgroundWork } from '../src/jobs/background.ts';
+import { newId } from '../src/shared/ids.ts';
+import { useTestApp } from '../test/helpers/app.ts';
+import { factories } from '../test/helpers/factories.ts';
+import { waitUntil } from '../test/helpers/wait.ts';
+import { launchChromium, listenLocally, screenshot, seriousViolations } from './browser.ts';
+
+const t = useTestApp();
+const make = factories(t);
+let browser: Browser;
+let base: string;
+let work: BackgroundWork;
+
+beforeAll(async () => {
+  base = await listenLocally(t.app);
+  browser = await launchChromium();
+  const quiet = { info() {}, warn() {}, error() {} };
+  work = startBackgroundWork(t.ctx, quiet as never, { pollMs: 50 });
+});
+afterAll(async () => {
+  await work?.stop();
+  await browser?.close();
+});
+
+const desktop = { width: 1280, height: 900 };
+const phone = { width: 390, height: 844 };
+
+async function signedInPage(viewport = desktop, locale = 'en-GB'): Promise<Page> {
+  const context = await browser.newContext({ locale, viewport });
+  const page = await context.newPage();
+  await page.goto(`${base}/admin/sign-in`);
+  await page.locator('#f-email').fill('admin@example.com');
+  await page.locator('#f-password').fill('Admin-password-1');
+  await Promise.all([page.waitForURL(`${base}/admin`), page.locator('form[action="/admin/sign-in"] button').click()]);
+  return page;
+}
+
+const sendInvitationId = async () =>
+  ((await t.api('GET', 'workflows?limit=100')).json().items as Array<{ id: string; key: string | null }>).find(
+    (w) => w.key === 'send-invitation',
+  )?.id as string;
+
+describe('the back office pages in a browser', () => {
+  it('passes axe on every main page at laptop and phone size, with screenshots and no sideways scroll', async () => {
+    const long = 'Aktieselskabet Sønderjyske Andelsmejerier og Tilknyttede Virksomheder i Nordslesvig';
+    const account = await make.account({ name: long });
+    const role = await make.webRole({ name: `Partner ${newId().slice(-6)}` });
+    const contact = await make.contact({
+      firstName: 'Maximiliane-Charlotte',
+      lastName: 'Østergaard-Vestergaard-Christiansen',
+      parentAccountId: account.id,
+      webRoleIds: [role.id],
+    });
+    const inv = await make.invitation({
+      name: `Invitation for ${long}`,
+      type: 'single',
+      invitedContactIds: [contact.id],
+      assignToAccountId: account.id,
+      webRoleIds: [role.id],
+    });
+    expect(
+      (await t.api('POST', `workflows/${await sendInvitationId()}/run`, { body: { targetIds: [inv.id] } })).statusCode,
+    ).toBe(202);
+    await waitUntil(
+      async () => (await t.api('GET', `emails?regardingId=${inv.id}`)).json().items.length === 1,
+      20_000,
+      'email',
+    );
+    const email = (await t.api('GET', `emails?regardingId=${inv.id}`)).json().items[0];
+    const workflow = (
+      await t.api('POST', 'workflows', {
+        body: {
+          name: 'Welcome partners',
+          primaryEntity: 'contact',
+          steps: [
+            {
+              type: 'condition',
+              field: 'locale',
+              operator: 'equals',
+              value: 'da',
+              then: [{ type: 'add-web-role', webRoleId: role.id }],
+              else: [{ type: 'stop' }],
+            },
+          ],
+        },
+      })
+    ).json();
+    const template = (await t.api('GET', `email-templates?workflowId=${await sendInvitationId()}`)).json().items[0];
+    const runs = (await t.api('GET', 'workflow-runs?limit=1')).json().items;
+
+    const pages: Array<[string, string]> = [
+      ['dashboard', '/admin'],
+      ['contacts-view', '/admin/contacts'],
+      ['contact-form', `/admin/contacts/${contact.id}`],
+      ['accounts-view', '/admin/accounts'],
+      ['account-form', `/admin/accounts/${account.id}`],
+      ['web-roles-view', '/admin/web-roles'],
+      ['invitations-view', '/admin/invitations?view=all'],
+      ['invitation-form', `/admin/invitations/${inv.id}`],
+      ['invitation-new', `/admin/invitations/new?contactId=${contact.id}`],
+      ['redemptions-view', '/admin/redemptions'],
+      ['workflows-view', '/admin/workflows'],
+      ['workflow-editor', `/admin/workflows/${workflow.id}`],
+      ['workflow-runs-view', '/admin/workflow-runs'],
+      ['workflow-run', `/admin/workflow-runs/${runs[0]?.id}`],
+      ['template-editor', `/admin/email-templates/${template.id}`],
+      ['sent-mail-view', '/admin/emails'],
+      ['sent-mail-message', `/admin/emails/${email.id}`],
+      ['audit-log', '/admin/audit'],
+      ['site-settings', '/admin/site-settings'],
+      ['users-view', '/admin/users'],
+      ['tokens-view', '/admin/tokens'],
+    ];
+    for (const [viewport, size] of [
+      [desktop, 'desktop'],
+      [phone, 'phone'],
+    ] as const) {
+      const page = await signedInPage(viewport);
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      for (const [name, path] of pages) {
+        const res = await page.goto(`${base}${path}`);
+        expect(res?.status(), `${name}: ${path}`).toBe(200);
+        expect(await seriousViolations(page), `${name} (${size})`).toEqual([]);
+        if (size === 'phone') {
+          const sideways = await page.evaluate(
+            () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          );
+          expect(sideways, `${name} scrolls sideways on a phone`).toBeLessThanOrEqual(0);
+        }
+        await screenshot(page, `admin-${name}-${size}`);
+      }
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }
+    // Signed out: the sign-in page.
+    const context = await browser.newContext({ locale: 'en-GB', viewport: phone });
+    const signIn = await context.newPage();
+    await signIn.goto(`${base}/admin/sign-in`);
+    expect(await seriousViolations(signIn)).toEqual([]);
+    await screenshot(signIn, 'admin-sign-in-phone');
+    await context.close();
+  });
+
+  it('enables Create Invitation only with exactly one contact selected', async () => {
+    const tag = `Sel${newId().slice(-8)}`;
+    await make.contact({ firstName: 'Anna', lastName: tag });
+    await make.contact({ firstName: 'Bo', lastName: tag });
+    const page = await signedInPage();
+    await page.goto(`${base}/admin/contacts?q=${tag}`);
+    const create = page.getByRole('button', { name: 'Create Invitation' });
+    expect(await create.isDisabled()).toBe(true);
+    await page.getByLabel(`Select Anna ${tag}`).check();
+    expect(await create.isDisabled()).toBe(false);
+    await page.getByLabel(`Select Bo ${tag}`).check();
+    expect(await create.isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Run Workflow' }).isDisabled()).toBe(false);
+    await page.context().close();
+  });
+
+  it('keeps what was typed when the invitation form is refused, with the error at its field', async () => {
+    const contact = await make.contact();
+    const page = await signedInPage();
+    await page.goto(`${base}/admin/invitations/new?contactId=${contact.id}`);
+    await page.locator('#f-name').fill('');
+    await page.locator('#f-maxRedemptions').evaluate((el) => {
+      (el as HTMLInputElement).value = '';
+    });
+    await page.locator('#f-assignToAccountId').fill('No such account anywhere');
+    await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Save' }).first().click()]);
+    await page.waitForSelector('#error-summary');
+    expect(await page.locator('#f-assignToAccountId').inputValue()).toBe('No such account anywhere');
+    expect(await page.locator('#f-assignToAccountId').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#error-summary a[href="#f-assignToAccountId"]').count()).toBe(1);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it('shows the invitation form and its commands in the Danish words of the model', async () => {
+    const contact = await make.contact();
+    const page = await signedInPage(desktop, 'da-DK');
+    await page.goto(`${base}/admin/invitations/new?contactId=${contact.id}&lang=da`);
+    expect(await page.locator('#f-type option').allInnerTexts()).toEqual(['Enkelt', 'Gruppe']);
+    // Maximum Redemptions Allowed shows for a group only (the type switch, no script needed).
+    expect(await page.getByText('Maksimalt antal tilladte indløsninger').isVisible()).toBe(false);
+    await page.locator('#f-type').selectOption('group');
+    const text = await page.locator('main').innerText();
+    for (const word of [
+      'Navn',
+      'Type',
+      'Ejer/afsender',
+      'Invitationskode',
+      'Udløbsdato',
+      'Inviter',
+      'Inviterede kontaktperson(er)',
+      'Tildel til firma',
+      'Udfør arbejdsproces på indløserkontakt',
+      'Tildel til webroller',
+      'Maksimalt antal tilladte indløsninger',
+    ])
+      expect(text, word).toContain(word);
+    await page.goto(`${base}/admin/invitations`);
+    expect(await page.locator('main').innerText()).toContain('+ Ny');
+    await page.goto(`${base}/admin/contacts`);
+    expect(await page.locator('main').innerText()).toContain('Opret invitation');
+    expect(await page.locator('main').innerText()).toContain('Kør arbejdsproces');
+    await screenshot(page, 'admin-contacts-view-danish');
+    await page.context().close();
+  });
+
+  it('runs Send invitation on 50 selected invitations and shows them finish with 50 sent', async () => {
+    const tag = `Batch${newId().slice(-8)}`;
+    const contacts = [];
+    for (let i = 0; i < 50; i++) contacts.push((await make.contact({ firstName: 'Bulk', lastName: `${tag} ${i}` })).id);
+    const bulk = await t.api('POST', 'invitations/bulk', {
+      body: { contactIds: contacts, settings: { name: `${tag} invitation` } },
+    });
+    expect(bulk.statusCode, bulk.body).toBe(201);
+    const page = await signedInPage();
+    await page.goto(`${base}/admin/invitations?view=new&q=${tag}`);
+    expect(await page.locator('input[data-row-select]').count()).toBe(50);
+    await page.locator('input[data-select-all]').check();
+    await page.getByRole('button', { name: 'Run Workflow' }).click();
+    await page.getByLabel('Send invitation').check();
+    await page.locator('form[data-run-workflow-chooser] button[type="submit"]').click();
+    await page.waitForSelector('#run-progress[data-finished="true"]', { timeout: 60_000 });
+    expect(await page.locator('[data-total="succeeded"] strong').innerText()).toBe('50');
+    await screenshot(page, 'admin-run-workflow-progress-desktop');
+    const ids = (bulk.json().items as Array<{ id: string }>).map((i) => i.id);
+    await waitUntil(
+      async () => {
+        const statuses = await Promise.all(
+          ids.map(async (id) => (await t.api('GET', `invitations/${id}`)).json().status),
+        );
+        return statuses.every((s) => s === 'sent');
+      },
+      30_000,
+      '50 invitations sent',
+    );
+    await page.context().close();
+  });
+});
