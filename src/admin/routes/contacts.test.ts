@@ -124,6 +124,24 @@ describe('+ New and the contact form', () => {
     expect(inputTag(res, 'username')).toContain('value="a b"');
   });
 
+  it('answers garbage in a posted form with 422 at the fields, never 500', async () => {
+    const admin = await signedInAdmin(t.app);
+    const bad = await admin.post('/admin/contacts/new', {
+      lastName: 'Garbage',
+      parentAccountId: 'not-an-id',
+      parentAccountIdLookup: 'no such account',
+      webRoleIds: ['not-an-id'],
+      loginEnabled: 'maybe',
+      unknownField: 'x',
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain('id="f-parentAccountId-error"');
+    expect(bad.body).toContain('id="f-webRoleIds-error"');
+    const unknownRole = await admin.post('/admin/contacts/new', { lastName: 'Garbage', webRoleIds: [newId()] });
+    expect(unknownRole.statusCode).toBe(422);
+    expect(unknownRole.body).toContain('id="f-webRoleIds-error"');
+  });
+
   it('shows the contact in Danish with the Dynamics words', async () => {
     const admin = await signedInAdmin(t.app);
     const c = await f.contact();

@@ -20,7 +20,7 @@ import { checked, errorsOf, refuse, SubmittedForm } from '../forms.ts';
 import { redirectWithNotice, type StaffPageContext, staffPageContext } from '../page-context.ts';
 import { WebRoleForm, WebRolesView } from '../pages/web-roles/web-roles.tsx';
 import { viewQuery } from '../view-query.ts';
-import { idParam, pageSize } from './route-helpers.ts';
+import { idParam, pageSize, sortOf } from './route-helpers.ts';
 
 const roleValues = (r: WebRole) => ({
   name: r.name,
@@ -61,7 +61,8 @@ export function webRoleRoutes(admin: Api, ctx: AppContext): void {
   admin.get('/web-roles', async (req, reply) => {
     const pc = await staffPageContext(ctx, req, reply);
     const query = viewQuery(req);
-    const page = await listWebRoles(ctx, { limit: pageSize, cursor: query.cursor, q: query.q?.slice(0, 100) });
+    const sort = sortOf(query, ['name'] as const);
+    const page = await listWebRoles(ctx, { limit: pageSize, cursor: query.cursor, q: query.q?.slice(0, 100), sort });
     return sendPage(reply, 200, WebRolesView({ pc, query, items: page.items, nextCursor: page.nextCursor }));
   });
 
