@@ -142,6 +142,18 @@ describe('+ New and the contact form', () => {
     expect(unknownRole.body).toContain('id="f-webRoleIds-error"');
   });
 
+  it('shows a username another contact has at the field (409), keeping what was typed', async () => {
+    const admin = await signedInAdmin(t.app);
+    const username = `taken${newId().slice(-8)}`;
+    await f.contact({ username });
+    const res = await admin.post('/admin/contacts/new', { firstName: 'Second', lastName: 'Person', username });
+    expect(res.statusCode).toBe(409);
+    expect(inputTag(res, 'username')).toContain(`value="${username}"`);
+    expect(inputTag(res, 'username')).toContain('aria-invalid="true"');
+    expect(res.body).toContain('Another contact has this username.');
+    expect(inputTag(res, 'firstName')).toContain('value="Second"');
+  });
+
   it('shows the contact in Danish with the Dynamics words', async () => {
     const admin = await signedInAdmin(t.app);
     const c = await f.contact();

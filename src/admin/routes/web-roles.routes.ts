@@ -47,14 +47,16 @@ async function refusedWebRoleForm(
   err: unknown,
   role: WebRole | null,
 ) {
-  if (!(err instanceof AppError) || err.code !== 'validation-failed') throw err;
+  // The web roles service's only conflict on create and update is a name another role has.
+  const taken = err instanceof AppError && err.code === 'conflict';
+  if (!(err instanceof AppError) || (err.code !== 'validation-failed' && !taken)) throw err;
   const pc = await staffPageContext(ctx, req, reply, {
     canonical: role ? `/admin/web-roles/${role.id}` : '/admin/web-roles/new',
   });
   const form = new SubmittedForm(req.body);
   const values = { ...form.kept(), authenticatedUsersRole: form.flag('authenticatedUsersRole') ? 'true' : 'false' };
-  const state = { values, errors: errorsOf(pc.t, err, pc.locale === 'en') };
-  return sendPage(reply, 422, WebRoleForm({ pc, role, form: state }));
+  const errors = taken ? { name: pc.t.webRoles.nameTaken } : errorsOf(pc.t, err, pc.locale === 'en');
+  return sendPage(reply, taken ? 409 : 422, WebRoleForm({ pc, role, form: { values, errors } }));
 }
 
 export function webRoleRoutes(admin: Api, ctx: AppContext): void {

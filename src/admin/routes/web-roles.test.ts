@@ -73,12 +73,17 @@ describe('web roles in the back office', () => {
     expect(long.body).toContain('id="f-name-error"');
   });
 
-  it('refuses a name another role has (409, with the reason)', async () => {
+  it('refuses a name another role has (409) at the field', async () => {
     const admin = await signedInAdmin(t.app);
     const role = await f.webRole();
-    const res = await admin.post('/admin/web-roles/new', { name: role.name });
+    const res = await admin.post('/admin/web-roles/new', { name: role.name, description: 'Kept' });
     expect(res.statusCode).toBe(409);
-    expect(res.body).toContain('already exists');
+    expect(inputTag(res, 'name')).toContain('aria-invalid="true"');
+    expect(inputTag(res, 'name')).toContain(`value="${role.name}"`);
+    expect(res.body).toContain('Another web role has this name.');
+    expect(res.body).toContain('Kept</textarea>');
+    const da = await admin.post('/admin/web-roles/new?lang=da', { name: role.name });
+    expect(da.body).toContain('En anden webrolle har dette navn.');
   });
 
   it('deletes after confirming, and refuses a role in use with the reason (409)', async () => {
