@@ -1,19 +1,31 @@
 // Queries on web_roles and their links.
 import type { Db, Tx } from '../db/types.ts';
 import { containsCi, workflowsNaming } from '../db/sql.ts';
+import { sortedPage } from '../db/keyset.ts';
+import type { SortedAfter, SortOrder } from '../shared/pagination.ts';
 
 export const findWebRole = (db: Db | Tx, id: string) =>
   db.selectFrom('web_roles').selectAll().where('id', '=', id).executeTakeFirst();
 
-export function listWebRoles(db: Db, q: { limit: number; after?: string | undefined; q?: string | undefined }) {
-  let query = db
-    .selectFrom('web_roles')
-    .selectAll()
-    .orderBy('id')
-    .limit(q.limit + 1);
-  if (q.after) query = query.where('id', '>', q.after);
+export function listWebRoles(
+  db: Db,
+  q: {
+    limit: number;
+    after?: string | undefined;
+    q?: string | undefined;
+    /** A sorted view (the back office): by name, continuing after `sortedAfter`. */
+    sort?: SortOrder<'name'> | undefined;
+    sortedAfter?: SortedAfter | undefined;
+  },
+) {
+  let query = db.selectFrom('web_roles').selectAll();
   if (q.q) query = query.where(containsCi('name', q.q));
-  return query.execute();
+  if (q.sort) return sortedPage(query, 'name', q.sort.dir, q.sortedAfter, q.limit).execute();
+  if (q.after) query = query.where('id', '>', q.after);
+  return query
+    .orderBy('id')
+    .limit(q.limit + 1)
+    .execute();
 }
 
 export async function webRoleUsage(

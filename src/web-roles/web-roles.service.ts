@@ -8,7 +8,14 @@ import { lockRow, lockRows } from '../db/row-locks.ts';
 import { conflict, notFound, validationFailed } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
-import { decodeCursor, toPage, type Page } from '../shared/pagination.ts';
+import {
+  decodeCursor,
+  decodeSortedCursor,
+  type Page,
+  type SortOrder,
+  toPage,
+  toSortedPage,
+} from '../shared/pagination.ts';
 import { writeAudit } from '../audit/audit.repo.ts';
 import type { CreateWebRoleInput, UpdateWebRoleInput, WebRole } from './web-roles.schema.ts';
 import * as repo from './web-roles.repo.ts';
@@ -72,10 +79,20 @@ export async function getWebRole(ctx: AppContext, id: string): Promise<WebRole> 
   return toWebRole(row);
 }
 
+/** A page of web roles: by creation (the API), or by name (the back office's view, `sort`). */
 export async function listWebRoles(
   ctx: AppContext,
-  q: { limit: number; cursor?: string | undefined; q?: string | undefined },
+  q: { limit: number; cursor?: string | undefined; q?: string | undefined; sort?: SortOrder<'name'> | undefined },
 ): Promise<Page<WebRole>> {
+  if (q.sort) {
+    const rows = await repo.listWebRoles(ctx.db, {
+      limit: q.limit,
+      q: q.q,
+      sort: q.sort,
+      sortedAfter: decodeSortedCursor(q.cursor),
+    });
+    return toSortedPage(rows, q.limit, (r) => r.name, toWebRole);
+  }
   const rows = await repo.listWebRoles(ctx.db, { limit: q.limit, after: decodeCursor(q.cursor), q: q.q });
   return toPage(rows, q.limit, toWebRole);
 }

@@ -57,6 +57,7 @@ const en = {
   changePasswordLead: 'The contact signs in on the portal with this password from now on; its portal sessions end.',
   removeLoginQuestion: 'Remove this external identity? The contact can no longer sign in through it.',
   localeNone: '(Site default)',
+  usernameTaken: 'Another contact has this username.',
   invitationStatuses: {
     new: 'New',
     sent: 'Sent',
@@ -125,6 +126,7 @@ const da: typeof en = {
     'Kontaktpersonen logger fremover på portalen med denne adgangskode; dens portalsessioner afsluttes.',
   removeLoginQuestion: 'Fjern denne eksterne identitet? Kontaktpersonen kan ikke længere logge på med den.',
   localeNone: '(Webstedets standard)',
+  usernameTaken: 'En anden kontaktperson har dette brugernavn.',
   invitationStatuses: {
     new: 'Ny',
     sent: 'Sendt',

@@ -10,6 +10,7 @@ const en = {
     authenticatedUsersRole: 'Authenticated Users Role',
   },
   authenticatedUsersRoleHint: 'Every signed-in contact has this role.',
+  nameTaken: 'Another web role has this name.',
 };
 
 const da: typeof en = {
@@ -23,6 +24,7 @@ const da: typeof en = {
     authenticatedUsersRole: 'Rolle for godkendte brugere',
   },
   authenticatedUsersRoleHint: 'Alle kontaktpersoner, der er logget på, har denne rolle.',
+  nameTaken: 'En anden webrolle har dette navn.',
 };
 
 export const webRolesTexts = { en, da };

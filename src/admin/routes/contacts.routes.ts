@@ -94,7 +94,9 @@ async function refusedContactForm(
   err: unknown,
   contact: Contact | null,
 ) {
-  if (!(err instanceof AppError) || err.code !== 'validation-failed') throw err;
+  // The contacts service's only conflict on create and update is a username another contact has.
+  const taken = err instanceof AppError && err.code === 'conflict';
+  if (!(err instanceof AppError) || (err.code !== 'validation-failed' && !taken)) throw err;
   const pc = await staffPageContext(ctx, req, reply, {
     canonical: contact ? `/admin/contacts/${contact.id}` : '/admin/contacts/new',
   });
@@ -102,7 +104,7 @@ async function refusedContactForm(
   const heldAccount = form.text('parentAccountId');
   const state = {
     values: form.kept(),
-    errors: errorsOf(pc.t, err, pc.locale === 'en'),
+    errors: taken ? { username: pc.t.contacts.usernameTaken } : errorsOf(pc.t, err, pc.locale === 'en'),
     account: heldAccount && UUID.test(heldAccount) ? await labelOf(ctx, 'accounts', heldAccount) : undefined,
     webRoles: await labels(
       ctx,
@@ -111,7 +113,7 @@ async function refusedContactForm(
     ),
   };
   const related = contact ? await relatedOf(ctx, contact) : undefined;
-  return sendPage(reply, 422, ContactForm({ pc, contact, form: state, related }));
+  return sendPage(reply, taken ? 409 : 422, ContactForm({ pc, contact, form: state, related }));
 }
 
 /** The one contact id a command on the selection needs; anything else is a 422 page saying so. */

@@ -20,7 +20,7 @@ import { checked, errorsOf, refuse, SubmittedForm } from '../forms.ts';
 import { redirectWithNotice, type StaffPageContext, staffPageContext } from '../page-context.ts';
 import { WebRoleForm, WebRolesView } from '../pages/web-roles/web-roles.tsx';
 import { viewQuery } from '../view-query.ts';
-import { idParam, pageSize } from './route-helpers.ts';
+import { idParam, pageSize, sortOf } from './route-helpers.ts';
 
 const roleValues = (r: WebRole) => ({
   name: r.name,
@@ -47,21 +47,24 @@ async function refusedWebRoleForm(
   err: unknown,
   role: WebRole | null,
 ) {
-  if (!(err instanceof AppError) || err.code !== 'validation-failed') throw err;
+  // The web roles service's only conflict on create and update is a name another role has.
+  const taken = err instanceof AppError && err.code === 'conflict';
+  if (!(err instanceof AppError) || (err.code !== 'validation-failed' && !taken)) throw err;
   const pc = await staffPageContext(ctx, req, reply, {
     canonical: role ? `/admin/web-roles/${role.id}` : '/admin/web-roles/new',
   });
   const form = new SubmittedForm(req.body);
   const values = { ...form.kept(), authenticatedUsersRole: form.flag('authenticatedUsersRole') ? 'true' : 'false' };
-  const state = { values, errors: errorsOf(pc.t, err, pc.locale === 'en') };
-  return sendPage(reply, 422, WebRoleForm({ pc, role, form: state }));
+  const errors = taken ? { name: pc.t.webRoles.nameTaken } : errorsOf(pc.t, err, pc.locale === 'en');
+  return sendPage(reply, taken ? 409 : 422, WebRoleForm({ pc, role, form: { values, errors } }));
 }
 
 export function webRoleRoutes(admin: Api, ctx: AppContext): void {
   admin.get('/web-roles', async (req, reply) => {
     const pc = await staffPageContext(ctx, req, reply);
     const query = viewQuery(req);
-    const page = await listWebRoles(ctx, { limit: pageSize, cursor: query.cursor, q: query.q?.slice(0, 100) });
+    const sort = sortOf(query, ['name'] as const);
+    const page = await listWebRoles(ctx, { limit: pageSize, cursor: query.cursor, q: query.q?.slice(0, 100), sort });
     return sendPage(reply, 200, WebRolesView({ pc, query, items: page.items, nextCursor: page.nextCursor }));
   });
 

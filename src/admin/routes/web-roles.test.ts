@@ -73,12 +73,17 @@ describe('web roles in the back office', () => {
     expect(long.body).toContain('id="f-name-error"');
   });
 
-  it('refuses a name another role has (409, with the reason)', async () => {
+  it('refuses a name another role has (409) at the field', async () => {
     const admin = await signedInAdmin(t.app);
     const role = await f.webRole();
-    const res = await admin.post('/admin/web-roles/new', { name: role.name });
+    const res = await admin.post('/admin/web-roles/new', { name: role.name, description: 'Kept' });
     expect(res.statusCode).toBe(409);
-    expect(res.body).toContain('already exists');
+    expect(inputTag(res, 'name')).toContain('aria-invalid="true"');
+    expect(inputTag(res, 'name')).toContain(`value="${role.name}"`);
+    expect(res.body).toContain('Another web role has this name.');
+    expect(res.body).toContain('Kept</textarea>');
+    const da = await admin.post('/admin/web-roles/new?lang=da', { name: role.name });
+    expect(da.body).toContain('En anden webrolle har dette navn.');
   });
 
   it('deletes after confirming, and refuses a role in use with the reason (409)', async () => {
@@ -99,6 +104,26 @@ describe('web roles in the back office', () => {
     expect(refused.statusCode).toBe(409);
     expect(refused.body).toContain('contact(s) have it');
     expect((await t.api('GET', `web-roles/${held.id}`)).statusCode).toBe(200);
+  });
+
+  it('sorts the view by name along the cursor without repeats', async () => {
+    const admin = await signedInAdmin(t.app);
+    const marker = `Wr${newId().slice(-8)}`;
+    const made: { id: string; name: string }[] = [];
+    for (let i = 0; i < 60; i++)
+      made.push(await f.webRole({ name: `${marker} ${String((i * 17) % 60).padStart(2, '0')}` }));
+    for (const dir of ['asc', 'desc'] as const) {
+      const seen: string[] = [];
+      let url: string | undefined = `/admin/web-roles?q=${marker}&sort=name&dir=${dir}`;
+      while (url) {
+        const res = await admin.get(url);
+        expect(res.statusCode).toBe(200);
+        seen.push(...[...res.body.matchAll(/href="\/admin\/web-roles\/([0-9a-f-]{36})"/g)].map((m) => m[1] as string));
+        url = /<a href="([^"]+)" rel="next">/.exec(res.body)?.[1]?.replaceAll('&amp;', '&');
+      }
+      const sorted = [...made].sort((a, b) => (a.name < b.name ? -1 : 1)).map((r) => r.id);
+      expect(seen).toEqual(dir === 'asc' ? sorted : sorted.reverse());
+    }
   });
 
   it('speaks Danish with the Dynamics words', async () => {

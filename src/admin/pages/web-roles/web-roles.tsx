@@ -37,7 +37,12 @@ export function WebRolesView(p: {
         rowId={(r) => r.id}
         rowLabel={(r) => r.name}
         columns={[
-          { label: t.fields.name, wrap: true, cell: (r) => <a href={`/admin/web-roles/${r.id}`}>{r.name}</a> },
+          {
+            label: t.fields.name,
+            sort: 'name',
+            wrap: true,
+            cell: (r) => <a href={`/admin/web-roles/${r.id}`}>{r.name}</a>,
+          },
           { label: t.fields.description, wrap: true, cell: (r) => r.description ?? pc.t.form.none },
           {
             label: t.fields.authenticatedUsersRole,
