@@ -253,13 +253,14 @@ export function InvitationForm(p: {
               {form.redeemed.length === 0 ? (
                 pc.t.form.none
               ) : (
-                <ul class="related-list" data-redeemed-contacts>
-                  {form.redeemed.map((c) => (
-                    <li>
+                <span data-redeemed-contacts>
+                  {form.redeemed.map((c, i) => (
+                    <>
+                      {i > 0 ? ', ' : ''}
                       <a href={`/admin/contacts/${c.id}`}>{c.label}</a>
-                    </li>
+                    </>
                   ))}
-                </ul>
+                </span>
               )}
             </ReadOnlyField>
           ) : null}
