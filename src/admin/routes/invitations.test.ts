@@ -126,6 +126,41 @@ describe('+ New and the invitation form', () => {
     expect(view.body).toContain(`/admin/invitations/${inv.id}`);
   });
 
+  it('saving a sent or expired invitation as it is changes nothing and is not refused', async () => {
+    const admin = await signedInAdmin(t.app);
+    const c = await contact();
+    const inv = await invitation({ invitedContactIds: [c.id], expiresAt: '2099-05-01T10:30:45.123Z' });
+    await t.ctx.db
+      .updateTable('invitations')
+      .set({ status: 'sent', sent_at: new Date().toISOString() })
+      .where('id', '=', inv.id)
+      .execute();
+    const form = (await admin.get(`/admin/invitations/${inv.id}`)).body;
+    expect(form).toContain('value="2099-05-01T10:30"');
+    const fields = {
+      name: inv.name,
+      invitedContactIds: c.id,
+      ownerId: t.adminId,
+      ownerIdLookup: 'Ada Admin <admin@example.com>',
+      expiresAt: '2099-05-01T10:30',
+      binding: 'any',
+    };
+    const saved = await admin.post(`/admin/invitations/${inv.id}`, fields);
+    expect(saved.statusCode, saved.body.slice(0, 1500)).toBe(303);
+    expect((await getInv(inv.id)).expiresAt).toBe('2099-05-01T10:30:45.123Z');
+    // Past its expiry: the unchanged expiry is not "in the past" news.
+    await t.ctx.db
+      .updateTable('invitations')
+      .set({ expires_at: '2001-05-01T10:30:45.123Z' })
+      .where('id', '=', inv.id)
+      .execute();
+    const again = await admin.post(`/admin/invitations/${inv.id}`, { ...fields, expiresAt: '2001-05-01T10:30' });
+    expect(again.statusCode, again.body.slice(0, 1500)).toBe(303);
+    // A locked field changed after sending is the service's 409.
+    const locked = await admin.post(`/admin/invitations/${inv.id}`, { ...fields, binding: 'invited-email' });
+    expect(locked.statusCode).toBe(409);
+  });
+
   it('the type switch hides Maximum Redemptions Allowed with CSS only', async () => {
     const admin = await signedInAdmin(t.app);
     const page = await admin.get('/admin/invitations/new');

@@ -118,7 +118,9 @@ export function RunProgress(p: ProgressProps) {
                   <a href={`${base}/${r.targetId}`}>{p.targets.get(r.targetId) ?? r.targetId}</a>
                 </td>
                 <td>
-                  <span class={`status ${r.status}`}>{t.runStatuses[r.status]}</span>
+                  <a href={`/admin/workflow-runs/${r.id}`} class={`status ${r.status}`}>
+                    {t.runStatuses[r.status]}
+                  </a>
                 </td>
                 <td class="wrap">{r.status === 'failed' ? (r.error ?? '') : pc.t.form.none}</td>
               </tr>
