@@ -145,6 +145,11 @@ export function RunProgressPage(p: ProgressProps) {
     <Layout pc={pc} title={t.progressTitle} head={head}>
       <PageHeader title={t.progressTitle} subtitle={p.workflowName} />
       <RunProgress {...p} />
+      <p class="actions">
+        <a class="button secondary" href={p.entity === 'contact' ? '/admin/contacts' : '/admin/invitations'}>
+          {p.entity === 'contact' ? t.entityContact : t.entityInvitation}
+        </a>
+      </p>
     </Layout>
   );
 }
