@@ -1,8 +1,8 @@
 // Queries on invitations and their link tables.
 import { insertLinks as insertLinkRows, replaceLinks } from '../db/link-sets.ts';
-import { sql } from 'kysely';
+import { type SelectQueryBuilder, sql } from 'kysely';
 import type { Db, Dialect, Tx } from '../db/types.ts';
-import type { InvitationRow } from '../db/schema.ts';
+import type { Database, InvitationRow } from '../db/schema.ts';
 import { containsCi } from '../db/sql.ts';
 import type { InvitationStatus } from './invitations.schema.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
@@ -52,8 +52,10 @@ export interface ListFilter {
   sortedAfter?: SortedAfter | undefined;
 }
 
-export function listInvitations(db: Db, f: ListFilter): Promise<InvitationRow[]> {
-  let query = db.selectFrom('invitations').selectAll();
+type InvitationQuery = SelectQueryBuilder<Database, 'invitations', InvitationRow>;
+
+export async function listInvitations(db: Db, f: ListFilter): Promise<InvitationRow[]> {
+  let query: InvitationQuery = db.selectFrom('invitations').selectAll();
   if (f.type) query = query.where('type', '=', f.type);
   if (f.ownerId) query = query.where('owner_id', '=', f.ownerId);
   if (f.expiringBefore) query = query.where('expires_at', '<', f.expiringBefore);
@@ -66,6 +68,29 @@ export function listInvitations(db: Db, f: ListFilter): Promise<InvitationRow[]>
   }
   // "expired" is derived: a new or sent invitation at or past its expiry shows as expired.
   if (f.status === 'expired') {
+    if (f.sort?.key === 'expiresAt') {
+      // Sorted by expiry, the one OR query walks the whole expiry index past the open invitations;
+      // each of its three parts follows invitations_status_expiry_sort instead, and their pages are
+      // merged here (ISO times and ids order the same in JavaScript as in either database).
+      // Bounded on both sides on the index's own expression (no expiry is '', below every time), so
+      // the walk covers just the past expiries; a bound on expires_at itself would not bound it.
+      const past = (status: 'new' | 'sent') =>
+        query
+          .where('status', '=', status)
+          .where(sql<boolean>`coalesce(expires_at, '') > ''`)
+          .where(sql<boolean>`coalesce(expires_at, '') <= ${f.now}`);
+      const parts = await Promise.all([
+        inOrder(query.where('status', '=', 'expired'), f),
+        inOrder(past('new'), f),
+        inOrder(past('sent'), f),
+      ]);
+      const sign = f.sort.dir === 'asc' ? 1 : -1;
+      const key = (r: InvitationRow) => `${r.expires_at ?? ''}|${r.id}`;
+      return parts
+        .flat()
+        .sort((a, b) => (key(a) < key(b) ? -sign : key(a) > key(b) ? sign : 0))
+        .slice(0, f.limit + 1);
+    }
     query = query.where((eb) =>
       eb.or([
         eb('status', '=', 'expired'),
@@ -79,12 +104,17 @@ export function listInvitations(db: Db, f: ListFilter): Promise<InvitationRow[]>
   } else if (f.status) {
     query = query.where('status', '=', f.status);
   }
+  return inOrder(query, f);
+}
+
+/** A page of the filtered query in the list's order (the API's: by id), after the cursor. */
+function inOrder(query: InvitationQuery, f: ListFilter): Promise<InvitationRow[]> {
   if (f.sort && f.sort.key !== 'createdAt')
     return sortedPage(query, sortColumns[f.sort.key], f.sort.dir, f.sortedAfter, f.limit).execute();
   const dir = f.sort?.dir ?? 'asc';
   const after = f.sort ? f.sortedAfter?.id : f.after;
-  if (after) query = query.where('id', dir === 'asc' ? '>' : '<', after);
-  return query
+  const q = after ? query.where('id', dir === 'asc' ? '>' : '<', after) : query;
+  return q
     .orderBy('id', dir)
     .limit(f.limit + 1)
     .execute();

@@ -107,7 +107,12 @@ export async function invitationInput(
   const input: Record<string, unknown> = {
     name: form.text('name'),
     type,
-    expiresAt: expiry ? fromLocalInput(expiry, pc.timeZone) : null,
+    // The field shows minutes: the expiry as it was, when the field still shows it, is kept exactly.
+    expiresAt: !expiry
+      ? null
+      : existing?.expiresAt && expiry === toLocalInput(existing.expiresAt, pc.timeZone)
+        ? existing.expiresAt
+        : fromLocalInput(expiry, pc.timeZone),
     inviterContactId: lookups.ids.inviterContactId ?? null,
     invitedContactIds: lookups.sets.invitedContactIds ?? [],
     assignToAccountId: lookups.ids.assignToAccountId ?? null,

@@ -18,16 +18,8 @@ import type { InvitationFormState } from '../../invitations/invitation-input.ts'
 import type { AdminPageContext } from '../../page-context.ts';
 import { formatTime } from '../format.ts';
 import { Layout, PageHeader } from '../layout.tsx';
+import { type RedemptionLine, RedemptionsSection } from './invitation-pages.tsx';
 import { StatusBadge } from './invitations-view.tsx';
-
-export interface RedemptionLine {
-  id: string;
-  contactId: string;
-  contact: string;
-  redeemedAt: string;
-  signInMethod: string | null;
-  ipAddress: string | null;
-}
 
 /** The forms the command bar's buttons submit (outside the record form, so they post only their own fields). */
 function CommandForms({ pc, inv }: { pc: AdminPageContext; inv: Invitation }) {
@@ -253,13 +245,14 @@ export function InvitationForm(p: {
               {form.redeemed.length === 0 ? (
                 pc.t.form.none
               ) : (
-                <ul class="related-list" data-redeemed-contacts>
-                  {form.redeemed.map((c) => (
-                    <li>
+                <span data-redeemed-contacts>
+                  {form.redeemed.map((c, i) => (
+                    <>
+                      {i > 0 ? ', ' : ''}
                       <a href={`/admin/contacts/${c.id}`}>{c.label}</a>
-                    </li>
+                    </>
                   ))}
-                </ul>
+                </span>
               )}
             </ReadOnlyField>
           ) : null}
@@ -267,42 +260,5 @@ export function InvitationForm(p: {
       </form>
       {inv && p.redemptions ? <RedemptionsSection pc={pc} lines={p.redemptions} /> : null}
     </Layout>
-  );
-}
-
-function RedemptionsSection({ pc, lines }: { pc: AdminPageContext; lines: RedemptionLine[] }) {
-  const r = pc.t.invitations.redemptions;
-  return (
-    <Section title={pc.t.invitations.sections.redemptions} id="redemptions">
-      {lines.length === 0 ? (
-        <p>{pc.t.grid.noRecords}</p>
-      ) : (
-        <div class="table-scroll" tabindex={0}>
-          <table class="grid">
-            <caption class="visually-hidden">{pc.t.invitations.sections.redemptions}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{r.contact}</th>
-                <th scope="col">{r.redeemedAt}</th>
-                <th scope="col">{r.signInMethod}</th>
-                <th scope="col">{r.ipAddress}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {lines.map((l) => (
-                <tr data-redemption={l.id}>
-                  <td class="wrap">
-                    <a href={`/admin/contacts/${l.contactId}`}>{l.contact}</a>
-                  </td>
-                  <td>{formatTime(pc, l.redeemedAt)}</td>
-                  <td>{l.signInMethod ?? pc.t.form.none}</td>
-                  <td>{l.ipAddress ?? pc.t.form.none}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </Section>
   );
 }

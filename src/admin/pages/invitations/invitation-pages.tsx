@@ -1,7 +1,8 @@
 // The invitations area's smaller pages: the code and link shown once (after create, or by Copy
 // link), the confirmation before deactivating selected invitations, and the Invitation
-// Redemptions view.
+// Redemptions view (and the redemptions section of the invitation form).
 import { Csrf } from '../../../web/form-kit.tsx';
+import { Section } from '../../components/fields.tsx';
 import { Grid } from '../../components/grid.tsx';
 import type { AdminPageContext } from '../../page-context.ts';
 import type { ViewQuery } from '../../view-query.ts';
@@ -121,5 +122,52 @@ export function RedemptionsView(p: {
         ]}
       />
     </Layout>
+  );
+}
+
+export interface RedemptionLine {
+  id: string;
+  contactId: string;
+  contact: string;
+  redeemedAt: string;
+  signInMethod: string | null;
+  ipAddress: string | null;
+}
+
+/** The redemptions of one invitation, on its form. */
+export function RedemptionsSection({ pc, lines }: { pc: AdminPageContext; lines: RedemptionLine[] }) {
+  const r = pc.t.invitations.redemptions;
+  return (
+    <Section title={pc.t.invitations.sections.redemptions} id="redemptions">
+      {lines.length === 0 ? (
+        <p>{pc.t.grid.noRecords}</p>
+      ) : (
+        <div class="table-scroll" tabindex={0}>
+          <table class="grid">
+            <caption class="visually-hidden">{pc.t.invitations.sections.redemptions}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{r.contact}</th>
+                <th scope="col">{r.redeemedAt}</th>
+                <th scope="col">{r.signInMethod}</th>
+                <th scope="col">{r.ipAddress}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {lines.map((l) => (
+                <tr data-redemption={l.id}>
+                  <td class="wrap">
+                    <a href={`/admin/contacts/${l.contactId}`}>{l.contact}</a>
+                  </td>
+                  <td>{formatTime(pc, l.redeemedAt)}</td>
+                  <td>{l.signInMethod ?? pc.t.form.none}</td>
+                  <td>{l.ipAddress ?? pc.t.form.none}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Section>
   );
 }

@@ -118,7 +118,9 @@ export function RunProgress(p: ProgressProps) {
                   <a href={`${base}/${r.targetId}`}>{p.targets.get(r.targetId) ?? r.targetId}</a>
                 </td>
                 <td>
-                  <span class={`status ${r.status}`}>{t.runStatuses[r.status]}</span>
+                  <a href={`/admin/workflow-runs/${r.id}`} class={`status ${r.status}`}>
+                    {t.runStatuses[r.status]}
+                  </a>
                 </td>
                 <td class="wrap">{r.status === 'failed' ? (r.error ?? '') : pc.t.form.none}</td>
               </tr>
@@ -143,6 +145,11 @@ export function RunProgressPage(p: ProgressProps) {
     <Layout pc={pc} title={t.progressTitle} head={head}>
       <PageHeader title={t.progressTitle} subtitle={p.workflowName} />
       <RunProgress {...p} />
+      <p class="actions">
+        <a class="button secondary" href={p.entity === 'contact' ? '/admin/contacts' : '/admin/invitations'}>
+          {p.entity === 'contact' ? t.entityContact : t.entityInvitation}
+        </a>
+      </p>
     </Layout>
   );
 }
