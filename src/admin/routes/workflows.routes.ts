@@ -22,13 +22,8 @@ import {
 import { ConfirmPage } from '../components/confirm.tsx';
 import { errorsOf, resolveLookups, SubmittedForm } from '../forms.ts';
 import { redirectWithNotice, type StaffPageContext, staffPageContext } from '../page-context.ts';
-import {
-  DryRunPage,
-  SecretPage,
-  WorkflowForm,
-  type WorkflowFormState,
-  WorkflowsView,
-} from '../pages/workflows/workflows.tsx';
+import { DryRunPage, SecretPage } from '../pages/workflows/workflow-commands.tsx';
+import { WorkflowForm, type WorkflowFormState, WorkflowsView } from '../pages/workflows/workflows.tsx';
 import { viewQuery } from '../view-query.ts';
 import { applyStepAction, draftsOf } from '../workflows/step-draft.ts';
 import {

@@ -102,7 +102,8 @@ export async function draftsOf(ctx: AppContext, steps: readonly unknown[]): Prom
     if (step.send === true) d.values.send = 'true';
     const fields = (step.fields ?? {}) as Record<string, unknown>;
     for (const [k, v] of Object.entries(fields)) {
-      if (v === null) d.values[`fields.${k}.clear`] = 'true';
+      if (v === null && k === 'locale') d.values['fields.locale'] = 'none';
+      else if (v === null) d.values[`fields.${k}.clear`] = 'true';
       else set(`fields.${k}`, v);
     }
     const inv = (step.invitation ?? {}) as Record<string, unknown>;
