@@ -113,6 +113,11 @@ describe('workflows view and form', () => {
     expect(page.body).toContain(`name="steps.1.then.0.webRoleIdLookup" value="${role.name}"`);
     expect(page.body).toContain(`name="steps.1.then.0.webRoleId" value="${role.id}"`);
     expect(page.body).toMatch(/id="f-steps-0-fields-lastName-clear"[^>]*checked/);
+    // Every control has its own id and a label that points at it.
+    const ids = [...page.body.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.length - new Set(ids).size, 'duplicate ids').toBe(0);
+    for (const m of page.body.matchAll(/<(?:input|select|textarea) [^>]*id="([^"]+)"/g))
+      if (!/type="hidden"/.test(m[0])) expect(page.body, `label for ${m[1]}`).toContain(`for="${m[1]}"`);
   });
 
   it('adds, removes and moves steps without saving, nested lists included', async () => {

@@ -106,9 +106,10 @@ function StepCard(
   }));
   if (!(stepTypes as readonly string[]).includes(draft.type))
     typeOptions.unshift({ value: draft.type, label: t.steps.unknownType });
+  const legend = t.steps.numbered(p.index + 1, typeLabel);
   return (
     <fieldset class="step" data-step={path} data-step-type={draft.type}>
-      <legend>{t.steps.numbered(p.index + 1, typeLabel)}</legend>
+      <legend>{legend}</legend>
       {leftovers.map(([k, message]) => (
         <p class="field-error" id={`${fieldId(k)}-error`}>
           {message}
@@ -118,20 +119,44 @@ function StepCard(
         <Select name={`${path}.type`} label={t.steps.type} value={draft.type} options={typeOptions} />
         {p.readOnly ? null : (
           <div class="step-commands">
-            <button type="submit" class="link-button" name="_action" value={`apply:${path}`}>
+            <button
+              type="submit"
+              class="link-button"
+              name="_action"
+              value={`apply:${path}`}
+              aria-label={`${t.commands.apply}: ${legend}`}
+            >
               {t.commands.apply}
             </button>
             {p.index > 0 ? (
-              <button type="submit" class="link-button" name="_action" value={`up:${path}`}>
+              <button
+                type="submit"
+                class="link-button"
+                name="_action"
+                value={`up:${path}`}
+                aria-label={`${t.commands.moveUp}: ${legend}`}
+              >
                 {t.commands.moveUp}
               </button>
             ) : null}
             {p.index < p.count - 1 ? (
-              <button type="submit" class="link-button" name="_action" value={`down:${path}`}>
+              <button
+                type="submit"
+                class="link-button"
+                name="_action"
+                value={`down:${path}`}
+                aria-label={`${t.commands.moveDown}: ${legend}`}
+              >
                 {t.commands.moveDown}
               </button>
             ) : null}
-            <button type="submit" class="link-button danger" name="_action" value={`remove:${path}`}>
+            <button
+              type="submit"
+              class="link-button danger"
+              name="_action"
+              value={`remove:${path}`}
+              aria-label={`${t.commands.remove}: ${legend}`}
+            >
               {t.commands.remove}
             </button>
           </div>
