@@ -100,7 +100,11 @@ function StepCard(
     if (rel.startsWith('then.') || rel.startsWith('else.')) return false;
     return !own.some((n) => rel === n || rel.startsWith(`${n}.`));
   });
-  const typeOptions: { value: string; label: string }[] = stepTypes.map((ty) => ({
+  // Send Invitation only where it means something (invitation workflows), unless a step has it already.
+  const fitting = stepTypes.filter(
+    (ty) => ty !== 'send-invitation' || p.primaryEntity === 'invitation' || ty === draft.type,
+  );
+  const typeOptions: { value: string; label: string }[] = fitting.map((ty) => ({
     value: ty,
     label: t.steps.types[ty] ?? ty,
   }));
