@@ -113,6 +113,9 @@ describe('workflows view and form', () => {
     expect(page.body).toContain(`name="steps.1.then.0.webRoleIdLookup" value="${role.name}"`);
     expect(page.body).toContain(`name="steps.1.then.0.webRoleId" value="${role.id}"`);
     expect(page.body).toMatch(/id="f-steps-0-fields-lastName-clear"[^>]*checked/);
+    // Type-ahead targets a selector that exists (ids without dots).
+    expect(page.body).toContain('hx-target="#f-steps-1-then-0-webRoleId-options"');
+    expect(page.body).toContain('<datalist id="f-steps-1-then-0-webRoleId-options">');
     // Every control has its own id and a label that points at it.
     const ids = [...page.body.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
     expect(ids.length - new Set(ids).size, 'duplicate ids').toBe(0);
