@@ -34,7 +34,7 @@ import {
   templatesOf,
   workflowInput,
 } from '../workflows/workflow-form.ts';
-import { idParam, pageSize } from './route-helpers.ts';
+import { idParam, pageSize, sortOf } from './route-helpers.ts';
 
 async function sendForm(
   ctx: AppContext,
@@ -110,6 +110,7 @@ export function workflowRoutes(admin: Api, ctx: AppContext): void {
       cursor: query.cursor,
       state: oneOf(STATES, query.filters.state),
       primaryEntity: oneOf(ENTITIES, query.filters.primaryEntity),
+      sort: sortOf(query, ['name', 'updatedAt'] as const),
     });
     return sendPage(reply, 200, WorkflowsView({ pc, query, items: page.items, nextCursor: page.nextCursor }));
   });

@@ -46,6 +46,14 @@ describe('workflows view and form', () => {
     const da = await staff.get('/admin/workflows?lang=da');
     for (const word of ['Arbejdsprocesser', 'Primært objekt', 'Kladde', 'Aktiveret', '+ Ny', 'Ændret'])
       expect(da.body).toContain(word);
+    // Sorted by name both ways, with the API's keyset cursor under the hood.
+    await apiWorkflow({ name: 'Aaa first' });
+    const asc = (await staff.get('/admin/workflows?sort=name&dir=asc')).body;
+    expect(asc.indexOf('Aaa first')).toBeLessThan(asc.indexOf('Velkomst'));
+    expect(asc).toContain('aria-sort="ascending"');
+    const desc = (await staff.get('/admin/workflows?sort=name&dir=desc')).body;
+    expect(desc.indexOf('Velkomst')).toBeLessThan(desc.indexOf('Aaa first'));
+    expect((await staff.get('/admin/workflows?sort=updatedAt&dir=desc&cursor=junk')).statusCode).toBeLessThan(500);
     const drafts = await staff.get('/admin/workflows?state=draft&primaryEntity=contact');
     expect(drafts.body).toContain('Velkomst');
     expect(drafts.body).not.toContain('>Send Invitation<');

@@ -64,11 +64,16 @@ export function WorkflowsView(p: {
         rowId={(w) => w.id}
         rowLabel={(w) => w.name}
         columns={[
-          { label: t.fields.name, wrap: true, cell: (w) => <a href={`/admin/workflows/${w.id}`}>{w.name}</a> },
+          {
+            label: t.fields.name,
+            sort: 'name',
+            wrap: true,
+            cell: (w) => <a href={`/admin/workflows/${w.id}`}>{w.name}</a>,
+          },
           { label: t.fields.primaryEntity, cell: (w) => t.entities[w.primaryEntity] },
           { label: t.fields.state, cell: (w) => <span data-state={w.state}>{t.states[w.state]}</span> },
           { label: t.fields.key, cell: (w) => w.key ?? pc.t.form.none },
-          { label: pc.t.form.modifiedOn, cell: (w) => formatTime(pc, w.updatedAt) },
+          { label: pc.t.form.modifiedOn, sort: 'updatedAt', cell: (w) => formatTime(pc, w.updatedAt) },
         ]}
       />
     </Layout>

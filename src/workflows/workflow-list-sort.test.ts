@@ -1,0 +1,41 @@
+// The workflows list sorted for the back office's view: by name or last change, both ways, page by
+// page with the keyset cursor; the API's list stays in creation order. Both databases.
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../../test/helpers/app.ts';
+import { newId } from '../shared/ids.ts';
+import { listWorkflows } from './workflows.service.ts';
+
+const t = useTestApp();
+
+describe('listWorkflows with sort', () => {
+  it('sorts by name in pages that continue where the last ended', async () => {
+    const tag = newId().slice(-6);
+    for (const name of ['Cedar', 'Alder', 'Birch', 'Dogwood'])
+      expect(
+        (await t.api('POST', 'workflows', { body: { name: `${name} ${tag}`, primaryEntity: 'contact' } })).statusCode,
+      ).toBe(201);
+    const names: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listWorkflows(t.ctx, {
+        limit: 2,
+        cursor,
+        sort: { key: 'name', dir: 'asc' },
+        primaryEntity: 'contact',
+      });
+      names.push(...page.items.map((w) => w.name).filter((n) => n.endsWith(tag)));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(names).toEqual([`Alder ${tag}`, `Birch ${tag}`, `Cedar ${tag}`, `Dogwood ${tag}`]);
+    const desc = await listWorkflows(t.ctx, { limit: 500, sort: { key: 'name', dir: 'desc' } });
+    const mine = desc.items.map((w) => w.name).filter((n) => n.endsWith(tag));
+    expect(mine).toEqual([`Dogwood ${tag}`, `Cedar ${tag}`, `Birch ${tag}`, `Alder ${tag}`]);
+    const api = (await t.api('GET', 'workflows?limit=500')).json().items.map((w: { name: string }) => w.name);
+    expect(api.filter((n: string) => n.endsWith(tag))).toEqual([
+      `Cedar ${tag}`,
+      `Alder ${tag}`,
+      `Birch ${tag}`,
+      `Dogwood ${tag}`,
+    ]);
+  });
+});
