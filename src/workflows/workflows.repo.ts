@@ -112,14 +112,16 @@ export function listRuns(
     workflowId?: string | undefined;
     targetId?: string | undefined;
     status?: string | undefined;
+    /** Newest first (the back office's run history); ids are time-ordered, so this is by creation. */
+    newestFirst?: boolean | undefined;
   },
 ) {
   let query = db
     .selectFrom('workflow_runs')
     .selectAll()
-    .orderBy('id')
+    .orderBy('id', q.newestFirst ? 'desc' : 'asc')
     .limit(q.limit + 1);
-  if (q.after) query = query.where('id', '>', q.after);
+  if (q.after) query = query.where('id', q.newestFirst ? '<' : '>', q.after);
   if (q.workflowId) query = query.where('workflow_id', '=', q.workflowId);
   if (q.targetId) query = query.where('target_id', '=', q.targetId);
   if (q.status) query = query.where('status', '=', q.status as WorkflowRunRow['status']);

@@ -371,8 +371,13 @@ export async function getRun(ctx: AppContext, id: string): Promise<WorkflowRun> 
   return toWorkflowRun(row);
 }
 
-export async function listRuns(ctx: AppContext, q: WorkflowRunListQuery): Promise<Page<WorkflowRun>> {
+/** The run history, by creation; `newestFirst` (the back office's view) turns it round. */
+export async function listRuns(
+  ctx: AppContext,
+  q: WorkflowRunListQuery & { newestFirst?: boolean | undefined },
+): Promise<Page<WorkflowRun>> {
   const rows = await repo.listRuns(ctx.db, {
+    newestFirst: q.newestFirst,
     limit: q.limit,
     after: decodeCursor(q.cursor),
     workflowId: q.workflowId,
