@@ -1,4 +1,6 @@
 // Queries on workflows, their email templates and their runs.
+import { sortedPage } from '../db/keyset.ts';
+import type { SortedAfter, SortOrder } from '../shared/pagination.ts';
 import type { Selectable } from 'kysely';
 import type { Db, Dialect, Tx } from '../db/types.ts';
 import type { EmailTemplatesTable, WorkflowRunsTable, WorkflowsTable } from '../db/schema.ts';
@@ -26,18 +28,27 @@ export function lockWorkflow(tx: Tx, dialect: Dialect, id: string): Promise<Work
   return (dialect === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
 }
 
+export type WorkflowSortKey = 'name' | 'updatedAt';
+const sortColumns: Record<WorkflowSortKey, string> = { name: 'name', updatedAt: 'updated_at' };
+
 export function listWorkflows(
   db: Db,
-  q: { limit: number; after?: string | undefined; state?: string | undefined; primaryEntity?: string | undefined },
+  q: {
+    limit: number;
+    after?: string | undefined;
+    state?: string | undefined;
+    primaryEntity?: string | undefined;
+    /** A sorted view (the back office), continuing after `sortedAfter`. */
+    sort?: SortOrder<WorkflowSortKey> | undefined;
+    sortedAfter?: SortedAfter | undefined;
+  },
 ) {
-  let query = db
-    .selectFrom('workflows')
-    .selectAll()
-    .orderBy('id')
-    .limit(q.limit + 1);
-  if (q.after) query = query.where('id', '>', q.after);
+  let query = db.selectFrom('workflows').selectAll();
   if (q.state) query = query.where('state', '=', q.state as WorkflowRow['state']);
   if (q.primaryEntity) query = query.where('primary_entity', '=', q.primaryEntity as WorkflowRow['primary_entity']);
+  if (q.sort) return sortedPage(query, sortColumns[q.sort.key], q.sort.dir, q.sortedAfter, q.limit).execute();
+  query = query.orderBy('id').limit(q.limit + 1);
+  if (q.after) query = query.where('id', '>', q.after);
   return query.execute();
 }
 
@@ -101,7 +112,7 @@ export function listRuns(
     workflowId?: string | undefined;
     targetId?: string | undefined;
     status?: string | undefined;
-    /** Newest first (the back office's latest failed runs); the cursor then continues towards older ones. */
+    /** Newest first (the back office's run history); ids are time-ordered, so this is by creation. */
     newestFirst?: boolean | undefined;
   },
 ) {

@@ -5,7 +5,14 @@ import type { Tx } from '../db/types.ts';
 import { AppError, conflict, notFound, validationFailed, type FieldError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
-import { decodeCursor, toPage, type Page } from '../shared/pagination.ts';
+import {
+  decodeCursor,
+  decodeSortedCursor,
+  type Page,
+  type SortOrder,
+  toPage,
+  toSortedPage,
+} from '../shared/pagination.ts';
 import { writeAudit } from '../audit/audit.repo.ts';
 import { enqueueJobs } from '../jobs/jobs.ts';
 import { RUN_WORKFLOW_JOB } from './workflow-runs.queue.ts';
@@ -75,13 +82,22 @@ async function checkDefinition(
 export const conditionFieldsOf = (primaryEntity: 'invitation' | 'contact'): readonly string[] =>
   conditionFields[primaryEntity];
 
-export async function listWorkflows(ctx: AppContext, q: WorkflowListQuery): Promise<Page<Workflow>> {
-  const rows = await repo.listWorkflows(ctx.db, {
-    limit: q.limit,
-    after: decodeCursor(q.cursor),
-    state: q.state,
-    primaryEntity: q.primaryEntity,
-  });
+/** The API's list (by creation); with `sort` (the back office's views) by name or last change. */
+export async function listWorkflows(
+  ctx: AppContext,
+  q: WorkflowListQuery & { sort?: SortOrder<repo.WorkflowSortKey> | undefined },
+): Promise<Page<Workflow>> {
+  const filter = { limit: q.limit, state: q.state, primaryEntity: q.primaryEntity };
+  if (q.sort) {
+    const rows = await repo.listWorkflows(ctx.db, {
+      ...filter,
+      sort: q.sort,
+      sortedAfter: decodeSortedCursor(q.cursor),
+    });
+    const key = q.sort.key;
+    return toSortedPage(rows, q.limit, (r) => (key === 'name' ? r.name : r.updated_at), toWorkflow);
+  }
+  const rows = await repo.listWorkflows(ctx.db, { ...filter, after: decodeCursor(q.cursor) });
   return toPage(rows, q.limit, toWorkflow);
 }
 
@@ -356,10 +372,10 @@ export async function getRun(ctx: AppContext, id: string): Promise<WorkflowRun> 
   return toWorkflowRun(row);
 }
 
-/** The run history, oldest first as the API lists it; `newestFirst` (not an API parameter) turns the order. */
+/** The run history, by creation; `newestFirst` (the back office's view) turns it round. */
 export async function listRuns(
   ctx: AppContext,
-  q: WorkflowRunListQuery & { newestFirst?: boolean },
+  q: WorkflowRunListQuery & { newestFirst?: boolean | undefined },
 ): Promise<Page<WorkflowRun>> {
   const rows = await repo.listRuns(ctx.db, {
     newestFirst: q.newestFirst,

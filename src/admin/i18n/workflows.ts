@@ -49,7 +49,8 @@ const en = {
     } as Record<string, string>,
     unknownType: 'Unknown step type',
     templateId: 'Email template',
-    noTemplates: 'This workflow has no email templates yet: create one below, then choose it here.',
+    noTemplates:
+      'This workflow has no email templates yet: save it, create one under Email Templates, then choose it here.',
     to: 'To (optional)',
     toHint: 'An email address; empty sends to the contact (each invited contact on an invitation).',
     contactField: {
@@ -220,7 +221,8 @@ const da: typeof en = {
     },
     unknownType: 'Ukendt trintype',
     templateId: 'E-mailskabelon',
-    noTemplates: 'Arbejdsprocessen har endnu ingen e-mailskabeloner: opret en nedenfor, og vælg den så her.',
+    noTemplates:
+      'Arbejdsprocessen har endnu ingen e-mailskabeloner: gem den, opret en under E-mailskabeloner, og vælg den så her.',
     to: 'Til (valgfrit)',
     toHint: 'En e-mailadresse; tom sender til kontaktpersonen (hver inviteret kontaktperson på en invitation).',
     contactField: {

@@ -44,6 +44,7 @@ export function workflowRunRoutes(admin: Api, ctx: AppContext): void {
       workflowId: uuidOrUndefined(query.filters.workflowId),
       targetId: uuidOrUndefined(query.filters.targetId),
       status,
+      newestFirst: true,
     });
     const workflows = await listWorkflows(ctx, { limit: 200 });
     const workflowOptions = workflows.items.map((w) => ({ value: w.id, label: w.name }));

@@ -22,13 +22,8 @@ import {
 import { ConfirmPage } from '../components/confirm.tsx';
 import { errorsOf, resolveLookups, SubmittedForm } from '../forms.ts';
 import { redirectWithNotice, type StaffPageContext, staffPageContext } from '../page-context.ts';
-import {
-  DryRunPage,
-  SecretPage,
-  WorkflowForm,
-  type WorkflowFormState,
-  WorkflowsView,
-} from '../pages/workflows/workflows.tsx';
+import { DryRunPage, SecretPage } from '../pages/workflows/workflow-commands.tsx';
+import { WorkflowForm, type WorkflowFormState, WorkflowsView } from '../pages/workflows/workflows.tsx';
 import { viewQuery } from '../view-query.ts';
 import { applyStepAction, draftsOf } from '../workflows/step-draft.ts';
 import {
@@ -39,7 +34,7 @@ import {
   templatesOf,
   workflowInput,
 } from '../workflows/workflow-form.ts';
-import { idParam, pageSize } from './route-helpers.ts';
+import { idParam, pageSize, sortOf } from './route-helpers.ts';
 
 async function sendForm(
   ctx: AppContext,
@@ -115,6 +110,7 @@ export function workflowRoutes(admin: Api, ctx: AppContext): void {
       cursor: query.cursor,
       state: oneOf(STATES, query.filters.state),
       primaryEntity: oneOf(ENTITIES, query.filters.primaryEntity),
+      sort: sortOf(query, ['name', 'updatedAt'] as const),
     });
     return sendPage(reply, 200, WorkflowsView({ pc, query, items: page.items, nextCursor: page.nextCursor }));
   });

@@ -46,6 +46,14 @@ describe('workflows view and form', () => {
     const da = await staff.get('/admin/workflows?lang=da');
     for (const word of ['Arbejdsprocesser', 'Primært objekt', 'Kladde', 'Aktiveret', '+ Ny', 'Ændret'])
       expect(da.body).toContain(word);
+    // Sorted by name both ways, with the API's keyset cursor under the hood.
+    await apiWorkflow({ name: 'Aaa first' });
+    const asc = (await staff.get('/admin/workflows?sort=name&dir=asc')).body;
+    expect(asc.indexOf('Aaa first')).toBeLessThan(asc.indexOf('Velkomst'));
+    expect(asc).toContain('aria-sort="ascending"');
+    const desc = (await staff.get('/admin/workflows?sort=name&dir=desc')).body;
+    expect(desc.indexOf('Velkomst')).toBeLessThan(desc.indexOf('Aaa first'));
+    expect((await staff.get('/admin/workflows?sort=updatedAt&dir=desc&cursor=junk')).statusCode).toBeLessThan(500);
     const drafts = await staff.get('/admin/workflows?state=draft&primaryEntity=contact');
     expect(drafts.body).toContain('Velkomst');
     expect(drafts.body).not.toContain('>Send Invitation<');
@@ -113,6 +121,75 @@ describe('workflows view and form', () => {
     expect(page.body).toContain(`name="steps.1.then.0.webRoleIdLookup" value="${role.name}"`);
     expect(page.body).toContain(`name="steps.1.then.0.webRoleId" value="${role.id}"`);
     expect(page.body).toMatch(/id="f-steps-0-fields-lastName-clear"[^>]*checked/);
+    // Type-ahead targets a selector that exists (ids without dots).
+    expect(page.body).toContain('hx-target="#f-steps-1-then-0-webRoleId-options"');
+    expect(page.body).toContain('<datalist id="f-steps-1-then-0-webRoleId-options">');
+    // Every control has its own id and a label that points at it.
+    const ids = [...page.body.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.length - new Set(ids).size, 'duplicate ids').toBe(0);
+    for (const m of page.body.matchAll(/<(?:input|select|textarea) [^>]*id="([^"]+)"/g))
+      if (!/type="hidden"/.test(m[0])) expect(page.body, `label for ${m[1]}`).toContain(`for="${m[1]}"`);
+  });
+
+  it('saves send-email (template choice, optional to) and create-invitation (settings, send) steps', async () => {
+    const staff = await signedInStaff(t.app);
+    const wf = await apiWorkflow({ name: 'Invite colleagues' });
+    const tpl = (
+      await t.api('POST', 'email-templates', {
+        body: { workflowId: wf.id, name: 'Hello', locale: 'en', subject: 'Hi', html: '<p>Hi</p>', text: 'Hi' },
+      })
+    ).json();
+    const role = await make.webRole({ name: `Colleague ${newId()}` });
+    const page = await staff.get(`/admin/workflows/${wf.id}`);
+    expect(page.body).toContain(`href="/admin/email-templates/${tpl.id}"`);
+    const saved = await staff.post(`/admin/workflows/${wf.id}`, {
+      name: 'Invite colleagues',
+      'steps.0.type': 'send-email',
+      'steps.0.templateId': tpl.id,
+      'steps.0.to': 'desk@example.com',
+      'steps.1.type': 'send-email',
+      'steps.1.templateId': tpl.id,
+      'steps.1.to': '',
+      'steps.2.type': 'create-invitation',
+      'steps.2.invitation.name': 'Colleague invitation',
+      'steps.2.invitation.expiresInDays': '7',
+      'steps.2.invitation.webRoleIdsLookup': role.name,
+      'steps.2.invitation.binding': 'email-domain',
+      'steps.2.invitation.allowedDomains': 'example.com\nexample.org',
+      'steps.2.invitation.locale': 'da',
+      'steps.2.send': ['false', 'true'],
+      _action: 'save',
+    });
+    expect(saved.statusCode, saved.body.slice(0, 2000)).toBe(303);
+    expect((await t.api('GET', `workflows/${wf.id}`)).json().steps).toEqual([
+      { type: 'send-email', templateId: tpl.id, to: 'desk@example.com' },
+      { type: 'send-email', templateId: tpl.id },
+      {
+        type: 'create-invitation',
+        invitation: {
+          name: 'Colleague invitation',
+          expiresInDays: 7,
+          webRoleIds: [role.id],
+          binding: 'email-domain',
+          allowedDomains: ['example.com', 'example.org'],
+          locale: 'da',
+        },
+        send: true,
+      },
+    ]);
+    const again = await staff.get(`/admin/workflows/${wf.id}`);
+    expect(again.body).toMatch(new RegExp(`name="steps.2.invitation.webRoleIds" value="${role.id}" checked`));
+    expect(again.body).toContain(role.name);
+    // A wrong number of days is refused at its field, typed text kept.
+    const bad = await staff.post(`/admin/workflows/${wf.id}`, {
+      name: 'Invite colleagues',
+      'steps.0.type': 'create-invitation',
+      'steps.0.invitation.expiresInDays': 'soon',
+      _action: 'save',
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain('id="f-steps-0-invitation-expiresInDays-error"');
+    expect(bad.body).toContain('value="soon"');
   });
 
   it('adds, removes and moves steps without saving, nested lists included', async () => {

@@ -50,34 +50,38 @@ export const stepLookups: Record<string, { name: string; kind: LookupKind; many?
 
 export const emptyDraft = (type: string): StepDraft => ({ type, values: { type }, lists: {}, then: [], else: [] });
 
-/** Reads the step list under `prefix` from the submitted form. */
-export function parseSteps(form: SubmittedForm, prefix = 'steps', depth = 0): StepDraft[] {
+/** Reads the step list under `prefix` from the submitted form (each level scans only its own keys). */
+export function parseSteps(
+  form: SubmittedForm,
+  prefix = 'steps',
+  depth = 0,
+  keys: readonly string[] = [...new Set([...Object.keys(form.values), ...Object.keys(form.lists)])],
+): StepDraft[] {
   if (depth > MAX_DEPTH) return [];
   const start = `${prefix}.`;
-  const byIndex = new Map<number, StepDraft>();
-  const keys = new Set([...Object.keys(form.values), ...Object.keys(form.lists)]);
+  const byIndex = new Map<number, { draft: StepDraft; nested: string[] }>();
   for (const key of keys) {
     if (!key.startsWith(start)) continue;
     const m = /^(\d{1,3})\.(.+)$/.exec(key.slice(start.length));
     if (!m) continue;
     const index = Number(m[1]);
     const rel = m[2] as string;
+    const entry = byIndex.get(index) ?? { draft: emptyDraft(''), nested: [] };
+    byIndex.set(index, entry);
     if (rel.startsWith('then.') || rel.startsWith('else.')) {
-      if (!byIndex.has(index)) byIndex.set(index, emptyDraft(''));
+      entry.nested.push(key);
       continue;
     }
-    const draft = byIndex.get(index) ?? emptyDraft('');
-    byIndex.set(index, draft);
-    if (form.values[key] !== undefined) draft.values[rel] = form.values[key] as string;
-    if (form.lists[key] !== undefined) draft.lists[rel] = form.lists[key] as string[];
+    if (form.values[key] !== undefined) entry.draft.values[rel] = form.values[key] as string;
+    if (form.lists[key] !== undefined) entry.draft.lists[rel] = form.lists[key] as string[];
   }
   return [...byIndex.entries()]
     .sort(([a], [b]) => a - b)
     .slice(0, MAX_LIST)
-    .map(([index, draft]) => {
+    .map(([index, { draft, nested }]) => {
       draft.type = draft.values.type ?? '';
-      draft.then = parseSteps(form, `${prefix}.${index}.then`, depth + 1);
-      draft.else = parseSteps(form, `${prefix}.${index}.else`, depth + 1);
+      draft.then = parseSteps(form, `${prefix}.${index}.then`, depth + 1, nested);
+      draft.else = parseSteps(form, `${prefix}.${index}.else`, depth + 1, nested);
       return draft;
     });
 }
@@ -102,7 +106,8 @@ export async function draftsOf(ctx: AppContext, steps: readonly unknown[]): Prom
     if (step.send === true) d.values.send = 'true';
     const fields = (step.fields ?? {}) as Record<string, unknown>;
     for (const [k, v] of Object.entries(fields)) {
-      if (v === null) d.values[`fields.${k}.clear`] = 'true';
+      if (v === null && k === 'locale') d.values['fields.locale'] = 'none';
+      else if (v === null) d.values[`fields.${k}.clear`] = 'true';
       else set(`fields.${k}`, v);
     }
     const inv = (step.invitation ?? {}) as Record<string, unknown>;

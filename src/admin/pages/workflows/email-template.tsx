@@ -222,14 +222,22 @@ export function TemplateForm(p: {
               error={form.errors.from}
               maxLength={320}
             />
-            <Field
-              name="subject"
-              label={t.subject}
-              value={form.values.subject}
-              error={form.errors.subject}
-              maxLength={2000}
-            />
-            <LiquidSlot pc={pc} part="subject" problem={form.liquid.subject} />
+            <FieldFrame id="f-subject" label={t.subject} error={form.errors.subject}>
+              {(describedBy) => (
+                <>
+                  <input
+                    id="f-subject"
+                    name="subject"
+                    type="text"
+                    value={form.values.subject ?? ''}
+                    maxLength={2000}
+                    aria-invalid={form.errors.subject || form.liquid.subject ? 'true' : undefined}
+                    aria-describedby={[describedBy, 'liquid-subject'].filter(Boolean).join(' ')}
+                  />
+                  <LiquidSlot pc={pc} part="subject" problem={form.liquid.subject} />
+                </>
+              )}
+            </FieldFrame>
             <Source pc={pc} part="html" value={form.values.html} error={form.errors.html} problem={form.liquid.html} />
             <Source pc={pc} part="text" value={form.values.text} error={form.errors.text} problem={form.liquid.text} />
           </Section>

@@ -3,14 +3,11 @@
 // step". The buttons submit the whole form with `_action`, so the server re-renders the edited list
 // without saving; it works without JavaScript. Errors sit at the step field that failed.
 import type { ComponentChildren } from 'preact';
-import { FieldFrame } from '../../../web/form-kit.tsx';
 import type { FieldErrors } from '../../forms.ts';
 import type { LookupKind } from '../../lookups.ts';
+import { Area, Check, fieldId, Select, StepLookup, Text } from './step-controls.tsx';
 import type { AdminPageContext } from '../../page-context.ts';
 import { type StepDraft, stepLookups, stepTypes, takesValue, updatableTextFields } from '../../workflows/step-draft.ts';
-
-/** Ids without dots, so that they also work as selectors (`#f-steps-0-webRoleId-options`). */
-export const fieldId = (name: string) => `f-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 
 export interface StepEditorProps {
   pc: AdminPageContext;
@@ -103,15 +100,20 @@ function StepCard(
     if (rel.startsWith('then.') || rel.startsWith('else.')) return false;
     return !own.some((n) => rel === n || rel.startsWith(`${n}.`));
   });
-  const typeOptions: { value: string; label: string }[] = stepTypes.map((ty) => ({
+  // Send Invitation only where it means something (invitation workflows), unless a step has it already.
+  const fitting = stepTypes.filter(
+    (ty) => ty !== 'send-invitation' || p.primaryEntity === 'invitation' || ty === draft.type,
+  );
+  const typeOptions: { value: string; label: string }[] = fitting.map((ty) => ({
     value: ty,
     label: t.steps.types[ty] ?? ty,
   }));
   if (!(stepTypes as readonly string[]).includes(draft.type))
     typeOptions.unshift({ value: draft.type, label: t.steps.unknownType });
+  const legend = t.steps.numbered(p.index + 1, typeLabel);
   return (
     <fieldset class="step" data-step={path} data-step-type={draft.type}>
-      <legend>{t.steps.numbered(p.index + 1, typeLabel)}</legend>
+      <legend>{legend}</legend>
       {leftovers.map(([k, message]) => (
         <p class="field-error" id={`${fieldId(k)}-error`}>
           {message}
@@ -121,20 +123,44 @@ function StepCard(
         <Select name={`${path}.type`} label={t.steps.type} value={draft.type} options={typeOptions} />
         {p.readOnly ? null : (
           <div class="step-commands">
-            <button type="submit" class="link-button" name="_action" value={`apply:${path}`}>
+            <button
+              type="submit"
+              class="link-button"
+              name="_action"
+              value={`apply:${path}`}
+              aria-label={`${t.commands.apply}: ${legend}`}
+            >
               {t.commands.apply}
             </button>
             {p.index > 0 ? (
-              <button type="submit" class="link-button" name="_action" value={`up:${path}`}>
+              <button
+                type="submit"
+                class="link-button"
+                name="_action"
+                value={`up:${path}`}
+                aria-label={`${t.commands.moveUp}: ${legend}`}
+              >
                 {t.commands.moveUp}
               </button>
             ) : null}
             {p.index < p.count - 1 ? (
-              <button type="submit" class="link-button" name="_action" value={`down:${path}`}>
+              <button
+                type="submit"
+                class="link-button"
+                name="_action"
+                value={`down:${path}`}
+                aria-label={`${t.commands.moveDown}: ${legend}`}
+              >
                 {t.commands.moveDown}
               </button>
             ) : null}
-            <button type="submit" class="link-button danger" name="_action" value={`remove:${path}`}>
+            <button
+              type="submit"
+              class="link-button danger"
+              name="_action"
+              value={`remove:${path}`}
+              aria-label={`${t.commands.remove}: ${legend}`}
+            >
               {t.commands.remove}
             </button>
           </div>
@@ -368,154 +394,4 @@ function ConditionFields(p: StepEditorProps & { draft: StepDraft; path: string; 
   );
 }
 
-// -------------------------------------------------------------------------------------------------
-// Controls with ids made from dotted names.
-
-function Select(p: {
-  name: string;
-  label: string;
-  value?: string | undefined;
-  options: { value: string; label: string }[];
-  empty?: string;
-  error?: string | undefined;
-  hint?: string | undefined;
-  'data-operator'?: boolean;
-}) {
-  const id = fieldId(p.name);
-  return (
-    <FieldFrame id={id} label={p.label} error={p.error} hint={p.hint}>
-      {(describedBy) => (
-        <select
-          id={id}
-          name={p.name}
-          aria-invalid={p.error ? 'true' : undefined}
-          aria-describedby={describedBy}
-          data-operator={p['data-operator'] ? '' : undefined}
-        >
-          {p.empty !== undefined ? <option value="">{p.empty || '—'}</option> : null}
-          {p.options.map((o) => (
-            <option value={o.value} selected={o.value === (p.value ?? '')}>
-              {o.label}
-            </option>
-          ))}
-        </select>
-      )}
-    </FieldFrame>
-  );
-}
-
-function Text(p: {
-  name: string;
-  label: string;
-  value?: string | undefined;
-  error?: string | undefined;
-  hint?: string | undefined;
-  type?: string;
-}) {
-  const id = fieldId(p.name);
-  return (
-    <FieldFrame id={id} label={p.label} error={p.error} hint={p.hint}>
-      {(describedBy) => (
-        <input
-          id={id}
-          name={p.name}
-          type={(p.type === 'number' ? 'text' : (p.type ?? 'text')) as 'text'}
-          inputMode={p.type === 'number' ? 'numeric' : undefined}
-          value={p.value ?? ''}
-          maxLength={2000}
-          aria-invalid={p.error ? 'true' : undefined}
-          aria-describedby={describedBy}
-        />
-      )}
-    </FieldFrame>
-  );
-}
-
-function Area(p: {
-  name: string;
-  label: string;
-  value?: string | undefined;
-  error?: string | undefined;
-  hint?: string | undefined;
-}) {
-  const id = fieldId(p.name);
-  return (
-    <FieldFrame id={id} label={p.label} error={p.error} hint={p.hint}>
-      {(describedBy) => (
-        <textarea
-          id={id}
-          name={p.name}
-          rows={2}
-          aria-invalid={p.error ? 'true' : undefined}
-          aria-describedby={describedBy}
-        >
-          {p.value ?? ''}
-        </textarea>
-      )}
-    </FieldFrame>
-  );
-}
-
-function Check(p: { name: string; label: string; checked: boolean; error?: string | undefined }) {
-  const id = fieldId(p.name);
-  return (
-    <div class={p.error ? 'field check has-error' : 'field check'}>
-      <input type="hidden" name={p.name} value="false" />
-      <input
-        type="checkbox"
-        id={id}
-        name={p.name}
-        value="true"
-        checked={p.checked}
-        aria-describedby={p.error ? `${id}-error` : undefined}
-      />
-      <label for={id}>{p.label}</label>
-      {p.error ? (
-        <p class="field-error" id={`${id}-error`}>
-          {p.error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
-/** A look-up with a dotted name: the held id (`name`), the typed text (`nameLookup`) and type-ahead. */
-export function StepLookup(p: {
-  pc: AdminPageContext;
-  name: string;
-  label: string;
-  kind: LookupKind;
-  id?: string | undefined;
-  typed?: string | undefined;
-  error?: string | undefined;
-  hint?: string | undefined;
-  noHidden?: boolean;
-}) {
-  const id = fieldId(p.name);
-  const listId = `${id}-options`;
-  return (
-    <FieldFrame id={id} label={p.label} error={p.error} hint={p.hint ?? p.pc.t.form.lookupHint}>
-      {(describedBy) => (
-        <div class="lookup" data-lookup={p.kind}>
-          {p.noHidden ? null : <input type="hidden" name={p.name} value={p.id ?? ''} />}
-          <input
-            id={id}
-            type="text"
-            name={`${p.name}Lookup`}
-            value={p.typed ?? ''}
-            list={listId}
-            autocomplete="off"
-            maxLength={400}
-            aria-invalid={p.error ? 'true' : undefined}
-            aria-describedby={describedBy}
-            hx-get={`/admin/lookup/${p.kind}?field=${encodeURIComponent(`${p.name}Lookup`)}`}
-            hx-trigger="input changed delay:200ms, focus once"
-            hx-target={`#${listId}`}
-            hx-swap="innerHTML"
-          />
-          <datalist id={listId} />
-        </div>
-      )}
-    </FieldFrame>
-  );
-}
+export { fieldId, StepLookup };
