@@ -245,4 +245,40 @@ describe('the back office pages in a browser', () => {
     );
     await page.context().close();
   });
+
+  it('previews a template as it is typed, and shows a Liquid error at its line', async () => {
+    const sendInvitation = await sendInvitationId();
+    expect((await t.api('POST', `workflows/${sendInvitation}/deactivate`)).statusCode).toBe(200);
+    try {
+      const contact = await make.contact({ firstName: 'Preview', lastName: `Person ${newId().slice(-6)}` });
+      const inv = await make.invitation({
+        name: `Preview ${newId().slice(-6)}`,
+        type: 'single',
+        invitedContactIds: [contact.id],
+      });
+      const template = (await t.api('GET', `email-templates?workflowId=${sendInvitation}`))
+        .json()
+        .items.find((x: { locale: string }) => x.locale === 'en');
+      const page = await signedInPage();
+      await page.goto(`${base}/admin/email-templates/${template.id}`);
+      await page.locator('#f-invitationId').fill(inv.name);
+      await page.locator('#f-contactId').fill(contact.emailaddress1);
+      await page.locator('#f-subject').fill('Hello {{ contact.firstName }} from the preview');
+      // htmx posts the form as it is typed and swaps the preview in, without a page load.
+      await page.waitForFunction(
+        () => document.querySelector('[data-preview-subject]')?.textContent === 'Hello Preview from the preview',
+        null,
+        { timeout: 15_000 },
+      );
+      expect(await page.locator('iframe[data-preview-html]').getAttribute('sandbox')).toBe('');
+      await page.locator('#f-html').fill('<p>Line one</p>\n<p>{% if %}</p>');
+      await page.waitForSelector('[data-liquid-field="html"]', { timeout: 15_000 });
+      expect(await page.locator('[data-liquid-field="html"]').getAttribute('data-line')).toBe('2');
+      expect(await seriousViolations(page)).toEqual([]);
+      await screenshot(page, 'admin-template-preview-desktop');
+      await page.context().close();
+    } finally {
+      await t.api('POST', `workflows/${sendInvitation}/activate`);
+    }
+  });
 });
