@@ -671,9 +671,10 @@ function check(op: Operation, r: GeneratedRequest, res: LightMyRequestResponse):
     }
     return;
   }
-  // A portal page: an HTML page (a refusal shows as a page with its code) or a redirect.
+  // A page of the portal or the back office: an HTML page (a refusal shows as a page with its code), a
+  // redirect, or one of their assets (a stylesheet, a script).
   if (res.statusCode >= 300 && res.statusCode < 400) expect(location, what).toBeDefined();
-  else expect(type, what).toMatch(/^(text\/html|text\/css)/);
+  else expect(type, what).toMatch(/^(text\/html|text\/css|text\/javascript)/);
 }
 
 function operationsOf(document: Json): Operation[] {
