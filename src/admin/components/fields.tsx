@@ -148,17 +148,21 @@ export interface LookupFieldProps {
   error?: string | undefined;
   hint?: string | undefined;
   required?: boolean;
+  /** The control's id when the name is a path (`steps.0.webRoleId`); default `f-<name>`. */
+  controlId?: string;
+  /** Without the hidden field holding the chosen id (the text alone names the record). */
+  noHidden?: boolean;
 }
 
 /** One related record, chosen by typing: type-ahead fills the datalist; the server resolves the text. */
 export function LookupField(p: LookupFieldProps) {
-  const id = idFor(p.name);
+  const id = p.controlId ?? idFor(p.name);
   const listId = `${id}-options`;
   return (
     <FieldFrame id={id} label={p.label} error={p.error} hint={p.hint ?? p.pc.t.form.lookupHint}>
       {(describedBy) => (
         <div class="lookup" data-lookup={p.kind}>
-          <input type="hidden" name={p.name} value={p.value?.id ?? ''} />
+          {p.noHidden ? null : <input type="hidden" name={p.name} value={p.value?.id ?? ''} />}
           <input
             id={id}
             type="text"

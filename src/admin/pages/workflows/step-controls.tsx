@@ -2,6 +2,7 @@
 // names are dotted paths (`steps.2.then.0.webRoleId`); their ids drop the dots, so that they also
 // work as selectors (htmx targets `#f-steps-2-then-0-webRoleId-options`).
 import { FieldFrame } from '../../../web/form-kit.tsx';
+import { LookupField } from '../../components/fields.tsx';
 import type { LookupKind } from '../../lookups.ts';
 import type { AdminPageContext } from '../../page-context.ts';
 
@@ -117,6 +118,7 @@ export function Check(p: { name: string; label: string; checked: boolean; error?
 }
 
 /** A look-up with a dotted name: the held id (`name`), the typed text (`nameLookup`) and type-ahead. */
+/** A look-up inside the step editor: its name is the step field's path, its id made from it. */
 export function StepLookup(p: {
   pc: AdminPageContext;
   name: string;
@@ -128,31 +130,18 @@ export function StepLookup(p: {
   hint?: string | undefined;
   noHidden?: boolean;
 }) {
-  const id = fieldId(p.name);
-  const listId = `${id}-options`;
   return (
-    <FieldFrame id={id} label={p.label} error={p.error} hint={p.hint ?? p.pc.t.form.lookupHint}>
-      {(describedBy) => (
-        <div class="lookup" data-lookup={p.kind}>
-          {p.noHidden ? null : <input type="hidden" name={p.name} value={p.id ?? ''} />}
-          <input
-            id={id}
-            type="text"
-            name={`${p.name}Lookup`}
-            value={p.typed ?? ''}
-            list={listId}
-            autocomplete="off"
-            maxLength={400}
-            aria-invalid={p.error ? 'true' : undefined}
-            aria-describedby={describedBy}
-            hx-get={`/admin/lookup/${p.kind}?field=${encodeURIComponent(`${p.name}Lookup`)}`}
-            hx-trigger="input changed delay:200ms, focus once"
-            hx-target={`#${listId}`}
-            hx-swap="innerHTML"
-          />
-          <datalist id={listId} />
-        </div>
-      )}
-    </FieldFrame>
+    <LookupField
+      pc={p.pc}
+      name={p.name}
+      controlId={fieldId(p.name)}
+      label={p.label}
+      kind={p.kind}
+      value={p.id ? { id: p.id, label: '' } : undefined}
+      typed={p.typed ?? ''}
+      error={p.error}
+      hint={p.hint}
+      noHidden={p.noHidden ?? false}
+    />
   );
 }
