@@ -83,7 +83,7 @@ const kinds: Record<
       const email = EMAIL_IN.exec(text)?.[1] ?? (text.includes('@') && !text.includes(' ') ? text : undefined);
       const page = await listContacts(
         ctx,
-        email ? { limit: SUGGESTIONS, email } : { limit: SUGGESTIONS, q: text || undefined },
+        email ? { limit: SUGGESTIONS, email } : { limit: SUGGESTIONS, q: text || undefined, match: 'prefix' },
       );
       return page.items.map((c) => ({ id: c.id, label: person(c.fullName, c.emailaddress1) }));
     },
@@ -116,7 +116,7 @@ const kinds: Record<
   },
   invitations: {
     search: async (ctx, text) =>
-      (await listInvitations(ctx, { limit: SUGGESTIONS, q: text || undefined })).items.map((i) => ({
+      (await listInvitations(ctx, { limit: SUGGESTIONS, q: text || undefined, match: 'prefix' })).items.map((i) => ({
         id: i.id,
         label: i.name,
       })),

@@ -5,7 +5,7 @@ import { sql, type Updateable } from 'kysely';
 import type { ContactRow, ContactsTable, ContactUpdate, NewContact } from '../db/schema.ts';
 import type { Db, Tx } from '../db/types.ts';
 import { nowIso } from '../shared/time.ts';
-import { containsCi, equalsCi } from '../db/sql.ts';
+import { containsCi, equalsCi, startsWithCi } from '../db/sql.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
 import { prepared } from '../db/prepared.ts';
 import { sortedPage } from '../db/keyset.ts';
@@ -44,6 +44,8 @@ export function contactsPageQuery(
     email?: string | undefined;
     accountId?: string | undefined;
     q?: string | undefined;
+    /** How `q` matches: anywhere in the names and email (the API), or at their start (Quick Find). */
+    match?: 'contains' | 'prefix' | undefined;
     /** A sorted view (the back office): continuing after `sortedAfter` instead of `after`. */
     sort?: SortOrder<ContactSortKey> | undefined;
     sortedAfter?: SortedAfter | undefined;
@@ -54,9 +56,9 @@ export function contactsPageQuery(
   if (q.accountId) query = query.where('parent_account_id', '=', q.accountId);
   if (q.q) {
     const text = q.q.trim();
-    query = query.where((eb) =>
-      eb.or([containsCi('first_name', text), containsCi('last_name', text), containsCi('emailaddress1', text)]),
-    );
+    const matches =
+      q.match === 'prefix' ? (c: string) => startsWithCi(db, c, text) : (c: string) => containsCi(c, text);
+    query = query.where((eb) => eb.or([matches('first_name'), matches('last_name'), matches('emailaddress1')]));
   }
   if (q.sort) return sortedPage(query, sortColumns[q.sort.key], q.sort.dir, q.sortedAfter, q.limit);
   if (q.after) query = query.where('id', '>', q.after);

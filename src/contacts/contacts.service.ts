@@ -123,9 +123,13 @@ export type { ContactSortKey } from './contacts.repo.ts';
  */
 export async function listContacts(
   ctx: AppContext,
-  q: ContactListQuery & { sort?: SortOrder<repo.ContactSortKey> | undefined },
+  q: ContactListQuery & {
+    sort?: SortOrder<repo.ContactSortKey> | undefined;
+    /** `prefix`: the back office's Quick Find ("begins with"); the API's `q` matches anywhere. */
+    match?: 'contains' | 'prefix' | undefined;
+  },
 ): Promise<Page<Contact>> {
-  const filter = { limit: q.limit, email: q.email, accountId: q.accountId, q: q.q };
+  const filter = { limit: q.limit, email: q.email, accountId: q.accountId, q: q.q, match: q.match };
   const sort = q.sort;
   const rows = sort
     ? await repo.listContacts(ctx.db, { ...filter, sort, sortedAfter: decodeSortedCursor(q.cursor) })

@@ -1,5 +1,5 @@
 // Small SQL helpers that behave the same on SQLite and PostgreSQL.
-import { sql, type RawBuilder } from 'kysely';
+import { SqliteAdapter, sql, type RawBuilder } from 'kysely';
 import type { Db, Tx } from './types.ts';
 
 const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -22,4 +22,27 @@ export async function workflowsNaming(db: Db | Tx, id: string): Promise<number> 
     .where('steps', 'like', `%"${id}"%`)
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** The smallest text greater than every text that starts with `prefix` (its last code point plus one). */
+function prefixEnd(prefix: string): string {
+  const points = [...prefix];
+  const last = points.pop() as string;
+  return `${points.join('')}${String.fromCodePoint((last.codePointAt(0) as number) + 1)}`;
+}
+
+/**
+ * `column` starts with `text`, ignoring letter case, as a range on `lower(column)` in code-point
+ * order, so that an index on the same expression serves it (migration 0010): SQLite compares text
+ * by its bytes, PostgreSQL by the "C" collation given here. This is the back office's Quick Find
+ * ("begins with", as in Dynamics 365), fast on 100,000 rows where `containsCi` reads them all.
+ */
+export function startsWithCi(db: Db | Tx, column: string, text: string): RawBuilder<boolean> {
+  const low = text.toLowerCase();
+  if (!low) return sql<boolean>`true`;
+  const value =
+    db.getExecutor().adapter instanceof SqliteAdapter
+      ? sql`lower(${sql.ref(column)})`
+      : sql`lower(${sql.ref(column)}) collate "C"`;
+  return sql<boolean>`(${value} >= ${low} and ${value} < ${prefixEnd(low)})`;
 }

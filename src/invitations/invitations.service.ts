@@ -119,7 +119,11 @@ export async function getInvitation(ctx: AppContext, id: string): Promise<Invita
  */
 export async function listInvitations(
   ctx: AppContext,
-  q: InvitationListQuery & { sort?: SortOrder<repo.InvitationSortKey> | undefined },
+  q: InvitationListQuery & {
+    sort?: SortOrder<repo.InvitationSortKey> | undefined;
+    /** `prefix`: the back office's Quick Find ("begins with"); the API's `q` matches anywhere. */
+    match?: 'contains' | 'prefix' | undefined;
+  },
 ): Promise<Page<Invitation>> {
   const now = nowIso();
   const { sort, cursor, ...filter } = q;

@@ -153,6 +153,8 @@ export function ViewToolbar(p: {
   filters?: ComponentChildren;
   /** Whether the view has a search box. */
   search?: boolean;
+  /** The search is Quick Find ("begins with", `*` for anywhere): say so under the box. */
+  quickFind?: boolean;
 }) {
   const { pc, query } = p;
   return (
@@ -173,7 +175,19 @@ export function ViewToolbar(p: {
       {p.search !== false ? (
         <div class="field inline grow">
           <label for="view-search">{pc.t.grid.searchLabel}</label>
-          <input id="view-search" type="search" name="q" value={query.q ?? ''} maxLength={200} />
+          <input
+            id="view-search"
+            type="search"
+            name="q"
+            value={query.q ?? ''}
+            maxLength={200}
+            aria-describedby={p.quickFind ? 'view-search-hint' : undefined}
+          />
+          {p.quickFind ? (
+            <p class="hint" id="view-search-hint">
+              {pc.t.grid.searchHint}
+            </p>
+          ) : null}
         </div>
       ) : null}
       {query.sort ? <input type="hidden" name="sort" value={query.sort} /> : null}

@@ -27,7 +27,7 @@ import { redirectWithNotice, type StaffPageContext, staffPageContext } from '../
 import { ContactForm, type ContactRelated, contactValues } from '../pages/contacts/contact-form.tsx';
 import { ChooseOneContactPage, ContactsView } from '../pages/contacts/contacts-view.tsx';
 import { viewQuery } from '../view-query.ts';
-import { idParam, pageSize, sortOf } from './route-helpers.ts';
+import { idParam, pageSize, quickFind, sortOf } from './route-helpers.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RELATED = 50;
@@ -136,7 +136,7 @@ export function contactRoutes(admin: Api, ctx: AppContext): void {
     const page = await listContacts(ctx, {
       limit: pageSize,
       cursor: query.cursor,
-      q: query.q,
+      ...quickFind(query.q),
       accountId: accountId?.toLowerCase(),
       sort,
     });

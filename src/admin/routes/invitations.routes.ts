@@ -26,7 +26,7 @@ import { InvitationForm } from '../pages/invitations/invitation-form.tsx';
 import { InvitationSecretPage } from '../pages/invitations/invitation-pages.tsx';
 import { type InvitationView, InvitationsView, invitationViews } from '../pages/invitations/invitations-view.tsx';
 import { viewQuery } from '../view-query.ts';
-import { idParam, pageSize, sortOf } from './route-helpers.ts';
+import { idParam, pageSize, quickFind, sortOf } from './route-helpers.ts';
 
 const statusOfView: Record<InvitationView, InvitationStatus | undefined> = {
   new: 'new',
@@ -99,7 +99,7 @@ export function invitationRoutes(admin: Api, ctx: AppContext): void {
     const page = await listInvitations(ctx, {
       limit: pageSize,
       cursor: query.cursor,
-      q: query.q,
+      ...quickFind(query.q),
       status: statusOfView[view],
       sort: sortOf(query, invitationSortKeys),
     });

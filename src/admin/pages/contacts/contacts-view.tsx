@@ -31,6 +31,7 @@ export function ContactsView(p: {
         </CommandLink>
       </CommandBar>
       <ViewToolbar
+        quickFind
         pc={pc}
         basePath="/admin/contacts"
         query={query}

@@ -42,6 +42,7 @@ export function InvitationsView(p: {
     <Layout pc={pc} title={title}>
       <PageHeader title={title} subtitle={t.entityPlural} />
       <ViewToolbar
+        quickFind
         pc={pc}
         basePath="/admin/invitations"
         query={query}

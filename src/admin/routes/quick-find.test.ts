@@ -1,0 +1,54 @@
+// Quick Find in the contacts and invitations views: the search is what the names or email begin with
+// (any letter case, as Dynamics 365's Quick Find), a leading * searches anywhere in them; the API's
+// `q` still matches anywhere. Both databases.
+import { describe, expect, it } from 'vitest';
+import { newId } from '../../shared/ids.ts';
+import { useTestApp } from '../../../test/helpers/app.ts';
+import { signedInStaff } from '../../../test/helpers/admin.ts';
+import { factories } from '../../../test/helpers/factories.ts';
+
+const t = useTestApp();
+const make = factories(t);
+
+describe('Quick Find in the back office views', () => {
+  it('finds contacts whose first name, last name or email begins with the text; * searches anywhere', async () => {
+    const tag = `qf${newId().slice(-8)}`;
+    const annelise = await make.contact({
+      firstName: 'Annelise',
+      lastName: `Holm${tag}`,
+      emailaddress1: `a.${tag}@example.com`,
+    });
+    const joanna = await make.contact({
+      firstName: 'Joanna',
+      lastName: `Berg${tag}`,
+      emailaddress1: `j.${tag}@example.com`,
+    });
+    const staff = await signedInStaff(t.app);
+    const shows = async (q: string) => {
+      const body = (await staff.get(`/admin/contacts?q=${encodeURIComponent(q)}`)).body;
+      return [annelise, joanna].filter((c) => body.includes(`/admin/contacts/${c.id}"`)).map((c) => c.firstName);
+    };
+    expect(await shows(`HOLM${tag}`)).toEqual(['Annelise']);
+    expect(await shows(`j.${tag}`)).toEqual(['Joanna']);
+    expect(await shows(`olm${tag}`)).toEqual([]);
+    expect(await shows(`*olm${tag}`)).toEqual(['Annelise']);
+    expect(await shows(`*${tag}`)).toEqual(['Annelise', 'Joanna']);
+    // The API's q is unchanged: anywhere in the names and email.
+    const api = (await t.api('GET', `contacts?q=olm${tag}`)).json().items.map((c: { id: string }) => c.id);
+    expect(api).toEqual([annelise.id]);
+    expect((await staff.get('/admin/contacts')).body).toContain('start with * to search anywhere');
+  });
+
+  it('finds invitations whose name begins with the text', async () => {
+    const tag = `QF${newId().slice(-8)}`;
+    const first = await make.invitation({ name: `${tag} partner day`, type: 'group' });
+    const second = await make.invitation({ name: `Spring ${tag}`, type: 'group' });
+    const staff = await signedInStaff(t.app);
+    const shows = async (q: string) => {
+      const body = (await staff.get(`/admin/invitations?view=all&q=${encodeURIComponent(q)}`)).body;
+      return [first, second].filter((i) => body.includes(`/admin/invitations/${i.id}"`)).map((i) => i.name);
+    };
+    expect(await shows(tag.toLowerCase())).toEqual([first.name]);
+    expect(await shows(`*${tag}`)).toEqual([first.name, second.name]);
+  });
+});
