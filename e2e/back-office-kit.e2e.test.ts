@@ -1,28 +1,17 @@
 // The back office's kit in a real browser: sign-in, a view and a form with a type-ahead look-up
 // (htmx under the page's CSP), accessibility of those pages, and the phone layout.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTestApp } from '../test/helpers/app.ts';
+import { describe, expect, it } from 'vitest';
 import { factories } from '../test/helpers/factories.ts';
-import { launchChromium, listenLocally, screenshot, seriousViolations } from './browser.ts';
+import { screenshot, seriousViolations, useBrowserApp } from './browser.ts';
 
-const t = useTestApp();
+const env = useBrowserApp();
+const t = env.t;
 const make = factories(t);
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  base = await listenLocally(t.app);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 describe('back office kit in a browser', () => {
   it('signs in, finds a parent account through the type-ahead, saves, and every page passes axe', async () => {
     await make.account({ name: 'Contoso Holding' });
-    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+    const context = await env.browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('console', (m) => {
@@ -30,19 +19,19 @@ describe('back office kit in a browser', () => {
     });
     page.on('pageerror', (e) => problems.push(String(e)));
 
-    await page.goto(`${base}/admin/accounts`);
+    await page.goto(`${env.base}/admin/accounts`);
     expect(page.url()).toContain('/admin/sign-in');
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByLabel('Email').fill('admin@example.com');
     await page.getByLabel('Password').fill('Admin-password-1');
     await Promise.all([
-      page.waitForURL(`${base}/admin/accounts`),
+      page.waitForURL(`${env.base}/admin/accounts`),
       page.getByRole('button', { name: 'Sign in' }).click(),
     ]);
     expect(await seriousViolations(page)).toEqual([]);
 
     await page.getByRole('link', { name: '+ New' }).click();
-    await page.waitForURL(`${base}/admin/accounts/new`);
+    await page.waitForURL(`${env.base}/admin/accounts/new`);
     await page.getByLabel('Account Name').fill('Contoso Denmark');
     const parent = page.getByLabel('Parent Account');
     await parent.pressSequentially('Conto', { delay: 30 });
@@ -62,7 +51,7 @@ describe('back office kit in a browser', () => {
     await screenshot(page, 'admin-account-form-desktop');
 
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${base}/admin/accounts`);
+    await page.goto(`${env.base}/admin/accounts`);
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
     );

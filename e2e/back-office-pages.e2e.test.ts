@@ -2,42 +2,30 @@
 // critical) and a screenshot of each at laptop and phone size, no sideways scroll on a phone even
 // with long names; Create Invitation only with exactly one contact selected; a refused form keeps
 // what was typed; the Danish model words; Run Workflow on 50 selected invitations.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBackgroundWork, type BackgroundWork } from '../src/jobs/background.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { newId } from '../src/shared/ids.ts';
-import { useTestApp } from '../test/helpers/app.ts';
 import { factories } from '../test/helpers/factories.ts';
 import { waitUntil } from '../test/helpers/wait.ts';
-import { launchChromium, listenLocally, screenshot, seriousViolations } from './browser.ts';
+import { screenshot, seriousViolations, useBrowserApp } from './browser.ts';
 
-const t = useTestApp();
+const env = useBrowserApp({ worker: true });
+const t = env.t;
 const make = factories(t);
-let browser: Browser;
-let base: string;
-let work: BackgroundWork;
-
-beforeAll(async () => {
-  base = await listenLocally(t.app);
-  browser = await launchChromium();
-  const quiet = { info() {}, warn() {}, error() {} };
-  work = startBackgroundWork(t.ctx, quiet as never, { pollMs: 50 });
-});
-afterAll(async () => {
-  await work?.stop();
-  await browser?.close();
-});
 
 const desktop = { width: 1280, height: 900 };
 const phone = { width: 390, height: 844 };
 
 async function signedInPage(viewport = desktop, locale = 'en-GB'): Promise<Page> {
-  const context = await browser.newContext({ locale, viewport });
+  const context = await env.browser.newContext({ locale, viewport });
   const page = await context.newPage();
-  await page.goto(`${base}/admin/sign-in`);
+  await page.goto(`${env.base}/admin/sign-in`);
   await page.locator('#f-email').fill('admin@example.com');
   await page.locator('#f-password').fill('Admin-password-1');
-  await Promise.all([page.waitForURL(`${base}/admin`), page.locator('form[action="/admin/sign-in"] button').click()]);
+  await Promise.all([
+    page.waitForURL(`${env.base}/admin`),
+    page.locator('form[action="/admin/sign-in"] button').click(),
+  ]);
   return page;
 }
 
@@ -125,7 +113,7 @@ describe('the back office pages in a browser', () => {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(String(e)));
       for (const [name, path] of pages) {
-        const res = await page.goto(`${base}${path}`);
+        const res = await page.goto(`${env.base}${path}`);
         expect(res?.status(), `${name}: ${path}`).toBe(200);
         expect(await seriousViolations(page), `${name} (${size})`).toEqual([]);
         if (size === 'phone') {
@@ -140,9 +128,9 @@ describe('the back office pages in a browser', () => {
       await page.context().close();
     }
     // Signed out: the sign-in page.
-    const context = await browser.newContext({ locale: 'en-GB', viewport: phone });
+    const context = await env.browser.newContext({ locale: 'en-GB', viewport: phone });
     const signIn = await context.newPage();
-    await signIn.goto(`${base}/admin/sign-in`);
+    await signIn.goto(`${env.base}/admin/sign-in`);
     expect(await seriousViolations(signIn)).toEqual([]);
     await screenshot(signIn, 'admin-sign-in-phone');
     await context.close();
@@ -153,7 +141,7 @@ describe('the back office pages in a browser', () => {
     await make.contact({ firstName: 'Anna', lastName: tag });
     await make.contact({ firstName: 'Bo', lastName: tag });
     const page = await signedInPage();
-    await page.goto(`${base}/admin/contacts?q=${tag}`);
+    await page.goto(`${env.base}/admin/contacts?q=${tag}`);
     const create = page.getByRole('button', { name: 'Create Invitation' });
     expect(await create.isDisabled()).toBe(true);
     await page.getByLabel(`Select Anna ${tag}`).check();
@@ -167,7 +155,7 @@ describe('the back office pages in a browser', () => {
   it('keeps what was typed when the invitation form is refused, with the error at its field', async () => {
     const contact = await make.contact();
     const page = await signedInPage();
-    await page.goto(`${base}/admin/invitations/new?contactId=${contact.id}`);
+    await page.goto(`${env.base}/admin/invitations/new?contactId=${contact.id}`);
     await page.locator('#f-name').fill('');
     await page.locator('#f-maxRedemptions').evaluate((el) => {
       (el as HTMLInputElement).value = '';
@@ -185,7 +173,7 @@ describe('the back office pages in a browser', () => {
   it('shows the invitation form and its commands in the Danish words of the model', async () => {
     const contact = await make.contact();
     const page = await signedInPage(desktop, 'da-DK');
-    await page.goto(`${base}/admin/invitations/new?contactId=${contact.id}&lang=da`);
+    await page.goto(`${env.base}/admin/invitations/new?contactId=${contact.id}&lang=da`);
     expect(await page.locator('#f-type option').allInnerTexts()).toEqual(['Enkelt', 'Gruppe']);
     // Maximum Redemptions Allowed shows for a group only (the type switch, no script needed).
     expect(await page.getByText('Maksimalt antal tilladte indløsninger').isVisible()).toBe(false);
@@ -205,9 +193,9 @@ describe('the back office pages in a browser', () => {
       'Maksimalt antal tilladte indløsninger',
     ])
       expect(text, word).toContain(word);
-    await page.goto(`${base}/admin/invitations`);
+    await page.goto(`${env.base}/admin/invitations`);
     expect(await page.locator('main').innerText()).toContain('+ Ny');
-    await page.goto(`${base}/admin/contacts`);
+    await page.goto(`${env.base}/admin/contacts`);
     expect(await page.locator('main').innerText()).toContain('Opret invitation');
     expect(await page.locator('main').innerText()).toContain('Kør arbejdsproces');
     await screenshot(page, 'admin-contacts-view-danish');
@@ -223,7 +211,7 @@ describe('the back office pages in a browser', () => {
     });
     expect(bulk.statusCode, bulk.body).toBe(201);
     const page = await signedInPage();
-    await page.goto(`${base}/admin/invitations?view=new&q=${tag}`);
+    await page.goto(`${env.base}/admin/invitations?view=new&q=${tag}`);
     expect(await page.locator('input[data-row-select]').count()).toBe(50);
     await page.locator('input[data-select-all]').check();
     await page.getByRole('button', { name: 'Run Workflow' }).click();
@@ -260,7 +248,7 @@ describe('the back office pages in a browser', () => {
         .json()
         .items.find((x: { locale: string }) => x.locale === 'en');
       const page = await signedInPage();
-      await page.goto(`${base}/admin/email-templates/${template.id}`);
+      await page.goto(`${env.base}/admin/email-templates/${template.id}`);
       await page.locator('#f-invitationId').fill(inv.name);
       await page.locator('#f-contactId').fill(contact.emailaddress1);
       await page.locator('#f-subject').fill('Hello {{ contact.firstName }} from the preview');

@@ -8,39 +8,25 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBackgroundWork, type BackgroundWork } from '../src/jobs/background.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { newId } from '../src/shared/ids.ts';
-import { useTestApp } from '../test/helpers/app.ts';
 import { factories } from '../test/helpers/factories.ts';
 import { waitUntil } from '../test/helpers/wait.ts';
-import { launchChromium, listenLocally, screenshot, seriousViolations } from './browser.ts';
+import { screenshot, seriousViolations, useBrowserApp } from './browser.ts';
 
-const t = useTestApp();
+const env = useBrowserApp({ worker: true });
+const t = env.t;
 const make = factories(t);
-let browser: Browser;
-let base: string;
-let work: BackgroundWork;
-
-beforeAll(async () => {
-  base = await listenLocally(t.app);
-  browser = await launchChromium();
-  const quiet = { info() {}, warn() {}, error() {} };
-  work = startBackgroundWork(t.ctx, quiet as never, { pollMs: 50 });
-});
-afterAll(async () => {
-  await work?.stop();
-  await browser?.close();
-});
 
 /** A browser context that records every request that is not to the service, and page errors. */
 async function staffBrowser(viewport = { width: 1280, height: 900 }, locale = 'en-GB') {
-  const context = await browser.newContext({ locale, viewport });
+  const context = await env.browser.newContext({ locale, viewport });
   const outside: string[] = [];
   const problems: string[] = [];
   context.on('request', (r) => {
-    if (!r.url().startsWith(base) && !r.url().startsWith('data:') && r.url() !== 'about:srcdoc') outside.push(r.url());
+    if (!r.url().startsWith(env.base) && !r.url().startsWith('data:') && r.url() !== 'about:srcdoc')
+      outside.push(r.url());
   });
   const page = await context.newPage();
   page.on('console', (m) => {
@@ -51,10 +37,10 @@ async function staffBrowser(viewport = { width: 1280, height: 900 }, locale = 'e
 }
 
 async function signIn(page: Page, email = 'admin@example.com', password = 'Admin-password-1') {
-  await page.goto(`${base}/admin/sign-in`);
+  await page.goto(`${env.base}/admin/sign-in`);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
-  await Promise.all([page.waitForURL(`${base}/admin`), page.getByRole('button', { name: 'Sign in' }).click()]);
+  await Promise.all([page.waitForURL(`${env.base}/admin`), page.getByRole('button', { name: 'Sign in' }).click()]);
 }
 
 /** Types into a look-up until htmx has offered `label`, then chooses it. */
@@ -85,7 +71,7 @@ describe('the back office in a browser', () => {
     await expectAccessible(page);
 
     // + New contact.
-    await page.goto(`${base}/admin/contacts`);
+    await page.goto(`${env.base}/admin/contacts`);
     await page.getByRole('link', { name: '+ New' }).click();
     await page.getByLabel('First Name').fill('Maja');
     await page.getByLabel('Last Name').fill('Madsen');
@@ -99,7 +85,7 @@ describe('the back office in a browser', () => {
     await expectAccessible(page);
 
     // Select it in the contacts view; Create Invitation needs exactly one.
-    await page.goto(`${base}/admin/contacts?q=${encodeURIComponent(email)}`);
+    await page.goto(`${env.base}/admin/contacts?q=${encodeURIComponent(email)}`);
     const create = page.getByRole('button', { name: 'Create Invitation' });
     expect(await create.isDisabled()).toBe(true);
     await page.getByLabel('Select Maja Madsen').check();
@@ -147,7 +133,7 @@ describe('the back office in a browser', () => {
     );
 
     // Sent mail: the message, its secrets masked, the HTML in an empty sandbox.
-    await page.goto(`${base}/admin/emails`);
+    await page.goto(`${env.base}/admin/emails`);
     await expectAccessible(page);
     const mails = (await t.api('GET', `emails?regardingId=${invitationId}`)).json().items as Array<{ id: string }>;
     expect(mails).toHaveLength(1);
@@ -156,7 +142,7 @@ describe('the back office in a browser', () => {
       20_000,
       'email delivered',
     );
-    await page.goto(`${base}/admin/emails/${mails[0]?.id}`);
+    await page.goto(`${env.base}/admin/emails/${mails[0]?.id}`);
     expect(await page.locator('iframe').getAttribute('sandbox')).toBe('');
     await expectAccessible(page);
     await screenshot(page, 'admin-sent-mail-desktop');
@@ -167,23 +153,23 @@ describe('the back office in a browser', () => {
     const link = /https?:\/\/[^\s"<]+\/portal\/redeem\?code=[A-Za-z0-9-]+/.exec(delivered.text ?? '')?.[0] as string;
     expect(link).toBeTruthy();
     expect(await page.content()).not.toContain(new URL(link).searchParams.get('code') as string);
-    const invitee = await browser.newContext({ locale: 'en-GB', viewport: { width: 390, height: 844 } });
+    const invitee = await env.browser.newContext({ locale: 'en-GB', viewport: { width: 390, height: 844 } });
     const portal = await invitee.newPage();
-    await portal.goto(`${base}${new URL(link).pathname}${new URL(link).search}`);
+    await portal.goto(`${env.base}${new URL(link).pathname}${new URL(link).search}`);
     await portal.getByLabel('Email', { exact: true }).fill(email);
     await portal.locator('#signup-password').fill('Maja-password-1');
     await Promise.all([
-      portal.waitForURL(`${base}/portal/profile`),
+      portal.waitForURL(`${env.base}/portal/profile`),
       portal.getByRole('button', { name: 'Create account and redeem' }).click(),
     ]);
     expect(await portal.locator('[data-field="roles"] li').allInnerTexts()).toEqual([role.name]);
     await invitee.close();
 
     // Back in the back office: Redeemed, with the redeemed contact; the contact has the role and account.
-    await page.goto(`${base}/admin/invitations/${invitationId}`);
+    await page.goto(`${env.base}/admin/invitations/${invitationId}`);
     expect(await page.locator('.page-header .status').innerText()).toMatch(/Redeemed/);
     expect(await page.getByText('Maja Madsen').count()).toBeGreaterThan(0);
-    await page.goto(`${base}/admin/contacts/${contactId}`);
+    await page.goto(`${env.base}/admin/contacts/${contactId}`);
     expect(await page.content()).toContain(role.name);
     expect(await page.getByLabel('Account Name').inputValue()).toBe(account.name);
     await expectAccessible(page);

@@ -7,6 +7,9 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { startBackgroundWork, type BackgroundWork } from '../src/jobs/background.ts';
+import { type TestApp, useTestApp } from '../test/helpers/app.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = join(process.cwd(), 'artifacts', 'screenshots');
@@ -69,4 +72,34 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+export interface BrowserApp {
+  t: TestApp;
+  /** The app's address (set in beforeAll). */
+  base: string;
+  browser: Browser;
+}
+
+/**
+ * A browser test file's app: the test app listening on 127.0.0.1, Chromium, and (with `worker`) the
+ * background work of `npm start` — the job worker and the local mail store — running beside it.
+ */
+export function useBrowserApp(options: { worker?: boolean } = {}): BrowserApp {
+  const t = useTestApp();
+  const env = { t, base: '', browser: undefined as unknown as Browser };
+  let work: BackgroundWork | undefined;
+  beforeAll(async () => {
+    env.base = await listenLocally(t.app);
+    env.browser = await launchChromium();
+    if (options.worker) {
+      const quiet = { info() {}, warn() {}, error() {} };
+      work = startBackgroundWork(t.ctx, quiet as never, { pollMs: 50 });
+    }
+  });
+  afterAll(async () => {
+    await work?.stop();
+    await env.browser?.close();
+  });
+  return env;
 }

@@ -1,24 +1,13 @@
 // The invitee's journey in a real browser (Debian's Chromium through playwright-core): open the
 // emailed link, sign up on the redeem page, land redeemed on the profile with the role and account.
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useTestApp } from '../test/helpers/app.ts';
+import { describe, expect, it } from 'vitest';
 import { factories } from '../test/helpers/factories.ts';
 import { newId } from '../src/shared/ids.ts';
-import { launchChromium, listenLocally, screenshot } from './browser.ts';
+import { screenshot, useBrowserApp } from './browser.ts';
 
-const t = useTestApp();
+const env = useBrowserApp();
+const t = env.t;
 const make = factories(t);
-let browser: Browser;
-let base: string;
-
-beforeAll(async () => {
-  base = await listenLocally(t.app);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 describe('portal in a browser', () => {
   it('opens the emailed link, signs up, and lands redeemed on the profile showing the role and account', async () => {
@@ -41,7 +30,7 @@ describe('portal in a browser', () => {
       expiresAt: new Date(Date.now() + 14 * 86400_000).toISOString(),
     });
 
-    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1100, height: 900 } });
+    const context = await env.browser.newContext({ locale: 'en-GB', viewport: { width: 1100, height: 900 } });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('console', (m) => {
@@ -50,7 +39,7 @@ describe('portal in a browser', () => {
     page.on('pageerror', (e) => problems.push(String(e)));
 
     // The link from the email: the GET shows the preview and changes nothing.
-    const opened = await page.goto(`${base}/portal/redeem?code=${encodeURIComponent(inv.code)}`);
+    const opened = await page.goto(`${env.base}/portal/redeem?code=${encodeURIComponent(inv.code)}`);
     expect(opened?.status()).toBe(200);
     expect((await page.locator('h1').innerText()).trim()).toBe('Contoso partner portal');
     expect(await page.locator('.facts').innerText()).toContain('Ingrid Jensen');
@@ -67,7 +56,7 @@ describe('portal in a browser', () => {
     await page.getByLabel('First name').fill('Maja');
     await page.getByLabel('Last name').fill('Madsen');
     await Promise.all([
-      page.waitForURL(`${base}/portal/profile`),
+      page.waitForURL(`${env.base}/portal/profile`),
       page.getByRole('button', { name: 'Create account and redeem' }).click(),
     ]);
 

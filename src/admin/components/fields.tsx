@@ -82,8 +82,16 @@ export function TextAreaField(p: {
 }
 
 /** A yes/no switch. An unchecked box sends nothing, so a hidden "false" goes first. */
-export function CheckboxField(p: { name: string; label: string; checked: boolean; hint?: string; error?: string }) {
-  const id = idFor(p.name);
+export function CheckboxField(p: {
+  name: string;
+  label: string;
+  checked: boolean;
+  hint?: string | undefined;
+  error?: string | undefined;
+  /** The control's id when the name is a path (`steps.0.send`); default `f-<name>`. */
+  controlId?: string;
+}) {
+  const id = p.controlId ?? idFor(p.name);
   return (
     <div class={p.error ? 'field check has-error' : 'field check'}>
       <input type="hidden" name={p.name} value="false" />

@@ -2,7 +2,7 @@
 // names are dotted paths (`steps.2.then.0.webRoleId`); their ids drop the dots, so that they also
 // work as selectors (htmx targets `#f-steps-2-then-0-webRoleId-options`).
 import { FieldFrame } from '../../../web/form-kit.tsx';
-import { LookupField } from '../../components/fields.tsx';
+import { CheckboxField, LookupField } from '../../components/fields.tsx';
 import type { LookupKind } from '../../lookups.ts';
 import type { AdminPageContext } from '../../page-context.ts';
 
@@ -94,28 +94,9 @@ export function Area(p: {
   );
 }
 
-export function Check(p: { name: string; label: string; checked: boolean; error?: string | undefined }) {
-  const id = fieldId(p.name);
-  return (
-    <div class={p.error ? 'field check has-error' : 'field check'}>
-      <input type="hidden" name={p.name} value="false" />
-      <input
-        type="checkbox"
-        id={id}
-        name={p.name}
-        value="true"
-        checked={p.checked}
-        aria-describedby={p.error ? `${id}-error` : undefined}
-      />
-      <label for={id}>{p.label}</label>
-      {p.error ? (
-        <p class="field-error" id={`${id}-error`}>
-          {p.error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
+export const Check = (p: { name: string; label: string; checked: boolean; error?: string | undefined }) => (
+  <CheckboxField name={p.name} controlId={fieldId(p.name)} label={p.label} checked={p.checked} error={p.error} />
+);
 
 /** A look-up with a dotted name: the held id (`name`), the typed text (`nameLookup`) and type-ahead. */
 /** A look-up inside the step editor: its name is the step field's path, its id made from it. */
