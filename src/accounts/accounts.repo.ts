@@ -3,10 +3,13 @@ import { sql } from 'kysely';
 import { containsCi, workflowsNaming } from '../db/sql.ts';
 import type { Db, Tx } from '../db/types.ts';
 import { sortedPage } from '../db/keyset.ts';
+import { byId, coalesced } from '../db/coalesce.ts';
 import type { SortedAfter, SortOrder } from '../shared/pagination.ts';
 
-export const findAccount = (db: Db | Tx, id: string) =>
-  db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+/** An account by id; lookups of the same turn share one query (see db/coalesce.ts). */
+export const findAccount = coalesced(async (db: Db | Tx, ids: string[]) =>
+  byId(await db.selectFrom('accounts').selectAll().where('id', 'in', ids).execute()),
+);
 
 export function listAccounts(
   db: Db,

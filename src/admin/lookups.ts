@@ -5,7 +5,7 @@
 // works without JavaScript, and htmx only refreshes the suggestions while typing.
 import type { AppContext } from '../context.ts';
 import { getAccount, listAccounts } from '../accounts/accounts.service.ts';
-import { getContact, listContacts } from '../contacts/contacts.service.ts';
+import { contactName, listContacts } from '../contacts/contacts.service.ts';
 import { getWebRole, listWebRoles } from '../web-roles/web-roles.service.ts';
 import { getInvitation, listInvitations } from '../invitations/invitations.service.ts';
 import { getWorkflow, listWorkflows } from '../workflows/workflows.service.ts';
@@ -88,7 +88,7 @@ const kinds: Record<
       return page.items.map((c) => ({ id: c.id, label: person(c.fullName, c.emailaddress1) }));
     },
     byId: async (ctx, id) => {
-      const c = await orUndefined(getContact(ctx, id));
+      const c = await contactName(ctx, id);
       return c && { id: c.id, label: person(c.fullName, c.emailaddress1) };
     },
   },

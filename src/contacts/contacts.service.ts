@@ -115,6 +115,18 @@ export async function getContact(ctx: AppContext, id: string): Promise<Contact> 
   return toContact(row, (await repo.webRoleIdsOfContact(ctx.db, id)) ?? []);
 }
 
+/**
+ * How a contact is named where it is shown (a look-up, a view's column): its full name and email,
+ * without its web roles. Names asked for in the same turn share one query (repo.findContact).
+ */
+export async function contactName(
+  ctx: AppContext,
+  id: string,
+): Promise<{ id: string; fullName: string; emailaddress1: string | null } | undefined> {
+  const row = await repo.findContact(ctx.db, id);
+  return row && { id: row.id, fullName: fullNameOf(row), emailaddress1: row.emailaddress1 };
+}
+
 export type { ContactSortKey } from './contacts.repo.ts';
 
 /**
