@@ -1,6 +1,6 @@
 // Queries on accounts.
 import { sql } from 'kysely';
-import { containsCi, workflowsNaming } from '../db/sql.ts';
+import { containsCi, startsWithCi, workflowsNaming } from '../db/sql.ts';
 import type { Db, Tx } from '../db/types.ts';
 import { sortedPage } from '../db/keyset.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
@@ -18,6 +18,8 @@ export function listAccounts(
     after?: string | undefined;
     q?: string | undefined;
     parentAccountId?: string | undefined;
+    /** How `q` matches the name: anywhere (the API), or at its start (the back office's Quick Find). */
+    match?: 'contains' | 'prefix' | undefined;
     /** A sorted view (the back office): by name, continuing after `sortedAfter`. */
     sort?: SortOrder<'name'> | undefined;
     sortedAfter?: SortedAfter | undefined;
@@ -25,7 +27,7 @@ export function listAccounts(
 ) {
   let query = db.selectFrom('accounts').selectAll();
   if (q.parentAccountId) query = query.where('parent_account_id', '=', q.parentAccountId);
-  if (q.q) query = query.where(containsCi('name', q.q));
+  if (q.q) query = query.where(q.match === 'prefix' ? startsWithCi(db, 'name', q.q.trim()) : containsCi('name', q.q));
   if (q.sort) return sortedPage(query, 'name', q.sort.dir, q.sortedAfter, q.limit).execute();
   if (q.after) query = query.where('id', '>', q.after);
   return query

@@ -85,9 +85,11 @@ export async function listAccounts(
     q?: string | undefined;
     parentAccountId?: string | undefined;
     sort?: SortOrder<'name'> | undefined;
+    /** `prefix`: the back office's Quick Find ("begins with"); the API's `q` matches anywhere. */
+    match?: 'contains' | 'prefix' | undefined;
   },
 ): Promise<Page<Account>> {
-  const filter = { limit: q.limit, q: q.q, parentAccountId: q.parentAccountId };
+  const filter = { limit: q.limit, q: q.q, parentAccountId: q.parentAccountId, match: q.match };
   if (q.sort) {
     const rows = await repo.listAccounts(ctx.db, {
       ...filter,

@@ -69,7 +69,7 @@ const kinds: Record<
 > = {
   accounts: {
     search: async (ctx, text) =>
-      (await listAccounts(ctx, { limit: SUGGESTIONS, q: text || undefined })).items.map((a) => ({
+      (await listAccounts(ctx, { limit: SUGGESTIONS, q: text || undefined, match: 'prefix' })).items.map((a) => ({
         id: a.id,
         label: a.name,
       })),

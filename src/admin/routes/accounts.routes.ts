@@ -21,7 +21,7 @@ import { labelOf } from '../lookups.ts';
 import { redirectWithNotice, type StaffPageContext, staffPageContext } from '../page-context.ts';
 import { AccountForm, AccountsView } from '../pages/accounts/accounts.tsx';
 import { viewQuery } from '../view-query.ts';
-import { idParam, pageSize, sortOf } from './route-helpers.ts';
+import { idParam, pageSize, quickFind, sortOf } from './route-helpers.ts';
 
 async function accountValues(ctx: AppContext, account: Account) {
   return {
@@ -67,7 +67,7 @@ export function accountRoutes(admin: Api, ctx: AppContext): void {
     const pc = await staffPageContext(ctx, req, reply);
     const query = viewQuery(req);
     const sort = sortOf(query, ['name'] as const);
-    const page = await listAccounts(ctx, { limit: pageSize, cursor: query.cursor, q: query.q, sort });
+    const page = await listAccounts(ctx, { limit: pageSize, cursor: query.cursor, ...quickFind(query.q), sort });
     const parents = new Map<string, string>();
     for (const id of new Set(page.items.map((a) => a.parentAccountId).filter((x): x is string => Boolean(x)))) {
       const label = await labelOf(ctx, 'accounts', id);

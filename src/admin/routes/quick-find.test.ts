@@ -1,4 +1,4 @@
-// Quick Find in the contacts and invitations views: the search is what the names or email begin with
+// Quick Find in the contacts, accounts and invitations views: the search is what the names or email begin with
 // (any letter case, as Dynamics 365's Quick Find), a leading * searches anywhere in them; the API's
 // `q` still matches anywhere. Both databases.
 import { describe, expect, it } from 'vitest';
@@ -50,5 +50,20 @@ describe('Quick Find in the back office views', () => {
     };
     expect(await shows(tag.toLowerCase())).toEqual([first.name]);
     expect(await shows(`*${tag}`)).toEqual([first.name, second.name]);
+  });
+
+  it('finds accounts whose name begins with the text, and sorts them along an index', async () => {
+    const tag = `QA${newId().slice(-8)}`;
+    const first = await make.account({ name: `${tag} Holding` });
+    const second = await make.account({ name: `Nordic ${tag}` });
+    const staff = await signedInStaff(t.app);
+    const shows = async (q: string) => {
+      const body = (await staff.get(`/admin/accounts?q=${encodeURIComponent(q)}&sort=name&dir=asc`)).body;
+      return [first, second].filter((a) => body.includes(`/admin/accounts/${a.id}"`)).map((a) => a.name);
+    };
+    expect(await shows(tag.toLowerCase())).toEqual([first.name]);
+    expect(await shows(`*${tag}`)).toEqual([first.name, second.name]);
+    const api = (await t.api('GET', `accounts?q=${tag}`)).json().items.map((a: { id: string }) => a.id);
+    expect(api.sort()).toEqual([first.id, second.id].sort());
   });
 });

@@ -10,6 +10,7 @@ import * as m0007 from './0007_contact_view_indexes.ts';
 import * as m0008 from './0008_invitation_view_indexes.ts';
 import * as m0009 from './0009_dashboard_audit_indexes.ts';
 import * as m0010 from './0010_quick_find_indexes.ts';
+import * as m0011 from './0011_account_view_indexes.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_data_model': m0001,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008_invitation_view_indexes': m0008,
   '0009_dashboard_audit_indexes': m0009,
   '0010_quick_find_indexes': m0010,
+  '0011_account_view_indexes': m0011,
 };

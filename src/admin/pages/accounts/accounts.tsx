@@ -29,7 +29,7 @@ export function AccountsView(p: {
           {pc.t.commands.new}
         </CommandLink>
       </CommandBar>
-      <ViewToolbar pc={pc} basePath="/admin/accounts" query={p.query} />
+      <ViewToolbar pc={pc} basePath="/admin/accounts" query={p.query} quickFind />
       <Grid
         pc={pc}
         basePath="/admin/accounts"
