@@ -35,6 +35,7 @@ import { contentPagesRoutes } from './content-pages/content-pages.routes.ts';
 import { portalPlugin } from './portal/portal.plugin.ts';
 import { adminPlugin } from './admin/admin.plugin.ts';
 import { workflowsRoutes } from './workflows/workflows.routes.ts';
+import { importExportRoutes } from './import-export/import-export.routes.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -129,6 +130,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
       invitationsRoutes(typed, ctx);
       contentPagesRoutes(typed, ctx);
       workflowsRoutes(typed, ctx);
+      importExportRoutes(typed, ctx);
     },
     { prefix: API_PREFIX },
   );

@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import { containsCi, startsWithCi, workflowsNaming } from '../db/sql.ts';
 import type { Db, Tx } from '../db/types.ts';
+import type { AccountRow } from '../db/schema.ts';
 import { sortedPage } from '../db/keyset.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
 import type { SortedAfter, SortOrder } from '../shared/pagination.ts';
@@ -75,3 +76,48 @@ export async function accountUsage(
     workflows: await workflowsNaming(db, id),
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// An import's reads and writes (import-export), in its transaction.
+
+/** Accounts whose name is one of `names` (exactly), oldest first. */
+export async function accountsByNames(db: Db | Tx, names: readonly string[]) {
+  if (names.length === 0) return [];
+  return db
+    .selectFrom('accounts')
+    .selectAll()
+    .where('name', 'in', [...names])
+    .orderBy('id')
+    .execute();
+}
+
+/** Accounts by id, many at once. */
+export async function accountsByIds(db: Db | Tx, ids: readonly string[]) {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('accounts')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
+/** Inserts accounts (an import creating those it names). */
+export async function insertAccounts(tx: Tx, rows: readonly AccountRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000)
+    await tx
+      .insertInto('accounts')
+      .values(rows.slice(i, i + 1000))
+      .execute();
+}
+
+/** Sets an account's name and parent (an import updating one). */
+export async function updateAccountColumns(
+  tx: Tx,
+  id: string,
+  changes: { name?: string; parent_account_id?: string | null; updated_at: string },
+): Promise<void> {
+  await tx.updateTable('accounts').set(changes).where('id', '=', id).execute();
+}
+
+/** Every account in id order (an export). */
+export const allAccounts = (db: Db) => db.selectFrom('accounts').selectAll().orderBy('id').execute();

@@ -246,3 +246,61 @@ export async function recordSignIn(db: Db | Tx, contactId: string, now: string):
     .where('id', '=', contactId)
     .execute();
 }
+
+// ---------------------------------------------------------------------------------------------
+// Writes of an import (import-export): batched, in the importing transaction.
+
+/** Contacts whose primary email is one of `lowerEmails` (already lower-cased), by the lower(emailaddress1) index. */
+export async function contactsByEmails(db: Db | Tx, lowerEmails: readonly string[]): Promise<ContactRow[]> {
+  const out: ContactRow[] = [];
+  for (let i = 0; i < lowerEmails.length; i += 1000)
+    out.push(
+      ...(await db
+        .selectFrom('contacts')
+        .selectAll()
+        .where(sql`lower(emailaddress1)`, 'in', lowerEmails.slice(i, i + 1000))
+        .orderBy('id')
+        .execute()),
+    );
+  return out;
+}
+
+/** Contacts by id, many at once (an import checking which of its records exist). */
+export async function contactsByIds(db: Db | Tx, ids: readonly string[]): Promise<ContactRow[]> {
+  const out: ContactRow[] = [];
+  for (let i = 0; i < ids.length; i += 1000)
+    out.push(
+      ...(await db
+        .selectFrom('contacts')
+        .selectAll()
+        .where('id', 'in', ids.slice(i, i + 1000))
+        .execute()),
+    );
+  return out;
+}
+
+/** Batched insert of contact rows (18 columns: 500 rows stay under both databases' parameter limits). */
+export async function insertContacts(tx: Tx, rows: readonly NewContact[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500)
+    await tx
+      .insertInto('contacts')
+      .values(rows.slice(i, i + 500))
+      .execute();
+}
+
+/** Gives contacts web roles, (contact, web role) pairs; links they have already stay. */
+export async function addWebRoles(tx: Tx, pairs: ReadonlyArray<readonly [string, string]>): Promise<void> {
+  for (let i = 0; i < pairs.length; i += 2000)
+    await tx
+      .insertInto('contact_web_roles')
+      .values(pairs.slice(i, i + 2000).map(([contact_id, web_role_id]) => ({ contact_id, web_role_id })))
+      .onConflict((oc) => oc.columns(['contact_id', 'web_role_id']).doNothing())
+      .execute();
+}
+
+/** Every contact in id order, a page at a time after `after` (an export). */
+export const contactsAfter = (db: Db, after: string | null, limit: number): Promise<ContactRow[]> =>
+  (after ? db.selectFrom('contacts').selectAll().where('id', '>', after) : db.selectFrom('contacts').selectAll())
+    .orderBy('id')
+    .limit(limit)
+    .execute();

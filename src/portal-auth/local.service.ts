@@ -8,7 +8,13 @@ import { newId } from '../shared/ids.ts';
 import { isoPlus, nowIso } from '../shared/time.ts';
 import { randomToken } from '../shared/crypto.ts';
 import { hashPassword, passwordProblem, verifyPassword } from '../shared/passwords.ts';
-import { settingFlag, settingInt, settingValue, settingValueIn } from '../site-settings/site-settings.service.ts';
+import {
+  openRegistrationAllowed,
+  settingFlag,
+  settingInt,
+  settingValue,
+  settingValueIn,
+} from '../site-settings/site-settings.service.ts';
 import { writeAudit } from '../audit/audit.repo.ts';
 import { timespanMs, type SettingName } from '../site-settings/site-settings.definitions.ts';
 import { takeAttempt } from '../rate-limit/rate-limit.service.ts';
@@ -47,7 +53,6 @@ import { endSessionsOfContact } from './sessions.repo.ts';
 
 const S = {
   enabled: 'Authentication/Registration/Enabled',
-  open: 'Authentication/Registration/OpenRegistrationEnabled',
   invitation: 'Authentication/Registration/InvitationEnabled',
   local: 'Authentication/Registration/LocalLoginEnabled',
   confirm: 'Authentication/Registration/RequiresConfirmation',
@@ -215,7 +220,7 @@ async function assertLocalSignUpOpen(ctx: AppContext, withCode: boolean): Promis
     );
   if (withCode && !(await settingFlag(ctx, S.invitation)))
     throw new AppError('registration-closed', 'Sign-up with an invitation is turned off on this portal.');
-  if (!withCode && !(await settingFlag(ctx, S.open)))
+  if (!withCode && !(await openRegistrationAllowed(ctx)))
     throw new AppError(
       'registration-closed',
       'Sign-up is open only through an invitation. Use the link or code from your invitation.',

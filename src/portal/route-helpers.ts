@@ -7,7 +7,7 @@ import type { AppContext } from '../context.ts';
 import type { PageViewer } from '../content-pages/content-pages.service.ts';
 import type { Client } from '../redemption/redemption.service.ts';
 import { AppError } from '../shared/errors.ts';
-import { settingFlag } from '../site-settings/site-settings.service.ts';
+import { openRegistrationAllowed, settingFlag } from '../site-settings/site-settings.service.ts';
 import { displayName, type PageContext } from './page-context.ts';
 import type { SignUpMode } from './pages/sign-up.tsx';
 
@@ -26,7 +26,7 @@ export async function assertInvitationsEnabled(ctx: AppContext): Promise<void> {
 export async function signUpMode(ctx: AppContext): Promise<SignUpMode> {
   if (!(await settingFlag(ctx, 'Authentication/Registration/Enabled'))) return 'closed';
   if (!(await settingFlag(ctx, 'Authentication/Registration/LocalLoginEnabled'))) return 'local-off';
-  if (!(await settingFlag(ctx, 'Authentication/Registration/OpenRegistrationEnabled'))) return 'invitation-only';
+  if (!(await openRegistrationAllowed(ctx))) return 'invitation-only';
   return 'open';
 }
 

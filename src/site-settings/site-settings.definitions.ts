@@ -61,6 +61,12 @@ export const settingDefinitions = [
     description: 'No two portal identities share an email address.',
   },
   {
+    name: 'Authentication/Registration/RequiresInvitation',
+    kind: 'boolean',
+    default: 'false',
+    description: 'Power Pages\' name: "true" turns open registration off (sign-up needs an invitation).',
+  },
+  {
     name: 'Authentication/UserManager/MaxFailedAccessAttemptsBeforeLockout',
     kind: 'integer',
     default: '5',

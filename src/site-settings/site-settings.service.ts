@@ -63,6 +63,13 @@ export async function settingValueIn(tx: Tx, name: SettingName): Promise<string>
 
 export const settingFlag = async (ctx: Pick<AppContext, 'db'>, name: SettingName): Promise<boolean> =>
   (await settingValue(ctx, name)) === 'true';
+/**
+ * Sign-up without an invitation: OpenRegistrationEnabled, unless Power Pages' RequiresInvitation
+ * is "true" (which turns it off whatever OpenRegistrationEnabled says).
+ */
+export const openRegistrationAllowed = async (ctx: Pick<AppContext, 'db'>): Promise<boolean> =>
+  (await settingFlag(ctx, 'Authentication/Registration/OpenRegistrationEnabled')) &&
+  !(await settingFlag(ctx, 'Authentication/Registration/RequiresInvitation'));
 export const settingInt = async (ctx: Pick<AppContext, 'db'>, name: SettingName): Promise<number> =>
   Number.parseInt(await settingValue(ctx, name), 10) || 0;
 

@@ -1,5 +1,6 @@
 // Queries on web_roles and their links.
 import type { Db, Tx } from '../db/types.ts';
+import type { WebRoleRow } from '../db/schema.ts';
 import { containsCi, workflowsNaming } from '../db/sql.ts';
 import { sortedPage } from '../db/keyset.ts';
 import type { SortedAfter, SortOrder } from '../shared/pagination.ts';
@@ -48,4 +49,26 @@ export async function webRoleUsage(
     contentPages: await n('content_page_web_roles'),
     workflows: await workflowsNaming(db, id),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// An import's reads and writes (import-export).
+
+/** Every web role, by id (few: a site has tens). */
+export const allWebRoles = (db: Db | Tx) => db.selectFrom('web_roles').selectAll().orderBy('id').execute();
+
+/** Inserts a web role or, when its id exists, sets its fields (an import keeping Dataverse ids). */
+export async function upsertWebRole(tx: Tx, row: WebRoleRow): Promise<void> {
+  await tx
+    .insertInto('web_roles')
+    .values(row)
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet({
+        name: row.name,
+        description: row.description,
+        authenticated_users_role: row.authenticated_users_role,
+        updated_at: row.updated_at,
+      }),
+    )
+    .execute();
 }

@@ -1,0 +1,350 @@
+// CSV import of contacts (with their accounts by name and web roles by name), upserting by
+// emailaddress1 in any letter case. Two passes over the stream: the first checks every row (and,
+// in a dry run, finds what would change); only a file without errors (or with continueOnError) is
+// written, by the second pass, in transactions of 1,000 rows. Memory stays flat in the row count
+// but for the set of emails seen (duplicates in one file are refused).
+import type { Actor, AppContext } from '../context.ts';
+import type { ContactRow, NewContact } from '../db/schema.ts';
+import type { Db, Tx } from '../db/types.ts';
+import { isUuid, newId } from '../shared/ids.ts';
+import { nowIso } from '../shared/time.ts';
+import { writeAudits, type AuditEntryInput } from '../audit/audit.repo.ts';
+import { newContactRow } from '../contacts/contacts.service.ts';
+import * as contacts from '../contacts/contacts.repo.ts';
+import * as accounts from '../accounts/accounts.repo.ts';
+import { allWebRoles } from '../web-roles/web-roles.repo.ts';
+import { CsvError, readCsv, type CsvRecord, type CsvSource } from './csv-reader.ts';
+import {
+  cellSchemas,
+  columnKey,
+  contactColumns,
+  type ContactField,
+  type ImportReport,
+  type RowError,
+} from './import-export.schema.ts';
+
+export interface ContactsImportOptions {
+  dryRun?: boolean | undefined;
+  continueOnError?: boolean | undefined;
+  /** Called every few hundred rows: the pass ('check' or 'write') and the rows it has done. */
+  onProgress?: ((phase: 'check' | 'write', rows: number) => void) | undefined;
+}
+
+const BATCH = 1000;
+// As the API refuses them (http/control-characters.ts): PostgreSQL cannot store U+0000.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+const MAX_ERRORS = 1000;
+
+/** One row's fields, checked: undefined = not in the file or empty (left as it is). */
+type Fields = Partial<Record<ContactField, string>> & { emailaddress1: string };
+interface Checked {
+  row: number;
+  fields: Fields;
+  /** The web role ids the row names. */
+  roles: string[];
+}
+
+/** Splits a webRoles cell: names separated by commas, semicolons or vertical bars. */
+const roleNames = (cell: string) =>
+  cell
+    .split(/[,;|]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+class Report {
+  rows = 0;
+  created = 0;
+  updated = 0;
+  unchanged = 0;
+  skipped = 0;
+  accountsCreated = 0;
+  errors: RowError[] = [];
+  errorCount = 0;
+  badRows = new Set<number>();
+  add(e: RowError): void {
+    this.errorCount++;
+    if (e.row > 0) this.badRows.add(e.row);
+    if (this.errors.length < MAX_ERRORS) this.errors.push(e);
+  }
+  result(dryRun: boolean): ImportReport {
+    const { rows, created, updated, unchanged, skipped, accountsCreated, errors, errorCount } = this;
+    return {
+      ok: errorCount === 0,
+      dryRun,
+      rows,
+      created,
+      updated,
+      unchanged,
+      skipped,
+      accountsCreated,
+      errors,
+      errorCount,
+    };
+  }
+}
+
+/** Maps the header to our fields; unknown columns are left out (a Dataverse export has many). */
+function mapHeader(header: string[]): Map<string, ContactField> {
+  const map = new Map<string, ContactField>();
+  for (const name of header) {
+    const field = contactColumns[columnKey(name)];
+    if (field && ![...map.values()].includes(field)) map.set(name, field);
+  }
+  return map;
+}
+
+/** What the header maps to, for a preview (the back office shows it before a dry run). */
+export function describeHeader(header: string[]): Array<{ column: string; field: ContactField | null }> {
+  const map = mapHeader(header);
+  return header.map((column) => ({ column, field: map.get(column) ?? null }));
+}
+
+function checkRow(
+  rec: CsvRecord,
+  columns: Map<string, ContactField>,
+  roleIds: Map<string, string>,
+  seen: Map<string, number>,
+  report: Report,
+): Checked | undefined {
+  const fields: Partial<Record<ContactField, string>> = {};
+  let bad = false;
+  for (const [column, field] of columns) {
+    const cell = (rec.values[column] ?? '').trim();
+    if (cell === '') continue;
+    if (CONTROL.test(cell)) {
+      report.add({ row: rec.row, field, message: 'must not contain control characters' });
+      bad = true;
+      continue;
+    }
+    const parsed = cellSchemas[field].safeParse(cell);
+    if (!parsed.success) {
+      report.add({ row: rec.row, field, message: parsed.error.issues[0]?.message ?? 'is not valid' });
+      bad = true;
+    } else fields[field] = parsed.data;
+  }
+  const email = fields.emailaddress1?.toLowerCase();
+  if (!email) {
+    if (!bad) report.add({ row: rec.row, field: 'emailaddress1', message: 'is needed: contacts are matched by it' });
+    return undefined;
+  }
+  const earlier = seen.get(email);
+  if (earlier !== undefined) {
+    report.add({ row: rec.row, field: 'emailaddress1', message: `is the same as in row ${earlier}` });
+    return undefined;
+  }
+  seen.set(email, rec.row);
+  const roles: string[] = [];
+  for (const name of roleNames(fields.webRoles ?? '')) {
+    const id = roleIds.get(name.toLowerCase());
+    if (id) roles.push(id);
+    else {
+      report.add({ row: rec.row, field: 'webRoles', message: `no web role is named "${name}"` });
+      bad = true;
+    }
+  }
+  return bad ? undefined : { row: rec.row, fields: fields as Fields, roles: [...new Set(roles)] };
+}
+
+/** Resolves the accounts a batch names (ids or names) to ids, creating missing ones when `tx` is given. */
+async function resolveAccounts(
+  db: Db | Tx,
+  tx: Tx | undefined,
+  batch: Checked[],
+  cache: Map<string, string>,
+  report: Report,
+): Promise<void> {
+  const wanted = [...new Set(batch.map((c) => c.fields.account).filter((a): a is string => Boolean(a)))].filter(
+    (a) => !cache.has(a),
+  );
+  if (wanted.length === 0) return;
+  for (const a of await accounts.accountsByIds(db, wanted.filter(isUuid))) cache.set(a.id, a.id);
+  const names = wanted.filter((a) => !cache.has(a));
+  for (const a of await accounts.accountsByNames(db, names)) if (!cache.has(a.name)) cache.set(a.name, a.id);
+  const now = nowIso();
+  const missing = names.filter((n) => !cache.has(n));
+  const rows = missing.map((name) => ({
+    id: newId(),
+    name,
+    parent_account_id: null,
+    created_at: now,
+    updated_at: now,
+  }));
+  for (const r of rows) cache.set(r.name, r.id);
+  report.accountsCreated += rows.length;
+  if (tx) await accounts.insertAccounts(tx, rows);
+}
+
+type Plan =
+  | { kind: 'create'; row: NewContact; roles: string[] }
+  | { kind: 'update'; id: string; changes: contacts.ContactFieldChanges; roles: string[]; fields: string[] }
+  | { kind: 'unchanged' };
+
+function plan(c: Checked, existing: ContactRow | undefined, have: string[], accountId: string | undefined): Plan {
+  const f = c.fields;
+  if (!existing) {
+    const row = newContactRow({
+      first_name: f.firstName ?? null,
+      last_name: f.lastName ?? null,
+      emailaddress1: f.emailaddress1,
+      emailaddress2: f.emailaddress2 ?? null,
+      emailaddress3: f.emailaddress3 ?? null,
+      parent_account_id: accountId ?? null,
+      locale: f.locale ?? null,
+    });
+    return { kind: 'create', row, roles: c.roles };
+  }
+  const changes: contacts.ContactFieldChanges = {};
+  const set = <K extends keyof ContactRow & keyof contacts.ContactFieldChanges>(
+    col: K,
+    v: ContactRow[K] | undefined,
+  ) => {
+    if (v !== undefined && existing[col] !== v) (changes as Record<string, unknown>)[col] = v;
+  };
+  set('first_name', f.firstName);
+  set('last_name', f.lastName);
+  set('emailaddress2', f.emailaddress2);
+  set('emailaddress3', f.emailaddress3);
+  set('locale', f.locale);
+  set('parent_account_id', accountId);
+  const roles = c.roles.filter((r) => !have.includes(r));
+  const fields = Object.keys(changes);
+  if (fields.length === 0 && roles.length === 0) return { kind: 'unchanged' };
+  if (roles.length) fields.push('webRoles');
+  return { kind: 'update', id: existing.id, changes, roles, fields };
+}
+
+/** Plans (and, with `tx`, writes) one batch of checked rows. */
+async function runBatch(
+  db: Db | Tx,
+  tx: Tx | undefined,
+  actor: Actor,
+  batch: Checked[],
+  accountIds: Map<string, string>,
+  report: Report,
+): Promise<void> {
+  await resolveAccounts(db, tx, batch, accountIds, report);
+  const existing = new Map(
+    (
+      await contacts.contactsByEmails(
+        db,
+        batch.map((c) => c.fields.emailaddress1.toLowerCase()),
+      )
+    ).map((r) => [(r.emailaddress1 ?? '').toLowerCase(), r]),
+  );
+  const roles = await contacts.webRoleIdsOf(
+    db,
+    [...existing.values()].map((r) => r.id),
+  );
+  const inserts: NewContact[] = [];
+  const links: Array<[string, string]> = [];
+  const audits: AuditEntryInput[] = [];
+  for (const c of batch) {
+    const found = existing.get(c.fields.emailaddress1.toLowerCase());
+    const account = c.fields.account ? accountIds.get(c.fields.account) : undefined;
+    const p = plan(c, found, found ? (roles.get(found.id) ?? []) : [], account);
+    if (p.kind === 'unchanged') {
+      report.unchanged++;
+      continue;
+    }
+    const id = p.kind === 'create' ? p.row.id : p.id;
+    if (p.kind === 'create') {
+      report.created++;
+      inserts.push(p.row);
+    } else {
+      report.updated++;
+      if (tx && Object.keys(p.changes).length) await contacts.updateContactFields(tx, p.id, p.changes);
+    }
+    for (const r of p.roles) links.push([id, r]);
+    audits.push({
+      actor,
+      action: p.kind === 'create' ? 'create' : 'update',
+      recordType: 'contact',
+      recordId: id,
+      details: { import: 'csv', ...(p.kind === 'update' ? { fields: p.fields } : {}) },
+    });
+  }
+  if (!tx) return;
+  await contacts.insertContacts(tx, inserts);
+  await contacts.addWebRoles(tx, links);
+  await writeAudits(tx, audits);
+}
+
+/** Imports contacts from a CSV source; see the module comment. Never throws for bad rows: they are in the report. */
+export async function importContactsCsv(
+  ctx: AppContext,
+  actor: Actor,
+  source: CsvSource,
+  options: ContactsImportOptions = {},
+): Promise<ImportReport> {
+  const dryRun = Boolean(options.dryRun);
+  const report = new Report();
+  const roleIds = new Map((await allWebRoles(ctx.db)).map((r) => [r.name.toLowerCase(), r.id]));
+  const accountIds = new Map<string, string>();
+  const progress = options.onProgress ?? (() => {});
+
+  // Pass 1: every row checked (a dry run also plans each batch against the database).
+  const seen = new Map<string, number>();
+  let columns: Map<string, ContactField> | undefined;
+  let batch: Checked[] = [];
+  const records = readCsv(source);
+  try {
+    for await (const rec of records) {
+      if (!columns) {
+        columns = mapHeader(Object.keys(rec.values));
+        if (![...columns.values()].includes('emailaddress1')) {
+          report.add({ row: 0, field: 'emailaddress1', message: 'the file needs an emailaddress1 (or email) column' });
+          break;
+        }
+      }
+      report.rows = rec.row;
+      const checked = checkRow(rec, columns, roleIds, seen, report);
+      if (checked && dryRun) batch.push(checked);
+      if (batch.length >= BATCH) {
+        await runBatch(ctx.db, undefined, actor, batch, accountIds, report);
+        batch = [];
+      }
+      if (rec.row % 500 === 0) progress('check', rec.row);
+    }
+    if (batch.length) await runBatch(ctx.db, undefined, actor, batch, accountIds, report);
+  } catch (err) {
+    if (!(err instanceof CsvError)) throw err;
+    report.add({ row: report.rows + 1, field: 'file', message: `not readable as CSV: ${err.message}` });
+    // A file that cannot be read to its end is never written, whatever continueOnError says.
+    report.skipped = report.rows;
+    return report.result(dryRun);
+  }
+  if (!columns && report.errorCount === 0)
+    report.add({ row: 0, field: 'file', message: 'the file has no header line' });
+  progress('check', report.rows);
+  if (dryRun) {
+    report.skipped = report.badRows.size;
+    return report.result(true);
+  }
+  if (report.errorCount > 0 && (!options.continueOnError || report.badRows.size === 0 || !columns)) {
+    report.skipped = report.rows;
+    return report.result(false);
+  }
+
+  // Pass 2: the good rows, written in transactions of BATCH rows.
+  seen.clear();
+  const bad = report.badRows;
+  const write = async (rows: Checked[]) =>
+    ctx.db.transaction().execute((tx) => runBatch(tx, tx, actor, rows, accountIds, report));
+  batch = [];
+  const noReport = new Report();
+  for await (const rec of readCsv(source)) {
+    if (!bad.has(rec.row)) {
+      const checked = checkRow(rec, columns as Map<string, ContactField>, roleIds, seen, noReport);
+      if (checked) batch.push(checked);
+    }
+    if (batch.length >= BATCH) {
+      await write(batch);
+      batch = [];
+      progress('write', rec.row);
+    }
+  }
+  if (batch.length) await write(batch);
+  progress('write', report.rows);
+  report.skipped = bad.size;
+  return report.result(false);
+}
