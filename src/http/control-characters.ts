@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, type FieldError } from '../shared/errors.ts';
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+export const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
 
 /** The fields (as the API names them: `a.b.0`) whose text holds a control character. */
 export function controlCharacterFields(value: unknown, path: string, out: FieldError[] = [], depth = 0): FieldError[] {

@@ -8,6 +8,8 @@ import type { ContactRow, NewContact } from '../db/schema.ts';
 import type { Db, Tx } from '../db/types.ts';
 import { isUuid, newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
+// Refused as the API refuses them: PostgreSQL cannot store U+0000.
+import { CONTROL } from '../http/control-characters.ts';
 import { writeAudits, type AuditEntryInput } from '../audit/audit.repo.ts';
 import { newContactRow } from '../contacts/contacts.service.ts';
 import * as contacts from '../contacts/contacts.repo.ts';
@@ -31,8 +33,6 @@ export interface ContactsImportOptions {
 }
 
 const BATCH = 1000;
-// As the API refuses them (http/control-characters.ts): PostgreSQL cannot store U+0000.
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
 const MAX_ERRORS = 1000;
 
 /** One row's fields, checked: undefined = not in the file or empty (left as it is). */
