@@ -28,6 +28,7 @@ import { tokensRoutes } from './tokens/tokens.routes.ts';
 import { accountsRoutes } from './accounts/accounts.routes.ts';
 import { contactsRoutes } from './contacts/contacts.routes.ts';
 import { webRolesRoutes } from './web-roles/web-roles.routes.ts';
+import { identityProvidersRoutes } from './identity-providers/identity-providers.routes.ts';
 import { siteSettingsRoutes } from './site-settings/site-settings.routes.ts';
 import { emailRoutes } from './email/email.routes.ts';
 import { invitationsRoutes } from './invitations/invitations.routes.ts';
@@ -129,6 +130,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
       invitationsRoutes(typed, ctx);
       contentPagesRoutes(typed, ctx);
       workflowsRoutes(typed, ctx);
+      identityProvidersRoutes(typed, ctx);
     },
     { prefix: API_PREFIX },
   );

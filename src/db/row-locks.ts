@@ -3,7 +3,13 @@
 import type { Dialect, Tx } from './types.ts';
 
 /** The tables whose rows other records refer to and whose delete first checks that none does. */
-export type ReferencedTable = 'accounts' | 'contacts' | 'system_users' | 'web_roles' | 'workflows';
+export type ReferencedTable =
+  | 'accounts'
+  | 'contacts'
+  | 'system_users'
+  | 'web_roles'
+  | 'workflows'
+  | 'identity_providers';
 
 /**
  * Locks the rows of `table` with these ids until the transaction ends and answers the ids that are

@@ -89,6 +89,8 @@ export interface InvitationsTable {
   created_at: string;
   updated_at: string;
   sent_at: string | null;
+  /** The one identity provider the invitee must redeem through (null = any method). Migration 0014. */
+  sign_in_provider_id: string | null;
 }
 
 export interface InvitationInvitedContactsTable {
@@ -238,6 +240,21 @@ export interface ExternalLoginsTable {
   created_at: string;
 }
 
+/** A sign-in at an identity provider under way (migration 0014): single use, short-lived. */
+export interface PendingExternalSignInsTable {
+  id: string;
+  provider_id: string;
+  session_hash: string;
+  state_hash: string;
+  intent: 'sign-in' | 'sign-up' | 'redeem' | 'link';
+  contact_id: string | null;
+  secrets_encrypted: string;
+  return_path: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
 /** SAML assertions accepted (each once, until its validity ends) and their hand-off to the session. */
 export interface SamlAssertionsTable {
   provider_id: string;
@@ -315,6 +332,7 @@ export interface Database {
   sessions: SessionsTable;
   identity_providers: IdentityProvidersTable;
   external_logins: ExternalLoginsTable;
+  pending_external_sign_ins: PendingExternalSignInsTable;
   contact_tokens: ContactTokensTable;
   content_pages: ContentPagesTable;
   content_page_web_roles: ContentPageWebRolesTable;

@@ -33,6 +33,8 @@ export const invitationSchema = z.object({
   binding: bindingSchema,
   allowedDomains: z.array(z.string()),
   locale: localeSchema.nullable(),
+  /** The one identity provider the invitee must redeem through; null = any enabled method. */
+  signInProviderId: idSchema.nullable(),
   status: invitationStatusSchema,
   redemptionCount: z.number().int(),
   redeemedContactIds: z.array(idSchema),
@@ -64,6 +66,7 @@ const settingsFields = {
   binding: bindingSchema.optional(),
   allowedDomains: z.array(domainSchema).max(100).optional(),
   locale: localeSchema.nullable().optional(),
+  signInProviderId: idSchema.nullable().optional(),
 };
 
 export const invitationSettingsSchema = z.strictObject(settingsFields);

@@ -83,6 +83,7 @@ export function toInvitation(r: InvitationRow, links: Links, now: string = nowIs
     binding: r.binding,
     allowedDomains: parseDomains(r.allowed_domains),
     locale: r.locale === 'da' || r.locale === 'en' ? r.locale : null,
+    signInProviderId: r.sign_in_provider_id ?? null,
     status: effectiveStatus(r, now),
     redemptionCount: r.redemption_count,
     redeemedContactIds: links.redeemed.get(r.id) ?? [],
@@ -196,6 +197,7 @@ interface References {
   webRoleIds?: readonly string[] | undefined;
   ownerId?: string | null | undefined;
   redeemWorkflowId?: string | null | undefined;
+  signInProviderId?: string | null | undefined;
   /** The user creating the invitation (its created_by, and its owner unless ownerId names one). */
   creatorId?: string | null | undefined;
 }
@@ -229,6 +231,11 @@ async function checkReferences(
   if (refs.creatorId && goneUsers.includes(refs.creatorId))
     throw new AppError('unauthorized', 'Your user has been deleted.');
   if (refs.webRoleIds) await assertWebRolesExist(tx, refs.webRoleIds, 'webRoleIds', ctx.dialect);
+  if (
+    refs.signInProviderId &&
+    (await lockRows(tx, ctx.dialect, 'identity_providers', [refs.signInProviderId], 'share')).length > 0
+  )
+    throw validationFailed('signInProviderId', 'no such identity provider');
   if (refs.redeemWorkflowId) {
     if (!(await lockRow(tx, ctx.dialect, 'workflows', refs.redeemWorkflowId, 'share')))
       throw validationFailed('redeemWorkflowId', 'no such workflow');
@@ -319,6 +326,7 @@ function buildRow(
       binding,
       allowed_domains: resolveBinding(binding, s.allowedDomains ?? []),
       locale: s.locale ?? null,
+      sign_in_provider_id: s.signInProviderId ?? null,
       created_by: actor.type === 'user' ? actor.id : null,
       created_at: now,
       updated_at: now,
@@ -530,6 +538,7 @@ export async function updateInvitation(
     if (input.assignToAccountId !== undefined) changes.assign_to_account_id = input.assignToAccountId;
     if (input.redeemWorkflowId !== undefined) changes.redeem_workflow_id = input.redeemWorkflowId;
     if (input.locale !== undefined) changes.locale = input.locale;
+    if (input.signInProviderId !== undefined) changes.sign_in_provider_id = input.signInProviderId;
     if (input.maxRedemptions !== undefined) {
       const max = resolveMax(current.type, input.maxRedemptions);
       if (max !== null && max < current.redemption_count)

@@ -218,6 +218,14 @@ const en = {
       title: 'The invitation is meant for another email address',
       body: 'This invitation can only be redeemed with a verified email address it was meant for.',
     },
+    'sign-in-method-required': {
+      title: 'Use the sign-in method of the invitation',
+      body: 'This invitation must be redeemed by signing in with the identity provider it names. Use its button on the invitation page.',
+    },
+    'external-sign-in-failed': {
+      title: 'The sign-in did not succeed',
+      body: 'The sign-in with the identity provider could not be completed. Nothing was changed. Start again from the portal.',
+    },
     'internal-error': {
       title: 'Something went wrong',
       body: 'Something went wrong on our side. Try again in a moment.',
@@ -239,7 +247,24 @@ const en = {
     'user-owns-invitations':
       'The user owns or created invitations; give them to another owner first (or keep the user and change its role).',
     'user-email-taken': 'Another user already has this email address.',
+    'external-sign-in-expired':
+      'The sign-in took too long, was already used, or was started in another browser. Start it again from the portal.',
+    'external-response-invalid':
+      'The answer from the identity provider did not pass our security checks, so it was not accepted. Start again from the portal.',
+    'external-provider-error': 'The identity provider did not sign you in (it reported an error or you cancelled).',
+    'external-provider-unavailable': 'This way of signing in is not available at the moment.',
+    'external-identity-linked-elsewhere': 'This identity is already a sign-in method of another account.',
   } satisfies Record<RefusalReason, string>,
+  externalSignIn: {
+    heading: 'Or continue with',
+    with: (name: string) => `Continue with ${name}`,
+    addMethod: 'Add a sign-in method',
+    addMethodBody: 'Sign in with one of these too, so that it opens this account.',
+    linked: 'Sign-in methods',
+    noLinked: 'Only your password.',
+    onlyProvider: (name: string) => `This invitation is redeemed by signing in with ${name}.`,
+    refusedButSignedIn: 'You are signed in, but the invitation could not be redeemed:',
+  },
   dateLocale: 'en-GB',
 };
 
@@ -455,6 +480,14 @@ const da: Dict = {
       title: 'Invitationen er til en anden e-mailadresse',
       body: 'Invitationen kan kun indløses med en bekræftet e-mailadresse, den er tiltænkt.',
     },
+    'sign-in-method-required': {
+      title: 'Brug invitationens log ind-metode',
+      body: 'Invitationen skal indløses ved at logge ind hos den identitetsudbyder, den nævner. Brug dens knap på invitationssiden.',
+    },
+    'external-sign-in-failed': {
+      title: 'Log ind lykkedes ikke',
+      body: 'Log ind hos identitetsudbyderen kunne ikke gennemføres. Intet blev ændret. Start forfra fra portalen.',
+    },
     'internal-error': { title: 'Noget gik galt', body: 'Noget gik galt hos os. Prøv igen om lidt.' },
   },
   reasons: {
@@ -473,6 +506,23 @@ const da: Dict = {
     'user-owns-invitations':
       'Brugeren ejer eller har oprettet invitationer; giv dem først til en anden ejer (eller behold brugeren, og skift rolle).',
     'user-email-taken': 'En anden bruger har allerede denne e-mailadresse.',
+    'external-sign-in-expired':
+      'Log ind tog for lang tid, var allerede brugt eller blev startet i en anden browser. Start igen fra portalen.',
+    'external-response-invalid':
+      'Svaret fra identitetsudbyderen bestod ikke vores sikkerhedstjek og blev ikke godtaget. Start igen fra portalen.',
+    'external-provider-error': 'Identitetsudbyderen loggede dig ikke ind (den meldte en fejl, eller du afbrød).',
+    'external-provider-unavailable': 'Denne måde at logge ind på er ikke tilgængelig i øjeblikket.',
+    'external-identity-linked-elsewhere': 'Denne identitet er allerede en log ind-metode på en anden konto.',
+  },
+  externalSignIn: {
+    heading: 'Eller fortsæt med',
+    with: (name: string) => `Fortsæt med ${name}`,
+    addMethod: 'Tilføj en log ind-metode',
+    addMethodBody: 'Log også ind med en af disse, så den åbner denne konto.',
+    linked: 'Log ind-metoder',
+    noLinked: 'Kun din adgangskode.',
+    onlyProvider: (name: string) => `Invitationen indløses ved at logge ind med ${name}.`,
+    refusedButSignedIn: 'Du er logget ind, men invitationen kunne ikke indløses:',
   },
   dateLocale: 'da-DK',
 };

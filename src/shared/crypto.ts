@@ -10,7 +10,9 @@ export type KeyPurpose =
   | 'contact-token'
   | 'webhook-secret'
   | 'email-secrets'
-  | 'rate-limit';
+  | 'rate-limit'
+  | 'identity-provider-secret'
+  | 'external-sign-in';
 
 export interface Secrets {
   hash(purpose: KeyPurpose, value: string): string;

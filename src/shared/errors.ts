@@ -23,6 +23,8 @@ export const errorCodes = [
   'max-redemptions-reached',
   'already-redeemed-by-contact',
   'binding-mismatch',
+  'sign-in-method-required',
+  'external-sign-in-failed',
   'internal-error',
 ] as const;
 
@@ -46,6 +48,15 @@ export const refusalReasons = [
   'user-delete-self',
   'user-owns-invitations',
   'user-email-taken',
+  // external-sign-in-failed (docs/external-sign-in.md): the pending sign-in is unknown, used, expired
+  // or another browser's; the provider's answer failed a check; the provider answered with an error;
+  // the provider is off or gone.
+  'external-sign-in-expired',
+  'external-response-invalid',
+  'external-provider-error',
+  'external-provider-unavailable',
+  // conflict: the identity at the provider is already linked to another contact.
+  'external-identity-linked-elsewhere',
 ] as const;
 
 export type RefusalReason = (typeof refusalReasons)[number];

@@ -24,6 +24,8 @@ const statusByCode: Record<ErrorCode, number> = {
   'max-redemptions-reached': 409,
   'already-redeemed-by-contact': 409,
   'binding-mismatch': 403,
+  'sign-in-method-required': 403,
+  'external-sign-in-failed': 400,
   'internal-error': 500,
 };
 
@@ -49,6 +51,8 @@ const titleByCode: Record<ErrorCode, string> = {
   'max-redemptions-reached': 'This invitation has reached its maximum number of redemptions.',
   'already-redeemed-by-contact': 'You have already redeemed this invitation.',
   'binding-mismatch': 'This invitation is meant for another email address.',
+  'sign-in-method-required': 'This invitation must be redeemed through another sign-in method.',
+  'external-sign-in-failed': 'The sign-in with the identity provider failed.',
   'internal-error': 'Something went wrong on our side.',
 };
 
