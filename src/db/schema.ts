@@ -255,6 +255,18 @@ export interface PendingExternalSignInsTable {
   used_at: string | null;
 }
 
+/** SAML assertions accepted (each once, until its validity ends) and their hand-off to the session. */
+export interface SamlAssertionsTable {
+  provider_id: string;
+  assertion_id: string;
+  /** The AuthnRequest it answered (the pending sign-in's). */
+  request_id: string;
+  /** JSON: the verified identity until the same-site continuation takes it, then null. */
+  identity: string | null;
+  expires_at: string;
+  created_at: string;
+}
+
 export interface ContactTokensTable {
   id: string;
   contact_id: string;
@@ -325,6 +337,7 @@ export interface Database {
   content_pages: ContentPagesTable;
   content_page_web_roles: ContentPageWebRolesTable;
   rate_limits: RateLimitsTable;
+  saml_assertions: SamlAssertionsTable;
   audit_log: AuditLogTable;
 }
 
