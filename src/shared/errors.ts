@@ -46,6 +46,15 @@ export const refusalReasons = [
   'user-delete-self',
   'user-owns-invitations',
   'user-email-taken',
+  // Partners inviting colleagues from the portal (src/partner-invitations):
+  'cannot-invite',
+  'inviter-without-account',
+  'role-not-grantable',
+  'colleague-in-other-account',
+  'invitation-not-open',
+  'send-invitation-off',
+  'inviter-daily-limit',
+  'account-daily-limit',
 ] as const;
 
 export type RefusalReason = (typeof refusalReasons)[number];
@@ -69,7 +78,7 @@ export class AppError extends Error {
   constructor(
     code: ErrorCode,
     detail?: string,
-    options: { errors?: FieldError[]; retryAfter?: number; reason?: RefusalReason } = {},
+    options: { errors?: FieldError[]; retryAfter?: number | undefined; reason?: RefusalReason | undefined } = {},
   ) {
     super(detail ?? code);
     this.name = 'AppError';
