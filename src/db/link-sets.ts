@@ -10,6 +10,7 @@ export const linkTables = {
   invitation_invited_contacts: { owner: 'invitation_id', other: 'contact_id' },
   invitation_web_roles: { owner: 'invitation_id', other: 'web_role_id' },
   content_page_web_roles: { owner: 'content_page_id', other: 'web_role_id' },
+  web_role_grantable_roles: { owner: 'web_role_id', other: 'grantable_web_role_id' },
 } as const satisfies { [T in keyof Database]?: { owner: keyof Database[T]; other: keyof Database[T] } };
 
 export type LinkTable = keyof typeof linkTables;

@@ -58,8 +58,16 @@ export interface WebRolesTable {
   name: string;
   description: string | null;
   authenticated_users_role: number;
+  /** Holders may invite colleagues from the portal (migration 0016). */
+  can_invite: Generated<number>;
   created_at: string;
   updated_at: string;
+}
+
+/** The roles a role's holders may hand on when they invite a colleague (migration 0016). */
+export interface WebRoleGrantableRolesTable {
+  web_role_id: string;
+  grantable_web_role_id: string;
 }
 
 export interface ContactWebRolesTable {
@@ -318,6 +326,7 @@ export interface Database {
   contacts: ContactsTable;
   web_roles: WebRolesTable;
   contact_web_roles: ContactWebRolesTable;
+  web_role_grantable_roles: WebRoleGrantableRolesTable;
   invitations: InvitationsTable;
   invitation_invited_contacts: InvitationInvitedContactsTable;
   invitation_web_roles: InvitationWebRolesTable;

@@ -39,6 +39,7 @@ export interface ListFilter {
   status?: InvitationStatus | undefined;
   type?: 'single' | 'group' | undefined;
   invitedContactId?: string | undefined;
+  inviterContactId?: string | undefined;
   ownerId?: string | undefined;
   expiringBefore?: string | undefined;
   q?: string | undefined;
@@ -60,6 +61,7 @@ export async function listInvitations(db: Db, f: ListFilter): Promise<Invitation
   let query: InvitationQuery = db.selectFrom('invitations').selectAll();
   if (f.type) query = query.where('type', '=', f.type);
   if (f.ownerId) query = query.where('owner_id', '=', f.ownerId);
+  if (f.inviterContactId) query = query.where('inviter_contact_id', '=', f.inviterContactId);
   if (f.expiringBefore) query = query.where('expires_at', '<', f.expiringBefore);
   if (f.q) query = query.where(f.match === 'prefix' ? startsWithCi(db, 'name', f.q.trim()) : containsCi('name', f.q));
   if (f.invitedContactId) {
@@ -288,4 +290,26 @@ export async function firstRedemptionDays(
     where first_at >= ${range.from} and first_at < ${range.to}
     group by 1`.execute(db);
   return result.rows.map((r) => ({ day: r.day, n: Number(r.n) }));
+}
+
+/**
+ * How many invitations made on the portal (no creating user, an inviter contact) since `since`: by
+ * one inviter, or to one account; and the oldest of them, for when a place frees up again.
+ */
+export async function portalInvitationsSince(
+  db: Db | Tx,
+  by: { inviterContactId: string } | { accountId: string },
+  since: string,
+): Promise<{ n: number; oldest: string | null }> {
+  let q = db
+    .selectFrom('invitations')
+    .select((eb) => [eb.fn.countAll().as('n'), eb.fn.min('created_at').as('oldest')])
+    .where('created_by', 'is', null)
+    .where('created_at', '>', since);
+  q =
+    'inviterContactId' in by
+      ? q.where('inviter_contact_id', '=', by.inviterContactId)
+      : q.where('assign_to_account_id', '=', by.accountId).where('inviter_contact_id', 'is not', null);
+  const row = await q.executeTakeFirstOrThrow();
+  return { n: Number(row.n), oldest: (row.oldest as string | null) ?? null };
 }

@@ -106,6 +106,8 @@ export const invitationListQuery = pageQuerySchema.extend({
   status: invitationStatusSchema.optional(),
   type: invitationTypeSchema.optional(),
   invitedContactId: idSchema.optional(),
+  /** The invitations a contact made (on the portal's "Invite a colleague", or named as inviter). */
+  inviterContactId: idSchema.optional(),
   ownerId: idSchema.optional(),
   expiringBefore: isoTimeSchema.optional(),
   q: z.string().max(200).optional(),

@@ -576,10 +576,24 @@ export async function updateInvitation(
   });
 }
 
-export async function deactivateInvitation(ctx: AppContext, actor: Actor, id: string): Promise<Invitation> {
+/**
+ * Deactivates an invitation. `only` is a portal inviter's: someone else's invitation is not found
+ * (so ids tell nothing), and only an open one (new or sent, not expired) can be deactivated.
+ */
+export async function deactivateInvitation(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  only?: { inviterContactId: string },
+): Promise<Invitation> {
   return ctx.db.transaction().execute(async (tx) => {
     const current = await repo.lockInvitation(tx, ctx.dialect, id);
-    if (!current) throw notFound('The invitation');
+    if (!current || (only && current.inviter_contact_id !== only.inviterContactId)) throw notFound('The invitation');
+    if (only && !['new', 'sent'].includes(effectiveStatus(current)))
+      throw conflict(
+        `Only an open invitation can be deactivated (this one is ${effectiveStatus(current)}).`,
+        'invitation-not-open',
+      );
     if (current.status === 'inactive') throw conflict('The invitation is already deactivated.');
     const now = nowIso();
     const result = await tx

@@ -57,6 +57,15 @@ export const refusalReasons = [
   'external-provider-unavailable',
   // conflict: the identity at the provider is already linked to another contact.
   'external-identity-linked-elsewhere',
+  // Partners inviting colleagues from the portal (src/partner-invitations):
+  'cannot-invite',
+  'inviter-without-account',
+  'role-not-grantable',
+  'colleague-in-other-account',
+  'invitation-not-open',
+  'send-invitation-off',
+  'inviter-daily-limit',
+  'account-daily-limit',
 ] as const;
 
 export type RefusalReason = (typeof refusalReasons)[number];
@@ -80,7 +89,7 @@ export class AppError extends Error {
   constructor(
     code: ErrorCode,
     detail?: string,
-    options: { errors?: FieldError[]; retryAfter?: number; reason?: RefusalReason } = {},
+    options: { errors?: FieldError[]; retryAfter?: number | undefined; reason?: RefusalReason | undefined } = {},
   ) {
     super(detail ?? code);
     this.name = 'AppError';

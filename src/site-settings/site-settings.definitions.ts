@@ -1,7 +1,7 @@
 // The site settings the product knows: Power Pages' names where it has them, their defaults
 // and the values each accepts. Values are strings, as in the model.
 
-export type SettingKind = 'boolean' | 'integer' | 'timespan' | 'locale' | 'choice' | 'time-zone' | 'text';
+export type SettingKind = 'boolean' | 'integer' | 'timespan' | 'locale' | 'choice' | 'time-zone' | 'text' | 'user-id';
 
 export interface SettingDefinition {
   name: string;
@@ -163,6 +163,37 @@ export const settingDefinitions = [
     default: 'UTC',
     description: 'IANA time zone (e.g. Europe/Copenhagen) in which the back office shows times.',
   },
+  {
+    name: 'Invitations/Portal/OwnerUserId',
+    kind: 'user-id',
+    default: '',
+    description:
+      'The system user who owns and sends the invitations partners make on the portal ("Invite a colleague"). Empty, or the id of no user: the feature is off.',
+  },
+  {
+    name: 'Invitations/Portal/MaxExpiryDays',
+    kind: 'integer',
+    default: '14',
+    description: 'The latest expiry a portal invitation may have, in days from its creation (also its default expiry).',
+    min: 1,
+    max: 365,
+  },
+  {
+    name: 'Invitations/Portal/DailyLimit',
+    kind: 'integer',
+    default: '20',
+    description: 'Invitations one contact may make on the portal in 24 hours.',
+    min: 1,
+    max: 1_000,
+  },
+  {
+    name: 'Invitations/Portal/AccountDailyLimit',
+    kind: 'integer',
+    default: '100',
+    description: 'Invitations all contacts of one account together may make on the portal in 24 hours.',
+    min: 1,
+    max: 100_000,
+  },
 ] as const satisfies readonly SettingDefinition[];
 
 /** A setting the product reads: a misspelt name does not compile. */
@@ -197,6 +228,8 @@ export function valueProblem(def: SettingDefinition | undefined, value: string):
       return value === 'da' || value === 'en' ? undefined : 'must be "da" or "en"';
     case 'time-zone':
       return isTimeZone(value) ? undefined : 'must be an IANA time zone such as Europe/Copenhagen or UTC';
+    case 'user-id':
+      return value === '' || UUID.test(value) ? undefined : 'must be empty or the id of a system user';
     case 'choice': {
       const choices = def?.choices ?? [];
       return choices.includes(value) ? undefined : `must be one of ${choices.map((c) => `"${c}"`).join(', ')}`;
@@ -216,6 +249,8 @@ function isTimeZone(value: string): boolean {
     return false;
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const TIMESPAN = /^(?:(\d{1,6})\.)?(\d{1,2}):(\d{2}):(\d{2})$/;
 

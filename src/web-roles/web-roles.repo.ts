@@ -3,6 +3,7 @@ import type { Db, Tx } from '../db/types.ts';
 import type { WebRoleRow } from '../db/schema.ts';
 import { containsCi, workflowsNaming } from '../db/sql.ts';
 import { sortedPage } from '../db/keyset.ts';
+import { replaceLinks } from '../db/link-sets.ts';
 import type { SortedAfter, SortOrder } from '../shared/pagination.ts';
 
 export const findWebRole = (db: Db | Tx, id: string) =>
@@ -29,10 +30,56 @@ export function listWebRoles(
     .execute();
 }
 
+/** The grantable roles of each role in `ids` (every id gets an entry), each set sorted. */
+export async function grantableIdsOf(db: Db | Tx, ids: readonly string[]): Promise<Map<string, string[]>> {
+  const map = new Map<string, string[]>(ids.map((id) => [id, []]));
+  if (ids.length === 0) return map;
+  const rows = await db
+    .selectFrom('web_role_grantable_roles')
+    .select(['web_role_id', 'grantable_web_role_id'])
+    .where('web_role_id', 'in', [...ids])
+    .orderBy('grantable_web_role_id')
+    .execute();
+  for (const r of rows) map.get(r.web_role_id)?.push(r.grantable_web_role_id);
+  return map;
+}
+
+export const replaceGrantable = (tx: Tx, webRoleId: string, ids: readonly string[]): Promise<void> =>
+  replaceLinks(tx, 'web_role_grantable_roles', webRoleId, ids);
+
+/**
+ * What a contact may hand on when inviting: its roles (direct, and every authenticated-users role)
+ * that carry canInvite, and the union of their grantable sets restricted to roles it holds itself.
+ */
+export async function invitingRightsOf(
+  db: Db | Tx,
+  contactId: string,
+): Promise<{ canInvite: boolean; grantable: Array<{ id: string; name: string }> }> {
+  const held = await db
+    .selectFrom('web_roles')
+    .select(['id', 'name', 'can_invite'])
+    .where((eb) =>
+      eb.or([
+        eb('authenticated_users_role', '=', 1),
+        eb('id', 'in', eb.selectFrom('contact_web_roles').select('web_role_id').where('contact_id', '=', contactId)),
+      ]),
+    )
+    .orderBy('name')
+    .execute();
+  const inviting = held.filter((r) => r.can_invite === 1).map((r) => r.id);
+  if (inviting.length === 0) return { canInvite: false, grantable: [] };
+  const sets = await grantableIdsOf(db, inviting);
+  const union = new Set([...sets.values()].flat());
+  return {
+    canInvite: true,
+    grantable: held.filter((r) => union.has(r.id)).map((r) => ({ id: r.id, name: r.name })),
+  };
+}
+
 export async function webRoleUsage(
   db: Db | Tx,
   id: string,
-): Promise<{ contacts: number; invitations: number; contentPages: number; workflows: number }> {
+): Promise<{ contacts: number; invitations: number; contentPages: number; workflows: number; grantedBy: number }> {
   const n = async (table: 'contact_web_roles' | 'invitation_web_roles' | 'content_page_web_roles') =>
     Number(
       (
@@ -43,11 +90,19 @@ export async function webRoleUsage(
           .executeTakeFirstOrThrow()
       ).n,
     );
+  // Another role that lets its holders grant this one (a role granting itself goes with it).
+  const grantedBy = await db
+    .selectFrom('web_role_grantable_roles')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('grantable_web_role_id', '=', id)
+    .where('web_role_id', '!=', id)
+    .executeTakeFirstOrThrow();
   return {
     contacts: await n('contact_web_roles'),
     invitations: await n('invitation_web_roles'),
     contentPages: await n('content_page_web_roles'),
     workflows: await workflowsNaming(db, id),
+    grantedBy: Number(grantedBy.n),
   };
 }
 

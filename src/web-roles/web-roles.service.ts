@@ -1,7 +1,8 @@
 // Use cases for web roles. Names are unique (a database constraint); a role in use cannot be deleted.
+// A role may carry the right to invite colleagues (canInvite) with the roles its holders may hand on.
 import type { AppContext, Actor } from '../context.ts';
 import type { WebRoleRow } from '../db/schema.ts';
-import type { Dialect, Tx } from '../db/types.ts';
+import type { Db, Dialect, Tx } from '../db/types.ts';
 import { fromFlag, toFlag } from '../db/types.ts';
 import { isUniqueViolation } from '../db/db-errors.ts';
 import { lockRow, lockRows } from '../db/row-locks.ts';
@@ -20,14 +21,28 @@ import { writeAudit } from '../audit/audit.repo.ts';
 import type { CreateWebRoleInput, UpdateWebRoleInput, WebRole } from './web-roles.schema.ts';
 import * as repo from './web-roles.repo.ts';
 
-export const toWebRole = (r: WebRoleRow): WebRole => ({
+export const toWebRole = (r: WebRoleRow, grantableWebRoleIds: string[]): WebRole => ({
   id: r.id,
   name: r.name,
   description: r.description,
   authenticatedUsersRole: fromFlag(r.authenticated_users_role),
+  canInvite: fromFlag(r.can_invite),
+  grantableWebRoleIds,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
+
+/** Roles with their grantable sets, read in one query. */
+async function present(db: Db | Tx, rows: WebRoleRow[]): Promise<WebRole[]> {
+  const sets = await repo.grantableIdsOf(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => toWebRole(r, sets.get(r.id) ?? []));
+}
+
+/** What a contact may do on the portal's "Invite a colleague": see web-roles.repo.ts invitingRightsOf. */
+export const invitingRightsOf = (db: Db | Tx, contactId: string) => repo.invitingRightsOf(db, contactId);
 
 /**
  * Throws a 422 naming `field` when any of `ids` is not a web role. The caller's transaction will
@@ -52,12 +67,22 @@ export async function createWebRole(ctx: AppContext, actor: Actor, input: Create
     name: input.name,
     description: input.description ?? null,
     authenticated_users_role: toFlag(input.authenticatedUsersRole),
+    can_invite: toFlag(input.canInvite),
     created_at: now,
     updated_at: now,
   };
+  // A role may name itself (a partner's administrators may make more administrators).
+  const grantable = [...new Set(input.grantableWebRoleIds)].sort();
   try {
     await ctx.db.transaction().execute(async (tx) => {
+      await assertWebRolesExist(
+        tx,
+        grantable.filter((g) => g !== row.id),
+        'grantableWebRoleIds',
+        ctx.dialect,
+      );
       await tx.insertInto('web_roles').values(row).execute();
+      await repo.replaceGrantable(tx, row.id, grantable);
       await writeAudit(tx, {
         actor,
         action: 'create',
@@ -70,13 +95,13 @@ export async function createWebRole(ctx: AppContext, actor: Actor, input: Create
     if (isUniqueViolation(err)) throw nameTaken(input.name);
     throw err;
   }
-  return toWebRole(row);
+  return toWebRole(row, grantable);
 }
 
 export async function getWebRole(ctx: AppContext, id: string): Promise<WebRole> {
   const row = await repo.findWebRole(ctx.db, id);
   if (!row) throw notFound('The web role');
-  return toWebRole(row);
+  return (await present(ctx.db, [row]))[0] as WebRole;
 }
 
 /** A page of web roles: by creation (the API), or by name (the back office's view, `sort`). */
@@ -91,10 +116,25 @@ export async function listWebRoles(
       sort: q.sort,
       sortedAfter: decodeSortedCursor(q.cursor),
     });
-    return toSortedPage(rows, q.limit, (r) => r.name, toWebRole);
+    return withGrantable(
+      ctx,
+      toSortedPage(
+        rows,
+        q.limit,
+        (r) => r.name,
+        (r) => r,
+      ),
+    );
   }
   const rows = await repo.listWebRoles(ctx.db, { limit: q.limit, after: decodeCursor(q.cursor), q: q.q });
-  return toPage(rows, q.limit, toWebRole);
+  return withGrantable(
+    ctx,
+    toPage(rows, q.limit, (r) => r),
+  );
+}
+
+async function withGrantable(ctx: AppContext, page: Page<WebRoleRow>): Promise<Page<WebRole>> {
+  return { ...page, items: await present(ctx.db, page.items) };
 }
 
 export async function updateWebRole(
@@ -112,7 +152,18 @@ export async function updateWebRole(
       if (input.description !== undefined) changes.description = input.description;
       if (input.authenticatedUsersRole !== undefined)
         changes.authenticated_users_role = toFlag(input.authenticatedUsersRole);
+      if (input.canInvite !== undefined) changes.can_invite = toFlag(input.canInvite);
       await tx.updateTable('web_roles').set(changes).where('id', '=', id).execute();
+      if (input.grantableWebRoleIds !== undefined) {
+        const grantable = [...new Set(input.grantableWebRoleIds)];
+        await assertWebRolesExist(
+          tx,
+          grantable.filter((g) => g !== id),
+          'grantableWebRoleIds',
+          ctx.dialect,
+        );
+        await repo.replaceGrantable(tx, id, grantable);
+      }
       await writeAudit(tx, {
         actor,
         action: 'update',
@@ -120,7 +171,7 @@ export async function updateWebRole(
         recordId: id,
         details: { fields: Object.keys(input) },
       });
-      return toWebRole({ ...current, ...changes });
+      return (await present(tx, [{ ...current, ...changes }]))[0] as WebRole;
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken(input.name);
@@ -138,8 +189,11 @@ export async function deleteWebRole(ctx: AppContext, actor: Actor, id: string): 
       usage.invitations && `${usage.invitations} invitation(s) assign it`,
       usage.contentPages && `${usage.contentPages} content page(s) require it`,
       usage.workflows && `${usage.workflows} workflow(s) name it in their steps`,
+      usage.grantedBy && `${usage.grantedBy} web role(s) let their holders grant it`,
     ].filter(Boolean);
     if (uses.length > 0) throw conflict(`The web role is in use: ${uses.join('; ')}.`);
+    // Its own grantable set is part of the role and goes with it.
+    await repo.replaceGrantable(tx, id, []);
     await tx.deleteFrom('web_roles').where('id', '=', id).execute();
     await writeAudit(tx, {
       actor,

@@ -7,7 +7,8 @@ import { nowIso } from '../shared/time.ts';
 
 export const RUN_WORKFLOW_JOB = 'run-workflow';
 
-export type RunTrigger = 'redemption' | 'on-demand' | 'workflow';
+/** `portal`: a partner's "Invite a colleague" (or its Resend) on the portal. */
+export type RunTrigger = 'redemption' | 'on-demand' | 'workflow' | 'portal';
 
 export async function queueWorkflowRun(
   tx: Tx,

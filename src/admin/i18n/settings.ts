@@ -43,6 +43,7 @@ const en = {
     'time-zone': 'An IANA time zone, for example Europe/Copenhagen or UTC.',
     choice: (choices: string) => `One of: ${choices}.`,
     text: 'Any text (at most 4000 characters).',
+    'user-id': 'Empty, or the id of a system user (see System Users).',
   },
   localeNames: { da: 'da (Danish)', en: 'en (English)' } as Record<string, string>,
   descriptions: {
@@ -122,6 +123,7 @@ const da: typeof en = {
     'time-zone': 'En IANA-tidszone, for eksempel Europe/Copenhagen eller UTC.',
     choice: (choices: string) => `En af: ${choices}.`,
     text: 'Enhver tekst (højst 4000 tegn).',
+    'user-id': 'Tom, eller id for en systembruger (se Systembrugere).',
   },
   localeNames: { da: 'da (dansk)', en: 'en (engelsk)' },
   descriptions: {

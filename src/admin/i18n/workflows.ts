@@ -161,7 +161,10 @@ const en = {
       string
     >,
     stepStatuses: { succeeded: 'Succeeded', failed: 'Failed', skipped: 'Skipped' } as Record<string, string>,
-    triggers: { 'on-demand': 'On demand', redemption: 'Redemption', workflow: 'Workflow' } as Record<string, string>,
+    triggers: { 'on-demand': 'On demand', redemption: 'Redemption', workflow: 'Workflow', portal: 'Portal' } as Record<
+      string,
+      string
+    >,
     stepLog: 'Step log',
     index: 'No.',
     path: 'Step',
@@ -330,7 +333,7 @@ const da: typeof en = {
     finishedOn: 'Afsluttet',
     statuses: { queued: 'I kø', running: 'Kører', succeeded: 'Gennemført', failed: 'Mislykket' },
     stepStatuses: { succeeded: 'Gennemført', failed: 'Mislykket', skipped: 'Sprunget over' },
-    triggers: { 'on-demand': 'Efter behov', redemption: 'Indløsning', workflow: 'Arbejdsproces' },
+    triggers: { 'on-demand': 'Efter behov', redemption: 'Indløsning', workflow: 'Arbejdsproces', portal: 'Portal' },
     stepLog: 'Trinlog',
     index: 'Nr.',
     path: 'Trin',

@@ -13,6 +13,7 @@ import * as m0010 from './0010_quick_find_indexes.ts';
 import * as m0011 from './0011_account_view_indexes.ts';
 import * as m0014 from './0014_external_sign_in.ts';
 import * as m0015 from './0015_saml_assertions.ts';
+import * as m0016 from './0016_partner_invitations.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_data_model': m0001,
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011_account_view_indexes': m0011,
   '0014_external_sign_in': m0014,
   '0015_saml_assertions': m0015,
+  '0016_partner_invitations': m0016,
 };

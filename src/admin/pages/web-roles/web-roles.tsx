@@ -2,7 +2,15 @@
 import type { WebRole } from '../../../web-roles/web-roles.schema.ts';
 import { Csrf, Field } from '../../../web/form-kit.tsx';
 import { CommandBar, CommandLink } from '../../components/command-bar.tsx';
-import { CheckboxField, ErrorSummary, ReadOnlyField, Section, TextAreaField } from '../../components/fields.tsx';
+import {
+  CheckboxField,
+  ErrorSummary,
+  MultiLookupField,
+  ReadOnlyField,
+  Section,
+  TextAreaField,
+} from '../../components/fields.tsx';
+import type { LookupOption } from '../../lookups.ts';
 import { Grid, ViewToolbar } from '../../components/grid.tsx';
 import type { FieldErrors } from '../../forms.ts';
 import type { AdminPageContext } from '../../page-context.ts';
@@ -58,6 +66,8 @@ export function WebRolesView(p: {
 export interface WebRoleFormState {
   values: Record<string, string>;
   errors: FieldErrors;
+  /** The roles holders may grant when they invite a colleague. */
+  grantable: LookupOption[];
 }
 
 export function WebRoleForm(p: { pc: AdminPageContext; role: WebRole | null; form: WebRoleFormState }) {
@@ -108,6 +118,25 @@ export function WebRoleForm(p: { pc: AdminPageContext; role: WebRole | null; for
             {...(form.errors.authenticatedUsersRole ? { error: form.errors.authenticatedUsersRole } : {})}
           />
           {role ? <ReadOnlyField label={pc.t.form.createdOn}>{formatTime(pc, role.createdAt)}</ReadOnlyField> : null}
+        </Section>
+        <Section title={t.invitingSection} id="inviting">
+          <CheckboxField
+            name="canInvite"
+            label={t.fields.canInvite}
+            hint={t.canInviteHint}
+            checked={form.values.canInvite === 'true'}
+            {...(form.errors.canInvite ? { error: form.errors.canInvite } : {})}
+          />
+          <MultiLookupField
+            pc={pc}
+            name="grantableWebRoleIds"
+            label={t.fields.grantableWebRoleIds}
+            kind="web-roles"
+            values={form.grantable}
+            typed={form.values.grantableWebRoleIdsLookup}
+            error={form.errors.grantableWebRoleIds}
+            hint={t.grantableHint}
+          />
         </Section>
       </form>
     </Layout>
