@@ -1,6 +1,6 @@
 // Web roles: named sets of portal rights; the "authenticated users role" applies to every signed-in contact.
 import { z } from 'zod';
-import { idSchema, nameSchema, optionalText } from '../shared/schemas.ts';
+import { idSchema, nameSchema, optionalText, timeOut } from '../shared/schemas.ts';
 import { listSchema, pageQuerySchema } from '../shared/pagination.ts';
 
 export const webRoleSchema = z.object({
@@ -12,8 +12,8 @@ export const webRoleSchema = z.object({
   canInvite: z.boolean(),
   /** The roles holders may hand on when they invite (each only if they hold it themselves). */
   grantableWebRoleIds: z.array(idSchema),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: timeOut,
+  updatedAt: timeOut,
 });
 export type WebRole = z.infer<typeof webRoleSchema>;
 
