@@ -2,6 +2,7 @@
 // listening), and the TypeScript types openapi-typescript makes of them: `npm run
 // generate:client` writes those types, and api-client.test.ts fails when they drift.
 import { tmpdir } from 'node:os';
+import type { RouteOptions } from 'fastify';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { buildApp } from '../app.ts';
 import type { Config } from '../config.ts';
@@ -17,8 +18,10 @@ export type DocumentName = keyof typeof DOCUMENTS;
 // biome-ignore lint/suspicious/noExplicitAny: an OpenAPI document as JSON
 export type OpenApiDocument = Record<string, any>;
 
-/** Both documents as the server serves them. */
-export async function servedDocuments(): Promise<Record<DocumentName, OpenApiDocument>> {
+/** Both documents as the server serves them (`onRoute` sees every route the app registers). */
+export async function servedDocuments(
+  onRoute?: (route: RouteOptions) => void,
+): Promise<Record<DocumentName, OpenApiDocument>> {
   const database = openDatabase({ dialect: 'sqlite', file: ':memory:' });
   const config: Config = {
     port: 0,
@@ -34,7 +37,7 @@ export async function servedDocuments(): Promise<Record<DocumentName, OpenApiDoc
     trustProxy: false,
     initialAdmin: undefined,
   };
-  const { app } = await buildApp({ config, database });
+  const { app } = await buildApp({ config, database, ...(onRoute ? { onRoute } : {}) });
   try {
     await app.ready();
     const read = async (url: string) => (await app.inject({ url })).json() as OpenApiDocument;

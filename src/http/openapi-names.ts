@@ -9,6 +9,7 @@ import { emailActivitySchema, emailListSchema } from '../email/email.schema.ts';
 import {
   bulkCreatedSchema,
   createdInvitationSchema,
+  domainSchema,
   invitationLinkSchema,
   invitationListSchema,
   invitationSchema,
@@ -92,3 +93,6 @@ z.globalRegistry.add(stepSchema, {
 const stepsOut = workflowSchema.shape.steps;
 if (!z.globalRegistry.has(stepsOut))
   z.globalRegistry.add(stepsOut, { items: { $ref: '#/components/schemas/WorkflowStep' } } as never);
+
+// `allowedDomains`: host names (the server also accepts and drops a leading `@`).
+if (!z.globalRegistry.has(domainSchema)) z.globalRegistry.add(domainSchema, { format: 'hostname' });
