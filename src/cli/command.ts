@@ -9,6 +9,8 @@ import { writeResult, type CliIo, type CommandResult } from './io.ts';
 export interface CliRun {
   io: CliIo;
   json: boolean;
+  /** Set by a command whose result is printed but that did not wholly succeed (an import with failed rows: 1). */
+  exitCode?: number;
 }
 
 /** Makes a commander action from a handler that returns what to print. */
@@ -19,6 +21,7 @@ export function action(run: CliRun, handler: (cmd: Command) => Promise<CommandRe
     run.json = Boolean(cmd.optsWithGlobals<{ json?: boolean }>().json);
     const result = await handler(cmd);
     if (result) writeResult(run.io, run.json, result);
+    if (result?.exitCode) run.exitCode = result.exitCode;
   };
 }
 

@@ -32,6 +32,8 @@ export class UsageError extends Error {
 export interface CommandResult {
   lines: string[];
   json: Record<string, unknown>;
+  /** Not 0 when the work was done only in part (rows failed): the result is printed all the same. */
+  exitCode?: ExitCode;
 }
 
 export function writeResult(io: CliIo, json: boolean, result: CommandResult): void {

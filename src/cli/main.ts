@@ -7,6 +7,7 @@ import type { CliRun } from './command.ts';
 import { registerServerCommands } from './server.command.ts';
 import { registerUsersCommands } from './users.command.ts';
 import { registerTokensCommands } from './tokens.command.ts';
+import { registerImportExportCommands } from './import-export.command.ts';
 
 const packageVersion = (): string => {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
@@ -30,6 +31,7 @@ export function buildProgram(run: CliRun): Command {
   registerServerCommands(program, run);
   registerUsersCommands(program, run);
   registerTokensCommands(program, run);
+  registerImportExportCommands(program, run);
   return program;
 }
 
@@ -39,7 +41,7 @@ export async function runCli(argv: string[], io: CliIo = processIo()): Promise<n
   const program = buildProgram(run);
   try {
     await program.parseAsync(argv);
-    return ExitCode.ok;
+    return run.exitCode ?? ExitCode.ok;
   } catch (err) {
     if (err instanceof CommanderError) {
       // Commander has printed its message (or the help). Help and --version are successes;

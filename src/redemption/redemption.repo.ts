@@ -190,3 +190,31 @@ export const invitedEmailOf = (db: Db, invitationId: string) =>
     .select('contacts.emailaddress1')
     .where('invitation_id', '=', invitationId)
     .executeTakeFirst();
+
+/** Redemption activities brought in by an import (kept ids); one a contact already has of the invitation stays. */
+export async function insertImportedRedemptions(
+  tx: Tx,
+  rows: ReadonlyArray<{
+    id: string;
+    invitation_id: string;
+    contact_id: string;
+    redeemed_at: string;
+    ip_address: string | null;
+    user_agent: string | null;
+    sign_in_method: string | null;
+  }>,
+): Promise<number> {
+  let added = 0;
+  for (let i = 0; i < rows.length; i += 500) {
+    const r = await tx
+      .insertInto('redemptions')
+      .values(rows.slice(i, i + 500))
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    added += Number(r.numInsertedOrUpdatedRows ?? 0);
+  }
+  return added;
+}
+
+/** Every redemption in id order (an export). */
+export const allRedemptions = (db: Db | Tx) => db.selectFrom('redemptions').selectAll().orderBy('id').execute();

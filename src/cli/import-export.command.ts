@@ -1,0 +1,78 @@
+// `contacts import`, `import powerpages`, `export powerpages`: moving records in and out, on the
+// local database or a running server (--url/--token), with progress on stderr.
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { ImportReport } from '../import-export/import-export.schema.ts';
+import { action, type CliRun } from './command.ts';
+import { ExitCode, UsageError, type CommandResult } from './io.ts';
+import { progressFor } from './progress.ts';
+import { localTarget, remoteTarget, type ImportExportTarget } from './import-export.target.ts';
+
+interface RemoteOptions {
+  url?: string;
+  token?: string;
+}
+
+function addRemoteOptions(cmd: Command): Command {
+  return cmd
+    .option('--url <url>', 'work on the server at this address through its API (no local database)')
+    .option('--token <token>', 'the API token for --url (or PORTAL_TOKEN)');
+}
+
+/** The local database, or the server named by --url (with --token or PORTAL_TOKEN). */
+export function targetOf(run: CliRun, opts: RemoteOptions): ImportExportTarget {
+  const url = opts.url ?? run.io.env.PORTAL_URL;
+  const token = opts.token ?? run.io.env.PORTAL_TOKEN;
+  if (!url) {
+    if (opts.token) throw new UsageError('--token goes with --url');
+    return localTarget(run.io, run.json);
+  }
+  if (!/^https?:\/\//.test(url)) throw new UsageError('--url must be an http:// or https:// address');
+  if (!token) throw new UsageError('--url needs --token (or PORTAL_TOKEN)');
+  return remoteTarget({ url, token });
+}
+
+/** The report as lines for people and as the --json document; exit 1 when any row failed. */
+export function reportResult(report: ImportReport, what = 'contacts'): CommandResult {
+  const verb = report.dryRun ? 'would be' : 'were';
+  const lines = [
+    `${report.rows} rows: ${report.created} ${what} ${verb} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.skipped} skipped.`,
+  ];
+  if (report.accountsCreated) lines.push(`${report.accountsCreated} accounts ${verb} created.`);
+  for (const e of report.errors) lines.push(`row ${e.row}, ${e.field}: ${e.message}`);
+  if (report.errorCount > report.errors.length)
+    lines.push(`… and ${report.errorCount - report.errors.length} more errors.`);
+  if (!report.ok && !report.dryRun && report.created + report.updated + report.unchanged === 0)
+    lines.push('Nothing was imported. Fix the rows above, or import the others with --continue-on-error.');
+  return {
+    lines,
+    json: { ...report },
+    ...(report.ok ? {} : { exitCode: ExitCode.failure }),
+  };
+}
+
+export function registerImportExportCommands(program: Command, run: CliRun): void {
+  const contacts = program.command('contacts').description('contacts');
+  addRemoteOptions(
+    contacts
+      .command('import')
+      .description(
+        'import contacts from a CSV file (comma or semicolon, header with our names or Dataverse logical names); upserts by emailaddress1',
+      )
+      .argument('<file>', 'the CSV file')
+      .option('--dry-run', 'report what would change, change nothing')
+      .option('--continue-on-error', 'import the good rows even when some fail (exit status still 1)'),
+  ).action(
+    action(run, async (cmd) => {
+      const file = String(cmd.args[0]);
+      const opts = cmd.opts<RemoteOptions & { dryRun?: boolean; continueOnError?: boolean }>();
+      if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+      const target = targetOf(run, opts);
+      const report = await target.importContacts(
+        { file, dryRun: Boolean(opts.dryRun), continueOnError: Boolean(opts.continueOnError) },
+        progressFor(run.io),
+      );
+      return reportResult(report);
+    }),
+  );
+}
