@@ -22,6 +22,7 @@ import { profileRoutes } from './routes/profile.routes.ts';
 import { powerPagesLinkRoutes, redeemRoutes } from './routes/redeem.routes.ts';
 import { signInRoutes } from './routes/sign-in.routes.ts';
 import { signUpRoutes } from './routes/sign-up.routes.ts';
+import { oidcRoutes } from './routes/oidc.routes.ts';
 
 export async function portalPlugin(
   portal: Api,
@@ -76,6 +77,7 @@ export async function portalPlugin(
       emailLinkRoutes(pages, ctx);
       redeemRoutes(pages, ctx);
       profileRoutes(pages, ctx);
+      oidcRoutes(pages, ctx);
     },
     { prefix: '/portal' },
   );
