@@ -237,11 +237,11 @@ const unavailable = () =>
 export async function providerForSignIn(
   ctx: AppContext,
   id: string,
-  type: 'oidc' | 'saml',
+  type?: 'oidc' | 'saml',
 ): Promise<ProviderForSignIn> {
   if (!(await settingFlag(ctx, 'Authentication/Registration/ExternalLoginEnabled'))) throw unavailable();
   const row = /^[0-9a-f-]{36}$/i.test(id) ? await repo.findProvider(ctx.db, id) : undefined;
-  if (!row || row.type !== type || row.enabled !== 1) throw unavailable();
+  if (!row || (type !== undefined && row.type !== type) || row.enabled !== 1) throw unavailable();
   const base = { id: row.id, name: row.name, allowRegistration: fromFlag(row.allow_registration) };
   if (row.type === 'oidc')
     return {

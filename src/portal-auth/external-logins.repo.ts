@@ -37,3 +37,26 @@ export async function deleteExternalLogin(tx: Tx, contactId: string, id: string)
     .executeTakeFirst();
   return Number(r.numDeletedRows) === 1;
 }
+
+/** The contact an identity at a provider belongs to, if it is linked (provider + subject are unique). */
+export const findExternalLogin = (db: Db | Tx, providerId: string, subject: string) =>
+  db
+    .selectFrom('external_logins')
+    .selectAll()
+    .where('provider_id', '=', providerId)
+    .where('subject', '=', subject)
+    .executeTakeFirst();
+
+export async function insertExternalLogin(
+  tx: Tx,
+  row: {
+    id: string;
+    contact_id: string;
+    provider_id: string;
+    subject: string;
+    email: string | null;
+    created_at: string;
+  },
+): Promise<void> {
+  await tx.insertInto('external_logins').values(row).execute();
+}

@@ -13,6 +13,7 @@ import { writeAudit } from '../audit/audit.repo.ts';
 import { timespanMs, type SettingName } from '../site-settings/site-settings.definitions.ts';
 import { takeAttempt } from '../rate-limit/rate-limit.service.ts';
 import {
+  assertSignInMethod,
   checkBinding,
   inRedemptionTransaction,
   lookUpCode,
@@ -254,6 +255,7 @@ export async function signUp(ctx: AppContext, input: SignUpInput): Promise<SignU
   const invitation = await lookUpCode(ctx, input.invitationCode as string, input.client);
   const reason = unavailableReason(invitation);
   if (reason) throw reason;
+  assertSignInMethod(invitation, 'local');
   const passwordHash = await hashPassword(input.password);
   return invitation.type === 'single'
     ? signUpSingle(ctx, input, email, invitation, passwordHash, requiresConfirmation)

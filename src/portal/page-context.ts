@@ -8,6 +8,7 @@ import { asLocale, type Locale } from '../shared/locale.ts';
 import { settingFlag, settingValue } from '../site-settings/site-settings.service.ts';
 import { endSession, loadSession, type PortalSession } from '../portal-auth/sessions.ts';
 import { portalProfile } from '../contacts/contacts.read.ts';
+import { portalProviders } from '../identity-providers/identity-providers.service.ts';
 import type { WebPageContext } from '../web/form-kit.tsx';
 import { explicitLang, requestLocale, withLang } from '../web/locale.ts';
 import { dictionary, noticeKeys, type Dict, type NoticeKey } from './i18n.ts';
@@ -26,6 +27,8 @@ export interface PageContext extends WebPageContext {
   notice: Notice | null;
   /** Local sign-in and sign-up forms are shown (LocalLoginEnabled). */
   localLogin: boolean;
+  /** The enabled identity providers, as sign-in buttons (none while ExternalLoginEnabled is off). */
+  externalProviders: Array<{ id: string; name: string; type: 'oidc' | 'saml' }>;
   /** The GET address of this page, for the language switcher. */
   canonical: string;
   /** The language chosen with ?lang= on this request, if any (GET forms carry it in a hidden field). */
@@ -100,6 +103,7 @@ export async function pageContext(
     profile,
     notice: request.method === 'GET' ? readNotice(request, reply) : null,
     localLogin: await settingFlag(ctx, 'Authentication/Registration/LocalLoginEnabled'),
+    externalProviders: await portalProviders(ctx),
     canonical: options.canonical ?? (request.method === 'GET' ? request.url : '/portal'),
     explicitLang: lang,
     href: (path) => withLang(path, lang),
@@ -118,6 +122,7 @@ export function bareContext(request: FastifyRequest): PageContext {
     profile: null,
     notice: null,
     localLogin: true,
+    externalProviders: [],
     canonical: '/portal',
     explicitLang: lang,
     href: (path) => withLang(path, lang),

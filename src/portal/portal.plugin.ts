@@ -22,6 +22,7 @@ import { samlRoutes } from './routes/saml.routes.ts';
 import { powerPagesLinkRoutes, redeemRoutes } from './routes/redeem.routes.ts';
 import { signInRoutes } from './routes/sign-in.routes.ts';
 import { signUpRoutes } from './routes/sign-up.routes.ts';
+import { oidcRoutes } from './routes/oidc.routes.ts';
 
 export async function portalPlugin(
   portal: Api,
@@ -71,6 +72,7 @@ export async function portalPlugin(
       emailLinkRoutes(pages, ctx);
       redeemRoutes(pages, ctx);
       profileRoutes(pages, ctx);
+      oidcRoutes(pages, ctx);
       samlRoutes(pages, ctx);
     },
     { prefix: '/portal' },

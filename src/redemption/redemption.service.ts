@@ -105,6 +105,22 @@ export async function precheck(
   await checkBinding(db, inv, verifiedEmails);
 }
 
+/** The sign-in method a redemption records for an external identity: `oidc:{providerId}`, `saml:{providerId}`. */
+export const externalSignInMethod = (type: 'oidc' | 'saml', providerId: string): string => `${type}:${providerId}`;
+
+/**
+ * Refuses a redemption through another method than the one the invitation names (`signInProviderId`):
+ * `sign-in-method-required` (403). `signInMethod` is `local` or an `externalSignInMethod`.
+ */
+export function assertSignInMethod(inv: InvitationRow, signInMethod: string): void {
+  const required = inv.sign_in_provider_id;
+  if (!required || signInMethod.endsWith(`:${required}`)) return;
+  throw new AppError(
+    'sign-in-method-required',
+    'This invitation must be redeemed by signing in with the identity provider it names.',
+  );
+}
+
 export interface RedeemInTxInput {
   invitation: InvitationRow;
   contactId: string;
@@ -124,6 +140,12 @@ export async function redeemInTransaction(
   input: RedeemInTxInput,
 ): Promise<{ invitationId: string; contactId: string }> {
   const { invitation: inv, contactId } = input;
+  // Before any write: a refusal here leaves the caller's transaction as it was.
+  try {
+    assertSignInMethod(inv, input.signInMethod);
+  } catch (err) {
+    throw nothingWritten(err as AppError);
+  }
   const now = nowIso();
   if (ctx.dialect === 'postgres' && !inv.redeem_workflow_id) {
     const claimed = await repo.redeemInOneStatement(tx, {
@@ -252,6 +274,7 @@ export async function redeemInvitation(ctx: AppContext, input: RedeemInput): Pro
   const contact = await repo.contactForRedemptionOf(ctx.db, invitation.id, input.contactId);
   if (!contact) throw new AppError('unauthorized', 'Sign in again.');
   const alreadyRedeemed = contact.already_redeemed === true || Number(contact.already_redeemed) === 1;
+  assertSignInMethod(invitation, input.signInMethod);
   await precheck(ctx.db, invitation, contact.id, verifiedEmailsOf(contact, input.vouchedEmails), { alreadyRedeemed });
   // Without a redemption workflow, the redemption alone writes nothing when refused (on PostgreSQL
   // one statement: see redemption.repo.ts), so its batch needs no savepoint for it.
@@ -281,6 +304,8 @@ export interface InvitationPreview {
   binding: InvitationRow['binding'];
   allowedDomains: string[];
   locale: string | null;
+  /** The identity provider the invitation must be redeemed through (the redeem page offers only it). */
+  signInProviderId: string | null;
 }
 
 const maskEmail = (email: string): string => {
@@ -313,5 +338,6 @@ export async function previewInvitation(ctx: AppContext, code: string, client: C
     binding: inv.binding,
     allowedDomains: JSON.parse(inv.allowed_domains ?? '[]') as string[],
     locale: inv.locale,
+    signInProviderId: inv.sign_in_provider_id ?? null,
   };
 }

@@ -2,9 +2,19 @@
 import type { PageContext, Profile } from '../page-context.ts';
 import { displayName } from '../page-context.ts';
 import { Csrf } from '../../web/form-kit.tsx';
+import type { ExternalLogin } from '../../portal-auth/external-logins.service.ts';
+import { ExternalSignInMethods } from './external-sign-in-buttons.tsx';
 import { Layout } from './layout.tsx';
 
-export function ProfilePage({ pc, profile }: { pc: PageContext; profile: Profile }) {
+export function ProfilePage({
+  pc,
+  profile,
+  externalLogins = [],
+}: {
+  pc: PageContext;
+  profile: Profile;
+  externalLogins?: ExternalLogin[];
+}) {
   const { t } = pc;
   return (
     <Layout pc={pc} title={t.profile.title} narrow>
@@ -49,6 +59,7 @@ export function ProfilePage({ pc, profile }: { pc: PageContext; profile: Profile
           </p>
         </form>
       </section>
+      <ExternalSignInMethods pc={pc} logins={externalLogins} />
     </Layout>
   );
 }

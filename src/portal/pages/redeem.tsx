@@ -7,6 +7,7 @@ import type { PageContext } from '../page-context.ts';
 import { displayName } from '../page-context.ts';
 import { Csrf, Field, ProblemBox } from '../../web/form-kit.tsx';
 import { emptyForm, type FormState } from '../../web/forms.ts';
+import { ExternalSignInButtons } from './external-sign-in-buttons.tsx';
 import { CodeForm, Layout } from './layout.tsx';
 import { SignUpFields } from './sign-up.tsx';
 
@@ -111,6 +112,7 @@ export function RedeemPage({
     <Layout pc={pc} title={`${t.redeem.title}: ${preview.name}`}>
       <div class="redeem-layout">
         <PreviewCard pc={pc} preview={preview} />
+        <ExternalSignInButtons pc={pc} intent="redeem" code={code} next={next} only={preview.signInProviderId} />
         {pc.profile ? (
           <section class="card" aria-labelledby="redeem-title">
             <h2 id="redeem-title">{t.redeem.title}</h2>

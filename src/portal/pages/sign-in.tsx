@@ -2,6 +2,7 @@
 import type { PageContext } from '../page-context.ts';
 import { Csrf, Field, ProblemBox } from '../../web/form-kit.tsx';
 import type { FormState } from '../../web/forms.ts';
+import { ExternalSignInButtons } from './external-sign-in-buttons.tsx';
 import { Layout } from './layout.tsx';
 
 export function SignInPage({ pc, form, next }: { pc: PageContext; form: FormState; next: string | null }) {
@@ -43,6 +44,7 @@ export function SignInPage({ pc, form, next }: { pc: PageContext; form: FormStat
           <p class="muted">{t.signIn.localOff}</p>
         )}
       </section>
+      <ExternalSignInButtons pc={pc} intent="sign-in" next={next} />
       <p class="aside">
         {t.signIn.noAccount} <a href={pc.href('/portal/redeem')}>{t.nav.redeem}</a> ·{' '}
         <a href={pc.href('/portal/sign-up')}>{t.nav.signUp}</a>

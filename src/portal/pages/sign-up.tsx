@@ -3,6 +3,7 @@
 import type { PageContext } from '../page-context.ts';
 import { Csrf, Field, ProblemBox } from '../../web/form-kit.tsx';
 import type { FormState } from '../../web/forms.ts';
+import { ExternalSignInButtons } from './external-sign-in-buttons.tsx';
 import { CodeForm, Layout } from './layout.tsx';
 
 export type SignUpMode = 'open' | 'invitation-only' | 'closed' | 'local-off';
@@ -76,6 +77,7 @@ export function SignUpPage({ pc, form, mode }: { pc: PageContext; form: FormStat
             {t.signUp.haveAccount} <a href={pc.href('/portal/sign-in')}>{t.nav.signIn}</a>
           </p>
         </section>
+        {mode === 'local-off' ? <ExternalSignInButtons pc={pc} intent="sign-up" /> : null}
       </Layout>
     );
   }
@@ -97,6 +99,7 @@ export function SignUpPage({ pc, form, mode }: { pc: PageContext; form: FormStat
           {t.signUp.haveAccount} <a href={pc.href('/portal/sign-in')}>{t.nav.signIn}</a>
         </p>
       </section>
+      <ExternalSignInButtons pc={pc} intent="sign-up" />
     </Layout>
   );
 }

@@ -5,6 +5,7 @@ import { withLang } from '../../web/locale.ts';
 import { sendPage } from '../../web/render.ts';
 import { pageContext } from '../page-context.ts';
 import { ProfilePage } from '../pages/profile.tsx';
+import { listExternalLogins } from '../../portal-auth/external-logins.service.ts';
 
 export function profileRoutes(pages: Api, ctx: AppContext): void {
   pages.get('/profile', async (req, reply) => {
@@ -14,6 +15,7 @@ export function profileRoutes(pages: Api, ctx: AppContext): void {
         .code(303)
         .header('Location', withLang(`/portal/sign-in?next=${encodeURIComponent('/portal/profile')}`, pc.explicitLang))
         .send();
-    return sendPage(reply, 200, ProfilePage({ pc, profile: pc.profile }));
+    const externalLogins = await listExternalLogins(ctx, pc.profile.contact.id);
+    return sendPage(reply, 200, ProfilePage({ pc, profile: pc.profile, externalLogins }));
   });
 }
