@@ -19,6 +19,7 @@ import { portalApiRoutes } from './routes/api.routes.ts';
 import { portalContentPageRoutes } from './routes/content-pages.routes.ts';
 import { emailLinkRoutes } from './routes/email-links.routes.ts';
 import { profileRoutes } from './routes/profile.routes.ts';
+import { samlRoutes } from './routes/saml.routes.ts';
 import { powerPagesLinkRoutes, redeemRoutes } from './routes/redeem.routes.ts';
 import { signInRoutes } from './routes/sign-in.routes.ts';
 import { signUpRoutes } from './routes/sign-up.routes.ts';
@@ -78,6 +79,7 @@ export async function portalPlugin(
       redeemRoutes(pages, ctx);
       profileRoutes(pages, ctx);
       oidcRoutes(pages, ctx);
+      samlRoutes(pages, ctx);
     },
     { prefix: '/portal' },
   );

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '../../../test/helpers/certificate.ts';
 import { useTestDatabase } from '../../../test/helpers/db.ts';
 import { type SamlResponseOptions, TestSamlIdp, parseAuthnRequest, samlId } from '../../../test/helpers/saml-idp.ts';
+import { providerUrls } from '../identity-providers.service.ts';
 import { acceptAssertionOnce, takeVerifiedIdentity } from './saml-assertions.repo.ts';
 import { SamlFailure, type SamlProviderSettings, samlServiceProvider } from './saml-config.ts';
 import { newSamlRequestId, samlAuthnRequestUrl, samlMetadataXml } from './saml-request.ts';
@@ -51,6 +52,9 @@ describe('the service provider', () => {
       acsUrl: `http://localhost:3000/portal/auth/saml/${providerId}/acs`,
       entityId: `http://localhost:3000/portal/auth/saml/${providerId}/metadata`,
     });
+    // The same addresses the providers API shows.
+    const api = providerUrls('http://localhost:3000', providerId);
+    expect(sp).toEqual({ acsUrl: api.acsUrl, entityId: api.spEntityId });
   });
 
   it('sends an AuthnRequest by HTTP-Redirect with our id, ACS, entity id and RelayState', async () => {
