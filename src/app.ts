@@ -35,6 +35,8 @@ import { contentPagesRoutes } from './content-pages/content-pages.routes.ts';
 import { portalPlugin } from './portal/portal.plugin.ts';
 import { adminPlugin } from './admin/admin.plugin.ts';
 import { workflowsRoutes } from './workflows/workflows.routes.ts';
+import { webhookEndpointsRoutes } from './lifecycle-events/webhook-endpoints.routes.ts';
+import { lifecycleWebhooks } from './lifecycle-events/event-payloads.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -109,7 +111,9 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
-    },
+      // Lifecycle event payloads (OpenAPI 3.1 `webhooks`), from src/lifecycle-events/event-payloads.ts.
+      webhooks: lifecycleWebhooks(),
+    } as never,
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: `${API_PREFIX}/docs` });
@@ -129,6 +133,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
       invitationsRoutes(typed, ctx);
       contentPagesRoutes(typed, ctx);
       workflowsRoutes(typed, ctx);
+      webhookEndpointsRoutes(typed, ctx);
     },
     { prefix: API_PREFIX },
   );

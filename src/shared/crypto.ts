@@ -10,7 +10,8 @@ export type KeyPurpose =
   | 'contact-token'
   | 'webhook-secret'
   | 'email-secrets'
-  | 'rate-limit';
+  | 'rate-limit'
+  | 'webhook-endpoint-secret';
 
 export interface Secrets {
   hash(purpose: KeyPurpose, value: string): string;
