@@ -31,6 +31,8 @@ import { portalPlugin } from './portal/portal.plugin.ts';
 import { adminPlugin } from './admin/admin.plugin.ts';
 import { workflowsRoutes } from './workflows/workflows.routes.ts';
 import { importExportRoutes } from './import-export/import-export.routes.ts';
+import { webhookEndpointsRoutes } from './lifecycle-events/webhook-endpoints.routes.ts';
+import { lifecycleWebhooks } from './lifecycle-events/event-payloads.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -103,7 +105,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
       const typed = api as unknown as Api;
       // The document (/api/v1/openapi.json, /api/v1/docs) first: it sees the routes below, and the
       // bearer hook after it does not cover the documentation routes.
-      await useOpenApi(api, 'staff');
+      await useOpenApi(api, 'staff', { webhooks: lifecycleWebhooks() });
       useBearerAuth(api, ctx);
       usersRoutes(typed, ctx);
       tokensRoutes(typed, ctx);
@@ -117,6 +119,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
       workflowsRoutes(typed, ctx);
       importExportRoutes(typed, ctx);
       identityProvidersRoutes(typed, ctx);
+      webhookEndpointsRoutes(typed, ctx);
     },
     { prefix: API_PREFIX },
   );

@@ -18,6 +18,8 @@ export const contactSchema = z.object({
   username: z.string().nullable(),
   loginEnabled: z.boolean(),
   emailConfirmed: z.boolean(),
+  /** Read-only: why emailaddress1 is not sent to (a hard bounce); cleared when the address changes. */
+  emailaddress1Undeliverable: z.string().nullable(),
   createdAt: timeOut,
   updatedAt: timeOut,
 });

@@ -19,6 +19,8 @@ import {
   toSortedPage,
 } from '../shared/pagination.ts';
 import { writeAudit } from '../audit/audit.repo.ts';
+import { recordLifecycleEvent } from '../lifecycle-events/lifecycle-events.ts';
+import { contactData } from '../lifecycle-events/event-data.ts';
 import { lockAccountForReference } from '../accounts/accounts.service.ts';
 import { assertWebRolesExist } from '../web-roles/web-roles.service.ts';
 import type { Contact, ContactListQuery, CreateContactInput, UpdateContactInput } from './contacts.schema.ts';
@@ -42,6 +44,7 @@ export const toContact = (r: ContactRow, webRoleIds: string[]): Contact => ({
   username: r.username,
   loginEnabled: fromFlag(r.login_enabled),
   emailConfirmed: fromFlag(r.email_confirmed),
+  emailaddress1Undeliverable: r.emailaddress1_undeliverable ?? null,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
@@ -67,6 +70,7 @@ export function newContactRow(fields: Partial<ContactRow>): ContactRow {
     access_failed_count: 0,
     security_stamp: randomToken(16),
     last_sign_in_at: null,
+    emailaddress1_undeliverable: null,
     created_at: now,
     updated_at: now,
     ...fields,
@@ -101,6 +105,7 @@ export async function createContact(ctx: AppContext, actor: Actor, input: Create
       await tx.insertInto('contacts').values(row).execute();
       await repo.replaceWebRoles(tx, row.id, webRoleIds);
       await writeAudit(tx, { actor, action: 'create', recordType: 'contact', recordId: row.id });
+      await recordLifecycleEvent(tx, 'contact.created', { contactId: row.id, contact: contactData(row) });
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw usernameTaken(input.username);
@@ -203,8 +208,11 @@ export async function updateContact(
       if (input.emailaddress1 !== undefined) {
         changes.emailaddress1 = input.emailaddress1;
         // A changed primary email is no longer the confirmed one.
-        if ((input.emailaddress1 ?? '').toLowerCase() !== (current.emailaddress1 ?? '').toLowerCase())
+        if ((input.emailaddress1 ?? '').toLowerCase() !== (current.emailaddress1 ?? '').toLowerCase()) {
           changes.email_confirmed = 0;
+          // A new address is worth trying again (a hard bounce marked the old one).
+          changes.emailaddress1_undeliverable = null;
+        }
       }
       if (input.emailaddress2 !== undefined) changes.emailaddress2 = input.emailaddress2;
       if (input.emailaddress3 !== undefined) changes.emailaddress3 = input.emailaddress3;

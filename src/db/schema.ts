@@ -51,6 +51,8 @@ export interface ContactsTable {
   last_sign_in_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Why emailaddress1 is not sent to (a hard bounce, migration 0013); null when deliverable. */
+  emailaddress1_undeliverable: Generated<string | null>;
 }
 
 export interface WebRolesTable {
@@ -153,7 +155,7 @@ export interface EmailsTable {
   to_address: string;
   from_address: string;
   subject: string;
-  status: 'pending' | 'sending' | 'sent' | 'failed' | 'unknown';
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'unknown' | 'bounced';
   attempts: number;
   message_id: string;
   provider_message_id: string | null;
@@ -348,6 +350,10 @@ export interface Database {
   rate_limits: RateLimitsTable;
   saml_assertions: SamlAssertionsTable;
   audit_log: AuditLogTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  lifecycle_events: LifecycleEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_delivery_attempts: WebhookDeliveryAttemptsTable;
 }
 
 export type SystemUserRow = Selectable<SystemUsersTable>;
@@ -359,3 +365,43 @@ export type ContactUpdate = Updateable<ContactsTable>;
 export type WebRoleRow = Selectable<WebRolesTable>;
 export type InvitationRow = Selectable<InvitationsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+
+/** Lifecycle event subscribers (migration 0013); `events` is a JSON array of names or ["*"]. */
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  events: string;
+  enabled: number;
+  secret_sealed: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LifecycleEventsTable {
+  id: string;
+  type: string;
+  data: string;
+  created_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookDeliveryAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempted_at: string;
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+}

@@ -34,6 +34,7 @@ import type { AppContext } from '../context.ts';
 
 /** What delivery needs of the app's context (`secrets` for emails that carry sealed secrets). */
 type DeliveryContext = Pick<AppContext, 'db' | 'dialect'> & { secrets?: Secrets };
+import type { Tx } from '../db/types.ts';
 import { PermanentJobError, type JobControl, type JobHandler, type JobHandlers, type JobRow } from '../jobs/jobs.ts';
 import { nowIso } from '../shared/time.ts';
 import type { Secrets } from '../shared/crypto.ts';
@@ -44,15 +45,42 @@ import type { EmailRow } from './email.repo.ts';
 import { DELIVER_EMAIL_JOB } from './email.service.ts';
 import { MailSendError, type MailTransport, type OutgoingEmail, type SendResult } from './transport.ts';
 import { autocommit, BACKGROUND, writeTransaction } from '../db/group-commit.ts';
+import { recordLifecycleEvent } from '../lifecycle-events/lifecycle-events.ts';
+import { emailData } from '../lifecycle-events/event-data.ts';
 
 export const OUTCOME_UNKNOWN = 'Delivery outcome unknown';
 
 /** The site setting that turns an unknown outcome into a retry (at-least-once) instead of `unknown`. */
 export const RETRY_UNKNOWN_SETTING = 'Email/RetryUnknownOutcome';
 
-async function markUnknown(ctx: DeliveryContext, emailId: string, message: string, hooks: DeliveryHooks) {
-  await autocommit(ctx.db, ctx.dialect, (db) => repo.markUnknown(db, emailId, message, nowIso()), BACKGROUND);
-  await settled(ctx, emailId, hooks);
+async function markUnknown(ctx: DeliveryContext, email: EmailRow, message: string, hooks: DeliveryHooks) {
+  await writeTransaction(
+    ctx.db,
+    ctx.dialect,
+    async (tx) => {
+      if (await repo.markUnknown(tx, email.id, message, nowIso()))
+        await recordLifecycleEvent(tx, 'email.unknown', emailData(email, 'unknown', message));
+    },
+    BACKGROUND,
+  );
+  await settled(ctx, email.id, hooks);
+}
+
+/** → failed with the reason, and the email.failed event with it. */
+async function markFailedWith(
+  ctx: DeliveryContext,
+  email: EmailRow,
+  change: (tx: Tx) => Promise<boolean>,
+  message: string,
+): Promise<void> {
+  await writeTransaction(
+    ctx.db,
+    ctx.dialect,
+    async (tx) => {
+      if (await change(tx)) await recordLifecycleEvent(tx, 'email.failed', emailData(email, 'failed', message));
+    },
+    BACKGROUND,
+  );
 }
 
 export interface DeliverEmailPayload {
@@ -103,6 +131,7 @@ async function recordSent(
         ctx.dialect,
         async (tx) => {
           const done = await repo.markSent(tx, email.id, result.providerMessageId, now);
+          if (done) await recordLifecycleEvent(tx, 'email.sent', emailData(email, 'sent', null));
           await control?.complete(tx);
           return done;
         },
@@ -141,7 +170,8 @@ export async function deliverEmail(
 ): Promise<void> {
   const email = await repo.findEmail(ctx.db, emailId);
   if (!email) throw new PermanentJobError(`The email ${emailId} does not exist.`);
-  if (email.status === 'sent' || email.status === 'failed' || email.status === 'unknown') return;
+  if (email.status === 'sent' || email.status === 'failed' || email.status === 'unknown' || email.status === 'bounced')
+    return;
   const outgoing = toOutgoing(ctx, email);
 
   if (email.status === 'sending') {
@@ -152,7 +182,7 @@ export async function deliverEmail(
     }
     if (outcome === undefined && !(await settingFlag(ctx, RETRY_UNKNOWN_SETTING))) {
       const message = `${OUTCOME_UNKNOWN}: attempt ${email.attempts} stopped after handing the message to the mail server and before its answer was recorded. It was not sent again, so that the recipient never gets it twice; send it again if it did not arrive.`;
-      await markUnknown(ctx, emailId, message, hooks);
+      await markUnknown(ctx, email, message, hooks);
       throw new PermanentJobError(message);
     }
     // The transport knows the server did not take it (or the operator chose to retry an unknown
@@ -191,7 +221,7 @@ export async function deliverEmail(
       (await transport.outcomeOf(outgoing)) === undefined;
     if (ambiguous && !(await settingFlag(ctx, RETRY_UNKNOWN_SETTING))) {
       const message = `${OUTCOME_UNKNOWN}: ${failure.message} after the message was handed to the mail server, before its answer. It was not sent again, so that the recipient never gets it twice; send it again if it did not arrive.`;
-      await markUnknown(ctx, emailId, message, hooks);
+      await markUnknown(ctx, email, message, hooks);
       throw new PermanentJobError(message, { cause: err });
     }
     if (failure.kind === 'permanent' || lastTry) {
@@ -200,18 +230,13 @@ export async function deliverEmail(
           ? (failure.reply ?? failure.message)
           : `${failure.message} (gave up after ${job.attempts} attempts)`;
       if (handedOver)
-        await autocommit(
-          ctx.db,
-          ctx.dialect,
-          (db) => repo.markFailed(db, emailId, from, message, nowIso()),
-          BACKGROUND,
-        );
+        await markFailedWith(ctx, email, (tx) => repo.markFailed(tx, emailId, from, message, nowIso()), message);
       else
-        await autocommit(
-          ctx.db,
-          ctx.dialect,
-          (db) => repo.recordFailedAttempt(db, emailId, message, nowIso(), 'failed'),
-          BACKGROUND,
+        await markFailedWith(
+          ctx,
+          email,
+          (tx) => repo.recordFailedAttempt(tx, emailId, message, nowIso(), 'failed'),
+          message,
         );
       await settled(ctx, emailId, hooks);
       throw new PermanentJobError(message, { cause: err });

@@ -6,9 +6,10 @@ import { listSchema, pageQuerySchema } from '../shared/pagination.ts';
 /**
  * `unknown`: the connection broke (or the process died) after the message was handed to the mail
  * server and before its answer; the message may or may not have arrived, so it is not sent again
- * by itself (see `POST /emails/{id}/resend`).
+ * by itself (see `POST /emails/{id}/resend`). `bounced`: a delivery status notification came back
+ * (BOUNCE_SMTP_PORT); `lastError` holds the remote reason.
  */
-export const emailStatusSchema = z.enum(['pending', 'sending', 'sent', 'failed', 'unknown']);
+export const emailStatusSchema = z.enum(['pending', 'sending', 'sent', 'failed', 'unknown', 'bounced']);
 
 export const emailActivitySchema = z.object({
   id: idSchema,

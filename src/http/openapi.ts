@@ -57,7 +57,16 @@ const infos: Record<DocumentKind, { title: string; description: string; server: 
  * reference at `<prefix>/docs`. Returns nothing; the routes registered in `scope` afterwards are
  * its operations.
  */
-export async function useOpenApi(scope: FastifyInstance, kind: DocumentKind): Promise<void> {
+export interface OpenApiExtras {
+  /** OpenAPI 3.1 `webhooks`: what this service POSTs to subscribers (the lifecycle events). */
+  webhooks?: Record<string, unknown>;
+}
+
+export async function useOpenApi(
+  scope: FastifyInstance,
+  kind: DocumentKind,
+  extras: OpenApiExtras = {},
+): Promise<void> {
   const routes = new Map<string, RouteDoc>();
   const zodTransform = createJsonSchemaTransform({});
   const zodComponents = createJsonSchemaTransformObject({});
@@ -72,7 +81,8 @@ export async function useOpenApi(scope: FastifyInstance, kind: DocumentKind): Pr
         license: { name: 'MIT', identifier: 'MIT' },
       },
       servers: [{ url: info.server, description: 'This server' }],
-    },
+      ...(extras.webhooks ? { webhooks: extras.webhooks } : {}),
+    } as never,
     transform: (document) => {
       const schema = document.schema as { operationId?: string; errors?: readonly ErrorCode[] } | undefined;
       if (schema?.operationId) routes.set(schema.operationId, { errors: schema.errors ?? [] });

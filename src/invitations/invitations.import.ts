@@ -82,6 +82,7 @@ export async function importInvitation(
         binding: 'any',
         allowed_domains: null,
         locale: null,
+        sign_in_provider_id: null,
         created_by: createdBy,
         created_at: now,
         updated_at: now,

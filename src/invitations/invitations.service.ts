@@ -17,6 +17,8 @@ import {
   type SortOrder,
 } from '../shared/pagination.ts';
 import { writeAudit, writeAudits } from '../audit/audit.repo.ts';
+import { recordLifecycleEvent, recordLifecycleEvents } from '../lifecycle-events/lifecycle-events.ts';
+import { invitationData } from '../lifecycle-events/event-data.ts';
 import { settingValueIn } from '../site-settings/site-settings.service.ts';
 import { requireAdmin } from '../users/users.service.ts';
 import { assertWebRolesExist } from '../web-roles/web-roles.service.ts';
@@ -391,6 +393,7 @@ export async function createInvitationInTransaction(
     recordId: built.row.id,
     details: { name: input.name, type: input.type, invitedContacts: invited.length },
   });
+  await recordLifecycleEvent(tx, 'invitation.created', invitationData(built.row));
   return built;
 }
 
@@ -468,6 +471,11 @@ export async function bulkCreateInvitations(
         details: { name: b.row.name, type: 'single', invitedContacts: 1, bulk: true },
       })),
       now,
+    );
+    await recordLifecycleEvents(
+      tx,
+      'invitation.created',
+      built.map((b) => invitationData(b.row)),
     );
     return {
       items: built.map((b) => ({ id: b.row.id, contactId: b.contactId })),
@@ -610,6 +618,7 @@ export async function deactivateInvitation(
       recordId: id,
       details: { from: current.status },
     });
+    await recordLifecycleEvent(tx, 'invitation.deactivated', invitationData({ ...current, status: 'inactive' }));
     return present(tx, { ...current, status: 'inactive', status_before_inactive: current.status, updated_at: now });
   });
 }
@@ -635,6 +644,7 @@ export async function activateInvitation(ctx: AppContext, actor: Actor, id: stri
       recordId: id,
       details: { to: restored },
     });
+    await recordLifecycleEvent(tx, 'invitation.activated', invitationData({ ...current, status: restored }));
     return present(tx, { ...current, status: restored, status_before_inactive: null, updated_at: now });
   });
 }

@@ -8,12 +8,21 @@ import type { MailTransport } from '../email/transport.ts';
 import { type EngineOptions, recordEmailOutcome, runWorkflowHandler } from '../workflows/workflow-engine.ts';
 import { RUN_WORKFLOW_JOB } from '../workflows/workflow-runs.queue.ts';
 import type { JobHandlers } from './jobs.ts';
+import { deliverWebhookHandler, type WebhookDeliveryOptions } from '../lifecycle-events/webhook-delivery.ts';
+import { DELIVER_WEBHOOK_JOB } from '../lifecycle-events/lifecycle-events.ts';
 
 /** `workflows`: the engine's options (tests shorten the webhook time-out). */
-export function jobHandlers(ctx: AppContext, transport: MailTransport, workflows: EngineOptions = {}): JobHandlers {
+/** `events`: webhook delivery options (tests shorten the retry schedule). */
+export function jobHandlers(
+  ctx: AppContext,
+  transport: MailTransport,
+  workflows: EngineOptions = {},
+  events: WebhookDeliveryOptions = {},
+): JobHandlers {
   return {
     // An email of a workflow run that fails for good shows in its run.
     [DELIVER_EMAIL_JOB]: deliverEmailHandler(ctx, transport, { onSettled: (email) => recordEmailOutcome(ctx, email) }),
     [RUN_WORKFLOW_JOB]: runWorkflowHandler(ctx, workflows),
+    [DELIVER_WEBHOOK_JOB]: deliverWebhookHandler(ctx, events),
   };
 }

@@ -3,6 +3,10 @@
 // call `recordLifecycleEvent(tx, type, data)` beside their audit entry; delivery to the subscribed
 // endpoints (signing, retries, the delivery log) belongs to this folder alone.
 import type { Tx } from '../db/types.ts';
+import { prepared } from '../db/prepared.ts';
+import { enqueueJobs } from '../jobs/jobs.ts';
+import { newId } from '../shared/ids.ts';
+import { nowIso } from '../shared/time.ts';
 
 export const lifecycleEventTypes = [
   'invitation.created',
@@ -22,17 +26,87 @@ export const lifecycleEventTypes = [
 
 export type LifecycleEventType = (typeof lifecycleEventTypes)[number];
 
+/** The job that delivers one event to one endpoint; its payload is `{ deliveryId, attempt }`. */
+export const DELIVER_WEBHOOK_JOB = 'deliver-webhook';
+/**
+ * Attempts of one delivery job by the worker (a crash, a database hiccup). The retry schedule of
+ * the delivery itself is its own (webhook-delivery.ts): each attempt is a job of its own.
+ */
+export const DELIVER_WEBHOOK_JOB_ATTEMPTS = 5;
+
+// The one read every change pays for: the enabled endpoints, from their (enabled, id) index. With no
+// endpoint it finds nothing and the call ends there, writing nothing (see docs/webhooks.md for the
+// measurement). One indexed query instead of a per-process cache: a cache would need invalidation
+// across processes, and an event missed in that window would be lost for good.
+const enabledEndpoints = prepared(['enabled'], (db, p) =>
+  db.selectFrom('webhook_endpoints').select(['id', 'events']).where('enabled', '=', p('enabled')),
+);
+
+/** Whether an endpoint's `events` (a JSON array of names, or ["*"]) take `type`. */
+export function subscribes(events: readonly string[], type: string): boolean {
+  return events.includes('*') || events.includes(type);
+}
+
 /**
  * Records one event in the caller's transaction. `data` is the event's payload as the API spells
  * it (camelCase, ids, ISO times), e.g. `{ invitationId, contactId, redemptionId }`; never a secret.
- *
- * GROUNDWORK: the delivery side (webhook endpoints, one delivery job per subscribed endpoint) is
- * being built in this folder; until it lands this records nothing.
+ * The event and one delivery (with its job) per enabled endpoint subscribed to `type` are written
+ * in `tx`: nothing is delivered for a change that rolls back. An event nobody subscribes to is not
+ * stored. `data` may be a function, called only when some endpoint takes the event (a payload that
+ * needs a read, on a hot path). Answers the event's id, or undefined when no endpoint takes it.
  */
 export async function recordLifecycleEvent(
-  _tx: Tx,
-  _type: LifecycleEventType,
-  _data: Record<string, unknown>,
+  tx: Tx,
+  type: LifecycleEventType,
+  data: Record<string, unknown> | (() => Promise<Record<string, unknown>>),
+): Promise<string | undefined> {
+  const endpoints = await enabledEndpoints.execute(tx, { enabled: 1 });
+  if (endpoints.length === 0) return undefined;
+  const takers = endpoints.filter((e) => subscribes(JSON.parse(e.events) as string[], type));
+  if (takers.length === 0) return undefined;
+  const now = nowIso();
+  const eventId = newId();
+  await tx
+    .insertInto('lifecycle_events')
+    .values({
+      id: eventId,
+      type,
+      data: JSON.stringify(typeof data === 'function' ? await data() : data),
+      created_at: now,
+    })
+    .execute();
+  const deliveries = takers.map((e) => ({
+    id: newId(),
+    endpoint_id: e.id,
+    event_id: eventId,
+    status: 'pending' as const,
+    attempts: 0,
+    last_status_code: null,
+    last_error: null,
+    next_attempt_at: now,
+    created_at: now,
+    updated_at: now,
+  }));
+  await tx.insertInto('webhook_deliveries').values(deliveries).execute();
+  await enqueueJobs(
+    tx,
+    deliveries.map((d) => ({
+      type: DELIVER_WEBHOOK_JOB,
+      payload: { deliveryId: d.id, attempt: 1 },
+      maxAttempts: DELIVER_WEBHOOK_JOB_ATTEMPTS,
+    })),
+  );
+  return eventId;
+}
+
+/** Many events of one type in one transaction (a bulk create): one read of the endpoints for all. */
+export async function recordLifecycleEvents(
+  tx: Tx,
+  type: LifecycleEventType,
+  data: readonly Record<string, unknown>[],
 ): Promise<void> {
-  // Filled in by the webhook-endpoints work (issue #18).
+  if (data.length === 0) return;
+  const endpoints = await enabledEndpoints.execute(tx, { enabled: 1 });
+  if (!endpoints.some((e) => subscribes(JSON.parse(e.events) as string[], type))) return;
+  for (const d of data) await recordLifecycleEvent(tx, type, d);
 }

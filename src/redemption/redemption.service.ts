@@ -17,6 +17,8 @@ import { fullNameOf } from '../contacts/contacts.service.ts';
 import { findInvitationByCode } from '../invitations/invitations.service.ts';
 import { assertUnderLimit, countEvent } from '../rate-limit/rate-limit.service.ts';
 import { queueWorkflowRun } from '../workflows/workflow-runs.queue.ts';
+import { recordLifecycleEvent } from '../lifecycle-events/lifecycle-events.ts';
+import { redeemedData } from '../lifecycle-events/event-data.ts';
 
 export interface Client {
   ip: string | null;
@@ -147,13 +149,16 @@ export async function redeemInTransaction(
     throw nothingWritten(err as AppError);
   }
   const now = nowIso();
+  const redemptionId = newId();
+  const redeemedEvent = () =>
+    recordLifecycleEvent(tx, 'invitation.redeemed', () => redeemedData(tx, inv, contactId, redemptionId, now));
   if (ctx.dialect === 'postgres' && !inv.redeem_workflow_id) {
     const claimed = await repo.redeemInOneStatement(tx, {
       invitationId: inv.id,
       accountId: inv.assign_to_account_id,
       contactId,
       now,
-      redemptionId: newId(),
+      redemptionId,
       ip: input.client.ip,
       userAgent: input.client.userAgent?.slice(0, 500) ?? null,
       signInMethod: input.signInMethod,
@@ -165,12 +170,15 @@ export async function redeemInTransaction(
         workflowRunId: null,
       }),
     });
-    if (claimed) return { invitationId: inv.id, contactId };
+    if (claimed) {
+      await redeemedEvent();
+      return { invitationId: inv.id, contactId };
+    }
     // The statement wrote nothing: no place left, or the invitation changed (see the claim).
     throw nothingWritten(await refusalNow(tx, inv, now));
   }
   await repo.insertRedemption(tx, {
-    id: newId(),
+    id: redemptionId,
     invitationId: inv.id,
     contactId,
     now,
@@ -194,6 +202,7 @@ export async function redeemInTransaction(
     recordId: inv.id,
     details: { contactId, signInMethod: input.signInMethod, ip: input.client.ip, workflowRunId },
   });
+  await redeemedEvent();
   const claimed = await claimRedemption(tx, inv.id, now);
   return checkClaim(tx, inv, claimed, now, contactId);
 }

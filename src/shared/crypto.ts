@@ -12,7 +12,8 @@ export type KeyPurpose =
   | 'email-secrets'
   | 'rate-limit'
   | 'identity-provider-secret'
-  | 'external-sign-in';
+  | 'external-sign-in'
+  | 'webhook-endpoint-secret';
 
 export interface Secrets {
   hash(purpose: KeyPurpose, value: string): string;

@@ -228,6 +228,14 @@ export async function planInvitationEmails(
       plan.skipped.push({ contactId, reason: 'The contact has no primary email address (emailaddress1).' });
       continue;
     }
+    if (contact.emailaddress1Undeliverable) {
+      // A hard bounce marked it (src/email/bounces.ts) until staff change the address.
+      plan.skipped.push({
+        contactId,
+        reason: `The primary email address (emailaddress1) is undeliverable: ${contact.emailaddress1Undeliverable}`,
+      });
+      continue;
+    }
     const locale = emailLocale(e.invitation, contact, site);
     const template = pickTemplate(templates, locale, site);
     if (!template) throw new InvitationNotSendable('The workflow has no email template.');

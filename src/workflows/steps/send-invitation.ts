@@ -8,6 +8,8 @@ import { nowIso } from '../../shared/time.ts';
 import { invitationEmailContext, InvitationNotSendable, planInvitationEmails, refusalOf } from '../workflow-emails.ts';
 import * as repo from '../workflows.repo.ts';
 import { StepFailure, type StepDefinition, type StepOf } from './step.ts';
+import { recordLifecycleEvent } from '../../lifecycle-events/lifecycle-events.ts';
+import { invitationData } from '../../lifecycle-events/event-data.ts';
 
 export const sendInvitationStep: StepDefinition<StepOf<'send-invitation'>> = {
   check(_step, checks) {
@@ -107,6 +109,10 @@ export const sendInvitationStep: StepDefinition<StepOf<'send-invitation'>> = {
         });
       }
       recipients.push(...skipped);
+      await recordLifecycleEvent(tx, 'invitation.sent', {
+        ...invitationData({ ...invitation, status: 'sent' }),
+        contactIds: plan.emails.map((m) => m.contactId),
+      });
     });
   },
 };
