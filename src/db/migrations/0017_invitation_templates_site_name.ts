@@ -6,9 +6,9 @@
 import type { Kysely } from 'kysely';
 
 // The first edition, exactly as 0002 shipped it (copied: a migration never changes).
-const OLD_EN_SUBJECT = `{% if inviter %}{{ inviter.fullName }} invites you to our portal{% else %}You are invited to our portal{% endif %}`;
+export const OLD_EN_SUBJECT = `{% if inviter %}{{ inviter.fullName }} invites you to our portal{% else %}You are invited to our portal{% endif %}`;
 
-const OLD_EN_HTML = `<!doctype html>
+export const OLD_EN_HTML = `<!doctype html>
 <html lang="en">
 <body style="margin:0;padding:24px;background:#f5f5f4;font-family:Helvetica,Arial,sans-serif;color:#1c1917;line-height:1.5">
 <div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:32px">
@@ -26,7 +26,7 @@ const OLD_EN_HTML = `<!doctype html>
 </html>
 `;
 
-const OLD_EN_TEXT = `Hello{% if contact.firstName %} {{ contact.firstName }}{% endif %},
+export const OLD_EN_TEXT = `Hello{% if contact.firstName %} {{ contact.firstName }}{% endif %},
 
 {% if inviter %}{{ inviter.fullName }} has invited you{% else %}You have been invited{% endif %} to our portal. Accept the invitation to create an account or sign in, and you get the access that comes with it.
 
@@ -47,9 +47,9 @@ Kind regards,
 If you were not expecting this invitation, you can simply ignore this email.
 `;
 
-const OLD_DA_SUBJECT = `{% if inviter %}{{ inviter.fullName }} inviterer dig til vores portal{% else %}Du er inviteret til vores portal{% endif %}`;
+export const OLD_DA_SUBJECT = `{% if inviter %}{{ inviter.fullName }} inviterer dig til vores portal{% else %}Du er inviteret til vores portal{% endif %}`;
 
-const OLD_DA_HTML = `<!doctype html>
+export const OLD_DA_HTML = `<!doctype html>
 <html lang="da">
 <body style="margin:0;padding:24px;background:#f5f5f4;font-family:Helvetica,Arial,sans-serif;color:#1c1917;line-height:1.5">
 <div style="max-width:560px;margin:0 auto;background:#ffffff;border-radius:8px;padding:32px">
@@ -67,7 +67,7 @@ const OLD_DA_HTML = `<!doctype html>
 </html>
 `;
 
-const OLD_DA_TEXT = `Hej{% if contact.firstName %} {{ contact.firstName }}{% endif %}
+export const OLD_DA_TEXT = `Hej{% if contact.firstName %} {{ contact.firstName }}{% endif %}
 
 {% if inviter %}{{ inviter.fullName }} har inviteret dig{% else %}Du er blevet inviteret{% endif %} til vores portal. Tag imod invitationen for at oprette en konto eller logge ind, så får du den adgang, der følger med.
 
