@@ -2,7 +2,7 @@
 // reset the password). Only a keyed hash of each token is kept.
 import type { Selectable } from 'kysely';
 import type { ContactTokensTable } from '../db/schema.ts';
-import type { Tx } from '../db/types.ts';
+import type { Db, Tx } from '../db/types.ts';
 
 export type ContactTokenRow = Selectable<ContactTokensTable>;
 export type ContactTokenPurpose = ContactTokenRow['purpose'];
@@ -29,3 +29,12 @@ export async function markContactTokenUsed(tx: Tx, id: string, now: string): Pro
     .executeTakeFirst();
   return Number(used.numUpdatedRows) === 1;
 }
+
+/** A token read outside a transaction, to learn whose it is (the language of the page it opens). */
+export const peekContactToken = (db: Db | Tx, tokenHash: string, purpose: ContactTokenPurpose) =>
+  db
+    .selectFrom('contact_tokens')
+    .select(['contact_id', 'data', 'used_at', 'expires_at'])
+    .where('token_hash', '=', tokenHash)
+    .where('purpose', '=', purpose)
+    .executeTakeFirst();

@@ -175,7 +175,8 @@ async function issueToken(
 
 const tokenHasher = (ctx: AppContext) => (t: string) => ctx.secrets.hash('contact-token', t);
 
-async function sendConfirmation(
+/** Emails a confirmation link (also "Send the link again", resend-confirmation.ts). */
+export async function sendConfirmation(
   ctx: AppContext,
   tx: Tx,
   contactId: string,

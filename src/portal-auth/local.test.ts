@@ -80,7 +80,7 @@ describe('group sign-up', () => {
       .select('subject')
       .where('to_address', '=', email)
       .executeTakeFirstOrThrow();
-    expect(mail.subject).toBe('Bekræft din e-mailadresse');
+    expect(mail.subject).toBe('Bekræft din e-mailadresse til Kundeportal');
     const confirmed = await confirmEmail(t.ctx, await emailedToken(email, '/portal/confirm-email'), client());
     expect(confirmed.redemption?.invitationId).toBe(inv.id);
     expect((await t.api('GET', `invitations/${inv.id}`)).json().redemptionCount).toBe(1);

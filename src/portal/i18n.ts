@@ -39,7 +39,9 @@ const en = {
   fieldInvalidEmail: 'Write a valid email address.',
   fieldTooLong: 'This is too long.',
   fixFields: 'Please correct the fields below.',
-  codeLabel: 'Error code',
+  codeLabel: 'Reference',
+  /** Refusals are explained by this dictionary in both languages, never by a service's English detail. */
+  serviceDetail: false,
   home: {
     title: 'Welcome',
     lead: 'Here you can redeem an invitation, sign in and see your access.',
@@ -47,9 +49,14 @@ const en = {
     haveCode: 'Have you received an invitation?',
     haveCodeBody: 'Open the link in the email, or type the code from it.',
     returning: 'Already have an account?',
-    returningBody: 'Sign in to see your account and web roles.',
+    returningBody: 'Sign in to see your company and your access.',
     pages: 'Pages',
     noPages: 'There are no pages for you yet.',
+    signedInLead: (name: string) => `You are signed in as ${name}. Here you find your access and the pages for you.`,
+    anotherCode: 'Received another invitation?',
+    anotherCodeBody: 'Open the link in the email, or type the code from it: its access is added to your account.',
+    yourAccess: 'Your access',
+    yourAccessBody: 'See your company and what you have access to.',
   },
   signIn: {
     title: 'Sign in',
@@ -57,6 +64,16 @@ const en = {
     forgot: 'Forgot your password?',
     noAccount: 'New here?',
     localOff: 'Signing in with a password is not available on this portal.',
+    wrongCredentials: 'The email, username or password is not right.',
+    resendTitle: 'Send the link again',
+    resendBody: 'Did the email not arrive, or has its link expired? We send a new link to confirm your address.',
+    resendSubmit: 'Send the link again',
+    resendSent:
+      'If the address belongs to an account that waits for confirmation, an email with a new link is on its way. The link works for 24 hours.',
+  },
+  signInFirst: {
+    title: 'Sign in first',
+    body: 'Sign in, and the invitation is redeemed with your account.',
   },
   signUp: {
     title: 'Create an account',
@@ -119,6 +136,31 @@ const en = {
     signInSubmit: 'Sign in and redeem',
     localOff: 'Signing in with a password is not available on this portal.',
     signUpClosed: 'This portal does not take new sign-ups at the moment; sign in with an existing account.',
+    jumpToSignIn: 'I have an existing account',
+    other: {
+      title: 'This invitation was sent to another address',
+      sentTo: 'Sent to',
+      signedInAs: 'You are signed in as',
+      body: 'Sign out and continue to sign in or sign up with the invited address.',
+      signOutContinue: 'Sign out and continue',
+      acceptTitle: 'Or accept it as yourself',
+      confirm: (sentTo: string, me: string) =>
+        `I understand that this invitation was sent to ${sentTo}, and I accept it as ${me}.`,
+      accept: 'Accept as myself',
+      confirmMissing: 'Tick the box to accept the invitation as yourself, or sign out and continue.',
+      onlyInvited: 'Only the invited address can redeem this invitation.',
+    },
+  },
+  help: {
+    invitedBy: (name: string) => `${name} invited you.`,
+    askNew: 'Ask for a new invitation',
+    writeTo: 'Write to',
+    askInviter: 'Ask the person who invited you for a new invitation.',
+    askAbout: 'Ask the person who invited you.',
+    wasItYou: 'Was it you? Sign in to see your access.',
+    seeAccess: 'See your access',
+    checkCode: 'Check the code',
+    checkCodeBody: 'Type the code exactly as in the email. Dashes and spaces do not matter.',
   },
   profile: {
     title: 'My profile',
@@ -126,8 +168,8 @@ const en = {
     email: 'Email',
     account: 'Company',
     noAccount: 'No company',
-    roles: 'Web roles',
-    noRoles: 'No web roles',
+    roles: 'Access',
+    noRoles: 'No access yet',
     signOut: 'Sign out',
   },
   colleagues: {
@@ -182,7 +224,7 @@ const en = {
     signInBody: 'This page is for signed-in users with the right access.',
     forbiddenTitle: 'You do not have access to this page',
     forbiddenBody:
-      'Your account does not have a web role this page requires. Ask the person who invited you if you think you should have access.',
+      'Your account does not have the access this page requires. Ask the person who invited you if you think you should have it.',
   },
   actions: {
     home: 'Go to the home page',
@@ -198,8 +240,8 @@ const en = {
       body: 'Something in the form was not as expected. Go back and try again.',
     },
     unauthorized: {
-      title: 'Sign in first',
-      body: 'The email, username or password is not right, or you need to sign in.',
+      title: 'Sign-in did not work',
+      body: 'The email, username or password is not right. Check what you typed, or reset your password.',
     },
     forbidden: { title: 'Not allowed', body: 'You are not allowed to do this.' },
     'not-found': { title: 'Page not found', body: 'There is nothing here, or the link is no longer valid.' },
@@ -234,27 +276,27 @@ const en = {
     },
     'invitation-expired': {
       title: 'The invitation has expired',
-      body: 'This invitation can no longer be used. Ask the person who invited you for a new one.',
+      body: 'The invitation’s end date has passed, so it can no longer be used. Ask the person who invited you for a new one.',
     },
     'invitation-inactive': {
       title: 'The invitation has been deactivated',
-      body: 'This invitation is no longer active. Ask the person who invited you.',
+      body: 'The invitation has been deactivated and can no longer be used. Ask the person who invited you.',
     },
     'invitation-redeemed': {
       title: 'The invitation has already been used',
-      body: 'This personal invitation has already been redeemed. If it was you, just sign in.',
+      body: 'This personal invitation has already been redeemed. If it was you, just sign in: your account has the access.',
     },
     'max-redemptions-reached': {
       title: 'The invitation is fully used',
-      body: 'This invitation has reached its maximum number of redemptions.',
+      body: 'The invitation has been redeemed as many times as it allows. Ask the person who invited you.',
     },
     'already-redeemed-by-contact': {
       title: 'You have already redeemed this invitation',
-      body: 'Your account already has the access this invitation gives.',
+      body: 'Your account already has the access this invitation gives. You find it on your profile.',
     },
     'binding-mismatch': {
       title: 'The invitation is meant for another email address',
-      body: 'This invitation can only be redeemed with a verified email address it was meant for.',
+      body: 'The invitation can only be redeemed with a confirmed email address it was meant for. Sign in or sign up with that address.',
     },
     'sign-in-method-required': {
       title: 'Use the sign-in method of the invitation',
@@ -349,7 +391,8 @@ const da: Dict = {
   fieldInvalidEmail: 'Skriv en gyldig e-mailadresse.',
   fieldTooLong: 'Dette er for langt.',
   fixFields: 'Ret venligst felterne nedenfor.',
-  codeLabel: 'Fejlkode',
+  codeLabel: 'Reference',
+  serviceDetail: false,
   home: {
     title: 'Velkommen',
     lead: 'Her kan du indløse en invitation, logge ind og se din adgang.',
@@ -357,9 +400,14 @@ const da: Dict = {
     haveCode: 'Har du fået en invitation?',
     haveCodeBody: 'Åbn linket i e-mailen, eller skriv koden fra den.',
     returning: 'Har du allerede en konto?',
-    returningBody: 'Log ind for at se din virksomhed og dine webroller.',
+    returningBody: 'Log ind for at se din virksomhed og din adgang.',
     pages: 'Sider',
     noPages: 'Der er ingen sider til dig endnu.',
+    signedInLead: (name: string) => `Du er logget ind som ${name}. Her finder du din adgang og siderne til dig.`,
+    anotherCode: 'Har du fået en ny invitation?',
+    anotherCodeBody: 'Åbn linket i e-mailen, eller skriv koden fra den: adgangen føjes til din konto.',
+    yourAccess: 'Din adgang',
+    yourAccessBody: 'Se din virksomhed og hvad du har adgang til.',
   },
   signIn: {
     title: 'Log ind',
@@ -367,6 +415,17 @@ const da: Dict = {
     forgot: 'Glemt adgangskoden?',
     noAccount: 'Ny her?',
     localOff: 'Log ind med adgangskode er ikke muligt på denne portal.',
+    wrongCredentials: 'E-mail, brugernavn eller adgangskode er ikke rigtig.',
+    resendTitle: 'Send linket igen',
+    resendBody:
+      'Kom e-mailen ikke frem, eller er linket udløbet? Vi sender et nyt link, så du kan bekræfte din adresse.',
+    resendSubmit: 'Send linket igen',
+    resendSent:
+      'Hvis adressen hører til en konto, der venter på bekræftelse, er en e-mail med et nyt link på vej. Linket virker i 24 timer.',
+  },
+  signInFirst: {
+    title: 'Log ind først',
+    body: 'Log ind, så indløses invitationen med din konto.',
   },
   signUp: {
     title: 'Opret en konto',
@@ -429,6 +488,31 @@ const da: Dict = {
     signInSubmit: 'Log ind og indløs',
     localOff: 'Log ind med adgangskode er ikke muligt på denne portal.',
     signUpClosed: 'Portalen tager ikke imod nye konti i øjeblikket; log ind med en eksisterende konto.',
+    jumpToSignIn: 'Jeg har allerede en konto',
+    other: {
+      title: 'Invitationen blev sendt til en anden adresse',
+      sentTo: 'Sendt til',
+      signedInAs: 'Du er logget ind som',
+      body: 'Log ud og fortsæt for at logge ind eller oprette en konto med den inviterede adresse.',
+      signOutContinue: 'Log ud og fortsæt',
+      acceptTitle: 'Eller tag imod den som dig selv',
+      confirm: (sentTo: string, me: string) =>
+        `Jeg forstår, at invitationen blev sendt til ${sentTo}, og jeg tager imod den som ${me}.`,
+      accept: 'Tag imod som mig selv',
+      confirmMissing: 'Sæt kryds for at tage imod invitationen som dig selv, eller log ud og fortsæt.',
+      onlyInvited: 'Kun den inviterede adresse kan indløse denne invitation.',
+    },
+  },
+  help: {
+    invitedBy: (name: string) => `${name} inviterede dig.`,
+    askNew: 'Bed om en ny invitation',
+    writeTo: 'Skriv til',
+    askInviter: 'Bed den, der inviterede dig, om en ny invitation.',
+    askAbout: 'Spørg den, der inviterede dig.',
+    wasItYou: 'Var det dig? Log ind for at se din adgang.',
+    seeAccess: 'Se din adgang',
+    checkCode: 'Tjek koden',
+    checkCodeBody: 'Skriv koden præcis som i e-mailen. Bindestreger og mellemrum gør ingen forskel.',
   },
   profile: {
     title: 'Min profil',
@@ -436,8 +520,8 @@ const da: Dict = {
     email: 'E-mail',
     account: 'Virksomhed',
     noAccount: 'Ingen virksomhed',
-    roles: 'Webroller',
-    noRoles: 'Ingen webroller',
+    roles: 'Adgang',
+    noRoles: 'Ingen adgang endnu',
     signOut: 'Log ud',
   },
   colleagues: {
@@ -492,7 +576,7 @@ const da: Dict = {
     signInBody: 'Denne side er for brugere, der er logget ind og har den rette adgang.',
     forbiddenTitle: 'Du har ikke adgang til denne side',
     forbiddenBody:
-      'Din konto har ikke en webrolle, som siden kræver. Spørg den, der inviterede dig, hvis du mener, du burde have adgang.',
+      'Din konto har ikke den adgang, som siden kræver. Spørg den, der inviterede dig, hvis du mener, du burde have den.',
   },
   actions: {
     home: 'Gå til forsiden',
@@ -508,8 +592,8 @@ const da: Dict = {
       body: 'Noget i formularen var ikke som ventet. Gå tilbage og prøv igen.',
     },
     unauthorized: {
-      title: 'Log ind først',
-      body: 'E-mail, brugernavn eller adgangskode er ikke rigtig, eller du skal logge ind.',
+      title: 'Log ind lykkedes ikke',
+      body: 'E-mail, brugernavn eller adgangskode er ikke rigtig. Tjek, hvad du skrev, eller nulstil din adgangskode.',
     },
     forbidden: { title: 'Ikke tilladt', body: 'Du har ikke lov til at gøre dette.' },
     'not-found': { title: 'Siden findes ikke', body: 'Der er intet her, eller linket er ikke længere gyldigt.' },
@@ -544,27 +628,27 @@ const da: Dict = {
     },
     'invitation-expired': {
       title: 'Invitationen er udløbet',
-      body: 'Invitationen kan ikke længere bruges. Bed den, der inviterede dig, om en ny.',
+      body: 'Invitationens slutdato er passeret, så den kan ikke længere bruges. Bed den, der inviterede dig, om en ny.',
     },
     'invitation-inactive': {
       title: 'Invitationen er deaktiveret',
-      body: 'Invitationen er ikke længere aktiv. Spørg den, der inviterede dig.',
+      body: 'Invitationen er deaktiveret og kan ikke længere bruges. Spørg den, der inviterede dig.',
     },
     'invitation-redeemed': {
       title: 'Invitationen er allerede brugt',
-      body: 'Denne personlige invitation er allerede indløst. Var det dig, så log blot ind.',
+      body: 'Denne personlige invitation er allerede indløst. Var det dig, så log blot ind: din konto har adgangen.',
     },
     'max-redemptions-reached': {
       title: 'Invitationen er brugt op',
-      body: 'Invitationen har nået sit største antal indløsninger.',
+      body: 'Invitationen er indløst så mange gange, som den tillader. Spørg den, der inviterede dig.',
     },
     'already-redeemed-by-contact': {
       title: 'Du har allerede indløst denne invitation',
-      body: 'Din konto har allerede den adgang, invitationen giver.',
+      body: 'Din konto har allerede den adgang, invitationen giver. Du finder den på din profil.',
     },
     'binding-mismatch': {
       title: 'Invitationen er til en anden e-mailadresse',
-      body: 'Invitationen kan kun indløses med en bekræftet e-mailadresse, den er tiltænkt.',
+      body: 'Invitationen kan kun indløses med en bekræftet e-mailadresse, den er tiltænkt. Log ind eller opret en konto med den adresse.',
     },
     'sign-in-method-required': {
       title: 'Brug invitationens log ind-metode',

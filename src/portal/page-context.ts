@@ -12,8 +12,11 @@ import { portalProviders } from '../identity-providers/identity-providers.servic
 import type { WebPageContext } from '../web/form-kit.tsx';
 import { explicitLang, requestLocale, withLang } from '../web/locale.ts';
 import { dictionary, noticeKeys, type Dict, type NoticeKey } from './i18n.ts';
+import type { RedemptionLocales } from './invitee.ts';
 
 const NOTICE_COOKIE = 'portal_notice';
+/** The visitor's last ?lang= choice, remembered for a year (see docs/portal.md for where it ranks). */
+const LANG_COOKIE = 'portal_lang';
 
 export type Profile = NonNullable<Awaited<ReturnType<typeof portalProfile>>>;
 
@@ -35,6 +38,8 @@ export interface PageContext extends WebPageContext {
   explicitLang: Locale | null;
   /** A portal link that keeps an explicit ?lang= choice. */
   href(path: string): string;
+  /** Site/Name (its default translated), for the header, titles and texts. */
+  siteName: string;
 }
 
 function readNotice(request: FastifyRequest, reply: FastifyReply): Notice | null {
@@ -70,8 +75,8 @@ export const portalSiteLocale = async (ctx: AppContext): Promise<Locale> =>
   asLocale(await settingValue(ctx, 'Site/DefaultLocale')) ?? 'en';
 
 export interface PageContextOptions {
-  /** A language to prefer over Accept-Language when the contact has none (the invitation's). */
-  fallbackLocale?: string | null;
+  /** A redemption's languages (the invitation's, the invited contact's): before the visitor's own. */
+  redemption?: RedemptionLocales | null;
   /** The GET address of the page when it differs from the request's (a form's answer). */
   canonical?: string;
 }
@@ -89,12 +94,20 @@ export async function pageContext(
     // The contact was deleted while signed in: continue as a visitor.
     if (!profile) session = await endSession(ctx, request, reply);
   }
+  const lang = explicitLang(request);
+  if (lang && request.cookies[LANG_COOKIE] !== lang)
+    reply.setCookie(LANG_COOKIE, lang, { path: '/portal', httpOnly: true, sameSite: 'lax', maxAge: 365 * 86400 });
+  // ?lang= on this very request is the visitor's choice now (the language switch); then SPEC's order.
   const locale = requestLocale(
     request,
-    profile?.contact.locale ?? options.fallbackLocale ?? null,
+    [
+      options.redemption?.invitationLocale,
+      options.redemption?.invitedLocale,
+      profile?.contact.locale,
+      request.cookies[LANG_COOKIE],
+    ],
     await portalSiteLocale(ctx),
   );
-  const lang = explicitLang(request);
   return {
     locale,
     t: dictionary(locale),
@@ -107,7 +120,14 @@ export async function pageContext(
     canonical: options.canonical ?? (request.method === 'GET' ? request.url : '/portal'),
     explicitLang: lang,
     href: (path) => withLang(path, lang),
+    siteName: await portalSiteName(ctx, locale),
   };
+}
+
+/** Site/Name for `locale`: the default name is the dictionary's; a name staff set is shown as written. */
+export async function portalSiteName(ctx: AppContext, locale: Locale): Promise<string> {
+  const name = (await settingValue(ctx, 'Site/Name')).trim();
+  return !name || name === dictionary('en').siteName ? dictionary(locale).siteName : name;
 }
 
 /** A context for error pages that must render even when the session cannot be read. */
@@ -126,6 +146,7 @@ export function bareContext(request: FastifyRequest): PageContext {
     canonical: '/portal',
     explicitLang: lang,
     href: (path) => withLang(path, lang),
+    siteName: dictionary(locale).siteName,
   };
 }
 

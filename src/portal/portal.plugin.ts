@@ -71,7 +71,10 @@ export async function portalPlugin(
         return sendRefusal(reply, shown, ProblemPage({ pc, err: shown }));
       });
 
-      assetRoutes(pages, { '/assets/portal.css': new URL('./assets/portal.css', import.meta.url) });
+      assetRoutes(pages, {
+        '/assets/portal.css': new URL('./assets/portal.css', import.meta.url),
+        '/assets/portal.js': new URL('./assets/portal.js', import.meta.url),
+      });
       portalContentPageRoutes(pages, ctx);
       signInRoutes(pages, ctx);
       signUpRoutes(pages, ctx);

@@ -8,6 +8,7 @@ import type { PageViewer } from '../content-pages/content-pages.service.ts';
 import type { Client } from '../redemption/redemption.service.ts';
 import { AppError } from '../shared/errors.ts';
 import { openRegistrationAllowed, settingFlag } from '../site-settings/site-settings.service.ts';
+import { refusedForm, type FormState, type ParsedForm } from '../web/forms.ts';
 import { displayName, type PageContext } from './page-context.ts';
 import type { SignUpMode } from './pages/sign-up.tsx';
 
@@ -57,3 +58,11 @@ export const viewerOf = (pc: PageContext): PageViewer | null =>
         },
       }
     : null;
+
+/** A refused sign-in form: wrong credentials are named on the password field (the summary links to it). */
+export function signInRefusedForm(t: PageContext['t'], form: ParsedForm<unknown>, err: AppError): FormState {
+  const refused = refusedForm(t, form, err);
+  if (err.code === 'unauthorized' && !err.reason && !refused.errors.password)
+    refused.errors.password = t.signIn.wrongCredentials;
+  return refused;
+}

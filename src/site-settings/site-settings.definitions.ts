@@ -8,9 +8,11 @@ export interface SettingDefinition {
   kind: SettingKind;
   default: string;
   description: string;
-  /** Integers: the smallest and largest value. Time spans: the shortest and longest, in seconds. */
+  /** Integers: the smallest and largest value. Time spans: the shortest and longest, in seconds. Text: its length. */
   min?: number;
   max?: number;
+  /** Text: `email` accepts an email address or nothing. */
+  format?: 'email';
   /** Choices: the values it accepts. */
   choices?: readonly string[];
 }
@@ -194,6 +196,23 @@ export const settingDefinitions = [
     min: 1,
     max: 100_000,
   },
+  {
+    name: 'Site/Name',
+    kind: 'text',
+    default: 'Customer portal',
+    description:
+      'The portal\'s name in its pages and emails. The default is shown translated ("Kundeportal" in Danish); a name you set is shown as written.',
+    min: 1,
+    max: 100,
+  },
+  {
+    name: 'Site/ContactEmail',
+    kind: 'text',
+    format: 'email',
+    default: '',
+    description:
+      "Where invitees can ask (an email address), named on the portal's error pages and in emails. Empty: the invitation's owner, else its inviter.",
+  },
 ] as const satisfies readonly SettingDefinition[];
 
 /** A setting the product reads: a misspelt name does not compile. */
@@ -235,7 +254,13 @@ export function valueProblem(def: SettingDefinition | undefined, value: string):
       return choices.includes(value) ? undefined : `must be one of ${choices.map((c) => `"${c}"`).join(', ')}`;
     }
     default:
-      return value.length <= 4000 ? undefined : 'must be at most 4000 characters';
+      if (def?.format === 'email')
+        return value === '' || (value.length <= 320 && /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/.test(value))
+          ? undefined
+          : 'must be an email address (or empty)';
+      if (def?.min !== undefined && value.trim().length < def.min) return `must be at least ${def.min} character(s)`;
+      if (value.length > (def?.max ?? 4000)) return `must be at most ${def?.max ?? 4000} characters`;
+      return undefined;
   }
 }
 

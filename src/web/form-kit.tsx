@@ -17,18 +17,72 @@ export interface WebPageContext {
 
 export const Csrf = ({ pc }: { pc: WebPageContext }) => <input type="hidden" name="_csrf" value={pc.csrfToken} />;
 
-/** A problem shown inside a page (above a form), with its stable code. */
-export function ProblemBox({ pc, err }: { pc: WebPageContext; err: AppError | null }) {
+/** A field named by an error summary: its control's id, its label and what is wrong with it. */
+export interface SummaryField {
+  id: string;
+  label: string;
+  message: string;
+}
+
+/** The fields of a refused form, in the order given by `labels` (field name → label). */
+export function summaryFields(
+  errors: Record<string, string>,
+  idPrefix: string,
+  labels: Record<string, string>,
+): SummaryField[] {
+  return Object.entries(labels)
+    .filter(([name]) => errors[name])
+    .map(([name, label]) => ({ id: `${idPrefix}-${name}`, label, message: errors[name] as string }));
+}
+
+/**
+ * A problem shown inside a page (above a form), with its stable code as a small reference. With
+ * `focus` it is the page's error summary: focused on load (autofocus on a tabindex="-1" box works
+ * without JavaScript and scrolls it into view), naming each field with a link to it.
+ */
+export function ProblemBox({
+  pc,
+  err,
+  fields = [],
+  focus = false,
+  title,
+}: {
+  pc: WebPageContext;
+  err: AppError | null;
+  fields?: SummaryField[];
+  focus?: boolean;
+  title?: string;
+}) {
   if (!err) return null;
   const text = problemText(pc.t, err, pc.locale === 'en');
   return (
-    <div class="notice problem" role="alert" data-code={err.code}>
+    <div
+      class="notice problem"
+      role="alert"
+      data-code={err.code}
+      data-error-summary={focus ? '' : undefined}
+      tabindex={focus ? -1 : undefined}
+      autofocus={focus || undefined}
+    >
       <p>
-        <strong>{text.title}</strong>
+        <strong>{title ?? text.title}</strong>
       </p>
       <p>{text.body}</p>
+      {fields.length > 0 ? (
+        <ul class="error-list">
+          {fields.map((f) => (
+            <li>
+              <a href={`#${f.id}`}>
+                {f.label}: {f.message}
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <p class="problem-code">
-        {pc.t.codeLabel}: <code>{err.code}</code>
+        <small>
+          {pc.t.codeLabel}: <code>{err.code}</code>
+        </small>
       </p>
     </div>
   );

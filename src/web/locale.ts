@@ -1,5 +1,5 @@
-// The language of a page request: ?lang=, then the signed-in person's own, then Accept-Language,
-// then the site's. The picking itself is shared/locale.ts; this reads it off the request.
+// The language of a page request: ?lang=, then the candidates the caller knows about the person
+// (their own, a remembered choice), then Accept-Language, then the site's. The picking itself is shared/locale.ts; this reads it off the request.
 import type { FastifyRequest } from 'fastify';
 import { acceptedLanguages, asLocale, pickLocale, type Locale } from '../shared/locale.ts';
 
@@ -9,12 +9,13 @@ export const explicitLang = (request: FastifyRequest): Locale | null =>
 
 export function requestLocale(
   request: FastifyRequest,
-  personLocale?: string | null,
+  personLocale?: string | null | ReadonlyArray<string | null | undefined>,
   siteDefault: Locale = 'en',
 ): Locale {
   const header = request.headers['accept-language'];
+  const person = Array.isArray(personLocale) ? personLocale : [personLocale];
   return pickLocale(
-    [explicitLang(request), personLocale, ...acceptedLanguages(typeof header === 'string' ? header : undefined)],
+    [explicitLang(request), ...person, ...acceptedLanguages(typeof header === 'string' ? header : undefined)],
     siteDefault,
   );
 }

@@ -16,6 +16,8 @@ export interface RefusalTexts {
   errors: Record<ErrorCode, ProblemText>;
   reasons: Record<RefusalReason, string>;
   codeLabel: string;
+  /** false: English pages too show the dictionary's text, never a service's detail (the portal's choice). */
+  serviceDetail?: boolean;
 }
 
 /** The HTTP status of a problem page: the API's status for the same code. */
@@ -40,7 +42,7 @@ export function problemText(t: RefusalTexts, err: AppError, english: boolean): P
   const base = t.errors[err.code];
   if (err.reason) return { title: base.title, body: t.reasons[err.reason] };
   const d = err.detail ?? '';
-  if (english && d && err.code !== 'validation-failed' && err.code !== 'internal-error')
+  if (english && t.serviceDetail !== false && d && err.code !== 'validation-failed' && err.code !== 'internal-error')
     return { title: base.title, body: d };
   return base;
 }

@@ -67,7 +67,7 @@ describe('Send Invitation', () => {
     // The owner (the creating admin) sends.
     expect(mail!.from).toBe('admin@example.com');
     expect(mail!.parsed.from?.value[0]?.name).toBe('Ada Admin');
-    expect(mail!.subject).toBe('You are invited to our portal');
+    expect(mail!.subject).toBe('You are invited to Customer portal');
     expect(mail!.text).toContain('Hello Ann,');
     expect(mail!.text).toContain(inv.code);
     expect(mail!.text).toContain('31 January 2099 at 12:00 UTC');
@@ -123,12 +123,12 @@ describe('Send Invitation', () => {
     const english = await invitation({ invitedContactIds: [dane2.id], locale: 'en' });
     await send(danish.id, english.id);
     const [da] = receivedBy(dane.emailaddress1);
-    expect(da!.subject).toBe('Du er inviteret til vores portal');
+    expect(da!.subject).toBe('Du er inviteret til Kundeportal');
     expect(da!.text).toContain('Hej Søren');
     expect(da!.text).toContain(danish.code);
     expect(da!.html).toContain('Tag imod invitationen');
     const [en] = receivedBy(dane2.emailaddress1);
-    expect(en!.subject).toBe('You are invited to our portal');
+    expect(en!.subject).toBe('You are invited to Customer portal');
 
     const put = (value: string) =>
       t.api('PUT', `site-settings/${encodeURIComponent('Site/DefaultLocale')}`, { body: { value } });
@@ -137,7 +137,7 @@ describe('Send Invitation', () => {
       const nobody = await contact({ firstName: 'Lars' });
       const inv = await invitation({ invitedContactIds: [nobody.id] });
       await send(inv.id);
-      expect(receivedBy(nobody.emailaddress1)[0]!.subject).toBe('Du er inviteret til vores portal');
+      expect(receivedBy(nobody.emailaddress1)[0]!.subject).toBe('Du er inviteret til Kundeportal');
     } finally {
       await put('en');
     }
@@ -160,7 +160,7 @@ describe('Send Invitation', () => {
       await send(inv.id);
       const [mail] = receivedBy(c.emailaddress1);
       expect(mail!.from).toBe('desk@example.com');
-      expect(mail!.subject).toBe('Ida Inviter invites you to our portal');
+      expect(mail!.subject).toBe('Ida Inviter invites you to Customer portal');
       expect(mail!.text).toContain('Ida Inviter has invited you');
     } finally {
       await t.api('POST', `workflows/${sendInvitationId}/deactivate`);

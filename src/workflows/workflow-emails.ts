@@ -1,5 +1,5 @@
 // What workflow emails are made of: the template of the recipient's language, the Liquid variables
-// (invitation, contact, inviter, owner, code, redeem_url, expires_at) and the sender. Used by the
+// (invitation, contact, inviter, owner, code, redeem_url, expires_at, site, redeem_page_url) and the sender. Used by the
 // Send Invitation step, the send-email step, the dry run and the template preview.
 import type { AppContext } from '../context.ts';
 import type { Db } from '../db/types.ts';
@@ -137,7 +137,15 @@ export interface InvitationEmailContext {
   /** The real code (from the encrypted copy), or the stand-in for previews. */
   code: string;
   redeemUrl: string;
+  /** Site/Name and Site/ContactEmail as set (the default name is translated per recipient). */
+  site: { name: string; contactEmail: string };
 }
+
+const DEFAULT_SITE_NAMES: Record<Locale, string> = { en: 'Customer portal', da: 'Kundeportal' };
+
+/** The portal's name for `locale`: the default name translated, a name staff set as written. */
+export const siteNameFor = (name: string, locale: Locale): string =>
+  !name.trim() || name.trim() === DEFAULT_SITE_NAMES.en ? DEFAULT_SITE_NAMES[locale] : name.trim();
 
 /** Loads what every email of one invitation shares. `code: 'stand-in'` never decrypts the real one. */
 export async function invitationEmailContext(
@@ -164,6 +172,10 @@ export async function invitationEmailContext(
     owner: await ownerOf(ctx.db, invitation.ownerId),
     code: plain,
     redeemUrl: redeemUrl(ctx.config.publicUrl, plain),
+    site: {
+      name: await settingValue(ctx, 'Site/Name'),
+      contactEmail: (await settingValue(ctx, 'Site/ContactEmail')).trim(),
+    },
   };
 }
 
@@ -185,6 +197,9 @@ export function invitationVariables(
     redeem_url: e.redeemUrl,
     expires_at: formatExpiry(e.invitation.expiresAt, locale),
     locale,
+    // The page to type the code on (the link without its code), and the portal as invitees know it.
+    redeem_page_url: `${e.redeemUrl.split('?')[0]}`,
+    site: { name: siteNameFor(e.site.name, locale), contact_email: e.site.contactEmail || null },
   };
 }
 

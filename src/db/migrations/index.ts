@@ -15,6 +15,7 @@ import * as m0013 from './0013_webhook_endpoints.ts';
 import * as m0014 from './0014_external_sign_in.ts';
 import * as m0015 from './0015_saml_assertions.ts';
 import * as m0016 from './0016_partner_invitations.ts';
+import * as m0017 from './0017_invitation_templates_site_name.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_data_model': m0001,
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0014_external_sign_in': m0014,
   '0015_saml_assertions': m0015,
   '0016_partner_invitations': m0016,
+  '0017_invitation_templates_site_name': m0017,
 };

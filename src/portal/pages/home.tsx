@@ -9,12 +9,12 @@ export function HomePage({ pc, pages }: { pc: PageContext; pages: Array<{ slug: 
     <Layout pc={pc} title={t.home.title}>
       <section class="hero">
         <h1>{t.home.title}</h1>
-        <p class="lead">{pc.profile ? t.home.signedInAs(displayName(pc.profile)) : t.home.lead}</p>
+        <p class="lead">{pc.profile ? t.home.signedInLead(displayName(pc.profile)) : t.home.lead}</p>
       </section>
       <div class="grid two">
         <section class="card">
-          <h2>{t.home.haveCode}</h2>
-          <p>{t.home.haveCodeBody}</p>
+          <h2>{pc.profile ? t.home.anotherCode : t.home.haveCode}</h2>
+          <p>{pc.profile ? t.home.anotherCodeBody : t.home.haveCodeBody}</p>
           <p>
             <a class="button" href={pc.href('/portal/redeem')}>
               {t.nav.redeem}
@@ -24,8 +24,8 @@ export function HomePage({ pc, pages }: { pc: PageContext; pages: Array<{ slug: 
         <section class="card">
           {pc.profile ? (
             <>
-              <h2>{t.profile.title}</h2>
-              <p>{t.home.returningBody}</p>
+              <h2>{t.home.yourAccess}</h2>
+              <p>{t.home.yourAccessBody}</p>
               <p>
                 <a class="button secondary" href={pc.href('/portal/profile')}>
                   {t.nav.profile}

@@ -6,6 +6,8 @@ import { Csrf, Field } from '../../web/form-kit.tsx';
 import { displayName, type PageContext } from '../page-context.ts';
 
 export const CSS_PATH = '/portal/assets/portal.css';
+/** Progressive enhancement only (focus after a refused form, the summary's links): pages work without it. */
+export const JS_PATH = '/portal/assets/portal.js';
 
 export function Layout(props: { pc: PageContext; title: string; children: ComponentChildren; narrow?: boolean }) {
   const { pc, title } = props;
@@ -21,10 +23,11 @@ export function Layout(props: { pc: PageContext; title: string; children: Compon
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${title} · ${t.siteName}`}</title>
+        <title>{`${title} · ${pc.siteName}`}</title>
         {/* No favicon to fetch (the browser would ask /favicon.ico otherwise). */}
         <link rel="icon" href="data:," />
         <link rel="stylesheet" href={CSS_PATH} />
+        <script src={JS_PATH} defer />
       </head>
       <body>
         <a class="skip-link" href="#main">
@@ -36,7 +39,7 @@ export function Layout(props: { pc: PageContext; title: string; children: Compon
               <span class="brand-mark" aria-hidden="true">
                 P
               </span>
-              {t.siteName}
+              {pc.siteName}
             </a>
             <nav class="site-nav" aria-label={t.nav.main}>
               <a href={pc.href('/portal/redeem')}>{t.nav.redeem}</a>
@@ -64,7 +67,8 @@ export function Layout(props: { pc: PageContext; title: string; children: Compon
             </nav>
           </div>
         </header>
-        <main id="main" class={props.narrow ? 'wrap narrow' : 'wrap'}>
+        {/* tabindex="-1": "Skip to content" moves the focus here, not only the view. */}
+        <main id="main" tabindex={-1} class={props.narrow ? 'wrap narrow' : 'wrap'}>
           <NoticeBox pc={pc} />
           {props.children}
         </main>
@@ -96,7 +100,9 @@ function NoticeBox({ pc }: { pc: PageContext }) {
       </p>
       <p>{text.body}</p>
       <p class="problem-code">
-        {pc.t.codeLabel}: <code>{pc.notice.problem}</code>
+        <small>
+          {pc.t.codeLabel}: <code>{pc.notice.problem}</code>
+        </small>
       </p>
     </div>
   );

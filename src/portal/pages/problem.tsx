@@ -31,7 +31,9 @@ export function ProblemPage(props: {
         <p class="lead">{props.body ?? text.body}</p>
         {props.children}
         <p class="problem-code">
-          {pc.t.codeLabel}: <code>{err.code}</code>
+          <small>
+            {pc.t.codeLabel}: <code>{err.code}</code>
+          </small>
         </p>
         <p class="actions">
           {actions.map((a) => (

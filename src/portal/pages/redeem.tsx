@@ -1,15 +1,18 @@
 // The redeem page: without a code, a form to type one; with a code, the preview (who invites, to
 // what, until when) and the ways on: "Redeem" for a signed-in contact; for a visitor, sign-up with
-// the code or the classic "I have an existing account".
+// the code or the classic "I have an existing account". A contact signed in as someone else than
+// a single invitation's invitee sees both addresses first (other-address.tsx).
 import type { InvitationPreview } from '../../redemption/redemption.service.ts';
 import type { AppError } from '../../shared/errors.ts';
+import type { Invitee } from '../invitee.ts';
 import type { PageContext } from '../page-context.ts';
 import { displayName } from '../page-context.ts';
-import { Csrf, Field, ProblemBox } from '../../web/form-kit.tsx';
+import { Csrf, Field, ProblemBox, summaryFields } from '../../web/form-kit.tsx';
 import { emptyForm, type FormState } from '../../web/forms.ts';
 import { ExternalSignInButtons } from './external-sign-in-buttons.tsx';
 import { CodeForm, Layout } from './layout.tsx';
-import { SignUpFields } from './sign-up.tsx';
+import { OtherAddress, signedInAsOther } from './other-address.tsx';
+import { SignUpFields, signUpLabels } from './sign-up.tsx';
 
 export function RedeemCodePage({ pc }: { pc: PageContext }) {
   const { t } = pc;
@@ -30,8 +33,9 @@ export interface RedeemForms {
   signUpOpen: boolean;
 }
 
-export const emptyRedeemForms = (signUpOpen: boolean): RedeemForms => ({
-  signUp: emptyForm(),
+/** Empty forms; a single invitation's sign-up starts with the invited address (editable). */
+export const emptyRedeemForms = (signUpOpen: boolean, invitee: Invitee | null = null): RedeemForms => ({
+  signUp: emptyForm(invitee?.type === 'single' && invitee.invitedEmail ? { email: invitee.invitedEmail } : {}),
   signIn: emptyForm(),
   signUpOpen,
 });
@@ -98,10 +102,12 @@ export function RedeemPage({
   forms,
   problem,
   next = null,
+  invitee = null,
 }: {
   pc: PageContext;
   code: string;
   preview: InvitationPreview;
+  invitee?: Invitee | null;
   forms: RedeemForms;
   problem?: AppError | null;
   /** Where to go after redeeming (a checked path on this portal), carried by every form. */
@@ -113,10 +119,19 @@ export function RedeemPage({
       <div class="redeem-layout">
         <PreviewCard pc={pc} preview={preview} />
         <ExternalSignInButtons pc={pc} intent="redeem" code={code} next={next} only={preview.signInProviderId} />
-        {pc.profile ? (
-          <section class="card" aria-labelledby="redeem-title">
+        {pc.profile && invitee && signedInAsOther(pc, invitee) ? (
+          <OtherAddress
+            pc={pc}
+            profile={pc.profile}
+            invitee={invitee}
+            code={code}
+            next={next}
+            problem={problem ?? null}
+          />
+        ) : pc.profile ? (
+          <section class="card" aria-labelledby="redeem-title" id="redeem">
             <h2 id="redeem-title">{t.redeem.title}</h2>
-            <ProblemBox pc={pc} err={problem ?? null} />
+            <ProblemBox pc={pc} err={problem ?? null} focus />
             <p>{t.redeem.signedInAs(displayName(pc.profile))}</p>
             <form method="post" action={pc.href('/portal/redeem')}>
               <Csrf pc={pc} />
@@ -137,7 +152,16 @@ export function RedeemPage({
           <div class="choices">
             <section class="card" aria-labelledby="signup-title" id="sign-up">
               <h2 id="signup-title">{t.redeem.newHere}</h2>
-              <ProblemBox pc={pc} err={forms.signUp.problem} />
+              {/* On a phone the sign-in card is below this one: the other choice is named at the top. */}
+              <p class="jump">
+                <a href="#sign-in">{t.redeem.jumpToSignIn}</a>
+              </p>
+              <ProblemBox
+                pc={pc}
+                err={forms.signUp.problem}
+                focus
+                fields={summaryFields(forms.signUp.errors, 'signup', signUpLabels(t))}
+              />
               {forms.signUpOpen ? (
                 <>
                   <p class="muted">{t.redeem.newHereBody}</p>
@@ -159,7 +183,15 @@ export function RedeemPage({
             </section>
             <section class="card" aria-labelledby="signin-title" id="sign-in">
               <h2 id="signin-title">{t.redeem.existing}</h2>
-              <ProblemBox pc={pc} err={forms.signIn.problem} />
+              <ProblemBox
+                pc={pc}
+                err={forms.signIn.problem}
+                focus
+                fields={summaryFields(forms.signIn.errors, 'signin', {
+                  login: t.fields.login,
+                  password: t.fields.password,
+                })}
+              />
               <p class="muted">{t.redeem.existingBody}</p>
               <form method="post" action={pc.href('/portal/redeem/sign-in')} novalidate>
                 <Csrf pc={pc} />

@@ -1,12 +1,20 @@
 // Sign up without a code (open registration), or the page that says sign-up is by invitation only.
 // Sign-up with a code lives on the redeem page.
 import type { PageContext } from '../page-context.ts';
-import { Csrf, Field, ProblemBox } from '../../web/form-kit.tsx';
+import { Csrf, Field, ProblemBox, summaryFields } from '../../web/form-kit.tsx';
 import type { FormState } from '../../web/forms.ts';
 import { ExternalSignInButtons } from './external-sign-in-buttons.tsx';
 import { CodeForm, Layout } from './layout.tsx';
 
 export type SignUpMode = 'open' | 'invitation-only' | 'closed' | 'local-off';
+
+/** The sign-up fields' labels, in the form's order (for the error summary). */
+export const signUpLabels = (t: PageContext['t']) => ({
+  email: t.fields.email,
+  password: t.fields.password,
+  firstName: t.fields.firstName,
+  lastName: t.fields.lastName,
+});
 
 /** The sign-up fields; `code` rides along hidden when the form redeems an invitation too. */
 export function SignUpFields({ pc, form, idPrefix }: { pc: PageContext; form: FormState; idPrefix: string }) {
@@ -70,7 +78,7 @@ export function SignUpPage({ pc, form, mode }: { pc: PageContext; form: FormStat
       <Layout pc={pc} title={title} narrow>
         <section class="card" data-signup={mode}>
           <h1>{title}</h1>
-          <ProblemBox pc={pc} err={form.problem} />
+          <ProblemBox pc={pc} err={form.problem} focus />
           <p class="lead">{body}</p>
           {mode === 'invitation-only' ? <CodeForm pc={pc} /> : null}
           <p class="aside">
@@ -85,7 +93,7 @@ export function SignUpPage({ pc, form, mode }: { pc: PageContext; form: FormStat
     <Layout pc={pc} title={t.signUp.title} narrow>
       <section class="card" data-signup="open">
         <h1>{t.signUp.title}</h1>
-        <ProblemBox pc={pc} err={form.problem} />
+        <ProblemBox pc={pc} err={form.problem} focus fields={summaryFields(form.errors, 'signup', signUpLabels(t))} />
         <form method="post" action={pc.href('/portal/sign-up')} novalidate>
           <Csrf pc={pc} />
           <SignUpFields pc={pc} form={form} idPrefix="signup" />

@@ -14,13 +14,15 @@ import { ConfirmEmailPage, ForgotPasswordPage, ResetPasswordPage } from '../page
 import { ProblemPage } from '../pages/problem.tsx';
 import { forgotPasswordForm, resetPasswordForm } from '../portal-forms.schema.ts';
 import { clientOf, queryOf } from '../route-helpers.ts';
+import { linkLocales } from '../invitee.ts';
 
 const linkInvalid = () => new AppError('not-found', 'This link is not valid any more.', { reason: 'link-invalid' });
 
 export function emailLinkRoutes(pages: Api, ctx: AppContext): void {
+  // The pages behind a link speak the language of the email it came in: its invitation's, its contact's.
   pages.get('/confirm-email', async (req, reply) => {
     const token = queryOf(req).token ?? '';
-    const pc = await pageContext(ctx, req, reply);
+    const pc = await pageContext(ctx, req, reply, { redemption: await linkLocales(ctx, token, 'confirm-email') });
     if (!token) {
       const err = new AppError('not-found');
       return sendRefusal(reply, err, ProblemPage({ pc, err, body: pc.t.confirm.missing }));
@@ -62,7 +64,7 @@ export function emailLinkRoutes(pages: Api, ctx: AppContext): void {
 
   pages.get('/reset-password', async (req, reply) => {
     const token = queryOf(req).token ?? '';
-    const pc = await pageContext(ctx, req, reply);
+    const pc = await pageContext(ctx, req, reply, { redemption: await linkLocales(ctx, token, 'reset-password') });
     if (!token) {
       const err = new AppError('not-found');
       return sendRefusal(reply, err, ProblemPage({ pc, err, body: pc.t.reset.missing }));
@@ -75,6 +77,7 @@ export function emailLinkRoutes(pages: Api, ctx: AppContext): void {
     if (!token) throw linkInvalid();
     const pc = await pageContext(ctx, req, reply, {
       canonical: `/portal/reset-password?token=${encodeURIComponent(token)}`,
+      redemption: await linkLocales(ctx, token, 'reset-password'),
     });
     const form = parseForm(resetPasswordForm, req.body, pc.t);
     try {

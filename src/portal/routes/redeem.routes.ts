@@ -10,15 +10,23 @@ import { signIn } from '../../portal-auth/local.service.ts';
 import { redeemInvitation } from '../../redemption/redemption.service.ts';
 import { AppError } from '../../shared/errors.ts';
 import { settingFlag } from '../../site-settings/site-settings.service.ts';
-import { emptyForm, formValues, parseForm, refusedForm, validData } from '../../web/forms.ts';
+import { emptyForm, formValues, parseForm, validData } from '../../web/forms.ts';
 import { sendRefusal } from '../../web/refusal.ts';
 import { sendPage } from '../../web/render.ts';
 import { pageContext, redirectWithNotice } from '../page-context.ts';
 import { ProblemPage } from '../pages/problem.tsx';
 import { RedeemCodePage } from '../pages/redeem.tsx';
 import { signInForm } from '../portal-forms.schema.ts';
-import { renderRedeem } from '../redeem-view.ts';
-import { assertInvitationsEnabled, clientOf, queryOf, redeemPath, safeNext } from '../route-helpers.ts';
+import { inviteeOfCode, renderRedeem } from '../redeem-view.ts';
+import { signedInAsOther } from '../pages/other-address.tsx';
+import {
+  assertInvitationsEnabled,
+  clientOf,
+  queryOf,
+  redeemPath,
+  safeNext,
+  signInRefusedForm,
+} from '../route-helpers.ts';
 import { withLang } from '../../web/locale.ts';
 import { asLocale } from '../../shared/locale.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -64,7 +72,8 @@ export function redeemRoutes(pages: Api, ctx: AppContext): void {
     const code = formValues(req.body).code ?? '';
     const session = await loadSession(ctx, req, reply);
     if (!session.contactId) {
-      const pc = await pageContext(ctx, req, reply, { canonical: redeemPath(code) });
+      const invitee = await inviteeOfCode(ctx, req, code);
+      const pc = await pageContext(ctx, req, reply, { canonical: redeemPath(code), redemption: invitee });
       const actions = [
         {
           href: pc.href(`/portal/sign-in?next=${encodeURIComponent(redeemPath(code))}`),
@@ -73,7 +82,19 @@ export function redeemRoutes(pages: Api, ctx: AppContext): void {
         },
       ];
       const err = new AppError('unauthorized');
-      return sendRefusal(reply, err, ProblemPage({ pc, err, actions }));
+      const page = ProblemPage({ pc, err, actions, title: pc.t.signInFirst.title, body: pc.t.signInFirst.body });
+      return sendRefusal(reply, err, page);
+    }
+    // Signed in as someone else than the invitee: nothing is redeemed without the explicit confirmation.
+    const invitee = await inviteeOfCode(ctx, req, code);
+    if (invitee && formValues(req.body).confirmOther !== 'yes') {
+      const pc = await pageContext(ctx, req, reply, { redemption: invitee });
+      if (signedInAsOther(pc, invitee)) {
+        const err = new AppError('validation-failed', 'confirmOther', {
+          errors: [{ field: 'confirmOther', message: 'is required' }],
+        });
+        return renderRedeem(ctx, req, reply, code, err, undefined, err);
+      }
     }
     try {
       await redeemInvitation(ctx, {
@@ -95,9 +116,9 @@ export function redeemRoutes(pages: Api, ctx: AppContext): void {
   // "I have an existing account": sign in, then redeem, in one POST.
   pages.post('/redeem/sign-in', async (req, reply) => {
     await assertInvitationsEnabled(ctx);
-    const pc0 = await pageContext(ctx, req, reply);
+    const code = formValues(req.body).code ?? '';
+    const pc0 = await pageContext(ctx, req, reply, { redemption: await inviteeOfCode(ctx, req, code) });
     const form = parseForm(signInForm, req.body, pc0.t);
-    const code = form.values.code ?? '';
     const signUpOpen = await settingFlag(ctx, 'Authentication/Registration/Enabled');
     let contactId: string;
     try {
@@ -105,7 +126,7 @@ export function redeemRoutes(pages: Api, ctx: AppContext): void {
       contactId = (await signIn(ctx, { login, password, client: clientOf(req) })).id;
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      const signInRefused = refusedForm(pc0.t, form, err);
+      const signInRefused = signInRefusedForm(pc0.t, form, err);
       return renderRedeem(ctx, req, reply, code, err, { signUp: emptyForm(), signIn: signInRefused, signUpOpen });
     }
     const session = await startSession(ctx, ctx.db, req, reply, contactId, {

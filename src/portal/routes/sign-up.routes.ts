@@ -6,14 +6,14 @@ import { startSession } from '../../portal-auth/sessions.ts';
 import { signUp } from '../../portal-auth/local.service.ts';
 import { AppError } from '../../shared/errors.ts';
 import { settingFlag } from '../../site-settings/site-settings.service.ts';
-import { emptyForm, parseForm, refusedForm, validData } from '../../web/forms.ts';
+import { emptyForm, formValues, parseForm, refusedForm, validData } from '../../web/forms.ts';
 import { withLang } from '../../web/locale.ts';
 import { sendRefusal } from '../../web/refusal.ts';
 import { sendPage } from '../../web/render.ts';
 import { pageContext, redirectWithNotice } from '../page-context.ts';
 import { CheckEmailPage, SignUpPage } from '../pages/sign-up.tsx';
 import { signUpForm } from '../portal-forms.schema.ts';
-import { renderRedeem } from '../redeem-view.ts';
+import { inviteeOfCode, renderRedeem } from '../redeem-view.ts';
 import { assertInvitationsEnabled, clientOf, queryOf, redeemPath, safeNext, signUpMode } from '../route-helpers.ts';
 
 export function signUpRoutes(pages: Api, ctx: AppContext): void {
@@ -29,9 +29,10 @@ export function signUpRoutes(pages: Api, ctx: AppContext): void {
   });
 
   pages.post('/sign-up', async (req, reply) => {
-    const pc0 = await pageContext(ctx, req, reply);
+    const code = formValues(req.body).code ?? '';
+    // With a code, the invitee's language: the new account's language and the page's.
+    const pc0 = await pageContext(ctx, req, reply, { redemption: code ? await inviteeOfCode(ctx, req, code) : null });
     const form = parseForm(signUpForm, req.body, pc0.t);
-    const code = form.values.code ?? '';
     try {
       if (code) await assertInvitationsEnabled(ctx);
       const input = validData(form);
