@@ -56,6 +56,11 @@ export async function importInvitation(
 ): Promise<{ outcome: ImportOutcome; newCode?: string }> {
   const current = await tx.selectFrom('invitations').selectAll().where('id', '=', inv.id).executeTakeFirst();
   const max = inv.type === 'single' ? 1 : inv.maxRedemptions;
+  // An import never lowers a count (that would reopen places already used here), and a group at its
+  // maximum is redeemed whatever the file says.
+  const redemptionCount = Math.max(inv.redemptionCount, current?.redemption_count ?? 0);
+  const full = max !== null && redemptionCount >= max;
+  const status = full && (inv.status === 'new' || inv.status === 'sent') ? 'redeemed' : inv.status;
   const fields = {
     name: inv.name,
     type: inv.type,
@@ -65,8 +70,8 @@ export async function importInvitation(
     assign_to_account_id: inv.assignToAccountId,
     redeem_workflow_id: inv.redeemWorkflowId,
     max_redemptions: max,
-    redemption_count: inv.redemptionCount,
-    status: inv.status,
+    redemption_count: redemptionCount,
+    status,
   } satisfies Partial<InvitationRow>;
   const code = inv.code !== undefined && normalizeCode(inv.code) !== '' ? inv.code : undefined;
   if (!current) {

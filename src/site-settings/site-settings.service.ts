@@ -101,3 +101,34 @@ export async function putSiteSetting(ctx: AppContext, actor: Actor, name: string
 export function forgetCachedSettings(ctx: Pick<AppContext, 'db'>): void {
   cache.delete(ctx.db);
 }
+
+/**
+ * Sets a known setting inside the caller's transaction (an import applying Power Pages' settings):
+ * the value is checked as at PUT; returns the problem instead of throwing. Audited.
+ */
+export async function applySettingIn(
+  tx: Tx,
+  actor: Actor,
+  name: string,
+  value: string,
+  now: string = nowIso(),
+): Promise<{ changed: boolean; problem?: string }> {
+  const problem = valueProblem(definitionByName.get(name), value);
+  if (problem) return { changed: false, problem };
+  const current = await tx.selectFrom('site_settings').select('value').where('name', '=', name).executeTakeFirst();
+  if ((current?.value ?? definitionByName.get(name)?.default) === value && current) return { changed: false };
+  if (!current && definitionByName.get(name)?.default === value) return { changed: false };
+  await tx
+    .insertInto('site_settings')
+    .values({ name, value, updated_at: now })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value, updated_at: now }))
+    .execute();
+  await writeAudit(tx, {
+    actor,
+    action: 'update',
+    recordType: 'site-setting',
+    recordId: null,
+    details: { name, value },
+  });
+  return { changed: true };
+}
