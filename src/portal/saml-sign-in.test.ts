@@ -70,11 +70,13 @@ async function roundTrip(
   client: PortalClient,
   providerId: string,
   user: SamlTestUser,
-  options: { code?: string; knobs?: Knobs; stopAtAcs?: boolean } = {},
+  options: { code?: string; knobs?: Knobs; stopAtAcs?: boolean; button?: boolean } = {},
 ): Promise<RoundTrip> {
   const page = await client.get(
     options.code ? `/portal/redeem?code=${encodeURIComponent(options.code)}` : '/portal/sign-in',
   );
+  // The provider's button is on the page (unless the invitation names another method).
+  if (options.button !== false) expect(page.body).toContain(`action="/portal/auth/saml/${providerId}/start"`);
   const form: Record<string, string> = { _csrf: csrfOf(page), intent: options.code ? 'redeem' : 'sign-in' };
   if (options.code) form.code = options.code;
   const start = await client.request('POST', `/portal/auth/saml/${providerId}/start`, { form });
@@ -226,6 +228,22 @@ describe('a refused SAML sign-in: a page, no session, nothing redeemed', () => {
     expect(r.acs.statusCode).toBe(303);
     expectRefused(r.done!, 403, 'binding-mismatch');
     await unchanged();
+  });
+
+  it('another method than the invitation names (signInProviderId)', async () => {
+    const invitee = await contact();
+    const inv = await invitation({ type: 'single', invitedContactIds: [invitee.id], signInProviderId: trusted });
+    const client = visitor();
+    const page = await client.get(`/portal/redeem?code=${encodeURIComponent(inv.code)}`);
+    expect(page.body).toContain(`action="/portal/auth/saml/${trusted}/start"`);
+    expect(page.body).not.toContain(`action="/portal/auth/saml/${untrusted}/start"`);
+    // Through the other provider's start anyway (a new identity there): refused, nothing made.
+    const r = await roundTrip(client, untrusted, { nameId: invitee.emailaddress1 }, { code: inv.code, button: false });
+    expectRefused(r.done!, 403, 'sign-in-method-required');
+    expect((await invitationOf(inv.id)).redemptionCount).toBe(0);
+    expect(await loginsOf(invitee.id)).toHaveLength(0);
+    const who = await me(client);
+    expect(who.contact ?? who.contactId ?? null).toBeNull();
   });
 
   it('an IdP error', async () => {
