@@ -150,3 +150,27 @@ export async function consumePendingSignIn(
     codeVerifier: sealed.codeVerifier,
   };
 }
+
+/**
+ * The pending sign-in an answer names by `state`, read without using it and without the session:
+ * the SAML ACS is reached by a cross-site POST, which brings no SameSite=Lax cookie. It must be this
+ * provider's, unused and not expired (the same refusals as consumePendingSignIn); the same-site
+ * continuation then uses it with consumePendingSignIn, where the session must match.
+ */
+export async function pendingSignInAwaitingAnswer(
+  ctx: AppContext,
+  input: { state: string; providerId: string; now?: Date },
+): Promise<{ id: string; createdAt: string }> {
+  const now = (input.now ?? new Date()).toISOString();
+  if (!input.state) throw invalid('no state');
+  const row = await ctx.db
+    .selectFrom('pending_external_sign_ins')
+    .select(['id', 'provider_id', 'created_at', 'expires_at', 'used_at'])
+    .where('state_hash', '=', hashOf(ctx, 'state', input.state))
+    .executeTakeFirst();
+  if (!row) throw invalid('unknown state');
+  if (row.provider_id !== input.providerId) throw invalid('another provider’s state');
+  if (row.used_at) throw expired('already used');
+  if (row.expires_at <= now) throw expired('expired');
+  return { id: row.id, createdAt: row.created_at };
+}

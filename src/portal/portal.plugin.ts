@@ -19,7 +19,7 @@ import { portalApiRoutes } from './routes/api.routes.ts';
 import { portalContentPageRoutes } from './routes/content-pages.routes.ts';
 import { emailLinkRoutes } from './routes/email-links.routes.ts';
 import { profileRoutes } from './routes/profile.routes.ts';
-import { samlRoutes } from './routes/saml.routes.ts';
+import { SAML_ACS_ROUTE, samlRoutes } from './routes/saml.routes.ts';
 import { powerPagesLinkRoutes, redeemRoutes } from './routes/redeem.routes.ts';
 import { signInRoutes } from './routes/sign-in.routes.ts';
 import { signUpRoutes } from './routes/sign-up.routes.ts';
@@ -30,10 +30,16 @@ export async function portalPlugin(
   ctx: AppContext,
   allowedMethods: (path: string) => string[] = () => [],
 ): Promise<void> {
-  // No exemptions: every unsafe route of the portal takes the session's token.
+  // Every unsafe route of the portal takes the session's token, but one: the SAML ACS, which an
+  // identity provider's page posts cross-site (no token, no SameSite=Lax cookie). What protects it
+  // is the signed response answering a pending request of ours, and the same-site continuation
+  // that uses the pending sign-in only with its browser's session (saml.routes.ts).
   portal.addHook(
     'preHandler',
-    csrf({ expectedToken: async (req, reply) => (await loadSession(ctx, req, reply)).csrfToken }),
+    csrf({
+      expectedToken: async (req, reply) => (await loadSession(ctx, req, reply)).csrfToken,
+      exempt: [SAML_ACS_ROUTE],
+    }),
   );
 
   await portal.register(

@@ -25,6 +25,12 @@ export const samlSettingsOf = (p: { id: string; saml: SamlConfig }): SamlProvide
   trustEmail: p.saml.trustEmail === true,
 });
 
+/**
+ * The AuthnRequest ID of a pending sign-in: its random state (base64url) made an xs:ID. The response
+ * must name it in InResponseTo; the state itself travels as the RelayState.
+ */
+export const samlRequestId = (state: string): string => `_${state}`;
+
 /** The refusal a page shows for a SAML failure; the SAML reason stays in the detail for the log. */
 export function samlRefusal(reason: SamlFailureReason, detail: string): AppError {
   return new AppError('external-sign-in-failed', `SAML response refused (${reason}): ${detail}`, {
