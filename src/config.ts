@@ -42,6 +42,14 @@ const envSchema = z.object({
       .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
       .optional(),
   ),
+  BOUNCE_SMTP_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).optional()),
+  MAIL_BOUNCE_DOMAIN: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[a-z0-9.-]+$/i, 'must be a domain name')
+      .optional(),
+  ),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -74,6 +82,13 @@ export interface Config {
    */
   trustProxy: boolean | string[];
   initialAdmin: { email: string; password: string; name: string; apiToken: string | undefined } | undefined;
+  /**
+   * BOUNCE_SMTP_PORT: the port of the inbound SMTP receiver for delivery status notifications
+   * (email/bounces.ts); unset, there is none and emails go out with the sender as return path.
+   */
+  bounceSmtpPort?: number | undefined;
+  /** MAIL_BOUNCE_DOMAIN: the domain of the return paths bounce+<email id>@…; default MAIL_FROM's. */
+  mailBounceDomain?: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -167,6 +182,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    bounceSmtpPort: e.BOUNCE_SMTP_PORT,
+    mailBounceDomain: e.MAIL_BOUNCE_DOMAIN,
     initialAdmin:
       e.INITIAL_ADMIN_EMAIL && e.INITIAL_ADMIN_PASSWORD
         ? {
@@ -178,3 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : undefined,
   };
 }
+
+/** The domain of bounce return paths: MAIL_BOUNCE_DOMAIN, else the domain of MAIL_FROM. */
+export const bounceDomainOf = (config: Pick<Config, 'mailBounceDomain' | 'mailFrom'>): string =>
+  config.mailBounceDomain ?? config.mailFrom.slice(config.mailFrom.lastIndexOf('@') + 1);

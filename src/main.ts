@@ -1,10 +1,11 @@
 // Starts the service: reads the configuration, opens the database, runs migrations, listens.
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { bounceDomainOf, ConfigError, loadConfig, type Config } from './config.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { openDatabase } from './db/connection.ts';
 import { buildApp } from './app.ts';
 import { bootstrapInitialAdmin, hasNoUsers } from './bootstrap.ts';
 import { startBackgroundWork, type BackgroundWork } from './jobs/background.ts';
+import { startBounceReceiver, type BounceReceiver } from './email/bounces.ts';
 
 export interface ServeOptions {
   config?: Config;
@@ -23,6 +24,17 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
   const background: BackgroundWork | undefined =
     options.worker === false ? undefined : startBackgroundWork(ctx, app.log);
 
+  const bounces: BounceReceiver | undefined =
+    config.bounceSmtpPort === undefined
+      ? undefined
+      : await startBounceReceiver(ctx, {
+          port: config.bounceSmtpPort,
+          host: config.host,
+          domain: bounceDomainOf(config),
+          log: app.log,
+        });
+  if (bounces) app.log.info({ port: bounces.port, domain: bounceDomainOf(config) }, 'receiving bounces over SMTP');
+
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -30,6 +42,7 @@ export async function serve(options: ServeOptions = {}): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     // Stop accepting, let requests in flight finish, let running jobs finish, then close the database.
     await app.close();
+    await bounces?.close();
     await background?.stop();
     await database.close();
     process.exit(0);

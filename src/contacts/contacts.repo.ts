@@ -304,3 +304,16 @@ export const contactsAfter = (db: Db, after: string | null, limit: number): Prom
     .orderBy('id')
     .limit(limit)
     .execute();
+/**
+ * A hard bounce: marks emailaddress1 undeliverable with the reason, when it is still `address`
+ * (staff may have changed it since the email went out). Cleared by a change of the address.
+ */
+export async function markEmailUndeliverable(tx: Tx, id: string, address: string, reason: string): Promise<boolean> {
+  const r = await tx
+    .updateTable('contacts')
+    .set({ emailaddress1_undeliverable: reason, updated_at: nowIso() })
+    .where('id', '=', id)
+    .where(equalsCi('emailaddress1', address))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}

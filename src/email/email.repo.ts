@@ -178,8 +178,23 @@ export async function markUnknown(db: Db, id: string, error: string, now: string
   );
 }
 
+/**
+ * → bounced with the remote reason: a DSN came back for a message the server took (or may have).
+ * False when the email is already bounced or was never handed over.
+ */
+export async function markBounced(tx: Tx, id: string, reason: string, now: string): Promise<boolean> {
+  return changed(
+    await tx
+      .updateTable('emails')
+      .set({ status: 'bounced', last_error: reason, updated_at: now })
+      .where('id', '=', id)
+      .where('status', 'in', ['sent', 'sending', 'unknown', 'failed'])
+      .executeTakeFirstOrThrow(),
+  );
+}
+
 /** The statuses staff may send again by hand. */
-export const RESENDABLE_STATUSES = ['unknown', 'failed'] as const satisfies readonly EmailRow['status'][];
+export const RESENDABLE_STATUSES = ['unknown', 'failed', 'bounced'] as const satisfies readonly EmailRow['status'][];
 
 /** unknown | failed → pending again (same Message-ID), for a resend by staff; false when it is in another state. */
 export async function markForResend(tx: Tx, id: string, now: string): Promise<boolean> {

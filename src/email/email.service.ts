@@ -12,6 +12,10 @@ import type { EmailActivity, EmailListQuery } from './email.schema.ts';
 import type { Secrets } from '../shared/crypto.ts';
 import { hasMaskedSecrets, maskSecrets, sealSecrets } from './email-secrets.ts';
 import * as repo from './email.repo.ts';
+import { markEmailUndeliverable } from '../contacts/contacts.repo.ts';
+import { recordLifecycleEvent } from '../lifecycle-events/lifecycle-events.ts';
+import { emailData } from '../lifecycle-events/event-data.ts';
+import { systemActor } from '../context.ts';
 import type { EmailRow } from './email.repo.ts';
 
 export type { EmailRow } from './email.repo.ts';
@@ -159,7 +163,7 @@ export async function resendEmail(ctx: AppContext, actor: Actor, id: string): Pr
   await writeTransaction(ctx.db, ctx.dialect, async (tx) => {
     if (!(await repo.markForResend(tx, id, nowIso())))
       throw conflict(
-        `The email is ${(await repo.findEmail(tx, id))?.status ?? before.status}; only an email whose delivery is unknown or failed can be sent again.`,
+        `The email is ${(await repo.findEmail(tx, id))?.status ?? before.status}; only an email whose delivery is unknown, failed or bounced can be sent again.`,
       );
     await enqueueJob(tx, {
       type: DELIVER_EMAIL_JOB,
@@ -177,6 +181,37 @@ export async function resendEmail(ctx: AppContext, actor: Actor, id: string): Pr
   const after = await repo.findEmail(ctx.db, id);
   if (!after) throw notFound('The email');
   return toEmailActivity(after);
+}
+
+/**
+ * A delivery status notification for `emailId` (email/bounces.ts): the email becomes `bounced` with
+ * the reason; a hard bounce marks its contact's emailaddress1 undeliverable while it is still the
+ * address the email went to; the email.bounced event fires. All in one transaction; a repeated DSN
+ * changes nothing. Answers whether it changed the email.
+ */
+export async function recordBounce(
+  ctx: Pick<AppContext, 'db' | 'dialect'>,
+  emailId: string,
+  verdict: { hard: boolean; reason: string },
+): Promise<boolean> {
+  return writeTransaction(ctx.db, ctx.dialect, async (tx) => {
+    const email = await repo.findEmail(tx, emailId);
+    if (!email || !(await repo.markBounced(tx, emailId, verdict.reason, nowIso()))) return false;
+    if (verdict.hard && email.to_contact_id)
+      await markEmailUndeliverable(tx, email.to_contact_id, email.to_address, verdict.reason);
+    await writeAudit(tx, {
+      actor: systemActor,
+      action: 'bounce',
+      recordType: 'email',
+      recordId: emailId,
+      details: { hard: verdict.hard, reason: verdict.reason },
+    });
+    await recordLifecycleEvent(tx, 'email.bounced', {
+      ...emailData(email, 'bounced', verdict.reason),
+      hard: verdict.hard,
+    });
+    return true;
+  });
 }
 
 /** How many email activities are in each status, for /metrics. */

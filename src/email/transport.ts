@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { composeMessage, type OutgoingEmail } from './compose.ts';
-import type { Config } from '../config.ts';
+import { bounceDomainOf, type Config } from '../config.ts';
 import { SmtpPool, type SmtpPoolOptions } from './smtp-pool.ts';
 
 export type { OutgoingEmail } from './compose.ts';
@@ -83,6 +83,9 @@ export function createLocalStoreTransport(dataDir: string): MailTransport {
 // ---------------------------------------------------------------------------------------------
 // SMTP
 
+/** The return path of one email: bounces to it name the email (email/bounces.ts). */
+export const returnPathOf = (emailId: string, domain: string): string => `bounce+${emailId}@${domain}`;
+
 export interface SmtpOptions {
   /** Connections in the pool (default 5; `?maxConnections=` in the URL wins). */
   maxConnections?: number;
@@ -90,6 +93,11 @@ export interface SmtpOptions {
   rateLimit?: number;
   /** Socket time-outs in ms (connect and greeting 30 s, idle socket 60 s). */
   timeouts?: { connectionMs?: number; greetingMs?: number; socketMs?: number };
+  /**
+   * The domain of per-email return paths (envelope MAIL FROM `bounce+<email id>@<domain>`), so that
+   * a bounce names its email (email/bounces.ts); unset, the sender is the return path.
+   */
+  bounceDomain?: string | undefined;
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1']);
@@ -197,7 +205,8 @@ export function createSmtpTransport(url: string, options: SmtpOptions = {}): Mai
       let refusedByCaller: { err: unknown } | undefined;
       let handedOver = false;
       try {
-        const info = await pool.send({ from: envelope.from || '', to: envelope.to }, raw, async () => {
+        const from = options.bounceDomain ? returnPathOf(email.id, options.bounceDomain) : envelope.from || '';
+        const info = await pool.send({ from, to: envelope.to }, raw, async () => {
           try {
             await beforeHandOver();
             handedOver = true;
@@ -229,8 +238,16 @@ export function createSmtpTransport(url: string, options: SmtpOptions = {}): Mai
 
 /** SMTP when `config.smtpUrl` is set, otherwise the local store in `config.dataDir`. */
 export function createMailTransport(
-  config: Pick<Config, 'smtpUrl' | 'dataDir'>,
+  config: Pick<Config, 'smtpUrl' | 'dataDir'> &
+    Partial<Pick<Config, 'bounceSmtpPort' | 'mailBounceDomain' | 'mailFrom'>>,
   options: SmtpOptions = {},
 ): MailTransport {
-  return config.smtpUrl ? createSmtpTransport(config.smtpUrl, options) : createLocalStoreTransport(config.dataDir);
+  // Return paths only where a receiver listens for what comes back.
+  const bounceDomain =
+    config.bounceSmtpPort !== undefined && config.mailFrom
+      ? bounceDomainOf({ mailFrom: config.mailFrom, mailBounceDomain: config.mailBounceDomain })
+      : undefined;
+  return config.smtpUrl
+    ? createSmtpTransport(config.smtpUrl, { bounceDomain, ...options })
+    : createLocalStoreTransport(config.dataDir);
 }

@@ -161,3 +161,16 @@ describe('webhook endpoints', () => {
     expect(d?.attempts[0]?.error).toMatch(/Refused: 127\.0\.0\.1/);
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents every event type as an OpenAPI 3.1 webhook with its payload schema', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    expect(Object.keys(doc.webhooks)).toContain('invitation.redeemed');
+    expect(Object.keys(doc.webhooks)).toHaveLength(13);
+    const schema = doc.webhooks['invitation.redeemed'].post.requestBody.content['application/json'].schema;
+    expect(schema.properties.data.required).toEqual(
+      expect.arrayContaining(['invitationId', 'contactId', 'redemptionId']),
+    );
+    expect(doc.paths['/api/v1/webhook-endpoints'].post.operationId).toBe('createWebhookEndpoint');
+  });
+});

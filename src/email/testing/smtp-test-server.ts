@@ -7,6 +7,8 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 export interface ReceivedMessage {
   messageId: string | undefined;
   to: string[];
+  /** The envelope's MAIL FROM (the return path). */
+  envelopeFrom: string | undefined;
   from: string | undefined;
   subject: string | undefined;
   html: string | false;
@@ -69,6 +71,7 @@ export async function startTestSmtpServer(
           state.received.push({
             messageId: parsed.messageId,
             to,
+            envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
             from: parsed.from?.value[0]?.address,
             subject: parsed.subject,
             html: parsed.html ?? false,
