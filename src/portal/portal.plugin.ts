@@ -15,6 +15,8 @@ import { sendRefusal } from '../web/refusal.ts';
 import { bareContext, pageContext, type PageContext } from './page-context.ts';
 import { ProblemPage } from './pages/problem.tsx';
 import { portalApiRoutes } from './routes/api.routes.ts';
+import { colleagueInvitationsApiRoutes } from './routes/colleague-invitations-api.routes.ts';
+import { colleagueInvitationRoutes } from './routes/colleague-invitations.routes.ts';
 import { portalContentPageRoutes } from './routes/content-pages.routes.ts';
 import { emailLinkRoutes } from './routes/email-links.routes.ts';
 import { profileRoutes } from './routes/profile.routes.ts';
@@ -34,6 +36,9 @@ export async function portalPlugin(
   );
 
   await portal.register(async (api) => portalApiRoutes(api.withTypeProvider<ZodTypeProvider>(), ctx), {
+    prefix: '/portal/api',
+  });
+  await portal.register(async (api) => colleagueInvitationsApiRoutes(api.withTypeProvider<ZodTypeProvider>(), ctx), {
     prefix: '/portal/api',
   });
 
@@ -70,6 +75,7 @@ export async function portalPlugin(
       emailLinkRoutes(pages, ctx);
       redeemRoutes(pages, ctx);
       profileRoutes(pages, ctx);
+      colleagueInvitationRoutes(pages, ctx);
     },
     { prefix: '/portal' },
   );
