@@ -1,6 +1,7 @@
 // The contact as the portal shows it to the contact itself: a read model across contacts, their
 // account and their web roles (the authenticated-users roles included), read in three queries.
 import type { AppContext } from '../context.ts';
+import { settingValue } from '../site-settings/site-settings.service.ts';
 
 /** What the portal shows of a signed-in contact: its account and web roles (authenticated-users roles included). */
 export async function portalProfile(ctx: AppContext, contactId: string) {
@@ -15,7 +16,7 @@ export async function portalProfile(ctx: AppContext, contactId: string) {
     : undefined;
   const roles = await ctx.db
     .selectFrom('web_roles')
-    .select(['id', 'name', 'authenticated_users_role'])
+    .select(['id', 'name', 'authenticated_users_role', 'can_invite'])
     .where((eb) =>
       eb.or([
         eb('authenticated_users_role', '=', 1),
@@ -28,5 +29,10 @@ export async function portalProfile(ctx: AppContext, contactId: string) {
     contact,
     account: account ?? null,
     webRoles: roles.map((r) => ({ id: r.id, name: r.name })),
+    /** Shows "Invite a colleague": a role with canInvite, an account, and the feature on (partner-invitations). */
+    canInviteColleagues:
+      Boolean(account) &&
+      roles.some((r) => r.can_invite === 1) &&
+      (await settingValue(ctx, 'Invitations/Portal/OwnerUserId')) !== '',
   };
 }

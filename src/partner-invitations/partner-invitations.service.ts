@@ -25,7 +25,7 @@ import { workflowStateByKey } from '../workflows/workflows.repo.ts';
 import { SEND_INVITATION_KEY } from '../workflows/steps/create-invitation.ts';
 import { settingValue, settingValueIn } from '../site-settings/site-settings.service.ts';
 import type { SettingName } from '../site-settings/site-settings.definitions.ts';
-import { AppError, conflict, forbidden, notFound, validationFailed } from '../shared/errors.ts';
+import { AppError, conflict, notFound, validationFailed } from '../shared/errors.ts';
 import type { Page } from '../shared/pagination.ts';
 import type { ColleagueInvitation, InviteColleagueInput } from './partner-invitations.schema.ts';
 import * as repo from './partner-invitations.repo.ts';
@@ -163,19 +163,21 @@ export async function inviteColleague(
     // Every invitation of one account is made one after another (the account row is locked for
     // update on PostgreSQL; SQLite has one writer), so the counts below cannot be overtaken.
     if (!(await lockRow(tx, ctx.dialect, 'accounts', inviter.accountId, 'update'))) throw notInUse();
-    const since = new Date(now.getTime() - DAY_MS).toISOString();
+    // Counted as of now, after the wait for the lock (not as of the request's arrival).
+    const at = options.now ?? new Date();
+    const since = new Date(at.getTime() - DAY_MS).toISOString();
     const perInviter = Number.parseInt(await settingValueIn(tx, 'Invitations/Portal/DailyLimit'), 10) || 20;
     const perAccount = Number.parseInt(await settingValueIn(tx, 'Invitations/Portal/AccountDailyLimit'), 10) || 100;
     assertUnderDailyLimit(
       await portalInvitationsSince(tx, { inviterContactId: contactId }, since),
       perInviter,
-      now,
+      at,
       'inviter',
     );
     assertUnderDailyLimit(
       await portalInvitationsSince(tx, { accountId: inviter.accountId }, since),
       perAccount,
-      now,
+      at,
       'account',
     );
 

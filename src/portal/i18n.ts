@@ -553,7 +553,7 @@ const da: Dict = {
     },
     resend: 'Send igen',
     deactivate: 'Deaktiver',
-    resendFor: (who: string) => `Send invitationen til ${who} igen`,
+    resendFor: (who: string) => `Send igen: invitationen til ${who}`,
     deactivateFor: (who: string) => `Deaktiver invitationen til ${who}`,
     older: 'Ældre invitationer',
     newest: 'Nyeste invitationer',

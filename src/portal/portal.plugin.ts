@@ -16,6 +16,8 @@ import { sendRefusal } from '../web/refusal.ts';
 import { bareContext, pageContext, type PageContext } from './page-context.ts';
 import { ProblemPage } from './pages/problem.tsx';
 import { portalApiRoutes } from './routes/api.routes.ts';
+import { colleagueInvitationsApiRoutes } from './routes/colleague-invitations-api.routes.ts';
+import { colleagueInvitationRoutes } from './routes/colleague-invitations.routes.ts';
 import { portalContentPageRoutes } from './routes/content-pages.routes.ts';
 import { emailLinkRoutes } from './routes/email-links.routes.ts';
 import { profileRoutes } from './routes/profile.routes.ts';
@@ -47,6 +49,7 @@ export async function portalPlugin(
       // Its own OpenAPI document (/portal/api/openapi.json, /portal/api/docs): these routes alone.
       await useOpenApi(api, 'portal');
       portalApiRoutes(api.withTypeProvider<ZodTypeProvider>(), ctx);
+      colleagueInvitationsApiRoutes(api.withTypeProvider<ZodTypeProvider>(), ctx);
     },
     { prefix: '/portal/api' },
   );
@@ -89,6 +92,7 @@ export async function portalPlugin(
       profileRoutes(pages, ctx);
       oidcRoutes(pages, ctx);
       samlRoutes(pages, ctx);
+      colleagueInvitationRoutes(pages, ctx);
     },
     { prefix: '/portal' },
   );

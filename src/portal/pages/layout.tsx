@@ -46,6 +46,9 @@ export function Layout(props: { pc: PageContext; title: string; children: Compon
               {pc.profile ? (
                 <>
                   <a href={pc.href('/portal/profile')}>{t.nav.profile}</a>
+                  {pc.profile.canInviteColleagues ? (
+                    <a href={pc.href('/portal/colleagues')}>{t.nav.inviteColleague}</a>
+                  ) : null}
                   <form method="post" action={pc.href('/portal/sign-out')} class="inline-form">
                     <Csrf pc={pc} />
                     <button type="submit" class="link-button">
