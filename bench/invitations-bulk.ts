@@ -47,6 +47,7 @@ async function plainInsert(b: BenchDatabase, contactIds: string[]): Promise<void
     name: `Invitation for Bench ${i}`,
     type: 'single',
     owner_id: null,
+    reminder_schedule: null,
     code_hash: `hash-${i}-${contactId}`,
     code_encrypted: `enc-${i}`,
     expires_at: null,

@@ -1,6 +1,6 @@
 // Table types for Kysely. Conventions (same on SQLite and PostgreSQL): ids are UUID text,
 // times are ISO 8601 UTC text, switches are integers 0/1, JSON is text.
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export interface SystemUsersTable {
   id: string;
@@ -80,7 +80,7 @@ export interface InvitationsTable {
   redeem_workflow_id: string | null;
   max_redemptions: number | null;
   redemption_count: number;
-  status: 'new' | 'sent' | 'redeemed' | 'expired' | 'inactive';
+  status: 'new' | 'sent' | 'redeemed' | 'expired' | 'inactive' | 'declined';
   status_before_inactive: string | null;
   binding: 'any' | 'invited-email' | 'email-domain';
   allowed_domains: string | null;
@@ -89,6 +89,18 @@ export interface InvitationsTable {
   created_at: string;
   updated_at: string;
   sent_at: string | null;
+  /** null: the site's Invitations/ReminderSchedule; '': none (migration 0012). */
+  reminder_schedule: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Reminders planned for an invitation (migration 0012). */
+export interface InvitationRemindersTable {
+  id: string;
+  invitation_id: string;
+  due_at: string;
+  status: 'pending' | 'sent' | 'skipped';
+  sent_at: string | null;
+  created_at: string;
 }
 
 export interface InvitationInvitedContactsTable {
@@ -308,6 +320,7 @@ export interface Database {
   content_page_web_roles: ContentPageWebRolesTable;
   rate_limits: RateLimitsTable;
   audit_log: AuditLogTable;
+  invitation_reminders: InvitationRemindersTable;
 }
 
 export type SystemUserRow = Selectable<SystemUsersTable>;

@@ -218,6 +218,10 @@ const en = {
       title: 'The invitation is meant for another email address',
       body: 'This invitation can only be redeemed with a verified email address it was meant for.',
     },
+    'invitation-declined': {
+      title: 'The invitation has been declined',
+      body: 'This invitation was declined and can no longer be used. Ask the person who invited you if this was a mistake.',
+    },
     'internal-error': {
       title: 'Something went wrong',
       body: 'Something went wrong on our side. Try again in a moment.',
@@ -241,6 +245,18 @@ const en = {
     'user-email-taken': 'Another user already has this email address.',
   } satisfies Record<RefusalReason, string>,
   dateLocale: 'en-GB',
+  lifecycle: {
+    declineTitle: 'Not for you?',
+    declineBody:
+      'If this invitation is not meant for you, decline it. The person who sent it is told, and the code stops working.',
+    declineSubmit: 'This is not for me',
+    declinedTitle: 'Invitation declined',
+    declinedBody: 'Thank you for letting us know. The invitation has been declined and can no longer be used.',
+    pendingTitle: 'Invitations waiting for you',
+    pendingNone: 'No open invitations are addressed to your email address.',
+    pendingExpires: (when: string) => `Valid until ${when}`,
+    redeemSubmit: 'Redeem',
+  },
 };
 
 export type Dict = typeof en;
@@ -455,6 +471,10 @@ const da: Dict = {
       title: 'Invitationen er til en anden e-mailadresse',
       body: 'Invitationen kan kun indløses med en bekræftet e-mailadresse, den er tiltænkt.',
     },
+    'invitation-declined': {
+      title: 'Invitationen er afslået',
+      body: 'Invitationen er blevet afslået og kan ikke længere bruges. Spørg den, der inviterede dig, hvis det var en fejl.',
+    },
     'internal-error': { title: 'Noget gik galt', body: 'Noget gik galt hos os. Prøv igen om lidt.' },
   },
   reasons: {
@@ -475,6 +495,17 @@ const da: Dict = {
     'user-email-taken': 'En anden bruger har allerede denne e-mailadresse.',
   },
   dateLocale: 'da-DK',
+  lifecycle: {
+    declineTitle: 'Ikke til dig?',
+    declineBody: 'Er invitationen ikke til dig, så afslå den. Afsenderen får besked, og koden holder op med at virke.',
+    declineSubmit: 'Den er ikke til mig',
+    declinedTitle: 'Invitationen er afslået',
+    declinedBody: 'Tak fordi du gav besked. Invitationen er afslået og kan ikke længere bruges.',
+    pendingTitle: 'Invitationer til dig',
+    pendingNone: 'Der er ingen åbne invitationer til din e-mailadresse.',
+    pendingExpires: (when: string) => `Gælder til ${when}`,
+    redeemSubmit: 'Indløs',
+  },
 };
 
 const dictionaries: Record<Locale, Dict> = { en, da };

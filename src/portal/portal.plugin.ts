@@ -18,6 +18,7 @@ import { portalApiRoutes } from './routes/api.routes.ts';
 import { portalContentPageRoutes } from './routes/content-pages.routes.ts';
 import { emailLinkRoutes } from './routes/email-links.routes.ts';
 import { profileRoutes } from './routes/profile.routes.ts';
+import { declineApiRoutes, declinePageRoutes } from './routes/decline.routes.ts';
 import { powerPagesLinkRoutes, redeemRoutes } from './routes/redeem.routes.ts';
 import { signInRoutes } from './routes/sign-in.routes.ts';
 import { signUpRoutes } from './routes/sign-up.routes.ts';
@@ -33,9 +34,13 @@ export async function portalPlugin(
     csrf({ expectedToken: async (req, reply) => (await loadSession(ctx, req, reply)).csrfToken }),
   );
 
-  await portal.register(async (api) => portalApiRoutes(api.withTypeProvider<ZodTypeProvider>(), ctx), {
-    prefix: '/portal/api',
-  });
+  await portal.register(
+    async (api) => {
+      portalApiRoutes(api.withTypeProvider<ZodTypeProvider>(), ctx);
+      declineApiRoutes(api.withTypeProvider<ZodTypeProvider>(), ctx);
+    },
+    { prefix: '/portal/api' },
+  );
 
   powerPagesLinkRoutes(portal, ctx);
 
@@ -70,6 +75,7 @@ export async function portalPlugin(
       emailLinkRoutes(pages, ctx);
       redeemRoutes(pages, ctx);
       profileRoutes(pages, ctx);
+      declinePageRoutes(pages, ctx);
     },
     { prefix: '/portal' },
   );

@@ -23,6 +23,7 @@ export const errorCodes = [
   'max-redemptions-reached',
   'already-redeemed-by-contact',
   'binding-mismatch',
+  'invitation-declined',
   'internal-error',
 ] as const;
 

@@ -24,6 +24,7 @@ const statusByCode: Record<ErrorCode, number> = {
   'max-redemptions-reached': 409,
   'already-redeemed-by-contact': 409,
   'binding-mismatch': 403,
+  'invitation-declined': 409,
   'internal-error': 500,
 };
 
@@ -49,6 +50,7 @@ const titleByCode: Record<ErrorCode, string> = {
   'max-redemptions-reached': 'This invitation has reached its maximum number of redemptions.',
   'already-redeemed-by-contact': 'You have already redeemed this invitation.',
   'binding-mismatch': 'This invitation is meant for another email address.',
+  'invitation-declined': 'This invitation has been declined.',
   'internal-error': 'Something went wrong on our side.',
 };
 

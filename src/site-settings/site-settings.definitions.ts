@@ -1,7 +1,16 @@
 // The site settings the product knows: Power Pages' names where it has them, their defaults
 // and the values each accepts. Values are strings, as in the model.
+import { scheduleProblem } from '../invitations/reminder-schedule.ts';
 
-export type SettingKind = 'boolean' | 'integer' | 'timespan' | 'locale' | 'choice' | 'time-zone' | 'text';
+export type SettingKind =
+  | 'boolean'
+  | 'integer'
+  | 'timespan'
+  | 'locale'
+  | 'choice'
+  | 'time-zone'
+  | 'text'
+  | 'duration-list';
 
 export interface SettingDefinition {
   name: string;
@@ -157,6 +166,13 @@ export const settingDefinitions = [
     default: 'UTC',
     description: 'IANA time zone (e.g. Europe/Copenhagen) in which the back office shows times.',
   },
+  {
+    name: 'Invitations/ReminderSchedule',
+    kind: 'duration-list',
+    default: '',
+    description:
+      'Reminder emails of a sent invitation: ISO 8601 durations before its expiry, comma-separated (P3D,P1D; down to minutes, PT1M); a leading + counts from sending instead (+P7D, for invitations without expiry). Empty: none. An invitation may have its own (reminderSchedule).',
+  },
 ] as const satisfies readonly SettingDefinition[];
 
 /** A setting the product reads: a misspelt name does not compile. */
@@ -195,6 +211,8 @@ export function valueProblem(def: SettingDefinition | undefined, value: string):
       const choices = def?.choices ?? [];
       return choices.includes(value) ? undefined : `must be one of ${choices.map((c) => `"${c}"`).join(', ')}`;
     }
+    case 'duration-list':
+      return scheduleProblem(value);
     default:
       return value.length <= 4000 ? undefined : 'must be at most 4000 characters';
   }

@@ -11,6 +11,7 @@ import * as m0008 from './0008_invitation_view_indexes.ts';
 import * as m0009 from './0009_dashboard_audit_indexes.ts';
 import * as m0010 from './0010_quick_find_indexes.ts';
 import * as m0011 from './0011_account_view_indexes.ts';
+import * as m0012 from './0012_invitation_lifecycle.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_data_model': m0001,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009_dashboard_audit_indexes': m0009,
   '0010_quick_find_indexes': m0010,
   '0011_account_view_indexes': m0011,
+  '0012_invitation_lifecycle': m0012,
 };

@@ -9,6 +9,7 @@ import { Csrf, Field, ProblemBox } from '../../web/form-kit.tsx';
 import { emptyForm, type FormState } from '../../web/forms.ts';
 import { CodeForm, Layout } from './layout.tsx';
 import { SignUpFields } from './sign-up.tsx';
+import { DeclineForm } from './decline.tsx';
 
 export function RedeemCodePage({ pc }: { pc: PageContext }) {
   const { t } = pc;
@@ -191,6 +192,7 @@ export function RedeemPage({
             </section>
           </div>
         )}
+        {preview.type === 'single' ? <DeclineForm pc={pc} code={code} /> : null}
       </div>
     </Layout>
   );
