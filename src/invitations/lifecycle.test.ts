@@ -7,7 +7,7 @@ import jsqr from 'jsqr';
 import { PNG } from 'pngjs';
 import { useTestApp } from '../../test/helpers/app.ts';
 import { factories } from '../../test/helpers/factories.ts';
-import { visitors } from '../../test/helpers/portal.ts';
+import { csrfOf, signInThroughPage, visitors } from '../../test/helpers/portal.ts';
 import { runDueJobsOnce } from '../jobs/worker.ts';
 import { createSmtpTransport, type MailTransport } from '../email/transport.ts';
 import { startTestSmtpServer, type TestSmtpServer } from '../email/testing/smtp-test-server.ts';
@@ -284,5 +284,22 @@ describe('card', () => {
     expect((await t.api('GET', `invitations/${inv.id}/card.png`, { token: t.staffToken })).statusCode).toBe(403);
     const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('record_id', '=', inv.id).execute();
     expect(audit.filter((a) => a.action === 'card')).toHaveLength(2);
+  });
+});
+
+describe('the profile’s pending invitations', () => {
+  it('lists open single invitations to the verified email, each redeemed with one POST', async () => {
+    const c = await contactWithPassword('Lis-password-4');
+    const inv = await invitation({ name: `Waiting ${Date.now()}`, invitedContactIds: [c.id] });
+    const p = await signInThroughPage(visitor(), c, 'Lis-password-4');
+    const page = await p.get('/portal/profile');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(inv.name);
+    const action = `/portal/profile/invitations/${inv.id}/redeem`;
+    expect(page.body).toContain(`action="${action}"`);
+    const r = await p.request('POST', action, { form: { _csrf: csrfOf(page) } });
+    expect(r.statusCode, r.body.slice(0, 500)).toBe(303);
+    expect((await t.api('GET', `invitations/${inv.id}`)).json().status).toBe('redeemed');
+    expect((await p.get('/portal/profile')).body).not.toContain(inv.name);
   });
 });

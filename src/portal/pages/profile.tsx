@@ -3,8 +3,18 @@ import type { PageContext, Profile } from '../page-context.ts';
 import { displayName } from '../page-context.ts';
 import { Csrf } from '../../web/form-kit.tsx';
 import { Layout } from './layout.tsx';
+import { PendingInvitations } from './pending-invitations.tsx';
+import type { PendingInvitation } from '../../invitations/pending.service.ts';
 
-export function ProfilePage({ pc, profile }: { pc: PageContext; profile: Profile }) {
+export function ProfilePage({
+  pc,
+  profile,
+  pending = [],
+}: {
+  pc: PageContext;
+  profile: Profile;
+  pending?: PendingInvitation[];
+}) {
   const { t } = pc;
   return (
     <Layout pc={pc} title={t.profile.title} narrow>
@@ -49,6 +59,7 @@ export function ProfilePage({ pc, profile }: { pc: PageContext; profile: Profile
           </p>
         </form>
       </section>
+      <PendingInvitations pc={pc} items={pending} />
     </Layout>
   );
 }
