@@ -48,6 +48,7 @@ async function plainInsert(b: BenchDatabase, contactIds: string[]): Promise<void
     type: 'single',
     owner_id: null,
     sign_in_provider_id: null,
+    reminder_schedule: null,
     code_hash: `hash-${i}-${contactId}`,
     code_encrypted: `enc-${i}`,
     expires_at: null,

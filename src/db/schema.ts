@@ -1,6 +1,6 @@
 // Table types for Kysely. Conventions (same on SQLite and PostgreSQL): ids are UUID text,
 // times are ISO 8601 UTC text, switches are integers 0/1, JSON is text.
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export interface SystemUsersTable {
   id: string;
@@ -90,7 +90,7 @@ export interface InvitationsTable {
   redeem_workflow_id: string | null;
   max_redemptions: number | null;
   redemption_count: number;
-  status: 'new' | 'sent' | 'redeemed' | 'expired' | 'inactive';
+  status: 'new' | 'sent' | 'redeemed' | 'expired' | 'inactive' | 'declined';
   status_before_inactive: string | null;
   binding: 'any' | 'invited-email' | 'email-domain';
   allowed_domains: string | null;
@@ -101,6 +101,18 @@ export interface InvitationsTable {
   sent_at: string | null;
   /** The one identity provider the invitee must redeem through (null = any method). Migration 0014. */
   sign_in_provider_id: string | null;
+  /** null: the site's Invitations/ReminderSchedule; '': none (migration 0012). */
+  reminder_schedule: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Reminders planned for an invitation (migration 0012). */
+export interface InvitationRemindersTable {
+  id: string;
+  invitation_id: string;
+  due_at: string;
+  status: 'pending' | 'sent' | 'skipped';
+  sent_at: string | null;
+  created_at: string;
 }
 
 export interface InvitationInvitedContactsTable {
@@ -354,6 +366,7 @@ export interface Database {
   lifecycle_events: LifecycleEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_delivery_attempts: WebhookDeliveryAttemptsTable;
+  invitation_reminders: InvitationRemindersTable;
 }
 
 export type SystemUserRow = Selectable<SystemUsersTable>;

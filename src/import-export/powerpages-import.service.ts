@@ -181,6 +181,8 @@ export async function importPowerPages(
           name,
           description: text(r, n.webRoleDescription, 2000),
           authenticated_users_role: toFlag(bool(r, n.webRoleAuthenticated, false)),
+          // Power Pages has no right to invite: a role keeps what it has here.
+          can_invite: roles.get(rid)?.can_invite ?? 0,
           created_at: now,
           updated_at: now,
         };

@@ -51,6 +51,8 @@ export const statusReasonOf: Record<InvitationRow['status'], (r: Pick<Invitation
   sent: () => STATUS_REASON.sent,
   redeemed: () => STATUS_REASON.redeemed,
   inactive: () => STATUS_REASON.inactive,
+  // Declined (beyond the model) is Inactive in Power Pages.
+  declined: () => STATUS_REASON.inactive,
   expired: (r) => (r.sent_at ? STATUS_REASON.sent : STATUS_REASON.new),
 };
 

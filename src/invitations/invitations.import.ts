@@ -88,6 +88,7 @@ export async function importInvitation(
         allowed_domains: null,
         locale: null,
         sign_in_provider_id: null,
+        reminder_schedule: null,
         created_by: createdBy,
         created_at: now,
         updated_at: now,

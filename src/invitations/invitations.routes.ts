@@ -6,6 +6,10 @@ import { idParams } from '../shared/schemas.ts';
 import { pageQuerySchema } from '../shared/pagination.ts';
 import {
   bulkCreateSchema,
+  bulkResendSchema,
+  createForContactSchema,
+  resendInvitationSchema,
+  resendResultSchema,
   bulkCreatedSchema,
   createInvitationSchema,
   createdInvitationSchema,
@@ -13,11 +17,13 @@ import {
   invitationListQuery,
   invitationListSchema,
   invitationSchema,
-  invitationSettingsSchema,
   redemptionListSchema,
   updateInvitationSchema,
 } from './invitations.schema.ts';
 import * as service from './invitations.service.ts';
+import * as lifecycle from './lifecycle.service.ts';
+import { invitationCardPng, invitationCardSvg } from './card.ts';
+import { z } from 'zod';
 
 export function invitationsRoutes(app: Api, ctx: AppContext): void {
   const tags = ['Invitations'];
@@ -69,7 +75,7 @@ export function invitationsRoutes(app: Api, ctx: AppContext): void {
         operationId: 'createInvitationForContact',
         summary: 'Create Invitation for one contact',
         params: idParams,
-        body: invitationSettingsSchema.optional(),
+        body: createForContactSchema.optional(),
         response: { 201: createdInvitationSchema },
       },
     },
@@ -162,6 +168,67 @@ export function invitationsRoutes(app: Api, ctx: AppContext): void {
       },
     },
     (req) => service.revealInvitationLink(ctx, req.actor, req.params.id),
+  );
+  app.post(
+    '/invitations/resend',
+    {
+      schema: {
+        tags,
+        summary: 'Send Invitation again on many invitations (by ids or status), optionally rotating their codes',
+        operationId: 'resendInvitations',
+        body: bulkResendSchema,
+        response: { 202: resendResultSchema },
+      },
+    },
+    async (req, reply) => reply.code(202).send(await lifecycle.bulkResendInvitations(ctx, req.actor, req.body)),
+  );
+  app.post(
+    '/invitations/:id/resend',
+    {
+      schema: {
+        tags,
+        summary: 'Send Invitation again, keeping or rotating the code (the old one stops working at once)',
+        operationId: 'resendInvitation',
+        params: idParams,
+        body: resendInvitationSchema.default({}),
+        response: { 202: resendResultSchema },
+      },
+    },
+    async (req, reply) =>
+      reply.code(202).send(await lifecycle.resendInvitation(ctx, req.actor, req.params.id, req.body ?? {})),
+  );
+  app.get(
+    '/invitations/:id/card.svg',
+    {
+      schema: {
+        tags,
+        summary: 'Admins: a printable card with a QR code of the redemption link, as SVG (audited)',
+        operationId: 'getInvitationCardSvg',
+        params: idParams,
+        response: { 200: z.string() },
+      },
+    },
+    async (req, reply) =>
+      reply
+        .header('content-type', 'image/svg+xml; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(await invitationCardSvg(ctx, req.actor, req.params.id)),
+  );
+  app.get(
+    '/invitations/:id/card.png',
+    {
+      schema: {
+        tags,
+        summary: 'Admins: the QR code of the redemption link as PNG (audited)',
+        operationId: 'getInvitationCardPng',
+        params: idParams,
+      },
+    },
+    async (req, reply) =>
+      reply
+        .header('content-type', 'image/png')
+        .header('cache-control', 'no-store')
+        .send(await invitationCardPng(ctx, req.actor, req.params.id)),
   );
   app.get(
     '/invitations/:id/redemptions',

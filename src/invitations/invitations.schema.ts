@@ -2,12 +2,14 @@
 import { z } from 'zod';
 import { INT32_MAX, idSchema, isoTimeSchema, localeSchema, nameSchema, timeOut } from '../shared/schemas.ts';
 import { listSchema, pageQuerySchema } from '../shared/pagination.ts';
+import { scheduleProblem } from './reminder-schedule.ts';
+import { normalizeCode } from './codes.ts';
 
 export const invitationTypeSchema = z.enum(['single', 'group'], { error: 'must be "single" or "group"' });
 export const bindingSchema = z.enum(['any', 'invited-email', 'email-domain'], {
   error: 'must be "any", "invited-email" or "email-domain"',
 });
-export const invitationStatusSchema = z.enum(['new', 'sent', 'redeemed', 'expired', 'inactive']);
+export const invitationStatusSchema = z.enum(['new', 'sent', 'redeemed', 'expired', 'inactive', 'declined']);
 export type InvitationStatus = z.infer<typeof invitationStatusSchema>;
 
 const DOMAIN_RE = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
@@ -41,6 +43,10 @@ export const invitationSchema = z.object({
   createdAt: timeOut,
   updatedAt: timeOut,
   sentAt: timeOut.nullable(),
+  /** Own reminder schedule; null = the site's Invitations/ReminderSchedule; '' = none. */
+  reminderSchedule: z.string().nullable(),
+  /** Read only: the reminders planned when it was sent, and when each went out (null: not yet, or skipped). */
+  reminders: z.array(z.object({ dueAt: z.string(), sentAt: z.string().nullable() })),
 });
 export type Invitation = z.infer<typeof invitationSchema>;
 
@@ -67,13 +73,32 @@ const settingsFields = {
   allowedDomains: z.array(domainSchema).max(100).optional(),
   locale: localeSchema.nullable().optional(),
   signInProviderId: idSchema.nullable().optional(),
+  reminderSchedule: z
+    .string()
+    .max(1000)
+    .trim()
+    .superRefine((v, c) => {
+      const problem = scheduleProblem(v);
+      if (problem) c.addIssue({ code: 'custom', message: problem });
+    })
+    .nullable()
+    .optional(),
 };
+
+/** A code an admin chooses (as Power Pages allows): at least 10 letters and digits after the one normalisation. */
+export const chosenCodeSchema = z
+  .string()
+  .max(200)
+  .refine((c) => /^[A-Z0-9]{10,100}$/.test(normalizeCode(c)), {
+    message: 'must be 10 to 100 letters (A–Z) and digits, after hyphens and spaces are removed',
+  });
 
 export const invitationSettingsSchema = z.strictObject(settingsFields);
 export type InvitationSettings = z.infer<typeof invitationSettingsSchema>;
 
 export const createInvitationSchema = z.strictObject({
   ...settingsFields,
+  code: chosenCodeSchema.optional(),
   name: nameSchema(),
   type: invitationTypeSchema.default('single'),
   invitedContactIds: z.array(idSchema).max(10_000).default([]),
@@ -114,6 +139,35 @@ export const invitationListQuery = pageQuerySchema.extend({
 });
 export type InvitationListQuery = z.infer<typeof invitationListQuery>;
 export const invitationListSchema = listSchema(invitationSchema);
+
+/** "Create Invitation" for one contact: the settings, and (admins) a chosen code. */
+export const createForContactSchema = invitationSettingsSchema.extend({ code: chosenCodeSchema.optional() });
+export type CreateForContactInput = z.infer<typeof createForContactSchema>;
+
+export const resendInvitationSchema = z.strictObject({
+  /** A new code replaces the old one at once (the old one then answers invitation-not-found). */
+  rotateCode: z.boolean().optional(),
+  /** A new expiry, in the future (e.g. to revive an expired invitation). */
+  expiresAt: isoTimeSchema.nullable().optional(),
+  /** Admins, with rotateCode: the new code. */
+  code: chosenCodeSchema.optional(),
+});
+export type ResendInvitationInput = z.infer<typeof resendInvitationSchema>;
+
+export const bulkResendSchema = z.strictObject({
+  ids: z.array(idSchema).min(1).max(MAX_BULK).optional(),
+  status: z.enum(['new', 'sent', 'expired']).optional(),
+  rotateCode: z.boolean().optional(),
+  expiresAt: isoTimeSchema.nullable().optional(),
+});
+export type BulkResendInput = z.infer<typeof bulkResendSchema>;
+
+/** The answer of resend, like POST /workflows/{id}/run's: the Send Invitation runs queued, and what was skipped. */
+export const resendResultSchema = z.object({
+  items: z.array(z.object({ id: idSchema, targetId: idSchema, status: z.literal('queued') })),
+  skipped: z.array(z.object({ targetId: idSchema, reason: z.string() })),
+});
+export type ResendResult = z.infer<typeof resendResultSchema>;
 
 export const invitationLinkSchema = z.object({ code: z.string(), redeemUrl: z.string() });
 

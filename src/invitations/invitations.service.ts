@@ -39,6 +39,8 @@ import type {
 } from './invitations.schema.ts';
 import * as repo from './invitations.repo.ts';
 import { coalesced } from '../db/coalesce.ts';
+import { isUniqueViolation } from '../db/db-errors.ts';
+import { planReminders, remindersOf, type ReminderView } from './reminders.repo.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Reading
@@ -59,6 +61,7 @@ interface Links {
   invited: Map<string, string[]>;
   roles: Map<string, string[]>;
   redeemed: Map<string, string[]>;
+  reminders: Map<string, ReminderView[]>;
 }
 
 async function loadLinks(db: Db | Tx, ids: string[]): Promise<Links> {
@@ -66,6 +69,7 @@ async function loadLinks(db: Db | Tx, ids: string[]): Promise<Links> {
     invited: await repo.invitedContactIdsOf(db, ids),
     roles: await repo.webRoleIdsOf(db, ids),
     redeemed: await repo.redeemedContactIdsOf(db, ids),
+    reminders: await remindersOf(db, ids),
   };
 }
 
@@ -92,6 +96,8 @@ export function toInvitation(r: InvitationRow, links: Links, now: string = nowIs
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     sentAt: r.sent_at,
+    reminderSchedule: r.reminder_schedule,
+    reminders: links.reminders.get(r.id) ?? [],
   };
 }
 
@@ -305,8 +311,9 @@ function buildRow(
   s: InvitationSettings,
   now: string,
   fallbackBinding: InvitationRow['binding'],
+  chosenCode?: string,
 ): NewRow {
-  const code = generateCode();
+  const code = chosenCode?.trim() || generateCode();
   const binding = s.binding ?? fallbackBinding;
   return {
     code,
@@ -333,8 +340,25 @@ function buildRow(
       created_at: now,
       updated_at: now,
       sent_at: null,
+      reminder_schedule: s.reminderSchedule ?? null,
     },
   };
+}
+
+/** A chosen code: admins only (403 otherwise). Its uniqueness is the unique index on the hash (see codeTaken). */
+export function checkChosenCode(actor: Actor, code: string | undefined): void {
+  if (code !== undefined) requireAdmin(actor);
+}
+
+/** The 409 for a chosen code another invitation has: the unique constraint on code_hash decided. */
+export async function codeTaken<T>(work: () => Promise<T>, chosen: boolean): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (chosen && isUniqueViolation(err))
+      throw conflict('This code is already in use by another invitation; choose another one.');
+    throw err;
+  }
 }
 
 const withCode = (inv: Invitation, ctx: AppContext, code: string): CreatedInvitation => ({
@@ -353,8 +377,13 @@ export async function createInvitation(
   const invited = [...new Set(input.invitedContactIds)];
   if (input.type === 'single' && invited.length !== 1)
     throw validationFailed('invitedContactIds', 'a single invitation invites exactly one contact');
-  // A code collision (p ≈ 2^-138) would violate the unique index and roll the transaction back.
-  const built = await ctx.db.transaction().execute((tx) => createInvitationInTransaction(ctx, tx, actor, input));
+  checkChosenCode(actor, input.code);
+  // A code collision (p ≈ 2^-138) would violate the unique index and roll the transaction back;
+  // a chosen code that is taken does the same, and answers 409.
+  const built = await codeTaken(
+    () => ctx.db.transaction().execute((tx) => createInvitationInTransaction(ctx, tx, actor, input)),
+    input.code !== undefined,
+  );
   return withCode(await present(ctx.db, built.row), ctx, built.code);
 }
 
@@ -373,7 +402,7 @@ export async function createInvitationInTransaction(
   const invited = [...new Set(input.invitedContactIds)];
   if (input.type === 'single' && invited.length !== 1)
     throw validationFailed('invitedContactIds', 'a single invitation invites exactly one contact');
-  const built = buildRow(ctx, actor, input.type, input.name, input, now, await defaultBinding(tx));
+  const built = buildRow(ctx, actor, input.type, input.name, input, now, await defaultBinding(tx), input.code);
   await checkReferences(ctx, tx, { ...input, invitedContactIds: invited, creatorId: built.row.created_by });
   await repo.insertInvitations(tx, [built.row]);
   await repo.insertLinks(
@@ -391,7 +420,12 @@ export async function createInvitationInTransaction(
     action: 'create',
     recordType: 'invitation',
     recordId: built.row.id,
-    details: { name: input.name, type: input.type, invitedContacts: invited.length },
+    details: {
+      name: input.name,
+      type: input.type,
+      invitedContacts: invited.length,
+      ...(input.code !== undefined ? { chosenCode: true } : {}),
+    },
   });
   await recordLifecycleEvent(tx, 'invitation.created', invitationData(built.row));
   return built;
@@ -405,7 +439,7 @@ export async function createInvitationForContact(
   ctx: AppContext,
   actor: Actor,
   contactId: string,
-  settings: InvitationSettings,
+  settings: InvitationSettings & { code?: string | undefined },
 ): Promise<CreatedInvitation> {
   const contact = await findContact(ctx.db, contactId);
   if (!contact) throw notFound('The contact');
@@ -496,6 +530,7 @@ const EDITABLE_AFTER_SENDING = new Set([
   'redeemWorkflowId',
   'maxRedemptions',
   'invitedContactIds',
+  'reminderSchedule',
 ]);
 
 const sameSet = (a: readonly string[], b: readonly string[]) =>
@@ -515,6 +550,8 @@ export async function updateInvitation(
       throw validationFailed('type', 'cannot change after the invitation was created');
     if (current.status === 'inactive') throw conflict('The invitation is deactivated; activate it before editing.');
     if (current.status === 'redeemed') throw conflict('The invitation has been redeemed and can no longer be edited.');
+    if (current.status === 'declined')
+      throw conflict('The invitee declined the invitation; it can no longer be edited.');
 
     const links = await loadLinks(tx, [id]);
     const before = toInvitation(current, links, now);
@@ -547,6 +584,14 @@ export async function updateInvitation(
     if (input.redeemWorkflowId !== undefined) changes.redeem_workflow_id = input.redeemWorkflowId;
     if (input.locale !== undefined) changes.locale = input.locale;
     if (input.signInProviderId !== undefined) changes.sign_in_provider_id = input.signInProviderId;
+    if (input.reminderSchedule !== undefined) changes.reminder_schedule = input.reminderSchedule;
+    // A swept expired invitation given a new expiry in the future is open again.
+    if (
+      current.status === 'expired' &&
+      input.expiresAt !== undefined &&
+      (input.expiresAt === null || input.expiresAt > now)
+    )
+      changes.status = current.sent_at ? 'sent' : 'new';
     if (input.maxRedemptions !== undefined) {
       const max = resolveMax(current.type, input.maxRedemptions);
       if (max !== null && max < current.redemption_count)
@@ -567,12 +612,15 @@ export async function updateInvitation(
       .updateTable('invitations')
       .set(changes)
       .where('id', '=', id)
-      .where('status', 'not in', ['inactive', 'redeemed'])
+      .where('status', 'not in', ['inactive', 'redeemed', 'declined'])
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1)
       throw conflict('The invitation changed while it was being edited; try again.');
     if (input.invitedContactIds !== undefined) await repo.replaceInvitedContacts(tx, id, input.invitedContactIds);
     if (input.webRoleIds !== undefined) await repo.replaceWebRoles(tx, id, input.webRoleIds);
+    // The reminders follow a new expiry or schedule.
+    if (changed.includes('expiresAt') || changed.includes('reminderSchedule'))
+      await planReminders(tx, { ...current, ...changes }, now);
     await writeAudit(tx, {
       actor,
       action: 'update',

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import { createMailTransport, type MailTransport } from '../email/transport.ts';
 import { jobHandlers } from './job-registry.ts';
 import { createWorker, type JobLogger, type Worker, type WorkerOptions } from './worker.ts';
+import { createScheduler, scheduledTasks } from './scheduled.ts';
 
 export interface BackgroundWork {
   worker: Worker;
@@ -15,10 +16,14 @@ export function startBackgroundWork(ctx: AppContext, logger: JobLogger, options:
   const transport = createMailTransport(ctx.config);
   const worker = createWorker(ctx, jobHandlers(ctx, transport), { logger, ...options });
   worker.start();
+  // Reminders and the expiry sweep, on every process (each item is claimed: see scheduled.ts).
+  const scheduler = createScheduler(scheduledTasks(ctx), { logger });
+  scheduler.start();
   return {
     worker,
     transport,
     async stop() {
+      await scheduler.stop();
       await worker.stop();
       await transport.close();
     },

@@ -306,6 +306,10 @@ const en = {
       title: 'The sign-in did not succeed',
       body: 'The sign-in with the identity provider could not be completed. Nothing was changed. Start again from the portal.',
     },
+    'invitation-declined': {
+      title: 'The invitation has been declined',
+      body: 'This invitation was declined and can no longer be used. Ask the person who invited you if this was a mistake.',
+    },
     'internal-error': {
       title: 'Something went wrong',
       body: 'Something went wrong on our side. Try again in a moment.',
@@ -356,6 +360,18 @@ const en = {
     refusedButSignedIn: 'You are signed in, but the invitation could not be redeemed:',
   },
   dateLocale: 'en-GB',
+  lifecycle: {
+    declineTitle: 'Not for you?',
+    declineBody:
+      'If this invitation is not meant for you, decline it. The person who sent it is told, and the code stops working.',
+    declineSubmit: 'This is not for me',
+    declinedTitle: 'Invitation declined',
+    declinedBody: 'Thank you for letting us know. The invitation has been declined and can no longer be used.',
+    pendingTitle: 'Invitations waiting for you',
+    pendingNone: 'No open invitations are addressed to your email address.',
+    pendingExpires: (when: string) => `Valid until ${when}`,
+    redeemSubmit: 'Redeem',
+  },
 };
 
 export type Dict = typeof en;
@@ -658,6 +674,10 @@ const da: Dict = {
       title: 'Log ind lykkedes ikke',
       body: 'Log ind hos identitetsudbyderen kunne ikke gennemføres. Intet blev ændret. Start forfra fra portalen.',
     },
+    'invitation-declined': {
+      title: 'Invitationen er afslået',
+      body: 'Invitationen er blevet afslået og kan ikke længere bruges. Spørg den, der inviterede dig, hvis det var en fejl.',
+    },
     'internal-error': { title: 'Noget gik galt', body: 'Noget gik galt hos os. Prøv igen om lidt.' },
   },
   reasons: {
@@ -707,6 +727,17 @@ const da: Dict = {
     refusedButSignedIn: 'Du er logget ind, men invitationen kunne ikke indløses:',
   },
   dateLocale: 'da-DK',
+  lifecycle: {
+    declineTitle: 'Ikke til dig?',
+    declineBody: 'Er invitationen ikke til dig, så afslå den. Afsenderen får besked, og koden holder op med at virke.',
+    declineSubmit: 'Den er ikke til mig',
+    declinedTitle: 'Invitationen er afslået',
+    declinedBody: 'Tak fordi du gav besked. Invitationen er afslået og kan ikke længere bruges.',
+    pendingTitle: 'Invitationer til dig',
+    pendingNone: 'Der er ingen åbne invitationer til din e-mailadresse.',
+    pendingExpires: (when: string) => `Gælder til ${when}`,
+    redeemSubmit: 'Indløs',
+  },
 };
 
 const dictionaries: Record<Locale, Dict> = { en, da };

@@ -22,6 +22,7 @@ import { portalContentPageRoutes } from './routes/content-pages.routes.ts';
 import { emailLinkRoutes } from './routes/email-links.routes.ts';
 import { profileRoutes } from './routes/profile.routes.ts';
 import { SAML_ACS_ROUTE, samlRoutes } from './routes/saml.routes.ts';
+import { declineApiRoutes, declinePageRoutes } from './routes/decline.routes.ts';
 import { powerPagesLinkRoutes, redeemRoutes } from './routes/redeem.routes.ts';
 import { signInRoutes } from './routes/sign-in.routes.ts';
 import { signUpRoutes } from './routes/sign-up.routes.ts';
@@ -50,6 +51,7 @@ export async function portalPlugin(
       await useOpenApi(api, 'portal');
       portalApiRoutes(api.withTypeProvider<ZodTypeProvider>(), ctx);
       colleagueInvitationsApiRoutes(api.withTypeProvider<ZodTypeProvider>(), ctx);
+      declineApiRoutes(api.withTypeProvider<ZodTypeProvider>(), ctx);
     },
     { prefix: '/portal/api' },
   );
@@ -93,6 +95,7 @@ export async function portalPlugin(
       oidcRoutes(pages, ctx);
       samlRoutes(pages, ctx);
       colleagueInvitationRoutes(pages, ctx);
+      declinePageRoutes(pages, ctx);
     },
     { prefix: '/portal' },
   );

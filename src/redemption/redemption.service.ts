@@ -53,6 +53,7 @@ export async function lookUpCode(ctx: AppContext, code: string, client: Client):
 /** Why an invitation cannot be redeemed by anyone now, or undefined. */
 export function unavailableReason(inv: InvitationRow, now: string = nowIso()): AppError | undefined {
   if (inv.status === 'inactive') return new AppError('invitation-inactive', 'This invitation has been deactivated.');
+  if (inv.status === 'declined') return new AppError('invitation-declined', 'This invitation has been declined.');
   if (inv.status === 'expired' || (inv.expires_at !== null && inv.expires_at <= now))
     return new AppError('invitation-expired', 'This invitation has expired.');
   if (inv.type === 'single' && (inv.status === 'redeemed' || inv.redemption_count >= 1))
@@ -98,7 +99,7 @@ export async function precheck(
   verifiedEmails: readonly string[],
   known: { alreadyRedeemed?: boolean } = {},
 ): Promise<void> {
-  if (inv.status === 'inactive') throw unavailableReason(inv) as AppError;
+  if (inv.status === 'inactive' || inv.status === 'declined') throw unavailableReason(inv) as AppError;
   const already =
     known.alreadyRedeemed ?? (contactId !== null && (await repo.alreadyRedeemedBy(db, inv.id, contactId)));
   if (already) throw new AppError('already-redeemed-by-contact', 'You have already redeemed this invitation.');

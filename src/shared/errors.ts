@@ -25,6 +25,7 @@ export const errorCodes = [
   'binding-mismatch',
   'sign-in-method-required',
   'external-sign-in-failed',
+  'invitation-declined',
   'internal-error',
 ] as const;
 

@@ -26,6 +26,7 @@ const statusByCode: Record<ErrorCode, number> = {
   'binding-mismatch': 403,
   'sign-in-method-required': 403,
   'external-sign-in-failed': 400,
+  'invitation-declined': 409,
   'internal-error': 500,
 };
 
@@ -53,6 +54,7 @@ const titleByCode: Record<ErrorCode, string> = {
   'binding-mismatch': 'This invitation is meant for another email address.',
   'sign-in-method-required': 'This invitation must be redeemed through another sign-in method.',
   'external-sign-in-failed': 'The sign-in with the identity provider failed.',
+  'invitation-declined': 'This invitation has been declined.',
   'internal-error': 'Something went wrong on our side.',
 };
 

@@ -1,7 +1,17 @@
 // The site settings the product knows: Power Pages' names where it has them, their defaults
 // and the values each accepts. Values are strings, as in the model.
+import { scheduleProblem } from '../invitations/reminder-schedule.ts';
 
-export type SettingKind = 'boolean' | 'integer' | 'timespan' | 'locale' | 'choice' | 'time-zone' | 'text' | 'user-id';
+export type SettingKind =
+  | 'boolean'
+  | 'integer'
+  | 'timespan'
+  | 'locale'
+  | 'choice'
+  | 'time-zone'
+  | 'text'
+  | 'user-id'
+  | 'duration-list';
 
 export interface SettingDefinition {
   name: string;
@@ -213,6 +223,13 @@ export const settingDefinitions = [
     description:
       "Where invitees can ask (an email address), named on the portal's error pages and in emails. Empty: the invitation's owner, else its inviter.",
   },
+  {
+    name: 'Invitations/ReminderSchedule',
+    kind: 'duration-list',
+    default: '',
+    description:
+      'Reminder emails of a sent invitation: ISO 8601 durations before its expiry, comma-separated (P3D,P1D; down to minutes, PT1M); a leading + counts from sending instead (+P7D, for invitations without expiry). Empty: none. An invitation may have its own (reminderSchedule).',
+  },
 ] as const satisfies readonly SettingDefinition[];
 
 /** A setting the product reads: a misspelt name does not compile. */
@@ -253,6 +270,8 @@ export function valueProblem(def: SettingDefinition | undefined, value: string):
       const choices = def?.choices ?? [];
       return choices.includes(value) ? undefined : `must be one of ${choices.map((c) => `"${c}"`).join(', ')}`;
     }
+    case 'duration-list':
+      return scheduleProblem(value);
     default:
       if (def?.format === 'email')
         return value === '' || (value.length <= 320 && /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/.test(value))

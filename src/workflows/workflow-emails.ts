@@ -125,6 +125,8 @@ export function refusalOf(invitation: Invitation): string | null {
       return `The invitation expired at ${invitation.expiresAt}.`;
     case 'redeemed':
       return 'The invitation has already been redeemed.';
+    case 'declined':
+      return 'The invitee declined the invitation.';
     default:
       return null;
   }

@@ -41,6 +41,8 @@ const en = {
     timespan: 'A time span [d.]hh:mm:ss, for example 00:05:00.',
     locale: 'da or en.',
     'time-zone': 'An IANA time zone, for example Europe/Copenhagen or UTC.',
+    'duration-list':
+      'ISO 8601 durations before the expiry, comma-separated, for example P3D,P1D or PT30M; +P7D counts from sending. Empty: none.',
     choice: (choices: string) => `One of: ${choices}.`,
     text: 'Any text (at most 4000 characters).',
     'user-id': 'Empty, or the id of a system user (see System Users).',
@@ -121,6 +123,8 @@ const da: typeof en = {
     timespan: 'Et tidsrum [d.]tt:mm:ss, for eksempel 00:05:00.',
     locale: 'da eller en.',
     'time-zone': 'En IANA-tidszone, for eksempel Europe/Copenhagen eller UTC.',
+    'duration-list':
+      'ISO 8601-varigheder før udløb, kommaseparerede, for eksempel P3D,P1D eller PT30M; +P7D regner fra afsendelsen. Tom: ingen.',
     choice: (choices: string) => `En af: ${choices}.`,
     text: 'Enhver tekst (højst 4000 tegn).',
     'user-id': 'Tom, eller id for en systembruger (se Systembrugere).',

@@ -11,6 +11,7 @@ import * as m0008 from './0008_invitation_view_indexes.ts';
 import * as m0009 from './0009_dashboard_audit_indexes.ts';
 import * as m0010 from './0010_quick_find_indexes.ts';
 import * as m0011 from './0011_account_view_indexes.ts';
+import * as m0012 from './0012_invitation_lifecycle.ts';
 import * as m0013 from './0013_webhook_endpoints.ts';
 import * as m0014 from './0014_external_sign_in.ts';
 import * as m0015 from './0015_saml_assertions.ts';
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   '0009_dashboard_audit_indexes': m0009,
   '0010_quick_find_indexes': m0010,
   '0011_account_view_indexes': m0011,
+  '0012_invitation_lifecycle': m0012,
   '0013_webhook_endpoints': m0013,
   '0014_external_sign_in': m0014,
   '0015_saml_assertions': m0015,

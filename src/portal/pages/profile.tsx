@@ -5,15 +5,19 @@ import { Csrf } from '../../web/form-kit.tsx';
 import type { ExternalLogin } from '../../portal-auth/external-logins.service.ts';
 import { ExternalSignInMethods } from './external-sign-in-buttons.tsx';
 import { Layout } from './layout.tsx';
+import { PendingInvitations } from './pending-invitations.tsx';
+import type { PendingInvitation } from '../../invitations/pending.service.ts';
 
 export function ProfilePage({
   pc,
   profile,
   externalLogins = [],
+  pending = [],
 }: {
   pc: PageContext;
   profile: Profile;
   externalLogins?: ExternalLogin[];
+  pending?: PendingInvitation[];
 }) {
   const { t } = pc;
   return (
@@ -60,6 +64,7 @@ export function ProfilePage({
         </form>
       </section>
       <ExternalSignInMethods pc={pc} logins={externalLogins} />
+      <PendingInvitations pc={pc} items={pending} />
     </Layout>
   );
 }

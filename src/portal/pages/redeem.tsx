@@ -13,6 +13,7 @@ import { ExternalSignInButtons } from './external-sign-in-buttons.tsx';
 import { CodeForm, Layout } from './layout.tsx';
 import { OtherAddress, signedInAsOther } from './other-address.tsx';
 import { SignUpFields, signUpLabels } from './sign-up.tsx';
+import { DeclineForm } from './decline.tsx';
 
 export function RedeemCodePage({ pc }: { pc: PageContext }) {
   const { t } = pc;
@@ -225,6 +226,7 @@ export function RedeemPage({
             </section>
           </div>
         )}
+        {preview.type === 'single' ? <DeclineForm pc={pc} code={code} /> : null}
       </div>
     </Layout>
   );

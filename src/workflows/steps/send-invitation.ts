@@ -4,6 +4,7 @@
 import { normalizeCode } from '../../invitations/codes.ts';
 import { queueEmail } from '../../email/email.service.ts';
 import { markInvitationSent } from '../../invitations/invitations.repo.ts';
+import { planReminders } from '../../invitations/reminders.repo.ts';
 import { nowIso } from '../../shared/time.ts';
 import { invitationEmailContext, InvitationNotSendable, planInvitationEmails, refusalOf } from '../workflow-emails.ts';
 import * as repo from '../workflows.repo.ts';
@@ -80,8 +81,20 @@ export const sendInvitationStep: StepDefinition<StepOf<'send-invitation'>> = {
     }
     const recipients: Array<Record<string, unknown>> = [];
     await run.commit('succeeded', { invitationId: invitation.id, recipients }, async (tx) => {
-      if (!(await markInvitationSent(tx, invitation.id, nowIso())))
+      const sentAt = nowIso();
+      if (!(await markInvitationSent(tx, invitation.id, sentAt)))
         throw new StepFailure('Not sent: the invitation was deactivated, redeemed or expired meanwhile.', false);
+      // Its reminders count from this sending (and its expiry as it stands now).
+      await planReminders(
+        tx,
+        {
+          id: invitation.id,
+          sent_at: sentAt,
+          expires_at: invitation.expiresAt,
+          reminder_schedule: invitation.reminderSchedule,
+        },
+        sentAt,
+      );
       recipients.length = 0;
       for (const m of plan.emails) {
         const email = await queueEmail(tx, {

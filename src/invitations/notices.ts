@@ -1,0 +1,89 @@
+// Short notices about an invitation to the people behind it: its owner (a system user, emailed at
+// the user's address with no contact) and its inviter contact, if any, when the invitee declines
+// it or it expires unredeemed. Plain built-in texts in Danish and English (the site's language for
+// the owner, the inviter's own for the inviter), queued as email activities in the caller's
+// transaction, regarding the invitation.
+import type { AppContext } from '../context.ts';
+import type { InvitationRow } from '../db/schema.ts';
+import type { Tx } from '../db/types.ts';
+import { queueEmail } from '../email/email.service.ts';
+import { asLocale, type Locale, pickLocale } from '../shared/locale.ts';
+import { settingValueIn } from '../site-settings/site-settings.service.ts';
+
+/** The portal's name in notices until the site setting Site/Name exists (the invitee work adds it). */
+export const FALLBACK_SITE_NAME = 'Portal';
+
+export type NoticeKind = 'declined' | 'expired';
+
+const texts: Record<Locale, Record<NoticeKind, (name: string, site: string) => { subject: string; text: string }>> = {
+  en: {
+    declined: (name, site) => ({
+      subject: `Invitation declined: ${name}`,
+      text: `The invitee declined the invitation "${name}" on ${site}. It can no longer be redeemed.\n`,
+    }),
+    expired: (name, site) => ({
+      subject: `Invitation expired: ${name}`,
+      text: `The invitation "${name}" on ${site} expired before it was redeemed. Resend it with a new expiry if the invitee still needs it.\n`,
+    }),
+  },
+  da: {
+    declined: (name, site) => ({
+      subject: `Invitation afslået: ${name}`,
+      text: `Modtageren har afslået invitationen „${name}“ på ${site}. Den kan ikke længere indløses.\n`,
+    }),
+    expired: (name, site) => ({
+      subject: `Invitation udløbet: ${name}`,
+      text: `Invitationen „${name}“ på ${site} udløb, før den blev indløst. Send den igen med en ny udløbsdato, hvis modtageren stadig har brug for den.\n`,
+    }),
+  },
+};
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+/** The site's name: Site/Name when that setting is set, else the fallback. */
+async function siteName(tx: Tx): Promise<string> {
+  const row = await tx.selectFrom('site_settings').select('value').where('name', '=', 'Site/Name').executeTakeFirst();
+  return row?.value?.trim() || FALLBACK_SITE_NAME;
+}
+
+/** Queues the notice to the owner and the inviter contact (those with an address); returns the email ids. */
+export async function queueInvitationNotices(
+  ctx: Pick<AppContext, 'config'>,
+  tx: Tx,
+  kind: NoticeKind,
+  inv: Pick<InvitationRow, 'id' | 'name' | 'owner_id' | 'inviter_contact_id'>,
+): Promise<string[]> {
+  const site = asLocale(await settingValueIn(tx, 'Site/DefaultLocale')) ?? 'en';
+  const name = await siteName(tx);
+  const to: Array<{ address: string; contactId: string | null; locale: Locale }> = [];
+  if (inv.owner_id) {
+    const owner = await tx.selectFrom('system_users').select('email').where('id', '=', inv.owner_id).executeTakeFirst();
+    if (owner?.email) to.push({ address: owner.email, contactId: null, locale: site });
+  }
+  if (inv.inviter_contact_id) {
+    const inviter = await tx
+      .selectFrom('contacts')
+      .select(['id', 'emailaddress1', 'locale'])
+      .where('id', '=', inv.inviter_contact_id)
+      .executeTakeFirst();
+    if (inviter?.emailaddress1)
+      to.push({ address: inviter.emailaddress1, contactId: inviter.id, locale: pickLocale([inviter.locale], site) });
+  }
+  const ids: string[] = [];
+  for (const r of to) {
+    const { subject, text } = texts[r.locale][kind](inv.name, name);
+    const email = await queueEmail(tx, {
+      toContactId: r.contactId,
+      toAddress: r.address,
+      fromAddress: ctx.config.mailFrom,
+      subject,
+      text,
+      html: `<!doctype html>\n<html lang="${r.locale}"><body><p>${escapeHtml(text.trim())}</p></body></html>\n`,
+      regardingType: 'invitation',
+      regardingId: inv.id,
+    });
+    ids.push(email.id);
+  }
+  return ids;
+}
