@@ -1,4 +1,5 @@
 // /identity-providers: external sign-in providers (admins only).
+import { noContent } from '../http/openapi.ts';
 import type { AppContext } from '../context.ts';
 import type { Api } from '../http/types.ts';
 import { idParams } from '../shared/schemas.ts';
@@ -73,12 +74,14 @@ export function identityProvidersRoutes(app: Api, ctx: AppContext): void {
         tags,
         summary: 'Delete an unused identity provider (admins; 409 while logins or invitations use it)',
         operationId: 'deleteIdentityProvider',
+        errors: ['conflict'],
         params: idParams,
+        response: { 204: noContent },
       },
     },
     async (req, reply) => {
       await service.deleteIdentityProvider(ctx, req.actor, req.params.id);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 }
