@@ -33,6 +33,7 @@ import { settingsRoutes } from './routes/settings.routes.ts';
 import { signInRoutes } from './routes/sign-in.routes.ts';
 import { tokenRoutes } from './routes/tokens.routes.ts';
 import { userRoutes } from './routes/users.routes.ts';
+import { identityProviderRoutes } from './routes/identity-providers.routes.ts';
 import { webRoleRoutes } from './routes/web-roles.routes.ts';
 import { workflowRoutes } from './routes/workflows.routes.ts';
 import { workflowRunRoutes } from './routes/workflow-runs.routes.ts';
@@ -110,6 +111,7 @@ export async function adminPlugin(
       settingsRoutes(admin, ctx);
       userRoutes(admin, ctx);
       tokenRoutes(admin, ctx);
+      identityProviderRoutes(admin, ctx);
     },
     { prefix: '/admin' },
   );

@@ -15,6 +15,7 @@ import { tokensTexts } from './tokens.ts';
 import { usersTexts } from './users.ts';
 import { webRolesTexts } from './web-roles.ts';
 import { workflowsTexts } from './workflows.ts';
+import { identityProvidersTexts } from './identity-providers.ts';
 
 function build(locale: Locale) {
   const portal = portalDictionary(locale);
@@ -33,6 +34,7 @@ function build(locale: Locale) {
     users: usersTexts[locale],
     tokens: tokensTexts[locale],
     audit: auditTexts[locale],
+    identityProviders: identityProvidersTexts[locale],
   };
 }
 

@@ -30,6 +30,7 @@ const en = {
     binding: 'Binding',
     allowedDomains: 'Allowed email domains',
     locale: 'Language',
+    signInProviderId: 'Sign-in method (identity provider id)',
     createdAt: 'Created On',
     sentAt: 'Sent On',
     redemptionCount: 'Redemptions',
@@ -55,6 +56,8 @@ const en = {
     maxRedemptions: 'Group invitations only. Empty means unlimited.',
     allowedDomains: 'For the email-domain binding: one domain per line, such as example.com.',
     locale: 'The language of the email and the redemption pages; empty uses the contact’s, then the site’s.',
+    signInProviderId:
+      'The id of the one identity provider the invitee must redeem through (Administration → Identity Providers); empty: any method.',
   },
   sections: { general: 'General', access: 'What redeeming gives', redemptions: 'Invitation Redemptions' },
   commands: {
@@ -139,6 +142,7 @@ const da: typeof en = {
     binding: 'Binding',
     allowedDomains: 'Tilladte e-maildomæner',
     locale: 'Sprog',
+    signInProviderId: 'Log ind-metode (identitetsudbyderens id)',
     createdAt: 'Oprettet',
     sentAt: 'Sendt',
     redemptionCount: 'Indløsninger',
@@ -164,6 +168,8 @@ const da: typeof en = {
     maxRedemptions: 'Kun gruppeinvitationer. Tomt betyder ubegrænset.',
     allowedDomains: 'Til bindingen på e-maildomæne: ét domæne pr. linje, f.eks. example.com.',
     locale: 'Sproget i e-mailen og på indløsningssiderne; tomt bruger kontaktpersonens og derefter webstedets.',
+    signInProviderId:
+      'Id på den ene identitetsudbyder, invitationen skal indløses igennem (Administration → Identitetsudbydere); tom: enhver metode.',
   },
   sections: { general: 'Generelt', access: 'Det giver indløsningen', redemptions: 'Indløsninger af invitationer' },
   commands: {

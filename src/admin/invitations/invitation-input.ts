@@ -120,6 +120,7 @@ export async function invitationInput(
     webRoleIds: lookups.sets.webRoleIds ?? [],
     allowedDomains: domains,
     locale: locale ?? null,
+    signInProviderId: form.text('signInProviderId') ?? null,
   };
   // Empty owner: the creator (on create), unchanged (on edit); the API has no "no owner".
   if (lookups.ids.ownerId) input.ownerId = lookups.ids.ownerId;
@@ -159,6 +160,7 @@ export async function invitationFormState(ctx: AppContext, pc: StaffPageContext,
     binding: inv.binding,
     allowedDomains: inv.allowedDomains.join('\n'),
     locale: inv.locale ?? '',
+    signInProviderId: inv.signInProviderId ?? '',
   };
   return {
     values,

@@ -38,6 +38,7 @@ const groups: { label: (pc: AdminPageContext) => string; areas: Area[] }[] = [
     areas: [
       { href: '/admin/site-settings', label: (pc) => pc.t.nav.settings, adminOnly: true },
       { href: '/admin/users', label: (pc) => pc.t.nav.users, adminOnly: true },
+      { href: '/admin/identity-providers', label: (pc) => pc.t.identityProviders.entityPlural, adminOnly: true },
       { href: '/admin/tokens', label: (pc) => pc.t.nav.tokens },
     ],
   },

@@ -240,6 +240,13 @@ export function InvitationForm(p: {
               { value: 'en', label: pc.t.localeNames.en },
             ]}
           />
+          <Field
+            name="signInProviderId"
+            label={f.signInProviderId}
+            value={form.values.signInProviderId}
+            error={form.errors.signInProviderId}
+            hint={t.hints.signInProviderId}
+          />
           {inv ? (
             <ReadOnlyField label={f.redeemedContactIds}>
               {form.redeemed.length === 0 ? (
