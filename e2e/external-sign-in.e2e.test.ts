@@ -32,7 +32,7 @@ describe('external sign-in in a browser', () => {
   // KNOWN GAP: the portal's CSP has `form-action 'self'`, and Chromium applies it to the start form's
   // 303 to the provider, so the button's POST is blocked in a real browser (the HTTP tests pass).
   // Fix: allow the enabled providers' origins in form-action on the pages with buttons (src/app.ts).
-  it.skip('redeems a single invitation from the redeem page’s button', async () => {
+  it('redeems a single invitation from the redeem page’s button', async () => {
     const invited = await make.contact();
     const inv = await make.invitation({ invitedContactIds: [invited.id] });
     idp.users.erin = { email: `erin.${newId()}@example.com`, email_verified: true, given_name: 'Erin' };

@@ -17,7 +17,7 @@ export const listProviders = (db: Db | Tx, after: string | undefined, limit: num
 export const enabledProviders = (db: Db | Tx) =>
   db
     .selectFrom('identity_providers')
-    .select(['id', 'name', 'type'])
+    .select(['id', 'name', 'type', 'config'])
     .where('enabled', '=', 1)
     .orderBy('name')
     .orderBy('id')

@@ -207,11 +207,34 @@ export async function deleteIdentityProvider(ctx: AppContext, actor: Actor, id: 
 }
 
 /** The buttons the portal shows: enabled providers, none while ExternalLoginEnabled is off. */
-export async function portalProviders(
-  ctx: AppContext,
-): Promise<Array<{ id: string; name: string; type: 'oidc' | 'saml' }>> {
+export interface PortalProvider {
+  id: string;
+  name: string;
+  type: 'oidc' | 'saml';
+  /**
+   * Where the provider's button leads the browser (the OIDC issuer's origin, which is its
+   * authorization endpoint's for Entra ID, B2C and the common issuers; the SAML SSO URL's origin).
+   * A page that shows the button lets its form go there: Chromium applies CSP `form-action` to the
+   * redirect that answers the start form's POST.
+   */
+  formActionOrigin: string | null;
+}
+
+const originOf = (url: unknown): string | null => {
+  try {
+    return typeof url === 'string' ? new URL(url).origin : null;
+  } catch {
+    return null;
+  }
+};
+
+export async function portalProviders(ctx: AppContext): Promise<PortalProvider[]> {
   if (!(await settingFlag(ctx, 'Authentication/Registration/ExternalLoginEnabled'))) return [];
-  return repo.enabledProviders(ctx.db);
+  const rows = await repo.enabledProviders(ctx.db);
+  return rows.map(({ config, ...row }) => {
+    const parsed = JSON.parse(config) as { issuer?: unknown; ssoUrl?: unknown };
+    return { ...row, formActionOrigin: originOf(row.type === 'oidc' ? parsed.issuer : parsed.ssoUrl) };
+  });
 }
 
 export type ProviderForSignIn =

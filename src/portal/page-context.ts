@@ -8,7 +8,7 @@ import { asLocale, type Locale } from '../shared/locale.ts';
 import { settingFlag, settingValue } from '../site-settings/site-settings.service.ts';
 import { endSession, loadSession, type PortalSession } from '../portal-auth/sessions.ts';
 import { portalProfile } from '../contacts/contacts.read.ts';
-import { portalProviders } from '../identity-providers/identity-providers.service.ts';
+import { type PortalProvider, portalProviders } from '../identity-providers/identity-providers.service.ts';
 import type { WebPageContext } from '../web/form-kit.tsx';
 import { explicitLang, requestLocale, withLang } from '../web/locale.ts';
 import { dictionary, noticeKeys, type Dict, type NoticeKey } from './i18n.ts';
@@ -31,7 +31,7 @@ export interface PageContext extends WebPageContext {
   /** Local sign-in and sign-up forms are shown (LocalLoginEnabled). */
   localLogin: boolean;
   /** The enabled identity providers, as sign-in buttons (none while ExternalLoginEnabled is off). */
-  externalProviders: Array<{ id: string; name: string; type: 'oidc' | 'saml' }>;
+  externalProviders: PortalProvider[];
   /** The GET address of this page, for the language switcher. */
   canonical: string;
   /** The language chosen with ?lang= on this request, if any (GET forms carry it in a hidden field). */
@@ -108,6 +108,8 @@ export async function pageContext(
     ],
     await portalSiteLocale(ctx),
   );
+  const externalProviders = await portalProviders(ctx);
+  allowFormActions(reply, externalProviders);
   return {
     locale,
     t: dictionary(locale),
@@ -116,7 +118,7 @@ export async function pageContext(
     profile,
     notice: request.method === 'GET' ? readNotice(request, reply) : null,
     localLogin: await settingFlag(ctx, 'Authentication/Registration/LocalLoginEnabled'),
-    externalProviders: await portalProviders(ctx),
+    externalProviders,
     canonical: options.canonical ?? (request.method === 'GET' ? request.url : '/portal'),
     explicitLang: lang,
     href: (path) => withLang(path, lang),
@@ -156,3 +158,18 @@ export const displayName = (profile: Profile): string =>
   profile.contact.emailaddress1 ||
   profile.contact.username ||
   '';
+
+/**
+ * Lets this page's forms lead to the enabled providers (their buttons POST to our start route, which
+ * answers with a 303 to the provider): adds their origins to the CSP `form-action` the app's
+ * security headers set, since Chromium checks every redirect of a form's navigation against it.
+ */
+function allowFormActions(reply: FastifyReply, providers: readonly PortalProvider[]): void {
+  const origins = [...new Set(providers.map((p) => p.formActionOrigin).filter((o): o is string => o !== null))];
+  const csp = reply.raw.getHeader('content-security-policy');
+  if (origins.length === 0 || typeof csp !== 'string') return;
+  reply.raw.setHeader(
+    'content-security-policy',
+    csp.replace("form-action 'self'", `form-action 'self' ${origins.join(' ')}`),
+  );
+}
