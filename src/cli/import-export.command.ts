@@ -75,4 +75,62 @@ export function registerImportExportCommands(program: Command, run: CliRun): voi
       return reportResult(report);
     }),
   );
+
+  const imports = program.command('import').description('import records from another system');
+  addRemoteOptions(
+    imports
+      .command('powerpages')
+      .description(
+        'import a Power Pages export (JSON file keyed by entity sets, or a directory of CSV files; either data model)',
+      )
+      .argument('<path>', 'FILE.json or DIR')
+      .option('--dry-run', 'report what would change, change nothing'),
+  ).action(
+    action(run, async (cmd) => {
+      const path = String(cmd.args[0]);
+      const opts = cmd.opts<RemoteOptions & { dryRun?: boolean }>();
+      if (!existsSync(path)) throw new UsageError(`no such file or directory: ${path}`);
+      const report = await targetOf(run, opts).importPowerPages(path, Boolean(opts.dryRun));
+      const lines = [
+        `${report.dataModel} data model: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged.`,
+        ...Object.entries(report.entities).map(
+          ([set, c]) => `  ${set}: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`,
+        ),
+        ...report.settingsApplied.map((s) => `Applied site setting ${s}.`),
+        ...report.settingsUnknown.map((s) => `Site setting not known here, not applied: ${s}.`),
+        ...report.notes,
+        ...report.errors.map((e) => `row ${e.row}, ${e.field}: ${e.message}`),
+        ...(report.ok ? [] : ['Nothing was imported.']),
+      ];
+      return { lines, json: { ...report }, ...(report.ok ? {} : { exitCode: ExitCode.failure }) };
+    }),
+  );
+  const exports = program.command('export').description('export records for another system');
+  addRemoteOptions(
+    exports
+      .command('powerpages')
+      .description(
+        'export accounts, contacts, web roles, invitations, redemptions and Authentication/* settings (no codes)',
+      )
+      .requiredOption('--out <path>', 'FILE.json, or DIR/ for one CSV file per entity set')
+      .option(
+        '--model <model>',
+        'Dataverse data model: enhanced (mspp_, every new site) or standard (adx_)',
+        'enhanced',
+      ),
+  ).action(
+    action(run, async (cmd) => {
+      const opts = cmd.opts<RemoteOptions & { out: string; model: string }>();
+      if (opts.model !== 'enhanced' && opts.model !== 'standard')
+        throw new UsageError('--model must be "enhanced" or "standard"');
+      const result = await targetOf(run, opts).exportPowerPages(opts.out, opts.model);
+      return {
+        lines: [
+          `Wrote ${result.files.join(', ')}.`,
+          ...Object.entries(result.counts).map(([set, n]) => `  ${set}: ${n}`),
+        ],
+        json: { ...result, model: opts.model },
+      };
+    }),
+  );
 }

@@ -1,8 +1,13 @@
 // Where the import and export commands do their work: the local database (migrated first) or a
 // running server (--url, --token: then no local database is touched). Each command's work is one
 // method, so the remote side is a second implementation of the same interface.
-import { stat } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import { UsageError } from './io.ts';
+import { importPowerPages, type PowerPagesImportReport } from '../import-export/powerpages-import.service.ts';
+import { exportPowerPages, type PowerPagesDocument } from '../import-export/powerpages-export.service.ts';
+import { readPowerPagesCsv, writePowerPagesCsv } from '../import-export/powerpages-csv.ts';
+import type { DataModel } from '../import-export/powerpages.model.ts';
 import { Readable } from 'node:stream';
 import { systemActor } from '../context.ts';
 import { AppError } from '../shared/errors.ts';
@@ -21,6 +26,20 @@ export interface ContactsImportRequest {
 
 export interface ImportExportTarget {
   importContacts(req: ContactsImportRequest, progress: Progress): Promise<ImportReport>;
+  importPowerPages(path: string, dryRun: boolean): Promise<PowerPagesImportReport>;
+  exportPowerPages(out: string, model: DataModel): Promise<{ files: string[]; counts: Record<string, number> }>;
+}
+
+/** A Power Pages export: a JSON file, or a directory of CSV files. */
+async function readPowerPages(path: string): Promise<PowerPagesDocument> {
+  if ((await stat(path)).isDirectory()) return readPowerPagesCsv(path);
+  try {
+    const doc = JSON.parse(await readFile(path, 'utf8')) as unknown;
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new Error('not an object');
+    return doc as PowerPagesDocument;
+  } catch (err) {
+    throw new UsageError(`${path} is not a Power Pages JSON export: ${(err as Error).message}`);
+  }
 }
 
 export interface Remote {
@@ -54,6 +73,19 @@ export function localTarget(io: CliIo, json: boolean): ImportExportTarget {
         });
         progress.finish(stage === 'write' ? report.rows : checked);
         return report;
+      }),
+    importPowerPages: async (path, dryRun) => {
+      const doc = await readPowerPages(path);
+      return withCtx((ctx) => importPowerPages(ctx, systemActor, doc, { dryRun }));
+    },
+    exportPowerPages: (out, model) =>
+      withCtx(async (ctx) => {
+        const doc = await exportPowerPages(ctx, model);
+        const counts = Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, v.length]));
+        if (out.endsWith('/') || (existsSync(out) && (await stat(out)).isDirectory()))
+          return { files: await writePowerPagesCsv(out, doc), counts };
+        await writeFile(out, `${JSON.stringify(doc, null, 2)}\n`, 'utf8');
+        return { files: [out], counts };
       }),
   };
 }
@@ -100,6 +132,12 @@ export function remoteTarget(remote: Remote): ImportExportTarget {
       } as RequestInit)) as ImportReport;
       progress.finish(size);
       return report;
+    },
+    importPowerPages() {
+      throw new UsageError('import powerpages works on the local database only (the API has no such call)');
+    },
+    exportPowerPages() {
+      throw new UsageError('export powerpages works on the local database only (the API has no such call)');
     },
   };
 }
