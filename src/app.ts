@@ -1,16 +1,9 @@
 // Builds the Fastify app from its parts. main.ts starts it; tests build it too.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import helmet from 'helmet';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import type { DatabaseHandle } from './db/connection.ts';
@@ -18,6 +11,7 @@ import { createSecrets } from './shared/crypto.ts';
 import { errorHandler, sendProblem } from './http/errors.ts';
 import { clientErrorHandler, frameworkErrorHandler, unmatched, useMethodIndex } from './http/framework-errors.ts';
 import { useBearerAuth } from './http/auth.ts';
+import { useOpenApi } from './http/openapi.ts';
 import { refuseControlCharacters } from './http/control-characters.ts';
 import type { Api } from './http/types.ts';
 import { loggerOptions } from './ops/logging.ts';
@@ -42,6 +36,8 @@ export interface BuildOptions {
   database: DatabaseHandle;
   /** Where logs go (default stdout); tests pass a stream to read them. */
   logStream?: NodeJS.WritableStream;
+  /** Sees every route as it is registered (the OpenAPI completeness test collects them). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export interface BuiltApp {
@@ -68,6 +64,7 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   const allowedMethods = useMethodIndex(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -100,25 +97,12 @@ export async function buildApp(options: BuildOptions): Promise<BuiltApp> {
   const registry = useMetrics(app);
   opsRoutes(app, ctx, registry);
 
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Portal Invitations API',
-        version: '1',
-        description: 'Invite contacts to a portal. Errors are application/problem+json with a stable `code`.',
-      },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(swaggerUi, { routePrefix: `${API_PREFIX}/docs` });
-  app.get(`${API_PREFIX}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
-
   await app.register(
     async (api) => {
       const typed = api as unknown as Api;
+      // The document (/api/v1/openapi.json, /api/v1/docs) first: it sees the routes below, and the
+      // bearer hook after it does not cover the documentation routes.
+      await useOpenApi(api, 'staff');
       useBearerAuth(api, ctx);
       usersRoutes(typed, ctx);
       tokensRoutes(typed, ctx);

@@ -1,14 +1,14 @@
 // Accounts: companies (Dataverse "account"), optionally under a parent account.
 import { z } from 'zod';
-import { idSchema, nameSchema } from '../shared/schemas.ts';
+import { idSchema, nameSchema, timeOut } from '../shared/schemas.ts';
 import { listSchema, pageQuerySchema } from '../shared/pagination.ts';
 
 export const accountSchema = z.object({
   id: idSchema,
   name: z.string(),
   parentAccountId: idSchema.nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: timeOut,
+  updatedAt: timeOut,
 });
 export type Account = z.infer<typeof accountSchema>;
 

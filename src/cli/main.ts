@@ -19,6 +19,8 @@ export function buildProgram(run: CliRun): Command {
     .description('Portal Invitations: invite contacts to a customer or partner portal.')
     .version(packageVersion(), '-V, --version', 'print the version')
     .option('--json', 'print one JSON document at the end instead of text')
+    .option('--url <url>', 'work on the running server at this address instead of the local database (env PORTAL_URL)')
+    .option('--token <token>', 'the API token for --url (env PORTAL_TOKEN)')
     // Settings made before the subcommands exist are inherited by them.
     .exitOverride()
     .configureOutput({ writeOut: (s) => run.io.stdout.write(s), writeErr: (s) => run.io.stderr.write(s) })
@@ -26,7 +28,7 @@ export function buildProgram(run: CliRun): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      "\nThe database is the one the service uses: DATA_DIR (default ./data) or DATABASE_URL; pending\nmigrations run first. Exit status: 0 done, 1 failed, 2 wrong usage.\nRun `portal-invitations <command> --help` for a command's options.",
+      "\nThe database is the one the service uses: DATA_DIR (default ./data) or DATABASE_URL; pending\nmigrations run first. With --url (and --token) the commands that can\n(users create, tokens create|revoke) go through the server's API and open no local database. Exit status: 0 done, 1 failed, 2 wrong usage.\nRun `portal-invitations <command> --help` for a command's options.",
     );
   registerServerCommands(program, run);
   registerUsersCommands(program, run);

@@ -8,6 +8,8 @@ import { createTokenSchema } from '../tokens/tokens.schema.ts';
 import { getUser, listUsers } from '../users/users.service.ts';
 import { action, parseInput, type CliRun } from './command.ts';
 import { withCliContext } from './context.ts';
+import { answered, remoteTarget, withRemoteClient } from './remote.ts';
+import type { StaffApiClient } from '../api-client/index.ts';
 import { note } from './io.ts';
 
 /** `--user` takes an email address (any letter case) or a user id. */
@@ -23,6 +25,21 @@ async function resolveUserId(ctx: AppContext, emailOrId: string): Promise<string
       errors: [{ field: '--user', message: 'must be an email address or a user id' }],
     });
   return (await getUser(ctx, systemActor, emailOrId.toLowerCase())).id;
+}
+
+/** `--user` on a server: an email (looked up through GET /users, admins only) or a user id as it is. */
+async function resolveRemoteUserId(api: StaffApiClient, emailOrId: string): Promise<string> {
+  if (!emailOrId.includes('@')) {
+    if (!isUuid(emailOrId))
+      throw new AppError('validation-failed', '--user: must be an email address or a user id', {
+        errors: [{ field: '--user', message: 'must be an email address or a user id' }],
+      });
+    return emailOrId.toLowerCase();
+  }
+  const page = answered(await api.GET('/users', { params: { query: { email: emailOrId, limit: 1 } } }));
+  const user = page.items[0];
+  if (!user) throw new AppError('not-found', `No user has the email ${emailOrId}.`);
+  return user.id;
 }
 
 export function registerTokensCommands(program: Command, run: CliRun): void {
@@ -41,11 +58,17 @@ export function registerTokensCommands(program: Command, run: CliRun): void {
       action(run, async (cmd) => {
         const opts = cmd.opts<{ user: string; name: string }>();
         const { name } = parseInput(createTokenSchema.pick({ name: true }), { name: opts.name }, { name: '--name' });
-        const created = await withCliContext(run.io.env, async ({ ctx, applied }) => {
-          if (applied.length) note(run.io, run.json, `Applied migrations: ${applied.join(', ')}`);
-          const userId = await resolveUserId(ctx, opts.user);
-          return createToken(ctx, systemActor, { name, userId });
-        });
+        const remote = remoteTarget(run, cmd);
+        const created = remote
+          ? await withRemoteClient(remote, async (api) => {
+              const userId = await resolveRemoteUserId(api, opts.user);
+              return answered(await api.POST('/tokens', { body: { name, userId } }));
+            })
+          : await withCliContext(run.io.env, async ({ ctx, applied }) => {
+              if (applied.length) note(run.io, run.json, `Applied migrations: ${applied.join(', ')}`);
+              const userId = await resolveUserId(ctx, opts.user);
+              return createToken(ctx, systemActor, { name, userId });
+            });
         note(
           run.io,
           run.json,
@@ -67,10 +90,16 @@ export function registerTokensCommands(program: Command, run: CliRun): void {
         const id = String(cmd.args[0]);
         // Not a UUID cannot name a token; say so as the API does for such an address.
         if (!isUuid(id)) throw notFound('The token');
-        await withCliContext(run.io.env, async ({ ctx, applied }) => {
-          if (applied.length) note(run.io, run.json, `Applied migrations: ${applied.join(', ')}`);
-          await revokeToken(ctx, systemActor, id.toLowerCase());
-        });
+        const remote = remoteTarget(run, cmd);
+        if (remote)
+          await withRemoteClient(remote, async (api) =>
+            answered(await api.DELETE('/tokens/{id}', { params: { path: { id: id.toLowerCase() } } })),
+          );
+        else
+          await withCliContext(run.io.env, async ({ ctx, applied }) => {
+            if (applied.length) note(run.io, run.json, `Applied migrations: ${applied.join(', ')}`);
+            await revokeToken(ctx, systemActor, id.toLowerCase());
+          });
         return { lines: [`Revoked token ${id}.`], json: { id, revoked: true } };
       }),
     );

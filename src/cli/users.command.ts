@@ -6,6 +6,7 @@ import { createUserSchema } from '../users/users.schema.ts';
 import { action, parseInput, type CliRun } from './command.ts';
 import { withCliContext } from './context.ts';
 import { note, UsageError } from './io.ts';
+import { answered, remoteTarget, withRemoteClient } from './remote.ts';
 import { readSecretFromStdin } from './secret-input.ts';
 
 export const PASSWORD_ENV = 'PORTAL_USER_PASSWORD';
@@ -62,10 +63,13 @@ export function registerUsersCommands(program: Command, run: CliRun): void {
             password: 'password',
           },
         );
-        const user = await withCliContext(run.io.env, async ({ ctx, applied }) => {
-          if (applied.length) note(run.io, run.json, `Applied migrations: ${applied.join(', ')}`);
-          return createUser(ctx, systemActor, input);
-        });
+        const remote = remoteTarget(run, cmd);
+        const user = remote
+          ? await withRemoteClient(remote, async (api) => answered(await api.POST('/users', { body: input })))
+          : await withCliContext(run.io.env, async ({ ctx, applied }) => {
+              if (applied.length) note(run.io, run.json, `Applied migrations: ${applied.join(', ')}`);
+              return createUser(ctx, systemActor, input);
+            });
         return {
           lines: [
             `Created ${user.role} ${user.email} (${user.fullName}) with id ${user.id}${password === undefined ? ', without a password' : ''}.`,

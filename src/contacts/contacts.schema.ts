@@ -1,6 +1,6 @@
 // Contacts: people, with three email addresses, a parent account, web roles and a portal identity.
 import { z } from 'zod';
-import { idSchema, localeSchema, optionalEmail, optionalText } from '../shared/schemas.ts';
+import { idSchema, localeSchema, optionalEmail, optionalText, timeOut } from '../shared/schemas.ts';
 import { listSchema, pageQuerySchema } from '../shared/pagination.ts';
 import { PASSWORD_MAX_LENGTH } from '../shared/passwords.ts';
 
@@ -18,8 +18,8 @@ export const contactSchema = z.object({
   username: z.string().nullable(),
   loginEnabled: z.boolean(),
   emailConfirmed: z.boolean(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: timeOut,
+  updatedAt: timeOut,
 });
 export type Contact = z.infer<typeof contactSchema>;
 

@@ -1,6 +1,6 @@
 // Portal content pages: a slug, a title and a Liquid body, optionally limited to web roles (none = public).
 import { z } from 'zod';
-import { idSchema, nameSchema } from '../shared/schemas.ts';
+import { idSchema, nameSchema, timeOut } from '../shared/schemas.ts';
 import { listSchema, pageQuerySchema } from '../shared/pagination.ts';
 
 /** Lower-case letters, digits and hyphens, in segments separated by single slashes: `help`, `partners/price-list`. */
@@ -26,8 +26,8 @@ export const contentPageSchema = z.object({
   body: z.string(),
   webRoleIds: z.array(z.string()),
   url: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: timeOut,
+  updatedAt: timeOut,
 });
 export type ContentPage = z.infer<typeof contentPageSchema>;
 

@@ -1,6 +1,6 @@
 // The email activity: every message the product sends, as the API shows it.
 import { z } from 'zod';
-import { idSchema } from '../shared/schemas.ts';
+import { idSchema, timeOut } from '../shared/schemas.ts';
 import { listSchema, pageQuerySchema } from '../shared/pagination.ts';
 
 /**
@@ -33,8 +33,8 @@ export const emailActivitySchema = z.object({
   regardingType: z.string().nullable(),
   regardingId: idSchema.nullable(),
   workflowRunId: idSchema.nullable(),
-  createdAt: z.string(),
-  sentAt: z.string().nullable(),
+  createdAt: timeOut,
+  sentAt: timeOut.nullable(),
 });
 export type EmailActivity = z.infer<typeof emailActivitySchema>;
 

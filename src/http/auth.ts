@@ -19,6 +19,8 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 export function useBearerAuth(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('actor', null as never);
   app.addHook('onRequest', async (request) => {
+    // The OpenAPI document and its reference are public (http/openapi.ts marks their routes).
+    if (request.routeOptions.config.documentation) return;
     request.actor = await authenticateToken(ctx, bearerToken(request));
   });
 }

@@ -1,6 +1,7 @@
 // /invitations, /invitations/bulk, /contacts/{id}/invitations ("Create Invitation"), status commands.
 import type { AppContext } from '../context.ts';
 import type { Api } from '../http/types.ts';
+import { noContent } from '../http/openapi.ts';
 import { idParams } from '../shared/schemas.ts';
 import { pageQuerySchema } from '../shared/pagination.ts';
 import {
@@ -22,17 +23,42 @@ export function invitationsRoutes(app: Api, ctx: AppContext): void {
   const tags = ['Invitations'];
   app.get(
     '/invitations',
-    { schema: { tags, querystring: invitationListQuery, response: { 200: invitationListSchema } } },
+    {
+      schema: {
+        tags,
+        operationId: 'listInvitations',
+        summary: 'List invitations',
+        querystring: invitationListQuery,
+        response: { 200: invitationListSchema },
+      },
+    },
     (req) => service.listInvitations(ctx, req.query),
   );
   app.post(
     '/invitations',
-    { schema: { tags, body: createInvitationSchema, response: { 201: createdInvitationSchema } } },
+    {
+      schema: {
+        tags,
+        operationId: 'createInvitation',
+        summary: 'Create an invitation (the answer alone carries its code)',
+        errors: ['forbidden', 'conflict'],
+        body: createInvitationSchema,
+        response: { 201: createdInvitationSchema },
+      },
+    },
     async (req, reply) => reply.code(201).send(await service.createInvitation(ctx, req.actor, req.body)),
   );
   app.post(
     '/invitations/bulk',
-    { schema: { tags, body: bulkCreateSchema, response: { 201: bulkCreatedSchema } } },
+    {
+      schema: {
+        tags,
+        operationId: 'bulkCreateInvitations',
+        summary: 'Create one single invitation per contact',
+        body: bulkCreateSchema,
+        response: { 201: bulkCreatedSchema },
+      },
+    },
     async (req, reply) => reply.code(201).send(await service.bulkCreateInvitations(ctx, req.actor, req.body)),
   );
   app.post(
@@ -40,6 +66,7 @@ export function invitationsRoutes(app: Api, ctx: AppContext): void {
     {
       schema: {
         tags,
+        operationId: 'createInvitationForContact',
         summary: 'Create Invitation for one contact',
         params: idParams,
         body: invitationSettingsSchema.optional(),
@@ -49,26 +76,77 @@ export function invitationsRoutes(app: Api, ctx: AppContext): void {
     async (req, reply) =>
       reply.code(201).send(await service.createInvitationForContact(ctx, req.actor, req.params.id, req.body ?? {})),
   );
-  app.get('/invitations/:id', { schema: { tags, params: idParams, response: { 200: invitationSchema } } }, (req) =>
-    service.getInvitation(ctx, req.params.id),
+  app.get(
+    '/invitations/:id',
+    {
+      schema: {
+        tags,
+        operationId: 'getInvitation',
+        summary: 'Get an invitation',
+        params: idParams,
+        response: { 200: invitationSchema },
+      },
+    },
+    (req) => service.getInvitation(ctx, req.params.id),
   );
   app.patch(
     '/invitations/:id',
-    { schema: { tags, params: idParams, body: updateInvitationSchema, response: { 200: invitationSchema } } },
+    {
+      schema: {
+        tags,
+        operationId: 'updateInvitation',
+        summary: 'Update an invitation',
+        errors: ['conflict'],
+        params: idParams,
+        body: updateInvitationSchema,
+        response: { 200: invitationSchema },
+      },
+    },
     (req) => service.updateInvitation(ctx, req.actor, req.params.id, req.body),
   );
-  app.delete('/invitations/:id', { schema: { tags, params: idParams } }, async (req, reply) => {
-    await service.deleteInvitation(ctx, req.actor, req.params.id);
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/invitations/:id',
+    {
+      schema: {
+        tags,
+        operationId: 'deleteInvitation',
+        summary: 'Delete an invitation',
+        errors: ['conflict'],
+        params: idParams,
+        response: { 204: noContent },
+      },
+    },
+    async (req, reply) => {
+      await service.deleteInvitation(ctx, req.actor, req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
   app.post(
     '/invitations/:id/deactivate',
-    { schema: { tags, params: idParams, response: { 200: invitationSchema } } },
+    {
+      schema: {
+        tags,
+        operationId: 'deactivateInvitation',
+        summary: 'Deactivate an invitation (status inactive)',
+        errors: ['conflict'],
+        params: idParams,
+        response: { 200: invitationSchema },
+      },
+    },
     (req) => service.deactivateInvitation(ctx, req.actor, req.params.id),
   );
   app.post(
     '/invitations/:id/activate',
-    { schema: { tags, params: idParams, response: { 200: invitationSchema } } },
+    {
+      schema: {
+        tags,
+        operationId: 'activateInvitation',
+        summary: 'Reactivate an inactive invitation',
+        errors: ['conflict'],
+        params: idParams,
+        response: { 200: invitationSchema },
+      },
+    },
     (req) => service.activateInvitation(ctx, req.actor, req.params.id),
   );
   app.post(
@@ -76,6 +154,8 @@ export function invitationsRoutes(app: Api, ctx: AppContext): void {
     {
       schema: {
         tags,
+        operationId: 'revealInvitationLink',
+        errors: ['forbidden', 'conflict'],
         summary: 'Admins: the code and redemption URL again (audited)',
         params: idParams,
         response: { 200: invitationLinkSchema },
@@ -85,7 +165,16 @@ export function invitationsRoutes(app: Api, ctx: AppContext): void {
   );
   app.get(
     '/invitations/:id/redemptions',
-    { schema: { tags, params: idParams, querystring: pageQuerySchema, response: { 200: redemptionListSchema } } },
+    {
+      schema: {
+        tags,
+        operationId: 'listInvitationRedemptions',
+        summary: 'List the redemptions of an invitation',
+        params: idParams,
+        querystring: pageQuerySchema,
+        response: { 200: redemptionListSchema },
+      },
+    },
     (req) => service.listRedemptions(ctx, req.params.id, req.query),
   );
 }

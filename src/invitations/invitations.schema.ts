@@ -1,6 +1,6 @@
 // Invitations on the API: the Power Pages invitation record (adx_invitation) plus binding and locale.
 import { z } from 'zod';
-import { INT32_MAX, idSchema, isoTimeSchema, localeSchema, nameSchema } from '../shared/schemas.ts';
+import { INT32_MAX, idSchema, isoTimeSchema, localeSchema, nameSchema, timeOut } from '../shared/schemas.ts';
 import { listSchema, pageQuerySchema } from '../shared/pagination.ts';
 
 export const invitationTypeSchema = z.enum(['single', 'group'], { error: 'must be "single" or "group"' });
@@ -23,7 +23,7 @@ export const invitationSchema = z.object({
   name: z.string(),
   type: invitationTypeSchema,
   ownerId: idSchema.nullable(),
-  expiresAt: z.string().nullable(),
+  expiresAt: timeOut.nullable(),
   inviterContactId: idSchema.nullable(),
   invitedContactIds: z.array(idSchema),
   assignToAccountId: idSchema.nullable(),
@@ -36,9 +36,9 @@ export const invitationSchema = z.object({
   status: invitationStatusSchema,
   redemptionCount: z.number().int(),
   redeemedContactIds: z.array(idSchema),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  sentAt: z.string().nullable(),
+  createdAt: timeOut,
+  updatedAt: timeOut,
+  sentAt: timeOut.nullable(),
 });
 export type Invitation = z.infer<typeof invitationSchema>;
 
@@ -116,7 +116,7 @@ export const redemptionSchema = z.object({
   id: idSchema,
   invitationId: idSchema,
   contactId: idSchema,
-  redeemedAt: z.string(),
+  redeemedAt: timeOut,
   ipAddress: z.string().nullable(),
   userAgent: z.string().nullable(),
   signInMethod: z.string().nullable(),

@@ -110,26 +110,25 @@ describe('API reference', () => {
     expect(r.statusCode).toBe(200);
     const doc = r.json();
     expect(doc.openapi).toMatch(/^3\.1\./);
-    for (const path of [
-      '/api/v1/contacts',
-      '/api/v1/contacts/{id}',
-      '/api/v1/accounts',
-      '/api/v1/web-roles',
-      '/api/v1/users',
-      '/api/v1/tokens',
-    ]) {
+    for (const path of ['/contacts', '/contacts/{id}', '/accounts', '/web-roles', '/users', '/tokens']) {
       expect(Object.keys(doc.paths), path).toContain(path);
     }
-    expect(doc.paths['/api/v1/contacts'].post.requestBody).toBeDefined();
+    expect(doc.servers[0].url).toBe('/api/v1');
+    expect(doc.paths['/contacts'].post.requestBody).toBeDefined();
     expect(Object.keys(doc.paths).some((p) => p.startsWith('/healthz') || p.startsWith('/metrics'))).toBe(false);
   });
 
-  it('serves a browsable reference at /api/v1/docs', async () => {
-    let r = await t.api('GET', 'docs', { token: null });
-    if (r.statusCode >= 300 && r.statusCode < 400 && r.headers.location)
-      r = await t.api('GET', String(r.headers.location), { token: null });
-    expect(r.statusCode).toBe(200);
-    expect(r.headers['content-type']).toMatch(/^text\/html/);
-    expect(r.body).toMatch(/<html/i);
+  it('serves a browsable reference at /api/v1/docs and /portal/api/docs, its assets under the same prefix', async () => {
+    for (const prefix of ['/api/v1', '/portal/api']) {
+      let r = await t.api('GET', `${prefix}/docs`, { token: null });
+      if (r.statusCode >= 300 && r.statusCode < 400 && r.headers.location)
+        r = await t.api('GET', String(r.headers.location), { token: null });
+      expect(r.statusCode).toBe(200);
+      expect(r.headers['content-type']).toMatch(/^text\/html/);
+      expect(r.body).toMatch(/<html/i);
+      const css = /href="([^"]+swagger-ui\.css)"/.exec(r.body)?.[1] ?? '';
+      const asset = await t.api('GET', css.startsWith('/') ? css : `${prefix}/docs/${css}`, { token: null });
+      expect(asset.statusCode, css).toBe(200);
+    }
   });
 });

@@ -1,6 +1,6 @@
 // The portal's JSON calls (SPEC "Portal JSON API").
 import { z } from 'zod';
-import { emailSchema, localeSchema } from '../shared/schemas.ts';
+import { emailSchema, localeSchema, timeOut } from '../shared/schemas.ts';
 import { PASSWORD_MAX_LENGTH } from '../shared/passwords.ts';
 
 const code = z.string().trim().min(1, 'must not be empty').max(200, 'is too long');
@@ -61,7 +61,7 @@ export const previewReply = z.object({
   inviterName: z.string().nullable(),
   ownerName: z.string().nullable(),
   accountName: z.string().nullable(),
-  expiresAt: z.string().nullable(),
+  expiresAt: timeOut.nullable(),
   invitedEmailHint: z.string().nullable(),
   binding: z.enum(['any', 'invited-email', 'email-domain']),
   allowedDomains: z.array(z.string()),

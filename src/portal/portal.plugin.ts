@@ -3,6 +3,7 @@
 // without anyone remembering to. Pages answer errors with a page in the visitor's language (the
 // API's status for the same code, the code in data-code); the JSON API with problem documents.
 import { unmatched } from '../http/framework-errors.ts';
+import { useOpenApi } from '../http/openapi.ts';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.ts';
 import { sendProblem, toAppError } from '../http/errors.ts';
@@ -33,9 +34,14 @@ export async function portalPlugin(
     csrf({ expectedToken: async (req, reply) => (await loadSession(ctx, req, reply)).csrfToken }),
   );
 
-  await portal.register(async (api) => portalApiRoutes(api.withTypeProvider<ZodTypeProvider>(), ctx), {
-    prefix: '/portal/api',
-  });
+  await portal.register(
+    async (api) => {
+      // Its own OpenAPI document (/portal/api/openapi.json, /portal/api/docs): these routes alone.
+      await useOpenApi(api, 'portal');
+      portalApiRoutes(api.withTypeProvider<ZodTypeProvider>(), ctx);
+    },
+    { prefix: '/portal/api' },
+  );
 
   powerPagesLinkRoutes(portal, ctx);
 

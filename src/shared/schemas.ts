@@ -23,3 +23,5 @@ export const optionalText = (max: number) =>
     .nullable()
     .transform((v) => (v === '' ? null : v));
 export const optionalEmail = z.union([z.literal(''), emailSchema, z.null()]).transform((v) => (v === '' ? null : v));
+/** A time in an answer (ISO 8601 UTC, as stored): plain text to the serializer, `date-time` in the OpenAPI document. */
+export const timeOut = z.string().meta({ format: 'date-time' });

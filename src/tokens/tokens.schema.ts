@@ -1,14 +1,14 @@
 // API tokens of system users: shown once on create, stored only as a keyed hash.
 import { z } from 'zod';
-import { idSchema, nameSchema } from '../shared/schemas.ts';
+import { idSchema, nameSchema, timeOut } from '../shared/schemas.ts';
 import { listSchema, pageQuerySchema } from '../shared/pagination.ts';
 
 export const tokenSchema = z.object({
   id: idSchema,
   name: z.string(),
   userId: idSchema,
-  createdAt: z.string(),
-  lastUsedAt: z.string().nullable(),
+  createdAt: timeOut,
+  lastUsedAt: timeOut.nullable(),
 });
 export type ApiToken = z.infer<typeof tokenSchema>;
 export const createdTokenSchema = tokenSchema.extend({ token: z.string() });

@@ -1,6 +1,6 @@
 // System users: back-office people, admins or staff.
 import { z } from 'zod';
-import { emailSchema, idSchema, nameSchema } from '../shared/schemas.ts';
+import { emailSchema, idSchema, nameSchema, timeOut } from '../shared/schemas.ts';
 import { listSchema, pageQuerySchema } from '../shared/pagination.ts';
 import { PASSWORD_MAX_LENGTH } from '../shared/passwords.ts';
 
@@ -12,8 +12,8 @@ export const userSchema = z.object({
   email: z.string(),
   fullName: z.string(),
   role: roleSchema,
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: timeOut,
+  updatedAt: timeOut,
 });
 export type User = z.infer<typeof userSchema>;
 

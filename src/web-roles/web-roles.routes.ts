@@ -1,6 +1,7 @@
 // /web-roles
 import type { AppContext } from '../context.ts';
 import type { Api } from '../http/types.ts';
+import { noContent } from '../http/openapi.ts';
 import { idParams } from '../shared/schemas.ts';
 import {
   createWebRoleSchema,
@@ -15,24 +16,74 @@ export function webRolesRoutes(app: Api, ctx: AppContext): void {
   const tags = ['Web roles'];
   app.get(
     '/web-roles',
-    { schema: { tags, querystring: webRoleListQuery, response: { 200: webRoleListSchema } } },
+    {
+      schema: {
+        tags,
+        operationId: 'listWebRoles',
+        summary: 'List web roles',
+        querystring: webRoleListQuery,
+        response: { 200: webRoleListSchema },
+      },
+    },
     (req) => service.listWebRoles(ctx, req.query),
   );
   app.post(
     '/web-roles',
-    { schema: { tags, body: createWebRoleSchema, response: { 201: webRoleSchema } } },
+    {
+      schema: {
+        tags,
+        operationId: 'createWebRole',
+        summary: 'Create a web role',
+        errors: ['conflict'],
+        body: createWebRoleSchema,
+        response: { 201: webRoleSchema },
+      },
+    },
     async (req, reply) => reply.code(201).send(await service.createWebRole(ctx, req.actor, req.body)),
   );
-  app.get('/web-roles/:id', { schema: { tags, params: idParams, response: { 200: webRoleSchema } } }, (req) =>
-    service.getWebRole(ctx, req.params.id),
+  app.get(
+    '/web-roles/:id',
+    {
+      schema: {
+        tags,
+        operationId: 'getWebRole',
+        summary: 'Get a web role',
+        params: idParams,
+        response: { 200: webRoleSchema },
+      },
+    },
+    (req) => service.getWebRole(ctx, req.params.id),
   );
   app.patch(
     '/web-roles/:id',
-    { schema: { tags, params: idParams, body: updateWebRoleSchema, response: { 200: webRoleSchema } } },
+    {
+      schema: {
+        tags,
+        operationId: 'updateWebRole',
+        summary: 'Update a web role',
+        errors: ['conflict'],
+        params: idParams,
+        body: updateWebRoleSchema,
+        response: { 200: webRoleSchema },
+      },
+    },
     (req) => service.updateWebRole(ctx, req.actor, req.params.id, req.body),
   );
-  app.delete('/web-roles/:id', { schema: { tags, params: idParams } }, async (req, reply) => {
-    await service.deleteWebRole(ctx, req.actor, req.params.id);
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/web-roles/:id',
+    {
+      schema: {
+        tags,
+        operationId: 'deleteWebRole',
+        summary: 'Delete a web role no one holds',
+        errors: ['conflict'],
+        params: idParams,
+        response: { 204: noContent },
+      },
+    },
+    async (req, reply) => {
+      await service.deleteWebRole(ctx, req.actor, req.params.id);
+      return reply.code(204).send(null);
+    },
+  );
 }

@@ -1,6 +1,6 @@
 // Web roles: named sets of portal rights; the "authenticated users role" applies to every signed-in contact.
 import { z } from 'zod';
-import { idSchema, nameSchema, optionalText } from '../shared/schemas.ts';
+import { idSchema, nameSchema, optionalText, timeOut } from '../shared/schemas.ts';
 import { listSchema, pageQuerySchema } from '../shared/pagination.ts';
 
 export const webRoleSchema = z.object({
@@ -8,8 +8,8 @@ export const webRoleSchema = z.object({
   name: z.string(),
   description: z.string().nullable(),
   authenticatedUsersRole: z.boolean(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: timeOut,
+  updatedAt: timeOut,
 });
 export type WebRole = z.infer<typeof webRoleSchema>;
 

@@ -3,6 +3,7 @@
 // job handlers in every process that builds the app.
 import type { AppContext } from '../context.ts';
 import type { Api } from '../http/types.ts';
+import { noContent } from '../http/openapi.ts';
 import { idParams } from '../shared/schemas.ts';
 import {
   createEmailTemplateSchema,
@@ -35,22 +36,50 @@ export function workflowsRoutes(app: Api, ctx: AppContext): void {
   const tags = ['Workflows'];
   app.get(
     '/workflows',
-    { schema: { tags, querystring: workflowListQuery, response: { 200: workflowListSchema } } },
+    {
+      schema: {
+        tags,
+        operationId: 'listWorkflows',
+        summary: 'List workflows',
+        querystring: workflowListQuery,
+        response: { 200: workflowListSchema },
+      },
+    },
     (req) => service.listWorkflows(ctx, req.query),
   );
   app.post(
     '/workflows',
-    { schema: { tags, body: createWorkflowSchema, response: { 201: createdWorkflowSchema } } },
+    {
+      schema: {
+        tags,
+        operationId: 'createWorkflow',
+        summary: 'Create a workflow (a draft; the answer alone carries its webhook secret)',
+        body: createWorkflowSchema,
+        response: { 201: createdWorkflowSchema },
+      },
+    },
     async (req, reply) => reply.code(201).send(await service.createWorkflow(ctx, req.actor, req.body)),
   );
-  app.get('/workflows/:id', { schema: { tags, params: idParams, response: { 200: workflowSchema } } }, (req) =>
-    service.getWorkflow(ctx, req.params.id),
+  app.get(
+    '/workflows/:id',
+    {
+      schema: {
+        tags,
+        operationId: 'getWorkflow',
+        summary: 'Get a workflow',
+        params: idParams,
+        response: { 200: workflowSchema },
+      },
+    },
+    (req) => service.getWorkflow(ctx, req.params.id),
   );
   app.patch(
     '/workflows/:id',
     {
       schema: {
         tags,
+        operationId: 'updateWorkflow',
+        errors: ['conflict', 'workflow-activated'],
         summary: 'Edit a deactivated workflow (409 workflow-activated otherwise)',
         params: idParams,
         body: updateWorkflowSchema,
@@ -61,20 +90,47 @@ export function workflowsRoutes(app: Api, ctx: AppContext): void {
   );
   app.delete(
     '/workflows/:id',
-    { schema: { tags, summary: 'Delete an unused draft', params: idParams } },
+    {
+      schema: {
+        tags,
+        operationId: 'deleteWorkflow',
+        errors: ['conflict'],
+        summary: 'Delete an unused draft',
+        params: idParams,
+        response: { 204: noContent },
+      },
+    },
     async (req, reply) => {
       await service.deleteWorkflow(ctx, req.actor, req.params.id);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
   app.post(
     '/workflows/:id/activate',
-    { schema: { tags, params: idParams, response: { 200: workflowSchema } } },
+    {
+      schema: {
+        tags,
+        operationId: 'activateWorkflow',
+        summary: 'Activate a workflow',
+        errors: ['conflict'],
+        params: idParams,
+        response: { 200: workflowSchema },
+      },
+    },
     (req) => service.activateWorkflow(ctx, req.actor, req.params.id),
   );
   app.post(
     '/workflows/:id/deactivate',
-    { schema: { tags, params: idParams, response: { 200: workflowSchema } } },
+    {
+      schema: {
+        tags,
+        operationId: 'deactivateWorkflow',
+        summary: 'Deactivate a workflow',
+        errors: ['conflict'],
+        params: idParams,
+        response: { 200: workflowSchema },
+      },
+    },
     (req) => service.deactivateWorkflow(ctx, req.actor, req.params.id),
   );
   app.post(
@@ -82,6 +138,7 @@ export function workflowsRoutes(app: Api, ctx: AppContext): void {
     {
       schema: {
         tags,
+        operationId: 'rotateWorkflowSecret',
         summary: 'A new Standard Webhooks secret (shown once)',
         params: idParams,
         response: { 200: webhookSecretSchema },
@@ -94,6 +151,8 @@ export function workflowsRoutes(app: Api, ctx: AppContext): void {
     {
       schema: {
         tags,
+        operationId: 'runWorkflow',
+        errors: ['conflict'],
         summary: 'Run workflow on chosen records',
         params: idParams,
         body: runWorkflowSchema,
@@ -108,6 +167,7 @@ export function workflowsRoutes(app: Api, ctx: AppContext): void {
     {
       schema: {
         tags,
+        operationId: 'dryRunWorkflow',
         summary: 'What each step would do for one record, changing nothing',
         params: idParams,
         body: dryRunSchema,
@@ -119,17 +179,37 @@ export function workflowsRoutes(app: Api, ctx: AppContext): void {
 
   app.get(
     '/workflow-runs',
-    { schema: { tags, querystring: workflowRunListQuery, response: { 200: workflowRunListSchema } } },
+    {
+      schema: {
+        tags,
+        operationId: 'listWorkflowRuns',
+        summary: 'List workflow runs',
+        querystring: workflowRunListQuery,
+        response: { 200: workflowRunListSchema },
+      },
+    },
     (req) => service.listRuns(ctx, req.query),
   );
-  app.get('/workflow-runs/:id', { schema: { tags, params: idParams, response: { 200: workflowRunSchema } } }, (req) =>
-    service.getRun(ctx, req.params.id),
+  app.get(
+    '/workflow-runs/:id',
+    {
+      schema: {
+        tags,
+        operationId: 'getWorkflowRun',
+        summary: 'Get a workflow run with its step log',
+        params: idParams,
+        response: { 200: workflowRunSchema },
+      },
+    },
+    (req) => service.getRun(ctx, req.params.id),
   );
   app.post(
     '/workflow-runs/:id/retry',
     {
       schema: {
         tags,
+        operationId: 'retryWorkflowRun',
+        errors: ['conflict'],
         summary: 'Run a failed run again, resuming after its last succeeded step',
         params: idParams,
         response: { 200: workflowRunSchema },
@@ -141,7 +221,15 @@ export function workflowsRoutes(app: Api, ctx: AppContext): void {
   const templateTags = ['Email templates'];
   app.get(
     '/email-templates',
-    { schema: { tags: templateTags, querystring: emailTemplateListQuery, response: { 200: emailTemplateListSchema } } },
+    {
+      schema: {
+        tags: templateTags,
+        operationId: 'listEmailTemplates',
+        summary: 'List email templates',
+        querystring: emailTemplateListQuery,
+        response: { 200: emailTemplateListSchema },
+      },
+    },
     (req) => templates.listEmailTemplates(ctx, req.query),
   );
   app.post(
@@ -149,6 +237,8 @@ export function workflowsRoutes(app: Api, ctx: AppContext): void {
     {
       schema: {
         tags: templateTags,
+        operationId: 'createEmailTemplate',
+        errors: ['conflict', 'workflow-activated'],
         summary: 'A template for a deactivated workflow',
         body: createEmailTemplateSchema,
         response: { 201: emailTemplateSchema },
@@ -158,7 +248,15 @@ export function workflowsRoutes(app: Api, ctx: AppContext): void {
   );
   app.get(
     '/email-templates/:id',
-    { schema: { tags: templateTags, params: idParams, response: { 200: emailTemplateSchema } } },
+    {
+      schema: {
+        tags: templateTags,
+        operationId: 'getEmailTemplate',
+        summary: 'Get an email template',
+        params: idParams,
+        response: { 200: emailTemplateSchema },
+      },
+    },
     (req) => templates.getEmailTemplate(ctx, req.params.id),
   );
   app.patch(
@@ -166,6 +264,9 @@ export function workflowsRoutes(app: Api, ctx: AppContext): void {
     {
       schema: {
         tags: templateTags,
+        operationId: 'updateEmailTemplate',
+        summary: 'Update an email template of a deactivated workflow',
+        errors: ['workflow-activated'],
         params: idParams,
         body: updateEmailTemplateSchema,
         response: { 200: emailTemplateSchema },
@@ -178,6 +279,7 @@ export function workflowsRoutes(app: Api, ctx: AppContext): void {
     {
       schema: {
         tags: templateTags,
+        operationId: 'previewEmailTemplate',
         summary: 'Render with a stand-in code',
         params: idParams,
         body: previewSchema,

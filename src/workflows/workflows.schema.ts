@@ -1,7 +1,15 @@
 // Workflows on the API: definitions with typed steps (SPEC "Workflow steps"), runs with their
 // step log, and the email templates their email steps use.
 import { z } from 'zod';
-import { emailSchema, idSchema, localeSchema, nameSchema, optionalEmail, optionalText } from '../shared/schemas.ts';
+import {
+  emailSchema,
+  idSchema,
+  localeSchema,
+  nameSchema,
+  optionalEmail,
+  optionalText,
+  timeOut,
+} from '../shared/schemas.ts';
 import { listSchema, pageQuerySchema } from '../shared/pagination.ts';
 import { invitationSettingsSchema } from '../invitations/invitations.schema.ts';
 
@@ -128,8 +136,8 @@ export const workflowSchema = z.object({
   primaryEntity: primaryEntitySchema,
   state: workflowStateSchema,
   steps: z.array(z.unknown()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: timeOut,
+  updatedAt: timeOut,
 });
 export type Workflow = z.infer<typeof workflowSchema>;
 export const createdWorkflowSchema = workflowSchema.extend({ webhookSecret: z.string() });
@@ -183,8 +191,8 @@ export const runStepSchema = z.object({
   path: z.string(),
   type: z.string(),
   status: stepStatusSchema,
-  startedAt: z.string(),
-  finishedAt: z.string().nullable(),
+  startedAt: timeOut,
+  finishedAt: timeOut.nullable(),
   detail: z.unknown(),
   error: z.string().nullable(),
 });
@@ -198,9 +206,9 @@ export const workflowRunSchema = z.object({
   status: runStatusSchema,
   error: z.string().nullable(),
   steps: z.array(runStepSchema),
-  createdAt: z.string(),
-  startedAt: z.string().nullable(),
-  finishedAt: z.string().nullable(),
+  createdAt: timeOut,
+  startedAt: timeOut.nullable(),
+  finishedAt: timeOut.nullable(),
 });
 export type WorkflowRun = z.infer<typeof workflowRunSchema>;
 
@@ -244,8 +252,8 @@ export const emailTemplateSchema = z.object({
   html: z.string(),
   text: z.string(),
   from: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: timeOut,
+  updatedAt: timeOut,
 });
 export type EmailTemplate = z.infer<typeof emailTemplateSchema>;
 
