@@ -6,30 +6,17 @@ import type { ImportReport } from '../import-export/import-export.schema.ts';
 import { action, type CliRun } from './command.ts';
 import { ExitCode, UsageError, type CommandResult } from './io.ts';
 import { progressFor } from './progress.ts';
+import { remoteTarget as remoteOf } from './remote.ts';
 import { localTarget, remoteTarget, type ImportExportTarget } from './import-export.target.ts';
 
-interface RemoteOptions {
-  url?: string;
-  token?: string;
-}
+// biome-ignore lint/complexity/noBannedTypes: commands take no remote options of their own (--url/--token are global)
+type RemoteOptions = {};
+const addRemoteOptions = (cmd: Command): Command => cmd;
 
-function addRemoteOptions(cmd: Command): Command {
-  return cmd
-    .option('--url <url>', 'work on the server at this address through its API (no local database)')
-    .option('--token <token>', 'the API token for --url (or PORTAL_TOKEN)');
-}
-
-/** The local database, or the server named by --url (with --token or PORTAL_TOKEN). */
-export function targetOf(run: CliRun, opts: RemoteOptions): ImportExportTarget {
-  const url = opts.url ?? run.io.env.PORTAL_URL;
-  const token = opts.token ?? run.io.env.PORTAL_TOKEN;
-  if (!url) {
-    if (opts.token) throw new UsageError('--token goes with --url');
-    return localTarget(run.io, run.json);
-  }
-  if (!/^https?:\/\//.test(url)) throw new UsageError('--url must be an http:// or https:// address');
-  if (!token) throw new UsageError('--url needs --token (or PORTAL_TOKEN)');
-  return remoteTarget({ url, token });
+/** The local database, or the server named by the global --url (with --token or PORTAL_TOKEN). */
+export function targetOf(run: CliRun, cmd: Command): ImportExportTarget {
+  const remote = remoteOf(run, cmd);
+  return remote ? remoteTarget(remote) : localTarget(run.io, run.json);
 }
 
 /** The report as lines for people and as the --json document; exit 1 when any row failed. */
@@ -67,7 +54,7 @@ export function registerImportExportCommands(program: Command, run: CliRun): voi
       const file = String(cmd.args[0]);
       const opts = cmd.opts<RemoteOptions & { dryRun?: boolean; continueOnError?: boolean }>();
       if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
-      const target = targetOf(run, opts);
+      const target = targetOf(run, cmd);
       const report = await target.importContacts(
         { file, dryRun: Boolean(opts.dryRun), continueOnError: Boolean(opts.continueOnError) },
         progressFor(run.io),
@@ -90,7 +77,7 @@ export function registerImportExportCommands(program: Command, run: CliRun): voi
       const path = String(cmd.args[0]);
       const opts = cmd.opts<RemoteOptions & { dryRun?: boolean }>();
       if (!existsSync(path)) throw new UsageError(`no such file or directory: ${path}`);
-      const report = await targetOf(run, opts).importPowerPages(path, Boolean(opts.dryRun));
+      const report = await targetOf(run, cmd).importPowerPages(path, Boolean(opts.dryRun));
       const lines = [
         `${report.dataModel} data model: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged.`,
         ...Object.entries(report.entities).map(
@@ -123,7 +110,7 @@ export function registerImportExportCommands(program: Command, run: CliRun): voi
       const opts = cmd.opts<RemoteOptions & { out: string; model: string }>();
       if (opts.model !== 'enhanced' && opts.model !== 'standard')
         throw new UsageError('--model must be "enhanced" or "standard"');
-      const result = await targetOf(run, opts).exportPowerPages(opts.out, opts.model);
+      const result = await targetOf(run, cmd).exportPowerPages(opts.out, opts.model);
       return {
         lines: [
           `Wrote ${result.files.join(', ')}.`,
