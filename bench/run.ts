@@ -6,6 +6,7 @@ import { runBulkCreateBench } from './invitations-bulk.ts';
 import { runRedemptionBench } from './redemption.ts';
 import { runSendInvitationsBench } from './send-invitations.ts';
 import { runEventsBench } from './events.ts';
+import { runImportBench } from './import.ts';
 
 const benches: Record<string, () => Promise<unknown>> = {
   bulk: runBulkCreateBench,
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   send: runSendInvitationsBench,
   views: runAdminViewsBench,
   events: runEventsBench,
+  import: runImportBench,
 };
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));

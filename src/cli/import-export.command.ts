@@ -6,30 +6,17 @@ import type { ImportReport } from '../import-export/import-export.schema.ts';
 import { action, type CliRun } from './command.ts';
 import { ExitCode, UsageError, type CommandResult } from './io.ts';
 import { progressFor } from './progress.ts';
+import { remoteTarget as remoteOf } from './remote.ts';
 import { localTarget, remoteTarget, type ImportExportTarget } from './import-export.target.ts';
 
-interface RemoteOptions {
-  url?: string;
-  token?: string;
-}
+// biome-ignore lint/complexity/noBannedTypes: commands take no remote options of their own (--url/--token are global)
+type RemoteOptions = {};
+const addRemoteOptions = (cmd: Command): Command => cmd;
 
-function addRemoteOptions(cmd: Command): Command {
-  return cmd
-    .option('--url <url>', 'work on the server at this address through its API (no local database)')
-    .option('--token <token>', 'the API token for --url (or PORTAL_TOKEN)');
-}
-
-/** The local database, or the server named by --url (with --token or PORTAL_TOKEN). */
-export function targetOf(run: CliRun, opts: RemoteOptions): ImportExportTarget {
-  const url = opts.url ?? run.io.env.PORTAL_URL;
-  const token = opts.token ?? run.io.env.PORTAL_TOKEN;
-  if (!url) {
-    if (opts.token) throw new UsageError('--token goes with --url');
-    return localTarget(run.io, run.json);
-  }
-  if (!/^https?:\/\//.test(url)) throw new UsageError('--url must be an http:// or https:// address');
-  if (!token) throw new UsageError('--url needs --token (or PORTAL_TOKEN)');
-  return remoteTarget({ url, token });
+/** The local database, or the server named by the global --url (with --token or PORTAL_TOKEN). */
+export function targetOf(run: CliRun, cmd: Command): ImportExportTarget {
+  const remote = remoteOf(run, cmd);
+  return remote ? remoteTarget(remote) : localTarget(run.io, run.json);
 }
 
 /** The report as lines for people and as the --json document; exit 1 when any row failed. */
@@ -67,12 +54,70 @@ export function registerImportExportCommands(program: Command, run: CliRun): voi
       const file = String(cmd.args[0]);
       const opts = cmd.opts<RemoteOptions & { dryRun?: boolean; continueOnError?: boolean }>();
       if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
-      const target = targetOf(run, opts);
+      const target = targetOf(run, cmd);
       const report = await target.importContacts(
         { file, dryRun: Boolean(opts.dryRun), continueOnError: Boolean(opts.continueOnError) },
         progressFor(run.io),
       );
       return reportResult(report);
+    }),
+  );
+
+  const imports = program.command('import').description('import records from another system');
+  addRemoteOptions(
+    imports
+      .command('powerpages')
+      .description(
+        'import a Power Pages export (JSON file keyed by entity sets, or a directory of CSV files; either data model)',
+      )
+      .argument('<path>', 'FILE.json or DIR')
+      .option('--dry-run', 'report what would change, change nothing'),
+  ).action(
+    action(run, async (cmd) => {
+      const path = String(cmd.args[0]);
+      const opts = cmd.opts<RemoteOptions & { dryRun?: boolean }>();
+      if (!existsSync(path)) throw new UsageError(`no such file or directory: ${path}`);
+      const report = await targetOf(run, cmd).importPowerPages(path, Boolean(opts.dryRun));
+      const lines = [
+        `${report.dataModel} data model: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged.`,
+        ...Object.entries(report.entities).map(
+          ([set, c]) => `  ${set}: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`,
+        ),
+        ...report.settingsApplied.map((s) => `Applied site setting ${s}.`),
+        ...report.settingsUnknown.map((s) => `Site setting not known here, not applied: ${s}.`),
+        ...report.notes,
+        ...report.errors.map((e) => `row ${e.row}, ${e.field}: ${e.message}`),
+        ...(report.ok ? [] : ['Nothing was imported.']),
+      ];
+      return { lines, json: { ...report }, ...(report.ok ? {} : { exitCode: ExitCode.failure }) };
+    }),
+  );
+  const exports = program.command('export').description('export records for another system');
+  addRemoteOptions(
+    exports
+      .command('powerpages')
+      .description(
+        'export accounts, contacts, web roles, invitations, redemptions and Authentication/* settings (no codes)',
+      )
+      .requiredOption('--out <path>', 'FILE.json, or DIR/ for one CSV file per entity set')
+      .option(
+        '--model <model>',
+        'Dataverse data model: enhanced (mspp_, every new site) or standard (adx_)',
+        'enhanced',
+      ),
+  ).action(
+    action(run, async (cmd) => {
+      const opts = cmd.opts<RemoteOptions & { out: string; model: string }>();
+      if (opts.model !== 'enhanced' && opts.model !== 'standard')
+        throw new UsageError('--model must be "enhanced" or "standard"');
+      const result = await targetOf(run, cmd).exportPowerPages(opts.out, opts.model);
+      return {
+        lines: [
+          `Wrote ${result.files.join(', ')}.`,
+          ...Object.entries(result.counts).map(([set, n]) => `  ${set}: ${n}`),
+        ],
+        json: { ...result, model: opts.model },
+      };
     }),
   );
 }
