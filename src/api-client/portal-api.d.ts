@@ -102,6 +102,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The invitations I made, newest first */
+        get: operations["listMyInvitations"];
+        put?: never;
+        /** Invite a colleague into my account (sent at once) */
+        post: operations["inviteColleague"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invitations/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send one of my open invitations again */
+        post: operations["resendMyInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invitations/{id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deactivate one of my open invitations */
+        post: operations["deactivateMyInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invitations/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The invitee declines a single invitation by its code (status declined; the owner is told) */
+        post: operations["declineInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -162,7 +231,7 @@ export interface components {
              * @description The stable code clients act on.
              * @enum {string}
              */
-            code: "malformed-request" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "workflow-activated" | "method-not-allowed" | "payload-too-large" | "uri-too-long" | "header-too-large" | "validation-failed" | "rate-limited" | "csrf-invalid" | "registration-closed" | "invitation-not-found" | "invitation-expired" | "invitation-inactive" | "invitation-redeemed" | "max-redemptions-reached" | "already-redeemed-by-contact" | "binding-mismatch" | "internal-error";
+            code: "malformed-request" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "workflow-activated" | "method-not-allowed" | "payload-too-large" | "uri-too-long" | "header-too-large" | "validation-failed" | "rate-limited" | "csrf-invalid" | "registration-closed" | "invitation-not-found" | "invitation-expired" | "invitation-inactive" | "invitation-redeemed" | "max-redemptions-reached" | "already-redeemed-by-contact" | "binding-mismatch" | "sign-in-method-required" | "external-sign-in-failed" | "invitation-declined" | "internal-error";
             /** @description This occurrence in English (a conflict says its reason here). */
             detail?: string;
             /** @description With `validation-failed`: each refused field, named as the API spells it (`settings.type`). */
@@ -693,6 +762,405 @@ export interface operations {
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listMyInvitations: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            status: string;
+                            contactId: string | null;
+                            email: string | null;
+                            firstName: string | null;
+                            lastName: string | null;
+                            webRoles: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
+                            createdAt: string;
+                            sentAt: string | null;
+                            expiresAt: string | null;
+                            redeemedAt: string | null;
+                            open: boolean;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    inviteColleague: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The session's CSRF token (`csrfToken` of `GET /me`, sign-up and sign-in). */
+                "X-CSRF-Token": components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email: string;
+                    firstName?: string;
+                    lastName?: string;
+                    webRoleIds: string[];
+                    /** Format: date-time */
+                    expiresAt?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        status: string;
+                        contactId: string | null;
+                        email: string | null;
+                        firstName: string | null;
+                        lastName: string | null;
+                        webRoles: {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                        }[];
+                        createdAt: string;
+                        sentAt: string | null;
+                        expiresAt: string | null;
+                        redeemedAt: string | null;
+                        open: boolean;
+                    };
+                };
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `csrf-invalid`: The form has expired or its security token is missing; reload and try again. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload-too-large`: The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resendMyInvitation: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The session's CSRF token (`csrfToken` of `GET /me`, sign-up and sign-in). */
+                "X-CSRF-Token": components["parameters"]["CsrfToken"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        status: string;
+                        contactId: string | null;
+                        email: string | null;
+                        firstName: string | null;
+                        lastName: string | null;
+                        webRoles: {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                        }[];
+                        createdAt: string;
+                        sentAt: string | null;
+                        expiresAt: string | null;
+                        redeemedAt: string | null;
+                        open: boolean;
+                    };
+                };
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `csrf-invalid`: The form has expired or its security token is missing; reload and try again. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found`: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload-too-large`: The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deactivateMyInvitation: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The session's CSRF token (`csrfToken` of `GET /me`, sign-up and sign-in). */
+                "X-CSRF-Token": components["parameters"]["CsrfToken"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        status: string;
+                        contactId: string | null;
+                        email: string | null;
+                        firstName: string | null;
+                        lastName: string | null;
+                        webRoles: {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                        }[];
+                        createdAt: string;
+                        sentAt: string | null;
+                        expiresAt: string | null;
+                        redeemedAt: string | null;
+                        open: boolean;
+                    };
+                };
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `csrf-invalid`: The form has expired or its security token is missing; reload and try again. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found`: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload-too-large`: The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    declineInvitation: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The session's CSRF token (`csrfToken` of `GET /me`, sign-up and sign-in). */
+                "X-CSRF-Token": components["parameters"]["CsrfToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        invitationId: string;
+                        /** @enum {string} */
+                        status: "declined";
+                    };
+                };
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `csrf-invalid`: The form has expired or its security token is missing; reload and try again. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload-too-large`: The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

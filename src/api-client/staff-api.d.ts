@@ -408,6 +408,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/invitations/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send Invitation again on many invitations (by ids or status), optionally rotating their codes */
+        post: operations["resendInvitations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invitations/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send Invitation again, keeping or rotating the code (the old one stops working at once) */
+        post: operations["resendInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invitations/{id}/card.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Admins: a printable card with a QR code of the redemption link, as SVG (audited) */
+        get: operations["getInvitationCardSvg"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invitations/{id}/card.png": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Admins: the QR code of the redemption link as PNG (audited) */
+        get: operations["getInvitationCardPng"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/invitations/{id}/redemptions": {
         parameters: {
             query?: never;
@@ -688,8 +756,392 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/contacts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import contacts from CSV
+         * @description A CSV body (text/csv; UTF-8, BOM optional; comma or semicolon; at most 100 MiB). Contacts are matched by emailaddress1 in any letter case; accounts by name are created when missing. Without continueOnError a file with any bad row imports nothing. Answers the import report (also when rows failed).
+         */
+        post: operations["importContacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity-providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List identity providers (admins) */
+        get: operations["listIdentityProviders"];
+        put?: never;
+        /** Add an OpenID Connect or SAML 2.0 provider (admins) */
+        post: operations["createIdentityProvider"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/identity-providers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One identity provider (admins; the client secret is never returned) */
+        get: operations["getIdentityProvider"];
+        put?: never;
+        post?: never;
+        /** Delete an unused identity provider (admins; 409 while logins or invitations use it) */
+        delete: operations["deleteIdentityProvider"];
+        options?: never;
+        head?: never;
+        /** Change an identity provider (admins; the type never changes) */
+        patch: operations["updateIdentityProvider"];
+        trace?: never;
+    };
+    "/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhook endpoints */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /** Create a webhook endpoint (the response alone carries its secret) */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a webhook endpoint */
+        get: operations["getWebhookEndpoint"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook endpoint and its delivery log */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        /** Change a webhook endpoint */
+        patch: operations["updateWebhookEndpoint"];
+        trace?: never;
+    };
+    "/webhook-endpoints/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give a webhook endpoint a new secret (shown in this response only) */
+        post: operations["rotateWebhookEndpointSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log, newest first, each delivery with its attempts */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-deliveries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get one delivery with its attempts */
+        get: operations["getWebhookDelivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook-deliveries/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deliver the event again now, with the same webhook-id */
+        post: operations["redeliverWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "invitation.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** invitation.created (lifecycle event) */
+        post: operations["onInvitationCreated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invitation.sent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** invitation.sent (lifecycle event) */
+        post: operations["onInvitationSent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invitation.resent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** invitation.resent (lifecycle event) */
+        post: operations["onInvitationResent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invitation.redeemed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** invitation.redeemed (lifecycle event) */
+        post: operations["onInvitationRedeemed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invitation.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** invitation.expired (lifecycle event) */
+        post: operations["onInvitationExpired"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invitation.declined": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** invitation.declined (lifecycle event) */
+        post: operations["onInvitationDeclined"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invitation.deactivated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** invitation.deactivated (lifecycle event) */
+        post: operations["onInvitationDeactivated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invitation.activated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** invitation.activated (lifecycle event) */
+        post: operations["onInvitationActivated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "email.sent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** email.sent (lifecycle event) */
+        post: operations["onEmailSent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "email.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** email.failed (lifecycle event) */
+        post: operations["onEmailFailed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "email.bounced": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** email.bounced (lifecycle event) */
+        post: operations["onEmailBounced"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "email.unknown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** email.unknown (lifecycle event) */
+        post: operations["onEmailUnknown"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "contact.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** contact.created (lifecycle event) */
+        post: operations["onContactCreated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /** @description One step of a workflow, told apart by `type`. */
@@ -741,6 +1193,8 @@ export interface components {
                 binding?: "any" | "invited-email" | "email-domain";
                 allowedDomains?: string[];
                 locale?: ("da" | "en") | null;
+                signInProviderId?: string | null;
+                reminderSchedule?: string | null;
                 expiresInDays?: number;
             };
             send?: boolean;
@@ -835,6 +1289,7 @@ export interface components {
             username: string | null;
             loginEnabled: boolean;
             emailConfirmed: boolean;
+            emailaddress1Undeliverable: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -850,6 +1305,8 @@ export interface components {
             name: string;
             description: string | null;
             authenticatedUsersRole: boolean;
+            canInvite: boolean;
+            grantableWebRoleIds: string[];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -880,7 +1337,7 @@ export interface components {
             text: string;
             secretsMasked: boolean;
             /** @enum {string} */
-            status: "pending" | "sending" | "sent" | "failed" | "unknown";
+            status: "pending" | "sending" | "sent" | "failed" | "unknown" | "bounced";
             attempts: number;
             messageId: string;
             providerMessageId: string | null;
@@ -914,8 +1371,9 @@ export interface components {
             binding: "any" | "invited-email" | "email-domain";
             allowedDomains: string[];
             locale: ("da" | "en") | null;
+            signInProviderId: string | null;
             /** @enum {string} */
-            status: "new" | "sent" | "redeemed" | "expired" | "inactive";
+            status: "new" | "sent" | "redeemed" | "expired" | "inactive" | "declined";
             redemptionCount: number;
             redeemedContactIds: string[];
             /** Format: date-time */
@@ -923,6 +1381,11 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             sentAt: string | null;
+            reminderSchedule: string | null;
+            reminders: {
+                dueAt: string;
+                sentAt: string | null;
+            }[];
         };
         InvitationList: {
             items: components["schemas"]["Invitation"][];
@@ -946,8 +1409,9 @@ export interface components {
             binding: "any" | "invited-email" | "email-domain";
             allowedDomains: string[];
             locale: ("da" | "en") | null;
+            signInProviderId: string | null;
             /** @enum {string} */
-            status: "new" | "sent" | "redeemed" | "expired" | "inactive";
+            status: "new" | "sent" | "redeemed" | "expired" | "inactive" | "declined";
             redemptionCount: number;
             redeemedContactIds: string[];
             /** Format: date-time */
@@ -955,6 +1419,11 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             sentAt: string | null;
+            reminderSchedule: string | null;
+            reminders: {
+                dueAt: string;
+                sentAt: string | null;
+            }[];
             code: string;
             redeemUrl: string;
         };
@@ -1175,6 +1644,8 @@ export interface components {
                 binding?: "any" | "invited-email" | "email-domain";
                 allowedDomains?: unknown[];
                 locale?: ("da" | "en") | null;
+                signInProviderId?: string | null;
+                reminderSchedule?: string | null;
                 expiresInDays?: number;
             };
             send?: boolean;
@@ -1216,7 +1687,7 @@ export interface components {
              * @description The stable code clients act on.
              * @enum {string}
              */
-            code: "malformed-request" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "workflow-activated" | "method-not-allowed" | "payload-too-large" | "uri-too-long" | "header-too-large" | "validation-failed" | "rate-limited" | "csrf-invalid" | "registration-closed" | "invitation-not-found" | "invitation-expired" | "invitation-inactive" | "invitation-redeemed" | "max-redemptions-reached" | "already-redeemed-by-contact" | "binding-mismatch" | "internal-error";
+            code: "malformed-request" | "unauthorized" | "forbidden" | "not-found" | "conflict" | "workflow-activated" | "method-not-allowed" | "payload-too-large" | "uri-too-long" | "header-too-large" | "validation-failed" | "rate-limited" | "csrf-invalid" | "registration-closed" | "invitation-not-found" | "invitation-expired" | "invitation-inactive" | "invitation-redeemed" | "max-redemptions-reached" | "already-redeemed-by-contact" | "binding-mismatch" | "sign-in-method-required" | "external-sign-in-failed" | "invitation-declined" | "internal-error";
             /** @description This occurrence in English (a conflict says its reason here). */
             detail?: string;
             /** @description With `validation-failed`: each refused field, named as the API spells it (`settings.type`). */
@@ -2675,6 +3146,10 @@ export interface operations {
                     description?: string | null;
                     /** @default false */
                     authenticatedUsersRole?: boolean;
+                    /** @default false */
+                    canInvite?: boolean;
+                    /** @default [] */
+                    grantableWebRoleIds?: string[];
                 };
             };
         };
@@ -2882,6 +3357,8 @@ export interface operations {
                     name?: string;
                     description?: string | null;
                     authenticatedUsersRole?: boolean;
+                    canInvite?: boolean;
+                    grantableWebRoleIds?: string[];
                 };
             };
         };
@@ -3146,7 +3623,7 @@ export interface operations {
                 regardingId?: string;
                 workflowRunId?: string;
                 toContactId?: string;
-                status?: "pending" | "sending" | "sent" | "failed" | "unknown";
+                status?: "pending" | "sending" | "sent" | "failed" | "unknown" | "bounced";
             };
             header?: never;
             path?: never;
@@ -3331,9 +3808,10 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
-                status?: "new" | "sent" | "redeemed" | "expired" | "inactive";
+                status?: "new" | "sent" | "redeemed" | "expired" | "inactive" | "declined";
                 type?: "single" | "group";
                 invitedContactId?: string;
+                inviterContactId?: string;
                 ownerId?: string;
                 expiringBefore?: string;
                 q?: string;
@@ -3405,6 +3883,9 @@ export interface operations {
                     binding?: "any" | "invited-email" | "email-domain";
                     allowedDomains?: string[];
                     locale?: ("da" | "en") | null;
+                    signInProviderId?: string | null;
+                    reminderSchedule?: string | null;
+                    code?: string;
                     /**
                      * @default single
                      * @enum {string}
@@ -3506,6 +3987,8 @@ export interface operations {
                         binding?: "any" | "invited-email" | "email-domain";
                         allowedDomains?: string[];
                         locale?: ("da" | "en") | null;
+                        signInProviderId?: string | null;
+                        reminderSchedule?: string | null;
                     };
                 };
             };
@@ -3583,6 +4066,9 @@ export interface operations {
                     binding?: "any" | "invited-email" | "email-domain";
                     allowedDomains?: string[];
                     locale?: ("da" | "en") | null;
+                    signInProviderId?: string | null;
+                    reminderSchedule?: string | null;
+                    code?: string;
                 };
             };
         };
@@ -3800,6 +4286,8 @@ export interface operations {
                     binding?: "any" | "invited-email" | "email-domain";
                     allowedDomains?: string[];
                     locale?: ("da" | "en") | null;
+                    signInProviderId?: string | null;
+                    reminderSchedule?: string | null;
                     /** @enum {string} */
                     type?: "single" | "group";
                     invitedContactIds?: string[];
@@ -4091,6 +4579,289 @@ export interface operations {
             };
             /** @description `payload-too-large`: The request body is too large. */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resendInvitations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    ids?: string[];
+                    /** @enum {string} */
+                    status?: "new" | "sent" | "expired";
+                    rotateCode?: boolean;
+                    expiresAt?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            targetId: string;
+                            /** @enum {string} */
+                            status: "queued";
+                        }[];
+                        skipped: {
+                            /** Format: uuid */
+                            targetId: string;
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload-too-large`: The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resendInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rotateCode?: boolean;
+                    expiresAt?: string | null;
+                    code?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            targetId: string;
+                            /** @enum {string} */
+                            status: "queued";
+                        }[];
+                        skipped: {
+                            /** Format: uuid */
+                            targetId: string;
+                            reason: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found`: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload-too-large`: The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getInvitationCardSvg: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found`: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getInvitationCardPng: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found`: Not found. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5751,6 +6522,1849 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
+            };
+        };
+    };
+    importContacts: {
+        parameters: {
+            query?: {
+                dryRun?: "0" | "1" | "true" | "false";
+                continueOnError?: "0" | "1" | "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                        dryRun: boolean;
+                        rows: number;
+                        created: number;
+                        updated: number;
+                        unchanged: number;
+                        skipped: number;
+                        accountsCreated: number;
+                        errors: {
+                            row: number;
+                            field: string;
+                            message: string;
+                        }[];
+                        errorCount: number;
+                    };
+                };
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload-too-large`: The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listIdentityProviders: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: ({
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            enabled: boolean;
+                            allowRegistration: boolean;
+                            /** @enum {string} */
+                            type: "oidc";
+                            issuer: string;
+                            clientId: string;
+                            hasClientSecret: boolean;
+                            scopes: string[];
+                            callbackUrl: string;
+                            createdAt: string;
+                            updatedAt: string;
+                        } | {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            enabled: boolean;
+                            allowRegistration: boolean;
+                            /** @enum {string} */
+                            type: "saml";
+                            entityId: string;
+                            ssoUrl: string;
+                            certificate: string;
+                            emailAttribute: string | null;
+                            trustEmail: boolean;
+                            acsUrl: string;
+                            spEntityId: string;
+                            createdAt: string;
+                            updatedAt: string;
+                        })[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createIdentityProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    type: "oidc";
+                    name: string;
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @default true */
+                    allowRegistration?: boolean;
+                    issuer: string;
+                    clientId: string;
+                    clientSecret?: string | null;
+                    /**
+                     * @default [
+                     *       "openid",
+                     *       "email",
+                     *       "profile"
+                     *     ]
+                     */
+                    scopes?: string[];
+                } | {
+                    /** @enum {string} */
+                    type: "saml";
+                    name: string;
+                    /** @default true */
+                    enabled?: boolean;
+                    /** @default true */
+                    allowRegistration?: boolean;
+                    entityId: string;
+                    ssoUrl: string;
+                    certificate: string;
+                    emailAttribute?: string | null;
+                    /** @default false */
+                    trustEmail?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        enabled: boolean;
+                        allowRegistration: boolean;
+                        /** @enum {string} */
+                        type: "oidc";
+                        issuer: string;
+                        clientId: string;
+                        hasClientSecret: boolean;
+                        scopes: string[];
+                        callbackUrl: string;
+                        createdAt: string;
+                        updatedAt: string;
+                    } | {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        enabled: boolean;
+                        allowRegistration: boolean;
+                        /** @enum {string} */
+                        type: "saml";
+                        entityId: string;
+                        ssoUrl: string;
+                        certificate: string;
+                        emailAttribute: string | null;
+                        trustEmail: boolean;
+                        acsUrl: string;
+                        spEntityId: string;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload-too-large`: The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getIdentityProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        enabled: boolean;
+                        allowRegistration: boolean;
+                        /** @enum {string} */
+                        type: "oidc";
+                        issuer: string;
+                        clientId: string;
+                        hasClientSecret: boolean;
+                        scopes: string[];
+                        callbackUrl: string;
+                        createdAt: string;
+                        updatedAt: string;
+                    } | {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        enabled: boolean;
+                        allowRegistration: boolean;
+                        /** @enum {string} */
+                        type: "saml";
+                        entityId: string;
+                        ssoUrl: string;
+                        certificate: string;
+                        emailAttribute: string | null;
+                        trustEmail: boolean;
+                        acsUrl: string;
+                        spEntityId: string;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found`: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteIdentityProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found`: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `conflict`: The request conflicts with the current state. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload-too-large`: The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateIdentityProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    type?: "oidc" | "saml";
+                    name?: string;
+                    enabled?: boolean;
+                    allowRegistration?: boolean;
+                    issuer?: string;
+                    clientId?: string;
+                    clientSecret?: string | null;
+                    scopes?: string[];
+                    entityId?: string;
+                    ssoUrl?: string;
+                    certificate?: string;
+                    emailAttribute?: string | null;
+                    trustEmail?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        enabled: boolean;
+                        allowRegistration: boolean;
+                        /** @enum {string} */
+                        type: "oidc";
+                        issuer: string;
+                        clientId: string;
+                        hasClientSecret: boolean;
+                        scopes: string[];
+                        callbackUrl: string;
+                        createdAt: string;
+                        updatedAt: string;
+                    } | {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        enabled: boolean;
+                        allowRegistration: boolean;
+                        /** @enum {string} */
+                        type: "saml";
+                        entityId: string;
+                        ssoUrl: string;
+                        certificate: string;
+                        emailAttribute: string | null;
+                        trustEmail: boolean;
+                        acsUrl: string;
+                        spEntityId: string;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found`: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload-too-large`: The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            url: string;
+                            events: string[];
+                            enabled: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    url: string;
+                    events: ("invitation.created" | "invitation.sent" | "invitation.resent" | "invitation.redeemed" | "invitation.expired" | "invitation.declined" | "invitation.deactivated" | "invitation.activated" | "email.sent" | "email.failed" | "email.bounced" | "email.unknown" | "contact.created" | "*")[];
+                    /** @default true */
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        events: string[];
+                        enabled: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                        secret: string;
+                    };
+                };
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload-too-large`: The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        events: string[];
+                        enabled: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found`: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found`: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload-too-large`: The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    url?: string;
+                    events?: ("invitation.created" | "invitation.sent" | "invitation.resent" | "invitation.redeemed" | "invitation.expired" | "invitation.declined" | "invitation.deactivated" | "invitation.activated" | "email.sent" | "email.failed" | "email.bounced" | "email.unknown" | "contact.created" | "*")[];
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        events: string[];
+                        enabled: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found`: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload-too-large`: The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotateWebhookEndpointSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        url: string;
+                        events: string[];
+                        enabled: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                        secret: string;
+                    };
+                };
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found`: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload-too-large`: The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                endpointId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            endpointId: string;
+                            /** Format: uuid */
+                            eventId: string;
+                            eventType: string;
+                            /** @enum {string} */
+                            status: "pending" | "succeeded" | "failed";
+                            attemptCount: number;
+                            nextAttemptAt: string | null;
+                            lastStatusCode: number | null;
+                            lastError: string | null;
+                            createdAt: string;
+                            updatedAt: string;
+                            attempts: {
+                                at: string;
+                                statusCode: number | null;
+                                latencyMs: number;
+                                error: string | null;
+                            }[];
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        endpointId: string;
+                        /** Format: uuid */
+                        eventId: string;
+                        eventType: string;
+                        /** @enum {string} */
+                        status: "pending" | "succeeded" | "failed";
+                        attemptCount: number;
+                        nextAttemptAt: string | null;
+                        lastStatusCode: number | null;
+                        lastError: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        attempts: {
+                            at: string;
+                            statusCode: number | null;
+                            latencyMs: number;
+                            error: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found`: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    redeliverWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        endpointId: string;
+                        /** Format: uuid */
+                        eventId: string;
+                        eventType: string;
+                        /** @enum {string} */
+                        status: "pending" | "succeeded" | "failed";
+                        attemptCount: number;
+                        nextAttemptAt: string | null;
+                        lastStatusCode: number | null;
+                        lastError: string | null;
+                        createdAt: string;
+                        updatedAt: string;
+                        attempts: {
+                            at: string;
+                            statusCode: number | null;
+                            latencyMs: number;
+                            error: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description `malformed-request`: The request could not be read. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `unauthorized`: Authentication is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `not-found`: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `payload-too-large`: The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `validation-failed`: The request has invalid fields. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    onInvitationCreated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and redelivery (drop repeats by it). */
+                "webhook-id": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-timestamp": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "invitation.created";
+                    /** @description When the change happened (ISO 8601 UTC) */
+                    timestamp: string;
+                    data: {
+                        /** Format: uuid */
+                        invitationId: string;
+                        name?: string;
+                        /** @enum {string} */
+                        type?: "single" | "group";
+                        /** @description The invitation status after the change */
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer is retried (docs/webhooks.md) */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onInvitationSent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and redelivery (drop repeats by it). */
+                "webhook-id": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-timestamp": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "invitation.sent";
+                    /** @description When the change happened (ISO 8601 UTC) */
+                    timestamp: string;
+                    data: {
+                        /** Format: uuid */
+                        invitationId: string;
+                        name?: string;
+                        /** @enum {string} */
+                        type?: "single" | "group";
+                        /** @description The invitation status after the change */
+                        status?: string;
+                        contactIds?: string[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer is retried (docs/webhooks.md) */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onInvitationResent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and redelivery (drop repeats by it). */
+                "webhook-id": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-timestamp": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "invitation.resent";
+                    /** @description When the change happened (ISO 8601 UTC) */
+                    timestamp: string;
+                    data: {
+                        /** Format: uuid */
+                        invitationId: string;
+                        name?: string;
+                        /** @enum {string} */
+                        type?: "single" | "group";
+                        /** @description The invitation status after the change */
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer is retried (docs/webhooks.md) */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onInvitationRedeemed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and redelivery (drop repeats by it). */
+                "webhook-id": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-timestamp": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "invitation.redeemed";
+                    /** @description When the change happened (ISO 8601 UTC) */
+                    timestamp: string;
+                    data: {
+                        /** Format: uuid */
+                        invitationId: string;
+                        name?: string;
+                        /** @enum {string} */
+                        type?: "single" | "group";
+                        /** @description The invitation status after the change */
+                        status?: string;
+                        /** Format: uuid */
+                        contactId: string;
+                        /** Format: uuid */
+                        redemptionId: string;
+                        contact: {
+                            /** Format: uuid */
+                            id: string;
+                            firstName: string | null;
+                            lastName: string | null;
+                            emailaddress1: string | null;
+                            parentAccountId: string | null;
+                        };
+                        redemption: {
+                            /** Format: uuid */
+                            id: string;
+                            redeemedAt: string;
+                            isNewContact?: boolean;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer is retried (docs/webhooks.md) */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onInvitationExpired: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and redelivery (drop repeats by it). */
+                "webhook-id": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-timestamp": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "invitation.expired";
+                    /** @description When the change happened (ISO 8601 UTC) */
+                    timestamp: string;
+                    data: {
+                        /** Format: uuid */
+                        invitationId: string;
+                        name?: string;
+                        /** @enum {string} */
+                        type?: "single" | "group";
+                        /** @description The invitation status after the change */
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer is retried (docs/webhooks.md) */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onInvitationDeclined: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and redelivery (drop repeats by it). */
+                "webhook-id": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-timestamp": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "invitation.declined";
+                    /** @description When the change happened (ISO 8601 UTC) */
+                    timestamp: string;
+                    data: {
+                        /** Format: uuid */
+                        invitationId: string;
+                        name?: string;
+                        /** @enum {string} */
+                        type?: "single" | "group";
+                        /** @description The invitation status after the change */
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer is retried (docs/webhooks.md) */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onInvitationDeactivated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and redelivery (drop repeats by it). */
+                "webhook-id": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-timestamp": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "invitation.deactivated";
+                    /** @description When the change happened (ISO 8601 UTC) */
+                    timestamp: string;
+                    data: {
+                        /** Format: uuid */
+                        invitationId: string;
+                        name?: string;
+                        /** @enum {string} */
+                        type?: "single" | "group";
+                        /** @description The invitation status after the change */
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer is retried (docs/webhooks.md) */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onInvitationActivated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and redelivery (drop repeats by it). */
+                "webhook-id": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-timestamp": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "invitation.activated";
+                    /** @description When the change happened (ISO 8601 UTC) */
+                    timestamp: string;
+                    data: {
+                        /** Format: uuid */
+                        invitationId: string;
+                        name?: string;
+                        /** @enum {string} */
+                        type?: "single" | "group";
+                        /** @description The invitation status after the change */
+                        status?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer is retried (docs/webhooks.md) */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onEmailSent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and redelivery (drop repeats by it). */
+                "webhook-id": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-timestamp": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "email.sent";
+                    /** @description When the change happened (ISO 8601 UTC) */
+                    timestamp: string;
+                    data: {
+                        /** Format: uuid */
+                        emailId: string;
+                        toContactId: string | null;
+                        regardingType: string | null;
+                        regardingId: string | null;
+                        /** @enum {string} */
+                        status: "sent" | "failed" | "unknown" | "bounced";
+                        /** @description The server reply or the bounce reason; null when sent */
+                        reason: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer is retried (docs/webhooks.md) */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onEmailFailed: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and redelivery (drop repeats by it). */
+                "webhook-id": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-timestamp": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "email.failed";
+                    /** @description When the change happened (ISO 8601 UTC) */
+                    timestamp: string;
+                    data: {
+                        /** Format: uuid */
+                        emailId: string;
+                        toContactId: string | null;
+                        regardingType: string | null;
+                        regardingId: string | null;
+                        /** @enum {string} */
+                        status: "sent" | "failed" | "unknown" | "bounced";
+                        /** @description The server reply or the bounce reason; null when sent */
+                        reason: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer is retried (docs/webhooks.md) */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onEmailBounced: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and redelivery (drop repeats by it). */
+                "webhook-id": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-timestamp": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "email.bounced";
+                    /** @description When the change happened (ISO 8601 UTC) */
+                    timestamp: string;
+                    data: {
+                        /** Format: uuid */
+                        emailId: string;
+                        toContactId: string | null;
+                        regardingType: string | null;
+                        regardingId: string | null;
+                        /** @enum {string} */
+                        status: "sent" | "failed" | "unknown" | "bounced";
+                        /** @description The server reply or the bounce reason; null when sent */
+                        reason: string | null;
+                        /** @description A permanent (5.x.x) failure */
+                        hard: boolean;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer is retried (docs/webhooks.md) */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onEmailUnknown: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and redelivery (drop repeats by it). */
+                "webhook-id": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-timestamp": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "email.unknown";
+                    /** @description When the change happened (ISO 8601 UTC) */
+                    timestamp: string;
+                    data: {
+                        /** Format: uuid */
+                        emailId: string;
+                        toContactId: string | null;
+                        regardingType: string | null;
+                        regardingId: string | null;
+                        /** @enum {string} */
+                        status: "sent" | "failed" | "unknown" | "bounced";
+                        /** @description The server reply or the bounce reason; null when sent */
+                        reason: string | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer is retried (docs/webhooks.md) */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    onContactCreated: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and redelivery (drop repeats by it). */
+                "webhook-id": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-timestamp": string;
+                /** @description Standard Webhooks signature header: verify with the endpoint secret (whsec_…). */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type: "contact.created";
+                    /** @description When the change happened (ISO 8601 UTC) */
+                    timestamp: string;
+                    data: {
+                        /** Format: uuid */
+                        contactId: string;
+                        contact: {
+                            /** Format: uuid */
+                            id: string;
+                            firstName: string | null;
+                            lastName: string | null;
+                            emailaddress1: string | null;
+                            parentAccountId: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Received; any other answer is retried (docs/webhooks.md) */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
