@@ -5,12 +5,14 @@ import { runAdminViewsBench } from './admin-views.ts';
 import { runBulkCreateBench } from './invitations-bulk.ts';
 import { runRedemptionBench } from './redemption.ts';
 import { runSendInvitationsBench } from './send-invitations.ts';
+import { runRemindersBench } from './reminders.ts';
 
 const benches: Record<string, () => Promise<unknown>> = {
   bulk: runBulkCreateBench,
   redeem: runRedemptionBench,
   send: runSendInvitationsBench,
   views: runAdminViewsBench,
+  reminders: runRemindersBench,
 };
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
