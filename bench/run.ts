@@ -7,6 +7,7 @@ import { runRedemptionBench } from './redemption.ts';
 import { runSendInvitationsBench } from './send-invitations.ts';
 import { runEventsBench } from './events.ts';
 import { runImportBench } from './import.ts';
+import { runRemindersBench } from './reminders.ts';
 
 const benches: Record<string, () => Promise<unknown>> = {
   bulk: runBulkCreateBench,
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   views: runAdminViewsBench,
   events: runEventsBench,
   import: runImportBench,
+  reminders: runRemindersBench,
 };
 
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));

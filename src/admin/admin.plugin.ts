@@ -25,6 +25,7 @@ import { contactRoutes } from './routes/contacts.routes.ts';
 import { dashboardRoutes } from './routes/dashboard.routes.ts';
 import { emailRoutes } from './routes/emails.routes.ts';
 import { invitationCommandRoutes } from './routes/invitation-commands.routes.ts';
+import { invitationLifecycleRoutes } from './routes/invitation-lifecycle.routes.ts';
 import { invitationRoutes } from './routes/invitations.routes.ts';
 import { lookupRoutes } from './routes/lookups.routes.ts';
 import { redemptionRoutes } from './routes/redemptions.routes.ts';
@@ -101,6 +102,7 @@ export async function adminPlugin(
       webRoleRoutes(admin, ctx);
       invitationRoutes(admin, ctx);
       invitationCommandRoutes(admin, ctx);
+      invitationLifecycleRoutes(admin, ctx);
       runWorkflowRoutes(admin, ctx);
       redemptionRoutes(admin, ctx);
       workflowRoutes(admin, ctx);

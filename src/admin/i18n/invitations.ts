@@ -111,6 +111,23 @@ const en = {
     entityInvitation: 'Invitations',
     entityContact: 'Contacts',
   },
+  lifecycle: {
+    resend: 'Resend',
+    resendTitle: 'Resend the invitation',
+    resendLead: 'Send Invitation runs again for this invitation. With a new code, the old code stops working at once.',
+    rotateCode: 'Send a new code (the old one stops working)',
+    chosenCode: 'Chosen code (optional, admins: at least 10 letters and digits)',
+    newExpiry: 'New expiry (optional)',
+    resendSubmit: 'Resend',
+    resent: 'The invitation is being sent again.',
+    card: 'Download card',
+    reminders: 'Reminders',
+    reminderSchedule: 'Reminder schedule (empty: the site’s)',
+    noReminders: 'No reminders planned.',
+    reminderDue: 'Due',
+    reminderSent: 'Sent',
+    notSent: 'Not sent',
+  },
 };
 
 const da: typeof en = {
@@ -222,6 +239,24 @@ const da: typeof en = {
     runStatuses: { queued: 'I kø', running: 'Kører', succeeded: 'Fuldført', failed: 'Mislykkedes' },
     entityInvitation: 'Invitationer',
     entityContact: 'Kontaktpersoner',
+  },
+  lifecycle: {
+    resend: 'Send igen',
+    resendTitle: 'Send invitationen igen',
+    resendLead:
+      'Send invitation kører igen for denne invitation. Med en ny kode holder den gamle kode op med at virke med det samme.',
+    rotateCode: 'Send en ny kode (den gamle holder op med at virke)',
+    chosenCode: 'Valgt kode (valgfri, administratorer: mindst 10 bogstaver og cifre)',
+    newExpiry: 'Ny udløbsdato (valgfri)',
+    resendSubmit: 'Send igen',
+    resent: 'Invitationen bliver sendt igen.',
+    card: 'Hent kort',
+    reminders: 'Påmindelser',
+    reminderSchedule: 'Påmindelsesplan (tom: webstedets)',
+    noReminders: 'Ingen påmindelser planlagt.',
+    reminderDue: 'Forfalder',
+    reminderSent: 'Sendt',
+    notSent: 'Ikke sendt',
   },
 };
 

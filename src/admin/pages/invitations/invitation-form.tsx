@@ -20,6 +20,7 @@ import { formatTime } from '../format.ts';
 import { Layout, PageHeader } from '../layout.tsx';
 import { type RedemptionLine, RedemptionsSection } from './invitation-pages.tsx';
 import { StatusBadge } from './invitations-view.tsx';
+import { RemindersSection } from './invitation-lifecycle.tsx';
 
 /** The forms the command bar's buttons submit (outside the record form, so they post only their own fields). */
 function CommandForms({ pc, inv }: { pc: AdminPageContext; inv: Invitation }) {
@@ -89,6 +90,12 @@ export function InvitationForm(p: {
                 <button type="submit" class="command" form="copy-link-form" data-command="copy-link">
                   {t.commands.copyLink}
                 </button>
+              ) : null}
+              {inv.status === 'new' || inv.status === 'sent' || inv.status === 'expired' ? (
+                <CommandLink href={`/admin/invitations/${inv.id}/resend`}>{t.lifecycle.resend}</CommandLink>
+              ) : null}
+              {pc.isAdmin ? (
+                <CommandLink href={`/admin/invitations/${inv.id}/card.svg`}>{t.lifecycle.card}</CommandLink>
               ) : null}
               {inv.status === 'new' && inv.sentAt === null && inv.redemptionCount === 0 ? (
                 <CommandLink href={`/admin/invitations/${inv.id}/delete`} danger>
@@ -266,6 +273,7 @@ export function InvitationForm(p: {
         </Section>
       </form>
       {inv && p.redemptions ? <RedemptionsSection pc={pc} lines={p.redemptions} /> : null}
+      {inv ? <RemindersSection pc={pc} inv={inv} /> : null}
     </Layout>
   );
 }
