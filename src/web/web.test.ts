@@ -107,11 +107,14 @@ describe('parseForm(): zod issues as the dictionary says them', () => {
 });
 
 describe('refusal texts and the locale', () => {
-  it('a reason is translated; without one an English page shows the English detail, a Danish one the code text', () => {
+  it('a reason is translated; without one an English page shows the English detail (unless the dictionary says no), a Danish one the code text', () => {
     const locked = new AppError('unauthorized', 'Locked until 14:05 UTC.', { reason: 'account-locked' });
     expect(problemText(dictionary('da'), locked, false).body).toBe(dictionary('da').reasons['account-locked']);
     const plain = new AppError('conflict', 'The invitation changed at the same moment; try again.');
-    expect(problemText(dictionary('en'), plain, true).body).toBe(plain.detail);
+    const withDetail = { ...dictionary('en'), serviceDetail: true };
+    expect(problemText(withDetail, plain, true).body).toBe(plain.detail);
+    // The portal says the same in both languages: its dictionary's text, never the service's detail.
+    expect(problemText(dictionary('en'), plain, true)).toEqual(dictionary('en').errors.conflict);
     expect(problemText(dictionary('da'), plain, false)).toEqual(dictionary('da').errors.conflict);
   });
 
