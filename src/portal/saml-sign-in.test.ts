@@ -14,6 +14,7 @@ import {
   autoPostForm,
   samlId,
 } from '../../test/helpers/saml-idp.ts';
+import { pendingSignInAwaitingAnswer } from '../portal-auth/pending-sign-ins.ts';
 import { newId } from '../shared/ids.ts';
 
 const t = useTestApp({ captureLogs: true });
@@ -291,6 +292,24 @@ describe('the SAML addresses', () => {
     await client.start();
     const start = await client.request('POST', `/portal/auth/saml/${trusted}/start`, { form: { intent: 'sign-in' } });
     expectRefused(start, 403, 'csrf-invalid');
+  });
+
+  it('the ACS finds a pending request by its state alone: this provider’s, within its ten minutes', async () => {
+    const client = visitor();
+    const page = await client.get('/portal/sign-in');
+    const start = await client.request('POST', `/portal/auth/saml/${trusted}/start`, {
+      form: { _csrf: csrfOf(page), intent: 'sign-in' },
+    });
+    const state = new URL(String(start.headers.location)).searchParams.get('RelayState') ?? '';
+    expect(state).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await pendingSignInAwaitingAnswer(t.ctx, { state, providerId: trusted })).toHaveProperty('createdAt');
+    const later = new Date(Date.now() + 11 * 60_000);
+    await expect(pendingSignInAwaitingAnswer(t.ctx, { state, providerId: trusted, now: later })).rejects.toMatchObject({
+      reason: 'external-sign-in-expired',
+    });
+    await expect(pendingSignInAwaitingAnswer(t.ctx, { state, providerId: untrusted })).rejects.toMatchObject({
+      reason: 'external-response-invalid',
+    });
   });
 
   it('serves the SP metadata, for a disabled provider too, not for an unknown one', async () => {
