@@ -9,7 +9,7 @@ import { conflict, notFound } from '../shared/errors.ts';
 import { requireAdmin } from '../users/users.service.ts';
 import { decryptCode, redeemUrl } from './codes.ts';
 import * as repo from './invitations.repo.ts';
-import { FALLBACK_SITE_NAME } from './notices.ts';
+import { settingValueIn } from '../site-settings/site-settings.service.ts';
 
 const escapeXml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
@@ -34,14 +34,10 @@ async function cardData(ctx: AppContext, actor: Actor, id: string, format: 'png'
     } catch {
       throw conflict('The code cannot be recovered with the current SECRET_KEY.');
     }
-    const site = await tx
-      .selectFrom('site_settings')
-      .select('value')
-      .where('name', '=', 'Site/Name')
-      .executeTakeFirst();
+    const siteName = (await settingValueIn(tx, 'Site/Name')).trim();
     await writeAudit(tx, { actor, action: 'card', recordType: 'invitation', recordId: id, details: { format } });
     return {
-      siteName: site?.value?.trim() || FALLBACK_SITE_NAME,
+      siteName,
       name: row.name,
       expiresAt: row.expires_at,
       url: redeemUrl(ctx.config.publicUrl, code),

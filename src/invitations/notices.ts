@@ -10,9 +10,6 @@ import { queueEmail } from '../email/email.service.ts';
 import { asLocale, type Locale, pickLocale } from '../shared/locale.ts';
 import { settingValueIn } from '../site-settings/site-settings.service.ts';
 
-/** The portal's name in notices until the site setting Site/Name exists (the invitee work adds it). */
-export const FALLBACK_SITE_NAME = 'Portal';
-
 export type NoticeKind = 'declined' | 'expired';
 
 const texts: Record<Locale, Record<NoticeKind, (name: string, site: string) => { subject: string; text: string }>> = {
@@ -41,11 +38,8 @@ const texts: Record<Locale, Record<NoticeKind, (name: string, site: string) => {
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
-/** The site's name: Site/Name when that setting is set, else the fallback. */
-async function siteName(tx: Tx): Promise<string> {
-  const row = await tx.selectFrom('site_settings').select('value').where('name', '=', 'Site/Name').executeTakeFirst();
-  return row?.value?.trim() || FALLBACK_SITE_NAME;
-}
+/** The site's name (Site/Name, "Customer portal" unless staff set one). */
+const siteName = async (tx: Tx): Promise<string> => (await settingValueIn(tx, 'Site/Name')).trim();
 
 /** Queues the notice to the owner and the inviter contact (those with an address); returns the email ids. */
 export async function queueInvitationNotices(
