@@ -245,6 +245,12 @@ export async function resendMyInvitation(ctx: AppContext, contactId: string, id:
       recordId: id,
       details: { workflowRunId: runId },
     });
+    // The same event as a staff resend (lifecycle.service.ts), with the code kept.
+    await recordLifecycleEvent(tx, 'invitation.resent', {
+      invitationId: id,
+      rotateCode: false,
+      expiresAt: current.expires_at,
+    });
   });
   return getMyInvitation(ctx, contactId, id);
 }
