@@ -14,6 +14,7 @@ import { settingsTexts } from './settings.ts';
 import { tokensTexts } from './tokens.ts';
 import { usersTexts } from './users.ts';
 import { webRolesTexts } from './web-roles.ts';
+import { webhooksTexts } from './webhooks.ts';
 import { workflowsTexts } from './workflows.ts';
 
 function build(locale: Locale) {
@@ -33,6 +34,7 @@ function build(locale: Locale) {
     users: usersTexts[locale],
     tokens: tokensTexts[locale],
     audit: auditTexts[locale],
+    webhooks: webhooksTexts[locale],
   };
 }
 

@@ -39,6 +39,7 @@ const groups: { label: (pc: AdminPageContext) => string; areas: Area[] }[] = [
       { href: '/admin/site-settings', label: (pc) => pc.t.nav.settings, adminOnly: true },
       { href: '/admin/users', label: (pc) => pc.t.nav.users, adminOnly: true },
       { href: '/admin/tokens', label: (pc) => pc.t.nav.tokens },
+      { href: '/admin/webhook-endpoints', label: (pc) => pc.t.nav.webhooks, adminOnly: true },
     ],
   },
 ];
