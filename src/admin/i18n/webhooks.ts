@@ -22,6 +22,8 @@ const en = {
   usage: 'The receiver checks the webhook-signature header with it (Standard Webhooks).',
   done: 'Done',
   rotate: 'Rotate secret',
+  confirmRotate:
+    'Give this endpoint a new secret? The current one stops working at once: every delivery from now on is signed with the new one.',
   confirmDelete: 'Delete this webhook endpoint and its delivery log? This cannot be undone.',
   deliveries: 'Delivery log',
   noDeliveries: 'No events have been delivered to this endpoint yet.',
@@ -59,6 +61,8 @@ const da: typeof en = {
   usage: 'Modtageren kontrollerer headeren webhook-signature med den (Standard Webhooks).',
   done: 'Færdig',
   rotate: 'Forny hemmelighed',
+  confirmRotate:
+    'Giv dette endepunkt en ny hemmelighed? Den nuværende holder op med at virke med det samme: alle leveringer herefter signeres med den nye.',
   confirmDelete: 'Slet dette webhook-endepunkt og dets leveringslog? Det kan ikke fortrydes.',
   deliveries: 'Leveringslog',
   noDeliveries: 'Der er endnu ikke leveret hændelser til dette endepunkt.',

@@ -1,5 +1,5 @@
 // The back office's webhook endpoints (admins only, as the API): the view, + New and the form with its
-// delivery log, the secret shown once after create and Rotate secret, Delete (confirmed), Redeliver.
+// delivery log, the secret shown once after create and after Rotate secret; Rotate and Delete are confirmed first.
 // Every read and change goes through webhook-endpoints.service, checked by the API's schemas.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.ts';
@@ -111,6 +111,24 @@ export function webhookEndpointRoutes(admin: Api, ctx: AppContext): void {
     } catch (err) {
       return refusedEndpointForm(ctx, req, reply, err, endpoint);
     }
+  });
+
+  admin.get('/webhook-endpoints/:id/rotate-secret', async (req, reply) => {
+    const pc = await staffPageContext(ctx, req, reply);
+    const endpoint = await getWebhookEndpoint(ctx, pc.actor, idParam(req));
+    return sendPage(
+      reply,
+      200,
+      ConfirmPage({
+        pc,
+        title: `${pc.t.webhooks.rotate}: ${pc.t.webhooks.entity}`,
+        question: pc.t.webhooks.confirmRotate,
+        recordName: endpoint.url,
+        action: `${base}/${endpoint.id}/rotate-secret`,
+        confirmLabel: pc.t.webhooks.rotate,
+        cancelHref: `${base}/${endpoint.id}`,
+      }),
+    );
   });
 
   admin.post('/webhook-endpoints/:id/rotate-secret', async (req, reply) => {

@@ -65,6 +65,10 @@ describe('webhook endpoints pages', () => {
     expect(page.body).not.toContain(secret);
     expect(page.body).toMatch(/value="contact.created" checked/);
 
+    const ask = await admin.get(`/admin/webhook-endpoints/${id}/rotate-secret`);
+    expect(ask.statusCode).toBe(200);
+    expect(ask.body).toContain('stops working at once');
+    expect(ask.body).not.toContain('whsec_');
     const rotated = await admin.post(`/admin/webhook-endpoints/${id}/rotate-secret`);
     expect(rotated.statusCode).toBe(200);
     const second = shownSecret(rotated.body) as string;

@@ -92,19 +92,12 @@ export function WebhookEndpointForm(p: {
         </button>
         {endpoint ? (
           <>
-            <button type="submit" class="command" form="rotate-form">
-              {t.rotate}
-            </button>
+            <CommandLink href={`${base}/${endpoint.id}/rotate-secret`}>{t.rotate}</CommandLink>
             <CommandLink href={`${base}/${endpoint.id}/delete`}>{pc.t.commands.delete}</CommandLink>
           </>
         ) : null}
         <CommandLink href={base}>{pc.t.commands.cancel}</CommandLink>
       </CommandBar>
-      {endpoint ? (
-        <form method="post" action={`${base}/${endpoint.id}/rotate-secret`} id="rotate-form">
-          <Csrf pc={pc} />
-        </form>
-      ) : null}
       <form method="post" action={action} class="record-form" id="record-form" novalidate>
         <Csrf pc={pc} />
         <ErrorSummary pc={pc} errors={form.errors} labels={t.fields} />
