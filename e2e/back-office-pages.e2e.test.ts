@@ -104,6 +104,10 @@ describe('the back office pages in a browser', () => {
       ['site-settings', '/admin/site-settings'],
       ['users-view', '/admin/users'],
       ['tokens-view', '/admin/tokens'],
+      ['webhooks-view', '/admin/webhook-endpoints'],
+      ['identity-providers-view', '/admin/identity-providers'],
+      ['identity-provider-new', '/admin/identity-providers/new'],
+      ['webhook-endpoint-new', '/admin/webhook-endpoints/new'],
     ];
     for (const [viewport, size] of [
       [desktop, 'desktop'],

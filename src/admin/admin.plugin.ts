@@ -39,6 +39,7 @@ import { webRoleRoutes } from './routes/web-roles.routes.ts';
 import { workflowRoutes } from './routes/workflows.routes.ts';
 import { workflowRunRoutes } from './routes/workflow-runs.routes.ts';
 import { emailTemplateRoutes } from './routes/email-templates.routes.ts';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints.routes.ts';
 
 /** Pages a visitor who is not signed in may open. */
 const PUBLIC = new Set(['/admin/sign-in', '/admin/set-up']);
@@ -114,6 +115,7 @@ export async function adminPlugin(
       userRoutes(admin, ctx);
       tokenRoutes(admin, ctx);
       identityProviderRoutes(admin, ctx);
+      webhookEndpointRoutes(admin, ctx);
     },
     { prefix: '/admin' },
   );

@@ -20,6 +20,7 @@ const en = {
     settings: 'Site Settings',
     users: 'Users',
     tokens: 'API tokens',
+    webhooks: 'Webhook endpoints',
     groupRecords: 'Records',
     groupProcesses: 'Processes',
     groupAdmin: 'Administration',
@@ -89,6 +90,7 @@ const en = {
     passwordSet: 'The password was changed.',
     signedOut: 'You are signed out.',
     revoked: 'The token was revoked.',
+    redelivered: 'The event was queued to be delivered again.',
   },
   signIn: {
     title: 'Sign in to the back office',
@@ -141,6 +143,7 @@ const da: CommonTexts = {
     settings: 'Indstillinger for websted',
     users: 'Brugere',
     tokens: 'API-tokens',
+    webhooks: 'Webhook-endepunkter',
     groupRecords: 'Poster',
     groupProcesses: 'Processer',
     groupAdmin: 'Administration',
@@ -210,6 +213,7 @@ const da: CommonTexts = {
     passwordSet: 'Adgangskoden blev ændret.',
     signedOut: 'Du er logget ud.',
     revoked: 'Tokenet blev tilbagekaldt.',
+    redelivered: 'Hændelsen er sat i kø til at blive leveret igen.',
   },
   signIn: {
     title: 'Log på backoffice',

@@ -14,6 +14,7 @@ import { settingsTexts } from './settings.ts';
 import { tokensTexts } from './tokens.ts';
 import { usersTexts } from './users.ts';
 import { webRolesTexts } from './web-roles.ts';
+import { webhooksTexts } from './webhooks.ts';
 import { workflowsTexts } from './workflows.ts';
 import { identityProvidersTexts } from './identity-providers.ts';
 
@@ -35,6 +36,7 @@ function build(locale: Locale) {
     tokens: tokensTexts[locale],
     audit: auditTexts[locale],
     identityProviders: identityProvidersTexts[locale],
+    webhooks: webhooksTexts[locale],
   };
 }
 

@@ -40,6 +40,7 @@ const groups: { label: (pc: AdminPageContext) => string; areas: Area[] }[] = [
       { href: '/admin/users', label: (pc) => pc.t.nav.users, adminOnly: true },
       { href: '/admin/identity-providers', label: (pc) => pc.t.identityProviders.entityPlural, adminOnly: true },
       { href: '/admin/tokens', label: (pc) => pc.t.nav.tokens },
+      { href: '/admin/webhook-endpoints', label: (pc) => pc.t.nav.webhooks, adminOnly: true },
     ],
   },
 ];
