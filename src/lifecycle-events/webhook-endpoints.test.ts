@@ -171,6 +171,6 @@ describe('OpenAPI', () => {
     expect(schema.properties.data.required).toEqual(
       expect.arrayContaining(['invitationId', 'contactId', 'redemptionId']),
     );
-    expect(doc.paths['/api/v1/webhook-endpoints'].post.operationId).toBe('createWebhookEndpoint');
+    expect(doc.paths['/webhook-endpoints'].post.operationId).toBe('createWebhookEndpoint');
   });
 });

@@ -110,7 +110,7 @@ describe('a partner admin invites a colleague', () => {
     await runJobs();
     const mail = smtp.received.find((m) => m.to.includes(email.toLowerCase()) || m.to.includes(email));
     expect(mail, 'the colleague received the invitation').toBeDefined();
-    expect(mail!.subject).toBe('Ingrid Inviter invites you to our portal');
+    expect(mail!.subject).toBe('Ingrid Inviter invites you to Customer portal');
     expect(mail!.text).toContain('Ingrid Inviter has invited you');
     const code = new URL(
       /(http:\/\/localhost:3000\/portal\/redeem\?code=\S+)/.exec(mail!.text ?? '')![1]!,
