@@ -204,8 +204,11 @@ export function invitationsRoutes(app: Api, ctx: AppContext): void {
         tags,
         summary: 'Admins: a printable card with a QR code of the redemption link, as SVG (audited)',
         operationId: 'getInvitationCardSvg',
+        errors: ['forbidden', 'conflict'],
         params: idParams,
-        response: { 200: z.string() },
+        response: {
+          200: { description: 'The card (SVG)', content: { 'image/svg+xml': { schema: z.string() } } },
+        },
       },
     },
     async (req, reply) =>
@@ -221,14 +224,22 @@ export function invitationsRoutes(app: Api, ctx: AppContext): void {
         tags,
         summary: 'Admins: the QR code of the redemption link as PNG (audited)',
         operationId: 'getInvitationCardPng',
+        errors: ['forbidden', 'conflict'],
         params: idParams,
+        response: {
+          200: {
+            description: 'The QR code of the redemption link (PNG)',
+            content: { 'image/png': { schema: z.string().meta({ contentMediaType: 'image/png' }) } },
+          },
+        },
       },
     },
     async (req, reply) =>
       reply
         .header('content-type', 'image/png')
         .header('cache-control', 'no-store')
-        .send(await invitationCardPng(ctx, req.actor, req.params.id)),
+        // The bytes as they are (a Buffer is never serialized); the schema says "binary string".
+        .send((await invitationCardPng(ctx, req.actor, req.params.id)) as unknown as string),
   );
   app.get(
     '/invitations/:id/redemptions',
