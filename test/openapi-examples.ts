@@ -15,6 +15,10 @@ export interface ExampleRequest {
   as?: 'admin' | 'staff' | 'none';
   /** Portal API: leave the X-CSRF-Token header out. */
   csrf?: false;
+  /** Portal API: sign in first as the contact with this email (password PASSWORD). */
+  signIn?: string;
+  /** The body's content type when it is not JSON (then `body` is sent as the string it is). */
+  contentType?: string;
 }
 export interface Example {
   valid: ExampleRequest;
@@ -59,6 +63,17 @@ export async function fixtures(t: TestApp) {
   });
   const email = (await t.api('GET', 'emails')).json().items[0];
   await t.ctx.db.updateTable('emails').set({ status: 'failed' }).where('id', '=', email.id).execute();
+  const provider = await post('identity-providers', {
+    type: 'oidc',
+    name: 'Contract ID',
+    issuer: 'https://login.example.com',
+    clientId: 'contract',
+  });
+  // A webhook endpoint on every event, then an event (a new invitation) so that it has a delivery.
+  const hook = await post('webhook-endpoints', { url: 'https://hooks.example.com/x', events: ['*'] });
+  const single = await f.invitation({ invitedContactIds: [contact.id] });
+  const delivery = (await t.api('GET', `webhook-deliveries?endpointId=${hook.id}`)).json().items[0];
+  const partners = await partnerFixtures(t, f, account.id);
   return {
     f,
     post,
@@ -74,6 +89,51 @@ export async function fixtures(t: TestApp) {
     run: runs.items[0],
     page,
     email,
+    provider,
+    hook,
+    single,
+    delivery,
+    ...partners,
+  };
+}
+
+/** A portal session's cookie and CSRF token, signed in as `email` when given. */
+export async function portalSession(t: TestApp, email?: string) {
+  const me = await t.app.inject({ url: '/portal/api/me' });
+  let cookie = String(me.headers['set-cookie'] ?? '').split(';')[0] ?? '';
+  let csrf = me.json().csrfToken as string;
+  if (email) {
+    const signedIn = await t.app.inject({
+      method: 'POST',
+      url: '/portal/api/sign-in',
+      headers: { cookie, 'x-csrf-token': csrf },
+      payload: { email, password: PASSWORD },
+    });
+    cookie = String(signedIn.headers['set-cookie'] ?? '').split(';')[0] ?? cookie;
+    csrf = signedIn.json().csrfToken;
+  }
+  return { cookie, csrf };
+}
+
+/** A partner admin (a web role with canInvite, in an account) and two invitations they made. */
+async function partnerFixtures(t: TestApp, f: ReturnType<typeof factories>, accountId: string) {
+  await f.setting('Invitations/Portal/OwnerUserId', t.staffId);
+  const inviterRole = await f.webRole({ canInvite: true });
+  const inviter = await f.contactWithPassword(PASSWORD, { parentAccountId: accountId, webRoleIds: [inviterRole.id] });
+  const s = await portalSession(t, inviter.emailaddress1);
+  const invite = async (email: string) =>
+    (
+      await t.app.inject({
+        method: 'POST',
+        url: '/portal/api/invitations',
+        headers: { cookie: s.cookie, 'x-csrf-token': s.csrf },
+        payload: { email, webRoleIds: [] },
+      })
+    ).json() as Json;
+  return {
+    inviter,
+    mine: await invite('colleague.one@example.com'),
+    mineToDeactivate: await invite('colleague.two@example.com'),
   };
 }
 type Fixtures = Awaited<ReturnType<typeof fixtures>>;
@@ -239,6 +299,64 @@ export const examples: Record<string, Make> = {
     valid: { ...id(x.template.id), body: { subject: 'New' } },
     invalid: { ...id(x.template.id), body: unknownField },
   }),
+  resendInvitations: (x) => ({
+    valid: { body: { ids: [x.invitation.id] } },
+    invalid: { body: { status: 'lost' } },
+  }),
+  resendInvitation: (x) => ({ valid: { ...id(x.invitation.id), body: {} }, invalid: id(MISSING) }),
+  getInvitationCardSvg: (x) => ({ valid: id(x.invitation.id), invalid: { ...id(x.invitation.id), as: 'staff' } }),
+  getInvitationCardPng: (x) => ({ valid: id(x.invitation.id), invalid: { ...id(x.invitation.id), as: 'staff' } }),
+  importContacts: () => ({
+    valid: {
+      contentType: 'text/csv',
+      body: 'firstname,lastname,emailaddress1\nImp,Orted,imported.contract@example.com\n',
+    },
+    invalid: { body: { firstname: 'Not CSV' } },
+  }),
+  listIdentityProviders: () => ({ valid: {}, invalid: { query: { limit: '0' } } }),
+  createIdentityProvider: () => ({
+    valid: { body: { type: 'oidc', name: 'Other ID', issuer: 'https://login.example.com', clientId: 'other' } },
+    invalid: { body: { type: 'oidc', name: 'Plain', issuer: 'http://login.example.com', clientId: 'x' } },
+  }),
+  getIdentityProvider: (x) => ({ valid: id(x.provider.id), invalid: id(MISSING) }),
+  updateIdentityProvider: (x) => ({
+    valid: { ...id(x.provider.id), body: { name: 'Contract ID renamed' } },
+    invalid: { ...id(x.provider.id), body: unknownField },
+  }),
+  deleteIdentityProvider: async (x) => ({
+    valid: id(
+      (
+        await x.post('identity-providers', {
+          type: 'oidc',
+          name: 'Gone ID',
+          issuer: 'https://login.example.com',
+          clientId: 'g',
+        })
+      ).id,
+    ),
+    invalid: id(MISSING),
+  }),
+  listWebhookEndpoints: () => ({ valid: {}, invalid: { query: { limit: '0' } } }),
+  createWebhookEndpoint: () => ({
+    valid: { body: { url: 'https://hooks.example.com/y', events: ['invitation.created'] } },
+    invalid: { body: { url: 'https://hooks.example.com/z', events: [] } },
+  }),
+  getWebhookEndpoint: (x) => ({ valid: id(x.hook.id), invalid: id(MISSING) }),
+  updateWebhookEndpoint: (x) => ({
+    valid: { ...id(x.hook.id), body: { enabled: true } },
+    invalid: { ...id(x.hook.id), body: unknownField },
+  }),
+  deleteWebhookEndpoint: async (x) => ({
+    valid: id((await x.post('webhook-endpoints', { url: 'https://hooks.example.com/gone', events: ['*'] })).id),
+    invalid: id(MISSING),
+  }),
+  rotateWebhookEndpointSecret: (x) => ({ valid: id(x.hook.id), invalid: id(MISSING) }),
+  listWebhookDeliveries: (x) => ({
+    valid: { query: { endpointId: x.hook.id } },
+    invalid: { query: { endpointId: 'x' } },
+  }),
+  getWebhookDelivery: (x) => ({ valid: id(x.delivery?.id ?? MISSING), invalid: id(MISSING) }),
+  redeliverWebhook: (x) => ({ valid: id(x.delivery?.id ?? MISSING), invalid: id(MISSING) }),
   previewEmailTemplate: (x) => ({
     valid: { ...id(x.template.id), body: { contactId: x.contact.id } },
     invalid: { ...id(x.template.id), body: {} },
@@ -257,4 +375,21 @@ export const examples: Record<string, Make> = {
   signOut: () => ({ valid: {}, invalid: { csrf: false } }),
   previewInvitation: (x) => ({ valid: { query: { code: x.group.code } }, invalid: { query: { code: 'NOSUCHCODE' } } }),
   redeemInvitation: (x) => ({ valid: { body: { code: x.group.code } }, invalid: { body: { code: 'NOSUCHCODE' } } }),
+  listMyInvitations: (x) => ({
+    valid: { signIn: x.inviter.emailaddress1 },
+    invalid: { signIn: x.inviter.emailaddress1, query: { limit: '0' } },
+  }),
+  inviteColleague: (x) => ({
+    valid: { signIn: x.inviter.emailaddress1, body: { email: `col.${Date.now()}@example.com`, webRoleIds: [] } },
+    invalid: { signIn: x.inviter.emailaddress1, body: { email: 'nope', webRoleIds: [] } },
+  }),
+  resendMyInvitation: (x) => ({
+    valid: { signIn: x.inviter.emailaddress1, ...id(x.mine.id) },
+    invalid: { signIn: x.inviter.emailaddress1, ...id(MISSING) },
+  }),
+  deactivateMyInvitation: (x) => ({
+    valid: { signIn: x.inviter.emailaddress1, ...id(x.mineToDeactivate.id) },
+    invalid: { signIn: x.inviter.emailaddress1, ...id(MISSING) },
+  }),
+  declineInvitation: (x) => ({ valid: { body: { code: x.single.code } }, invalid: { body: { code: 'NOSUCHCODE' } } }),
 };

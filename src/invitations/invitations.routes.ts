@@ -204,8 +204,9 @@ export function invitationsRoutes(app: Api, ctx: AppContext): void {
         tags,
         summary: 'Admins: a printable card with a QR code of the redemption link, as SVG (audited)',
         operationId: 'getInvitationCardSvg',
+        errors: ['forbidden', 'conflict'],
         params: idParams,
-        response: { 200: z.string() },
+        response: { 200: { description: 'The card', content: { 'image/svg+xml': { schema: z.string() } } } },
       },
     },
     async (req, reply) =>
@@ -221,7 +222,14 @@ export function invitationsRoutes(app: Api, ctx: AppContext): void {
         tags,
         summary: 'Admins: the QR code of the redemption link as PNG (audited)',
         operationId: 'getInvitationCardPng',
+        errors: ['forbidden', 'conflict'],
         params: idParams,
+        response: {
+          200: {
+            description: 'The QR code',
+            content: { 'image/png': { schema: z.unknown().describe('The PNG bytes') } },
+          },
+        },
       },
     },
     async (req, reply) =>
