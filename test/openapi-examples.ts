@@ -2,10 +2,10 @@
 // (test/openapi-contract.test.ts sends both and checks the answers against the document). A new
 // operation adds its entry here, or the contract test fails naming it.
 import type { TestApp } from './helpers/app.ts';
-import { factories } from './helpers/factories.ts';
+import { type fixtures, MISSING, PASSWORD } from './openapi-fixtures.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: JSON answers
-type Json = any;
+export { fixtures, MISSING, PASSWORD, portalSession } from './openapi-fixtures.ts';
+
 export interface ExampleRequest {
   /** Path parameters by name (`{ id }`, `{ name }`). */
   params?: Record<string, string>;
@@ -15,66 +15,16 @@ export interface ExampleRequest {
   as?: 'admin' | 'staff' | 'none';
   /** Portal API: leave the X-CSRF-Token header out. */
   csrf?: false;
+  /** Portal API: sign in first as the contact with this email (password PASSWORD). */
+  signIn?: string;
+  /** The body's content type when it is not JSON (then `body` is sent as the string it is). */
+  contentType?: string;
 }
 export interface Example {
   valid: ExampleRequest;
   invalid: ExampleRequest;
   /** The status the valid request gets, where a success needs state the fixtures do not make (default: 2xx). */
   validStatus?: number;
-}
-export const MISSING = '0190a0a0-0000-7000-8000-000000000000';
-export const PASSWORD = 'Contract-password-1';
-
-/** The records examples refer to, made once. */
-export async function fixtures(t: TestApp) {
-  const f = factories(t, { contact: { firstName: 'Cora', lastName: 'Tract' } });
-  const post = async (path: string, body: unknown) => (await t.api('POST', path, { body })).json() as Json;
-  const account = await f.account();
-  const role = await f.webRole();
-  const contact = await f.contact({ parentAccountId: account.id });
-  const signer = await f.contactWithPassword(PASSWORD);
-  const invitation = await f.invitation({ invitedContactIds: [contact.id] });
-  const group = await f.invitation({ type: 'group', maxRedemptions: 50 });
-  const workflow = await post('workflows', { name: 'Contract flow', primaryEntity: 'contact', steps: [] });
-  const template = await post('email-templates', {
-    workflowId: workflow.id,
-    name: 'Hello',
-    subject: 'Hi',
-    html: '<p>Hi</p>',
-    text: 'Hi',
-    locale: 'da',
-  });
-  const active = await post('workflows', { name: 'Contract active', primaryEntity: 'contact', steps: [] });
-  await t.api('POST', `workflows/${active.id}/activate`);
-  const runs = await post(`workflows/${active.id}/run`, { targetIds: [contact.id] });
-  const page = await post('content-pages', { slug: 'contract', title: 'Contract', body: 'Hello' });
-  // An email whose delivery failed (the portal's confirmation email of a sign-up), so it can be resent.
-  await f.setting('Authentication/Registration/OpenRegistrationEnabled', 'true');
-  const me = await t.app.inject({ url: '/portal/api/me' });
-  await t.app.inject({
-    method: 'POST',
-    url: '/portal/api/sign-up',
-    headers: { cookie: String(me.headers['set-cookie']).split(';')[0] ?? '', 'x-csrf-token': me.json().csrfToken },
-    payload: { email: 'mailed@example.com', password: PASSWORD },
-  });
-  const email = (await t.api('GET', 'emails')).json().items[0];
-  await t.ctx.db.updateTable('emails').set({ status: 'failed' }).where('id', '=', email.id).execute();
-  return {
-    f,
-    post,
-    account,
-    role,
-    contact,
-    signer,
-    invitation,
-    group,
-    workflow,
-    template,
-    active,
-    run: runs.items[0],
-    page,
-    email,
-  };
 }
 type Fixtures = Awaited<ReturnType<typeof fixtures>>;
 type Make = (x: Fixtures, t: TestApp) => Promise<Example> | Example;
@@ -239,6 +189,64 @@ export const examples: Record<string, Make> = {
     valid: { ...id(x.template.id), body: { subject: 'New' } },
     invalid: { ...id(x.template.id), body: unknownField },
   }),
+  resendInvitations: (x) => ({
+    valid: { body: { ids: [x.invitation.id] } },
+    invalid: { body: { status: 'lost' } },
+  }),
+  resendInvitation: (x) => ({ valid: { ...id(x.invitation.id), body: {} }, invalid: id(MISSING) }),
+  getInvitationCardSvg: (x) => ({ valid: id(x.invitation.id), invalid: { ...id(x.invitation.id), as: 'staff' } }),
+  getInvitationCardPng: (x) => ({ valid: id(x.invitation.id), invalid: { ...id(x.invitation.id), as: 'staff' } }),
+  importContacts: () => ({
+    valid: {
+      contentType: 'text/csv',
+      body: 'firstname,lastname,emailaddress1\nImp,Orted,imported.contract@example.com\n',
+    },
+    invalid: { body: { firstname: 'Not CSV' } },
+  }),
+  listIdentityProviders: () => ({ valid: {}, invalid: { query: { limit: '0' } } }),
+  createIdentityProvider: () => ({
+    valid: { body: { type: 'oidc', name: 'Other ID', issuer: 'https://login.example.com', clientId: 'other' } },
+    invalid: { body: { type: 'oidc', name: 'Plain', issuer: 'http://login.example.com', clientId: 'x' } },
+  }),
+  getIdentityProvider: (x) => ({ valid: id(x.provider.id), invalid: id(MISSING) }),
+  updateIdentityProvider: (x) => ({
+    valid: { ...id(x.provider.id), body: { name: 'Contract ID renamed' } },
+    invalid: { ...id(x.provider.id), body: unknownField },
+  }),
+  deleteIdentityProvider: async (x) => ({
+    valid: id(
+      (
+        await x.post('identity-providers', {
+          type: 'oidc',
+          name: 'Gone ID',
+          issuer: 'https://login.example.com',
+          clientId: 'g',
+        })
+      ).id,
+    ),
+    invalid: id(MISSING),
+  }),
+  listWebhookEndpoints: () => ({ valid: {}, invalid: { query: { limit: '0' } } }),
+  createWebhookEndpoint: () => ({
+    valid: { body: { url: 'https://hooks.example.com/y', events: ['invitation.created'] } },
+    invalid: { body: { url: 'https://hooks.example.com/z', events: [] } },
+  }),
+  getWebhookEndpoint: (x) => ({ valid: id(x.hook.id), invalid: id(MISSING) }),
+  updateWebhookEndpoint: (x) => ({
+    valid: { ...id(x.hook.id), body: { enabled: true } },
+    invalid: { ...id(x.hook.id), body: unknownField },
+  }),
+  deleteWebhookEndpoint: async (x) => ({
+    valid: id((await x.post('webhook-endpoints', { url: 'https://hooks.example.com/gone', events: ['*'] })).id),
+    invalid: id(MISSING),
+  }),
+  rotateWebhookEndpointSecret: (x) => ({ valid: id(x.hook.id), invalid: id(MISSING) }),
+  listWebhookDeliveries: (x) => ({
+    valid: { query: { endpointId: x.hook.id } },
+    invalid: { query: { endpointId: 'x' } },
+  }),
+  getWebhookDelivery: (x) => ({ valid: id(x.delivery?.id ?? MISSING), invalid: id(MISSING) }),
+  redeliverWebhook: (x) => ({ valid: id(x.delivery?.id ?? MISSING), invalid: id(MISSING) }),
   previewEmailTemplate: (x) => ({
     valid: { ...id(x.template.id), body: { contactId: x.contact.id } },
     invalid: { ...id(x.template.id), body: {} },
@@ -257,4 +265,21 @@ export const examples: Record<string, Make> = {
   signOut: () => ({ valid: {}, invalid: { csrf: false } }),
   previewInvitation: (x) => ({ valid: { query: { code: x.group.code } }, invalid: { query: { code: 'NOSUCHCODE' } } }),
   redeemInvitation: (x) => ({ valid: { body: { code: x.group.code } }, invalid: { body: { code: 'NOSUCHCODE' } } }),
+  listMyInvitations: (x) => ({
+    valid: { signIn: x.inviter.emailaddress1 },
+    invalid: { signIn: x.inviter.emailaddress1, query: { limit: '0' } },
+  }),
+  inviteColleague: (x) => ({
+    valid: { signIn: x.inviter.emailaddress1, body: { email: `col.${Date.now()}@example.com`, webRoleIds: [] } },
+    invalid: { signIn: x.inviter.emailaddress1, body: { email: 'nope', webRoleIds: [] } },
+  }),
+  resendMyInvitation: (x) => ({
+    valid: { signIn: x.inviter.emailaddress1, ...id(x.mine.id) },
+    invalid: { signIn: x.inviter.emailaddress1, ...id(MISSING) },
+  }),
+  deactivateMyInvitation: (x) => ({
+    valid: { signIn: x.inviter.emailaddress1, ...id(x.mineToDeactivate.id) },
+    invalid: { signIn: x.inviter.emailaddress1, ...id(MISSING) },
+  }),
+  declineInvitation: (x) => ({ valid: { body: { code: x.single.code } }, invalid: { body: { code: 'NOSUCHCODE' } } }),
 };

@@ -4777,7 +4777,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The card (SVG) */
+            /** @description The card */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4853,13 +4853,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The QR code of the redemption link (PNG) */
+            /** @description The QR code */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "image/png": string;
+                    "image/png": unknown;
                 };
             };
             /** @description `malformed-request`: The request could not be read. */

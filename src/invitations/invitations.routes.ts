@@ -206,9 +206,7 @@ export function invitationsRoutes(app: Api, ctx: AppContext): void {
         operationId: 'getInvitationCardSvg',
         errors: ['forbidden', 'conflict'],
         params: idParams,
-        response: {
-          200: { description: 'The card (SVG)', content: { 'image/svg+xml': { schema: z.string() } } },
-        },
+        response: { 200: { description: 'The card', content: { 'image/svg+xml': { schema: z.string() } } } },
       },
     },
     async (req, reply) =>
@@ -228,8 +226,8 @@ export function invitationsRoutes(app: Api, ctx: AppContext): void {
         params: idParams,
         response: {
           200: {
-            description: 'The QR code of the redemption link (PNG)',
-            content: { 'image/png': { schema: z.string().meta({ contentMediaType: 'image/png' }) } },
+            description: 'The QR code',
+            content: { 'image/png': { schema: z.unknown().describe('The PNG bytes') } },
           },
         },
       },
@@ -238,8 +236,7 @@ export function invitationsRoutes(app: Api, ctx: AppContext): void {
       reply
         .header('content-type', 'image/png')
         .header('cache-control', 'no-store')
-        // The bytes as they are (a Buffer is never serialized); the schema says "binary string".
-        .send((await invitationCardPng(ctx, req.actor, req.params.id)) as unknown as string),
+        .send(await invitationCardPng(ctx, req.actor, req.params.id)),
   );
   app.get(
     '/invitations/:id/redemptions',
