@@ -213,11 +213,14 @@ describe('OpenID Connect sign-in', () => {
     expect(await me(client)).toBeNull();
     expect(await redemptionsOf(inv.id)).toEqual([]);
 
-    // A local account is refused the same way, signed in, and nothing is spent.
+    // A local account is refused the same way, signed in, and nothing is spent (past the confirmation
+    // that it redeems as itself, which a contact signed in as someone else than the invitee must give).
     const local = await f.contactWithPassword('Local-password-1');
     const signedIn = await signInThroughPage(visitor(), local, 'Local-password-1');
     const form = await signedIn.get(`/portal/redeem?code=${encodeURIComponent(inv.code)}`);
-    const refused = await signedIn.request('POST', '/portal/redeem', { form: { _csrf: csrfOf(form), code: inv.code } });
+    const refused = await signedIn.request('POST', '/portal/redeem', {
+      form: { _csrf: csrfOf(form), code: inv.code, confirmOther: 'yes' },
+    });
     expect(refused.statusCode).toBe(403);
     expect(dataCode(refused)).toContain('sign-in-method-required');
     const api = await t.api('GET', `invitations/${inv.id}`);
