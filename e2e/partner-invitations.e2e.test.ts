@@ -94,7 +94,7 @@ describe('partners invite colleagues in a browser', () => {
       'the invitation delivered',
     );
     const delivered = await simpleParser(readFileSync(join(t.ctx.config.dataDir, 'mail', `${mailId}.eml`)));
-    expect(delivered.subject).toBe('Ingrid Jensen invites you to our portal');
+    expect(delivered.subject).toBe('Ingrid Jensen invites you to Customer portal');
     const link = new URL(
       /https?:\/\/[^\s"<]+\/portal\/redeem\?code=[A-Za-z0-9-]+/.exec(delivered.text ?? '')?.[0] as string,
     );

@@ -470,7 +470,7 @@ describe('running workflows', () => {
     const emails = (await t.api('GET', `emails?regardingId=${inv.id}`)).json().items;
     expect(emails).toHaveLength(1);
     expect(emails[0]).toMatchObject({ to: c.emailaddress1, status: 'sent', workflowRunId: sendRun.id });
-    expect(emails[0].subject).toBe('Du er inviteret til vores portal');
+    expect(emails[0].subject).toBe('Du er inviteret til Kundeportal');
   });
 });
 
@@ -616,7 +616,7 @@ describe('email templates', () => {
     });
     expect(r.statusCode, r.body).toBe(200);
     const p = r.json();
-    expect(p.subject).toBe('Ida Inviter inviterer dig til vores portal');
+    expect(p.subject).toBe('Ida Inviter inviterer dig til Kundeportal');
     expect(p.html).toContain('Hej Per &lt;b&gt;');
     expect(p.text).toContain('Hej Per <b>');
     expect(p.text).toContain('ABCD-EFGH-JKMN-PQRS-TUVW-XYZ2-3456');
