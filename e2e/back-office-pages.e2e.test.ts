@@ -138,7 +138,8 @@ describe('the back office pages in a browser', () => {
     expect(await seriousViolations(signIn)).toEqual([]);
     await screenshot(signIn, 'admin-sign-in-phone');
     await context.close();
-  });
+    // 25 pages at two sizes with axe each: minutes on a loaded 2-core machine.
+  }, 300_000);
 
   it('enables Create Invitation only with exactly one contact selected', async () => {
     const tag = `Sel${newId().slice(-8)}`;
