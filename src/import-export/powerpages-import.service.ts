@@ -237,9 +237,11 @@ export async function importPowerPages(
           lockout_end: time(r, 'adx_identity_lockoutenddate'),
           access_failed_count: int(r, 'adx_identity_accessfailedcount') ?? 0,
         };
-        const wanted = ids(r, n.contactWebRoles).filter((w) =>
-          roles.has(w) ? true : (fail(n.contactWebRoles, `no such web role: ${w}`), false),
-        );
+        const wanted = ids(r, n.contactWebRoles).filter((w) => {
+          if (roles.has(w)) return true;
+          fail(n.contactWebRoles, `no such web role: ${w}`);
+          return false;
+        });
         if (!cid || errors.length) continue;
         const cur = existing.get(cid);
         if (!cur) {
@@ -287,9 +289,11 @@ export async function importPowerPages(
         const redeemed = ids(r, 'adx_invitation_redeemedcontacts');
         for (const c of [...invited, ...redeemed])
           if (!existing.has(c) && !contactIds.has(c)) fail('adx_invitation_invitecontacts', `no such contact: ${c}`);
-        const webRoleIds = ids(r, n.invitationWebRoles).filter((w) =>
-          roles.has(w) ? true : (fail(n.invitationWebRoles, `no such web role: ${w}`), false),
-        );
+        const webRoleIds = ids(r, n.invitationWebRoles).filter((w) => {
+          if (roles.has(w)) return true;
+          fail(n.invitationWebRoles, `no such web role: ${w}`);
+          return false;
+        });
         let ownerId = id(r, '_ownerid_value', false);
         if (!ownerId || !users.has(ownerId)) {
           ownerId = importerId;

@@ -46,7 +46,7 @@ export function deliverWebhookHandler(
   return async (payload, _job, control) => {
     const work = await repo.findDeliveryWork(ctx.db, payload.deliveryId);
     // Gone with its endpoint, done, or this attempt already made by another job.
-    if (!work || work.status !== 'pending' || work.attempts !== payload.attempt - 1) return;
+    if (work?.status !== 'pending' || work.attempts !== payload.attempt - 1) return;
     const started = clock();
     let statusCode: number | null = null;
     let latencyMs = 0;

@@ -103,7 +103,7 @@ export function colleagueInvitationRoutes(pages: Api, ctx: AppContext): void {
       // A date on the page ends at the end of that day in Site/TimeZone, and the last day offered
       // ends at the maximum itself.
       const typed = form.data.expiresAt ? fromLocalInput(form.data.expiresAt, zone) : undefined;
-      const expiresAt = typed && /^\d{4}-\d{2}-\d{2}T/.test(typed) ? (typed > latest ? latest : typed) : typed;
+      const expiresAt = typed && /^\d{4}-\d{2}-\d{2}T/.test(typed) ? [typed, latest].sort()[0] : typed;
       if (expiresAt !== undefined && Number.isNaN(Date.parse(expiresAt)))
         throw new AppError('validation-failed', 'expiresAt', {
           errors: [{ field: 'expiresAt', message: pc.t.fieldRequired }],

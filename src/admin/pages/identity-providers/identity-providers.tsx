@@ -26,34 +26,36 @@ export function IdentityProvidersView({ pc, items }: { pc: AdminPageContext; ite
         </CommandLink>
         <CommandLink href="/admin/identity-providers/new?type=saml">{t.newSaml}</CommandLink>
       </CommandBar>
-      <table class="grid">
-        <caption class="visually-hidden">{t.entityPlural}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t.fields.name}</th>
-            <th scope="col">{t.fields.type}</th>
-            <th scope="col">{t.fields.enabled}</th>
-            <th scope="col">{t.fields.allowRegistration}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.length === 0 ? (
+      <section class="table-scroll" tabindex={0} aria-label={t.entityPlural}>
+        <table class="grid">
+          <caption class="visually-hidden">{t.entityPlural}</caption>
+          <thead>
             <tr>
-              <td colSpan={4}>{pc.t.grid.noRecords}</td>
+              <th scope="col">{t.fields.name}</th>
+              <th scope="col">{t.fields.type}</th>
+              <th scope="col">{t.fields.enabled}</th>
+              <th scope="col">{t.fields.allowRegistration}</th>
             </tr>
-          ) : null}
-          {items.map((p) => (
-            <tr data-id={p.id}>
-              <td>
-                <a href={`/admin/identity-providers/${p.id}`}>{p.name}</a>
-              </td>
-              <td>{t.types[p.type]}</td>
-              <td>{p.enabled ? t.yes : t.no}</td>
-              <td>{p.allowRegistration ? t.yes : t.no}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {items.length === 0 ? (
+              <tr>
+                <td colSpan={4}>{pc.t.grid.noRecords}</td>
+              </tr>
+            ) : null}
+            {items.map((p) => (
+              <tr data-id={p.id}>
+                <td>
+                  <a href={`/admin/identity-providers/${p.id}`}>{p.name}</a>
+                </td>
+                <td>{t.types[p.type]}</td>
+                <td>{p.enabled ? t.yes : t.no}</td>
+                <td>{p.allowRegistration ? t.yes : t.no}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
     </Layout>
   );
 }

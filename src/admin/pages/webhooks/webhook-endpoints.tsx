@@ -157,49 +157,51 @@ function DeliveryLog(p: { pc: AdminPageContext; deliveries: WebhookDelivery[] })
       {p.deliveries.length === 0 ? (
         <p class="hint">{t.noDeliveries}</p>
       ) : (
-        <table class="grid">
-          <caption class="visually-hidden">{t.deliveries}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t.delivery.eventType}</th>
-              <th scope="col">{t.delivery.status}</th>
-              <th scope="col">{t.delivery.attempts}</th>
-              <th scope="col">{t.delivery.createdAt}</th>
-              <th scope="col">
-                <span class="visually-hidden">{t.delivery.redeliver}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.deliveries.map((d) => (
-              <tr data-delivery-id={d.id} data-status={d.status}>
-                <td>
-                  <code>{d.eventType}</code>
-                </td>
-                <td>{t.statuses[d.status]}</td>
-                <td>
-                  <ol class="plain">
-                    {d.attempts.map((a) => (
-                      <li>
-                        {formatTime(pc, a.at)}: {a.statusCode ?? t.noAnswer}, {a.latencyMs} ms
-                        {a.error ? ` (${a.error})` : ''}
-                      </li>
-                    ))}
-                  </ol>
-                </td>
-                <td>{formatTime(pc, d.createdAt)}</td>
-                <td>
-                  <form method="post" action={`/admin/webhook-deliveries/${d.id}/redeliver`}>
-                    <Csrf pc={pc} />
-                    <button type="submit" class="command" aria-label={`${t.delivery.redeliver}: ${d.eventType}`}>
-                      {t.delivery.redeliver}
-                    </button>
-                  </form>
-                </td>
+        <section class="table-scroll" tabindex={0} aria-label={t.deliveries}>
+          <table class="grid">
+            <caption class="visually-hidden">{t.deliveries}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t.delivery.eventType}</th>
+                <th scope="col">{t.delivery.status}</th>
+                <th scope="col">{t.delivery.attempts}</th>
+                <th scope="col">{t.delivery.createdAt}</th>
+                <th scope="col">
+                  <span class="visually-hidden">{t.delivery.redeliver}</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {p.deliveries.map((d) => (
+                <tr data-delivery-id={d.id} data-status={d.status}>
+                  <td>
+                    <code>{d.eventType}</code>
+                  </td>
+                  <td>{t.statuses[d.status]}</td>
+                  <td>
+                    <ol class="plain">
+                      {d.attempts.map((a) => (
+                        <li>
+                          {formatTime(pc, a.at)}: {a.statusCode ?? t.noAnswer}, {a.latencyMs} ms
+                          {a.error ? ` (${a.error})` : ''}
+                        </li>
+                      ))}
+                    </ol>
+                  </td>
+                  <td>{formatTime(pc, d.createdAt)}</td>
+                  <td>
+                    <form method="post" action={`/admin/webhook-deliveries/${d.id}/redeliver`}>
+                      <Csrf pc={pc} />
+                      <button type="submit" class="command" aria-label={`${t.delivery.redeliver}: ${d.eventType}`}>
+                        {t.delivery.redeliver}
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
       )}
     </Section>
   );
