@@ -9,6 +9,7 @@ import type { Tx } from '../db/types.ts';
 import { queueEmail } from '../email/email.service.ts';
 import { asLocale, type Locale, pickLocale } from '../shared/locale.ts';
 import { settingValueIn } from '../site-settings/site-settings.service.ts';
+import { escapeHtml } from '../shared/html.ts';
 
 export type NoticeKind = 'declined' | 'expired';
 
@@ -34,9 +35,6 @@ const texts: Record<Locale, Record<NoticeKind, (name: string, site: string) => {
     }),
   },
 };
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 /** The site's name (Site/Name, "Customer portal" unless staff set one). */
 const siteName = async (tx: Tx): Promise<string> => (await settingValueIn(tx, 'Site/Name')).trim();

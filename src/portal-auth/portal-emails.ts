@@ -7,8 +7,7 @@ import type { AppContext } from '../context.ts';
 import { queueEmail } from '../email/email.service.ts';
 import type { Locale } from '../shared/locale.ts';
 import { settingValueIn } from '../site-settings/site-settings.service.ts';
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escapeHtml } from '../shared/html.ts';
 
 const texts = {
   'confirm-email': {
