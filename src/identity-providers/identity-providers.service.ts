@@ -14,6 +14,7 @@ import { decodeCursor, type Page, toPage } from '../shared/pagination.ts';
 import { settingFlag } from '../site-settings/site-settings.service.ts';
 import { requireAdmin } from '../users/users.service.ts';
 import * as repo from './identity-providers.repo.ts';
+import { forgetPortalProviders } from './portal-providers.ts';
 import {
   DEFAULT_SCOPES,
   type CreateIdentityProviderInput,
@@ -124,6 +125,7 @@ export async function createIdentityProvider(
       details: { name: row.name, type: row.type },
     });
   });
+  forgetPortalProviders(ctx);
   return toIdentityProvider(ctx, row);
 }
 
@@ -151,7 +153,7 @@ export async function updateIdentityProvider(
   input: UpdateIdentityProviderInput,
 ): Promise<IdentityProvider> {
   requireAdmin(actor);
-  return ctx.db.transaction().execute(async (tx) => {
+  const updated = await ctx.db.transaction().execute(async (tx) => {
     const current = await repo.findProvider(tx, id);
     if (!current) throw notFound('The identity provider');
     if (input.type !== undefined && input.type !== current.type)
@@ -181,6 +183,8 @@ export async function updateIdentityProvider(
     });
     return toIdentityProvider(ctx, { ...current, ...changes });
   });
+  forgetPortalProviders(ctx);
+  return updated;
 }
 
 export async function deleteIdentityProvider(ctx: AppContext, actor: Actor, id: string): Promise<void> {
@@ -204,37 +208,7 @@ export async function deleteIdentityProvider(ctx: AppContext, actor: Actor, id: 
       details: { name: current.name, type: current.type },
     });
   });
-}
-
-/** The buttons the portal shows: enabled providers, none while ExternalLoginEnabled is off. */
-export interface PortalProvider {
-  id: string;
-  name: string;
-  type: 'oidc' | 'saml';
-  /**
-   * Where the provider's button leads the browser (the OIDC issuer's origin, which is its
-   * authorization endpoint's for Entra ID, B2C and the common issuers; the SAML SSO URL's origin).
-   * A page that shows the button lets its form go there: Chromium applies CSP `form-action` to the
-   * redirect that answers the start form's POST.
-   */
-  formActionOrigin: string | null;
-}
-
-const originOf = (url: unknown): string | null => {
-  try {
-    return typeof url === 'string' ? new URL(url).origin : null;
-  } catch {
-    return null;
-  }
-};
-
-export async function portalProviders(ctx: AppContext): Promise<PortalProvider[]> {
-  if (!(await settingFlag(ctx, 'Authentication/Registration/ExternalLoginEnabled'))) return [];
-  const rows = await repo.enabledProviders(ctx.db);
-  return rows.map(({ config, ...row }) => {
-    const parsed = JSON.parse(config) as { issuer?: unknown; ssoUrl?: unknown };
-    return { ...row, formActionOrigin: originOf(row.type === 'oidc' ? parsed.issuer : parsed.ssoUrl) };
-  });
+  forgetPortalProviders(ctx);
 }
 
 export type ProviderForSignIn =

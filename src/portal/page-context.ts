@@ -8,7 +8,7 @@ import { asLocale, type Locale } from '../shared/locale.ts';
 import { settingFlag, settingValue } from '../site-settings/site-settings.service.ts';
 import { endSession, loadSession, type PortalSession } from '../portal-auth/sessions.ts';
 import { portalProfile } from '../contacts/contacts.read.ts';
-import { type PortalProvider, portalProviders } from '../identity-providers/identity-providers.service.ts';
+import { type PortalProvider, portalProviders } from '../identity-providers/portal-providers.ts';
 import type { WebPageContext } from '../web/form-kit.tsx';
 import { explicitLang, requestLocale, withLang } from '../web/locale.ts';
 import { dictionary, noticeKeys, type Dict, type NoticeKey } from './i18n.ts';
