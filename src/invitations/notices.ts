@@ -10,6 +10,9 @@ import { queueEmail } from '../email/email.service.ts';
 import { asLocale, type Locale, pickLocale } from '../shared/locale.ts';
 import { settingValueIn } from '../site-settings/site-settings.service.ts';
 import { escapeHtml } from '../shared/html.ts';
+// The owner and the inviter through their features' repositories (on the caller's transaction).
+import { findUserById } from '../users/users.repo.ts';
+import { findContact } from '../contacts/contacts.repo.ts';
 
 export type NoticeKind = 'declined' | 'expired';
 
@@ -50,15 +53,11 @@ export async function queueInvitationNotices(
   const name = await siteName(tx);
   const to: Array<{ address: string; contactId: string | null; locale: Locale }> = [];
   if (inv.owner_id) {
-    const owner = await tx.selectFrom('system_users').select('email').where('id', '=', inv.owner_id).executeTakeFirst();
+    const owner = await findUserById(tx, inv.owner_id);
     if (owner?.email) to.push({ address: owner.email, contactId: null, locale: site });
   }
   if (inv.inviter_contact_id) {
-    const inviter = await tx
-      .selectFrom('contacts')
-      .select(['id', 'emailaddress1', 'locale'])
-      .where('id', '=', inv.inviter_contact_id)
-      .executeTakeFirst();
+    const inviter = await findContact(tx, inv.inviter_contact_id);
     if (inviter?.emailaddress1)
       to.push({ address: inviter.emailaddress1, contactId: inviter.id, locale: pickLocale([inviter.locale], site) });
   }
