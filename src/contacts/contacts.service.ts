@@ -77,6 +77,15 @@ export function newContactRow(fields: Partial<ContactRow>): ContactRow {
   };
 }
 
+/**
+ * A contact made outside the contacts API (portal sign-up, external sign-in, a partner's colleague):
+ * the row and its `contact.created` event (the API's payload), in the caller's transaction.
+ */
+export async function insertCreatedContact(tx: Tx, row: ContactRow): Promise<void> {
+  await repo.insertContact(tx, row);
+  await recordLifecycleEvent(tx, 'contact.created', { contactId: row.id, contact: contactData(row) });
+}
+
 async function checkReferences(ctx: AppContext, tx: Tx, input: UpdateContactInput): Promise<void> {
   if (input.parentAccountId && !(await lockAccountForReference(tx, ctx.dialect, input.parentAccountId)))
     throw validationFailed('parentAccountId', 'no such account');

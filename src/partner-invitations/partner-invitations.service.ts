@@ -7,8 +7,8 @@ import type { Tx } from '../db/types.ts';
 import { lockRow, lockRows } from '../db/row-locks.ts';
 import { writeAudit } from '../audit/audit.repo.ts';
 import { recordLifecycleEvent } from '../lifecycle-events/lifecycle-events.ts';
-import { contactsWithEmail, findContact, insertContact } from '../contacts/contacts.repo.ts';
-import { fullNameOf, newContactRow } from '../contacts/contacts.service.ts';
+import { contactsWithEmail, findContact } from '../contacts/contacts.repo.ts';
+import { fullNameOf, insertCreatedContact, newContactRow } from '../contacts/contacts.service.ts';
 import {
   createInvitationInTransaction,
   deactivateInvitation,
@@ -122,7 +122,7 @@ async function colleagueOf(tx: Tx, inviter: Inviter, input: InviteColleagueInput
     parent_account_id: inviter.accountId,
     locale,
   });
-  await insertContact(tx, row);
+  await insertCreatedContact(tx, row);
   const actor = contactActor(inviter.contactId);
   await writeAudit(tx, {
     actor,
@@ -131,7 +131,6 @@ async function colleagueOf(tx: Tx, inviter: Inviter, input: InviteColleagueInput
     recordId: row.id,
     details: { via: 'portal-invitation' },
   });
-  await recordLifecycleEvent(tx, 'contact.created', { contactId: row.id });
   return row.id;
 }
 

@@ -6,11 +6,10 @@ import type { ContactRow, InvitationRow } from '../db/schema.ts';
 import type { Db, Tx } from '../db/types.ts';
 import { isUniqueViolation } from '../db/db-errors.ts';
 import { writeAudit } from '../audit/audit.repo.ts';
-import { contactsWithEmail, findContact, insertContact, updateContactColumns } from '../contacts/contacts.repo.ts';
-import { newContactRow } from '../contacts/contacts.service.ts';
+import { contactsWithEmail, findContact, updateContactColumns } from '../contacts/contacts.repo.ts';
+import { insertCreatedContact, newContactRow } from '../contacts/contacts.service.ts';
 import { providerForSignIn } from '../identity-providers/identity-providers.service.ts';
 import { invitedContactIdsOf } from '../invitations/invitations.repo.ts';
-import { recordLifecycleEvent } from '../lifecycle-events/lifecycle-events.ts';
 import {
   assertSignInMethod,
   checkBinding,
@@ -231,9 +230,8 @@ export async function finishExternalSignIn(
   const row = contactRowFor(identity, email, vouched, input.locale);
   await guarded(() =>
     ctx.db.transaction().execute(async (tx) => {
-      await insertContact(tx, row);
+      await insertCreatedContact(tx, row);
       await insertExternalLogin(tx, { ...loginRow(), contact_id: row.id });
-      await recordLifecycleEvent(tx, 'contact.created', { contactId: row.id });
     }),
   );
   return { contactId: row.id, session, redemption: null, redemptionProblem: null, created: true, linked: false };
@@ -317,9 +315,8 @@ async function newOnGroup(
   const row = contactRowFor(input.identity, input.identity.email?.trim() || null, vouched, input.locale);
   const redeemed = await guarded(() =>
     inRedemptionTransaction(ctx, async (tx) => {
-      await insertContact(tx, row);
+      await insertCreatedContact(tx, row);
       await insertExternalLogin(tx, { ...loginRow(), contact_id: row.id });
-      await recordLifecycleEvent(tx, 'contact.created', { contactId: row.id });
       return redeemInTransaction(ctx, tx, {
         invitation,
         contactId: row.id,

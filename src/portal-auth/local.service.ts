@@ -32,13 +32,12 @@ import {
 } from '../redemption/redemption.service.ts';
 import { queuePortalEmail } from './portal-emails.ts';
 import type { Locale } from '../shared/locale.ts';
-import { newContactRow } from '../contacts/contacts.service.ts';
+import { insertCreatedContact, newContactRow } from '../contacts/contacts.service.ts';
 import {
   contactsWithEmail,
   contactWithPasswordByUsername,
   countFailedSignIn,
   findContact,
-  insertContact,
   recordSignIn,
   updateContactColumns,
 } from '../contacts/contacts.repo.ts';
@@ -249,7 +248,7 @@ export async function signUp(ctx: AppContext, input: SignUpInput): Promise<SignU
         return { kind: 'confirmation-sent', contactId: null, redemption: null };
       }
       const row = signUpContactRow(email, input, passwordHash, false);
-      await insertContact(tx, row);
+      await insertCreatedContact(tx, row);
       if (requiresConfirmation) {
         await sendConfirmation(ctx, tx, row.id, email, input.locale, null);
         return { kind: 'confirmation-sent', contactId: row.id, redemption: null };
@@ -435,7 +434,7 @@ async function signUpGroup(
     // A binding needs a proven address: the contact is made now, the redemption when the link is used.
     return ctx.db.transaction().execute(async (tx) => {
       const row = signUpContactRow(email, input, passwordHash, false);
-      await insertContact(tx, row);
+      await insertCreatedContact(tx, row);
       await sendConfirmation(ctx, tx, row.id, email, input.locale, {
         invitationId: invitation.id,
         signInMethod: 'local',
@@ -445,7 +444,7 @@ async function signUpGroup(
   }
   const outcome = await inRedemptionTransaction(ctx, async (tx) => {
     const row = signUpContactRow(email, input, passwordHash, false);
-    await insertContact(tx, row);
+    await insertCreatedContact(tx, row);
     const redemption = await redeemInTransaction(ctx, tx, {
       invitation,
       contactId: row.id,
