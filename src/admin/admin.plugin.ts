@@ -40,6 +40,7 @@ import { workflowRoutes } from './routes/workflows.routes.ts';
 import { workflowRunRoutes } from './routes/workflow-runs.routes.ts';
 import { emailTemplateRoutes } from './routes/email-templates.routes.ts';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints.routes.ts';
+import { importExportRoutes } from './routes/import-export.routes.ts';
 
 /** Pages a visitor who is not signed in may open. */
 const PUBLIC = new Set(['/admin/sign-in', '/admin/set-up']);
@@ -116,6 +117,7 @@ export async function adminPlugin(
       tokenRoutes(admin, ctx);
       identityProviderRoutes(admin, ctx);
       webhookEndpointRoutes(admin, ctx);
+      importExportRoutes(admin, ctx);
     },
     { prefix: '/admin' },
   );

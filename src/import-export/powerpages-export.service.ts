@@ -2,7 +2,9 @@
 // with Dataverse logical names, lookups as `_…_value`, N:N sets as arrays of ids on each invitation.
 // Never a code: Power Pages would keep it in plain text (and we keep only a hash and a sealed copy).
 import { createHash } from 'node:crypto';
-import type { AppContext } from '../context.ts';
+import type { Actor, AppContext } from '../context.ts';
+import { writeAudit } from '../audit/audit.repo.ts';
+import { requireAdmin } from '../users/users.service.ts';
 import { fromFlag } from '../db/types.ts';
 import { allAccounts } from '../accounts/accounts.repo.ts';
 import { contactsAfter, webRoleIdsOf } from '../contacts/contacts.repo.ts';
@@ -111,4 +113,38 @@ export async function exportPowerPages(ctx: AppContext, model: DataModel): Promi
     adx_inviteredemptions: redemptions,
     [n.siteSettings]: settings,
   };
+}
+
+/**
+ * The export a person asks for (the back office's "Export to Power Pages"): administrators only,
+ * since it holds every contact's sign-in state and the Authentication/* settings, and audited
+ * (`export`, record type `powerpages`, with the model and the record counts).
+ */
+export async function exportPowerPagesAs(ctx: AppContext, actor: Actor, model: DataModel): Promise<PowerPagesDocument> {
+  requireAdmin(actor);
+  const doc = await exportPowerPages(ctx, model);
+  const counts = Object.fromEntries(Object.entries(doc).map(([set, records]) => [set, records.length]));
+  await ctx.db
+    .transaction()
+    .execute((tx) =>
+      writeAudit(tx, { actor, action: 'export', recordType: 'powerpages', recordId: null, details: { model, counts } }),
+    );
+  return doc;
+}
+
+/** The document as JSON text in pieces (one record at a time), for a download that is streamed. */
+export function* powerPagesJsonChunks(doc: PowerPagesDocument): Generator<string> {
+  yield '{';
+  let firstSet = true;
+  for (const [set, records] of Object.entries(doc)) {
+    yield `${firstSet ? '' : ','}\n  ${JSON.stringify(set)}: [`;
+    firstSet = false;
+    let first = true;
+    for (const r of records) {
+      yield `${first ? '' : ','}\n    ${JSON.stringify(r)}`;
+      first = false;
+    }
+    yield records.length ? '\n  ]' : ']';
+  }
+  yield '\n}\n';
 }

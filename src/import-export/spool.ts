@@ -14,12 +14,19 @@ export const IMPORT_BODY_LIMIT = 100 * 1024 * 1024;
 
 export interface Spooled {
   source: CsvSource;
+  /** The spooled file (the back office keeps it between its preview and the import). */
+  path: string;
   bytes: number;
   remove(): Promise<void>;
 }
 
-export async function spoolUpload(body: NodeJS.ReadableStream, limit = IMPORT_BODY_LIMIT): Promise<Spooled> {
-  const dir = await mkdtemp(join(tmpdir(), 'portal-import-'));
+export async function spoolUpload(
+  body: NodeJS.ReadableStream,
+  limit = IMPORT_BODY_LIMIT,
+  /** Where the spool's own directory is made (default: the OS temporary directory). */
+  parent: string = tmpdir(),
+): Promise<Spooled> {
+  const dir = await mkdtemp(join(parent, 'portal-import-'));
   const file = join(dir, 'upload.csv');
   let bytes = 0;
   const count = new Transform({
@@ -38,6 +45,7 @@ export async function spoolUpload(body: NodeJS.ReadableStream, limit = IMPORT_BO
   }
   return {
     source: () => createReadStream(file, { highWaterMark: 256 * 1024 }),
+    path: file,
     bytes,
     remove: () => rm(dir, { recursive: true, force: true }),
   };

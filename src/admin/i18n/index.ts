@@ -17,6 +17,7 @@ import { webRolesTexts } from './web-roles.ts';
 import { webhooksTexts } from './webhooks.ts';
 import { workflowsTexts } from './workflows.ts';
 import { identityProvidersTexts } from './identity-providers.ts';
+import { importExportTexts } from './import-export.ts';
 
 function build(locale: Locale) {
   const portal = portalDictionary(locale);
@@ -37,6 +38,7 @@ function build(locale: Locale) {
     audit: auditTexts[locale],
     identityProviders: identityProvidersTexts[locale],
     webhooks: webhooksTexts[locale],
+    importExport: importExportTexts[locale],
   };
 }
 

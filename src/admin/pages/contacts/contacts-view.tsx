@@ -29,6 +29,10 @@ export function ContactsView(p: {
         <CommandLink href="/admin/contacts/new" primary>
           {pc.t.commands.new}
         </CommandLink>
+        <CommandLink href="/admin/contacts/import">{pc.t.importExport.commands.importCsv}</CommandLink>
+        {pc.isAdmin ? (
+          <CommandLink href="/admin/export/powerpages">{pc.t.importExport.commands.exportPowerPages}</CommandLink>
+        ) : null}
       </CommandBar>
       <ViewToolbar
         quickFind

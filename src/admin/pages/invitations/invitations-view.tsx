@@ -71,6 +71,9 @@ export function InvitationsView(p: {
             <CommandButton formAction="/admin/invitations/activate" needs="some">
               {pc.t.commands.activate}
             </CommandButton>
+            {pc.isAdmin ? (
+              <CommandLink href="/admin/export/powerpages">{pc.t.importExport.commands.exportPowerPages}</CommandLink>
+            ) : null}
           </>
         }
         columns={[
