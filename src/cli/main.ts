@@ -8,6 +8,7 @@ import { registerServerCommands } from './server.command.ts';
 import { registerUsersCommands } from './users.command.ts';
 import { registerTokensCommands } from './tokens.command.ts';
 import { registerImportExportCommands } from './import-export.command.ts';
+import { registerInvitationsCommands } from './invitations.command.ts';
 
 const packageVersion = (): string => {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
@@ -28,12 +29,13 @@ export function buildProgram(run: CliRun): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
-      "\nThe database is the one the service uses: DATA_DIR (default ./data) or DATABASE_URL; pending\nmigrations run first. With --url (and --token) the commands that can\n(users create, tokens create|revoke) go through the server's API and open no local database. Exit status: 0 done, 1 failed, 2 wrong usage.\nRun `portal-invitations <command> --help` for a command's options.",
+      "\nThe database is the one the service uses: DATA_DIR (default ./data) or DATABASE_URL; pending\nmigrations run first. With --url (and --token) the commands that can\n(users create, tokens create|revoke, contacts import, invitations create|send) go through the server's API and open no local database. Exit status: 0 done, 1 failed, 2 wrong usage.\nRun `portal-invitations <command> --help` for a command's options.",
     );
   registerServerCommands(program, run);
   registerUsersCommands(program, run);
   registerTokensCommands(program, run);
   registerImportExportCommands(program, run);
+  registerInvitationsCommands(program, run);
   return program;
 }
 
