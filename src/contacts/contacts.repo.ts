@@ -35,6 +35,9 @@ export const findContact = coalesced(async (db: Db | Tx, ids: string[]) =>
   byId(await db.selectFrom('contacts').selectAll().where('id', 'in', ids).execute()),
 );
 
+/** What `q` searches: a contact's names and email. */
+const searchedColumns = ['first_name', 'last_name', 'emailaddress1'] as const;
+
 /** The query of a page of contacts (the list below runs it; a test reads its plan). */
 export function contactsPageQuery(
   db: Db,
@@ -44,7 +47,10 @@ export function contactsPageQuery(
     email?: string | undefined;
     accountId?: string | undefined;
     q?: string | undefined;
-    /** How `q` matches: anywhere in the names and email (the API), or at their start (Quick Find). */
+    /**
+     * How `q` matches: anywhere in the names and email (the API), or at their start (Quick Find).
+     * Several words match a contact whose fields hold every word (each in any field).
+     */
     match?: 'contains' | 'prefix' | undefined;
     /** A sorted view (the back office): continuing after `sortedAfter` instead of `after`. */
     sort?: SortOrder<ContactSortKey> | undefined;
@@ -57,8 +63,22 @@ export function contactsPageQuery(
   if (q.q) {
     const text = q.q.trim();
     const matches =
-      q.match === 'prefix' ? (c: string) => startsWithCi(db, c, text) : (c: string) => containsCi(c, text);
-    query = query.where((eb) => eb.or([matches('first_name'), matches('last_name'), matches('emailaddress1')]));
+      q.match === 'prefix'
+        ? (c: string, w: string) => startsWithCi(db, c, w)
+        : (c: string, w: string) => containsCi(c, w);
+    const words = text.split(/\s+/).filter(Boolean);
+    query = query.where((eb) => {
+      const anyField = (w: string) => eb.or(searchedColumns.map((c) => matches(c, w)));
+      // One word (the common case) is the one OR its indexes serve; several ("Ada Lovelace") must
+      // each match some field. The first word's OR stays a term of its own at the top, so that
+      // SQLite still reads it from the prefix indexes (a multi-index OR) and filters the rest.
+      const [first, ...others] = words;
+      if (first === undefined || others.length === 0) return anyField(text);
+      const otherWords = eb.and(others.map(anyField));
+      // A name with a space in it ("van der Berg") still begins with the whole text (which begins
+      // with the first word, so the first word's term holds for it too).
+      return eb.and([anyField(first), q.match === 'prefix' ? eb.or([anyField(text), otherWords]) : otherWords]);
+    });
   }
   if (q.sort) return sortedPage(query, sortColumns[q.sort.key], q.sort.dir, q.sortedAfter, q.limit);
   if (q.after) query = query.where('id', '>', q.after);

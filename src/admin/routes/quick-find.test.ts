@@ -1,6 +1,6 @@
 // Quick Find in the contacts, accounts and invitations views: the search is what the names or email begin with
 // (any letter case, as Dynamics 365's Quick Find), a leading * searches anywhere in them; the API's
-// `q` still matches anywhere. Both databases.
+// `q` still matches anywhere. Several words must each match some field. Both databases.
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../shared/ids.ts';
 import { useTestApp } from '../../../test/helpers/app.ts';
@@ -37,6 +37,45 @@ describe('Quick Find in the back office views', () => {
     const api = (await t.api('GET', `contacts?q=olm${tag}`)).json().items.map((c: { id: string }) => c.id);
     expect(api).toEqual([annelise.id]);
     expect((await staff.get('/admin/contacts')).body).toContain('start with * to search anywhere');
+  });
+
+  it('finds a contact by several words, each beginning any of the names or the email (the API: anywhere)', async () => {
+    const tag = newId().slice(-8);
+    const ada = await make.contact({
+      firstName: 'Ada',
+      lastName: `Lovelace${tag}`,
+      emailaddress1: `ada.${tag}@example.com`,
+    });
+    const byron = await make.contact({
+      firstName: 'Ada',
+      lastName: `Byron${tag}`,
+      emailaddress1: `countess.${tag}@example.org`,
+    });
+    const berg = await make.contact({
+      firstName: 'Jan',
+      lastName: `van der Berg${tag}`,
+      emailaddress1: `jan.${tag}@example.net`,
+    });
+    const all = [ada, byron, berg];
+    const staff = await signedInStaff(t.app);
+    const shows = async (q: string) => {
+      const body = (await staff.get(`/admin/contacts?q=${encodeURIComponent(q)}`)).body;
+      return all.filter((c) => body.includes(`/admin/contacts/${c.id}"`)).map((c) => c.lastName);
+    };
+    expect(await shows(`Ada Lovelace${tag}`)).toEqual([ada.lastName]);
+    expect(await shows(`  lovelace${tag}   ADA `)).toEqual([ada.lastName]);
+    expect(await shows(`ada byron${tag.slice(0, 4)}`)).toEqual([byron.lastName]);
+    expect(await shows(`countess.${tag} Ada`)).toEqual([byron.lastName]);
+    expect(await shows(`Ada Berg${tag}`)).toEqual([]);
+    // A name with a space in it still begins with the whole text.
+    expect(await shows(`van der Berg${tag}`)).toEqual([berg.lastName]);
+    expect(await shows(`*ovelace${tag} da`)).toEqual([ada.lastName]);
+    const api = async (q: string) =>
+      (await t.api('GET', `contacts?q=${encodeURIComponent(q)}`)).json().items.map((c: { id: string }) => c.id);
+    expect(await api(`Ada Lovelace${tag}`)).toEqual([ada.id]);
+    expect(await api(`da ovelace${tag}`)).toEqual([ada.id]);
+    expect(await api(`example.org ${tag}`)).toEqual([byron.id]);
+    expect((await api(`ada ${tag}`)).sort()).toEqual([ada.id, byron.id].sort());
   });
 
   it('finds invitations whose name begins with the text', async () => {

@@ -1,0 +1,39 @@
+// Quick Find on contacts ("begins with", several words each matching some field) reads the prefix
+// indexes of migration 0010 for one word and for several, on SQLite and PostgreSQL.
+import { CompiledQuery } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../../test/helpers/app.ts';
+import { testDialect } from '../../test/helpers/db.ts';
+import { contactsPageQuery } from './contacts.repo.ts';
+import { newContactRow } from './contacts.service.ts';
+
+const t = useTestApp();
+
+describe('Quick Find on contacts', () => {
+  it('reads the prefix indexes for one word and for several, sorted or not', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) =>
+      newContactRow({ first_name: `F${i}`, last_name: `L${i}`, emailaddress1: `p${i}@example.com` }),
+    );
+    for (let i = 0; i < rows.length; i += 200)
+      await t.ctx.db
+        .insertInto('contacts')
+        .values(rows.slice(i, i + 200))
+        .execute();
+    const sqlite = testDialect() === 'sqlite';
+    await t.ctx.db.executeQuery(CompiledQuery.raw(sqlite ? 'ANALYZE' : 'ANALYZE contacts'));
+    for (const q of ['f12', 'f12 l12', 'ada lovelace byron'])
+      for (const sort of [undefined, { key: 'fullName' as const, dir: 'asc' as const }]) {
+        const c = contactsPageQuery(t.ctx.db, { limit: 50, q, match: 'prefix', sort }).compile();
+        const r = await t.ctx.db.executeQuery(
+          CompiledQuery.raw(`${sqlite ? 'EXPLAIN QUERY PLAN ' : 'EXPLAIN '}${c.sql}`, [...c.parameters]),
+        );
+        const plan = JSON.stringify(r.rows);
+        expect(plan, `${q} ${sort?.key}`).toContain('contacts_first_name_prefix');
+        expect(plan).toContain('contacts_last_name_prefix');
+        expect(plan).toMatch(sqlite ? /MULTI-INDEX OR/ : /BitmapOr/);
+        expect(plan).not.toMatch(/SCAN contacts|Seq Scan/);
+      }
+    const found = await contactsPageQuery(t.ctx.db, { limit: 50, q: 'F1234 l123', match: 'prefix' }).execute();
+    expect(found.map((r) => r.last_name)).toEqual(['L1234']);
+  });
+});
