@@ -466,7 +466,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Admins: the QR code of the redemption link as PNG (audited) */
+        /** Admins: the printable card as PNG, 100 × 150 mm at 300 dpi, with a QR code of the redemption link (audited) */
         get: operations["getInvitationCardPng"];
         put?: never;
         post?: never;
@@ -874,7 +874,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The delivery log, newest first, each delivery with its attempts */
+        /** The delivery log, newest first, each delivery with its attempts (filters endpointId, status) */
         get: operations["listWebhookDeliveries"];
         put?: never;
         post?: never;
@@ -4853,7 +4853,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The QR code */
+            /** @description The card: portal name, invitation name, expiry, QR code */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7560,6 +7560,7 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
                 endpointId?: string;
+                status?: "pending" | "succeeded" | "failed";
             };
             header?: never;
             path?: never;

@@ -1,7 +1,7 @@
 // The printable invitation card (GET /invitations/{id}/card.svg and .png): the portal's name, the
 // invitation's name, its expiry and a QR code of the redemption link. Admins only, audited like the
-// link call, since the QR code carries the code. The SVG is the whole card; the PNG is its QR code
-// (for letters and mail merges that place the text themselves).
+// link call, since the QR code carries the code. Both are the whole card, 100 × 150 mm; the PNG is
+// drawn at 300 dpi with our own bitmap font (card-png.ts, card-font.ts).
 import QRCode from 'qrcode';
 import type { Actor, AppContext } from '../context.ts';
 import { writeAudit } from '../audit/audit.repo.ts';
@@ -10,6 +10,7 @@ import { requireAdmin } from '../users/users.service.ts';
 import { decryptCode, redeemUrl } from './codes.ts';
 import * as repo from './invitations.repo.ts';
 import { settingValueIn } from '../site-settings/site-settings.service.ts';
+import { renderCardPng } from './card-png.ts';
 
 const escapeXml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
@@ -45,6 +46,12 @@ async function cardData(ctx: AppContext, actor: Actor, id: string, format: 'png'
   });
 }
 
+const expiryText = (d: CardData) =>
+  d.expiresAt ? `Valid until ${d.expiresAt.slice(0, 16).replace('T', ' ')} UTC` : 'No expiry';
+
+/** The portal's address under the QR code: the link without its code. */
+const footerText = (d: CardData) => d.url.replace(/\?code=.*/, '');
+
 /** The card as SVG: 100 × 150 mm, text above, the QR code below. */
 export async function invitationCardSvg(ctx: AppContext, actor: Actor, id: string): Promise<string> {
   const d = await cardData(ctx, actor, id, 'svg');
@@ -56,7 +63,7 @@ export async function invitationCardSvg(ctx: AppContext, actor: Actor, id: strin
     for (let x = 0; x < n; x++)
       if (qr.modules.get(y, x))
         path += `M${(15 + x * cell).toFixed(3)} ${(62 + y * cell).toFixed(3)}h${cell.toFixed(3)}v${cell.toFixed(3)}h-${cell.toFixed(3)}z`;
-  const expiry = d.expiresAt ? `Valid until ${d.expiresAt.slice(0, 16).replace('T', ' ')} UTC` : 'No expiry';
+  const expiry = expiryText(d);
   return `<?xml version="1.0" encoding="UTF-8"?>
 <svg xmlns="http://www.w3.org/2000/svg" width="100mm" height="150mm" viewBox="0 0 100 150" role="img" aria-label="${escapeXml(`${d.siteName}: ${d.name}`)}">
 <rect width="100" height="150" fill="#ffffff"/>
@@ -64,13 +71,19 @@ export async function invitationCardSvg(ctx: AppContext, actor: Actor, id: strin
 <text x="50" y="34" text-anchor="middle" font-family="Helvetica, Arial, sans-serif" font-size="8" font-weight="bold" fill="#1c1917">${escapeXml(d.name)}</text>
 <text x="50" y="46" text-anchor="middle" font-family="Helvetica, Arial, sans-serif" font-size="4.5" fill="#1c1917">${escapeXml(expiry)}</text>
 <path d="${path}" fill="#000000"/>
-<text x="50" y="142" text-anchor="middle" font-family="Helvetica, Arial, sans-serif" font-size="3" fill="#57534e">${escapeXml(d.url.replace(/\?code=.*/, ''))}</text>
+<text x="50" y="142" text-anchor="middle" font-family="Helvetica, Arial, sans-serif" font-size="3" fill="#57534e">${escapeXml(footerText(d))}</text>
 </svg>
 `;
 }
 
-/** The card's QR code as PNG (8 pixels a module, a quiet zone of 4). */
+/** The card as PNG: 100 × 150 mm at 300 dpi, the same text and QR code as the SVG. */
 export async function invitationCardPng(ctx: AppContext, actor: Actor, id: string): Promise<Buffer> {
   const d = await cardData(ctx, actor, id, 'png');
-  return QRCode.toBuffer(d.url, { type: 'png', errorCorrectionLevel: 'M', scale: 8, margin: 4 });
+  return renderCardPng({
+    siteName: d.siteName,
+    name: d.name,
+    expiry: expiryText(d),
+    footer: footerText(d),
+    url: d.url,
+  });
 }

@@ -220,13 +220,14 @@ export function invitationsRoutes(app: Api, ctx: AppContext): void {
     {
       schema: {
         tags,
-        summary: 'Admins: the QR code of the redemption link as PNG (audited)',
+        summary:
+          'Admins: the printable card as PNG, 100 × 150 mm at 300 dpi, with a QR code of the redemption link (audited)',
         operationId: 'getInvitationCardPng',
         errors: ['forbidden', 'conflict'],
         params: idParams,
         response: {
           200: {
-            description: 'The QR code',
+            description: 'The card: portal name, invitation name, expiry, QR code',
             content: { 'image/png': { schema: z.unknown().describe('The PNG bytes') } },
           },
         },

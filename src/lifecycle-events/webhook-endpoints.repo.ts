@@ -48,13 +48,20 @@ export const findDelivery = (db: Db | Tx, id: string): Promise<WebhookDeliveryRo
 /** Newest first: a delivery log is read from the top. */
 export function listDeliveries(
   db: Db,
-  q: { limit: number; before?: string | undefined; endpointId?: string | undefined },
+  q: {
+    limit: number;
+    before?: string | undefined;
+    endpointId?: string | undefined;
+    status?: WebhookDeliveryRow['status'] | undefined;
+  },
 ): Promise<WebhookDeliveryRow[]> {
   let query = deliveryColumns(db)
     .orderBy('d.id', 'desc')
     .limit(q.limit + 1);
   if (q.endpointId) query = query.where('d.endpoint_id', '=', q.endpointId);
   if (q.before) query = query.where('d.id', '<', q.before);
+  // On webhook_deliveries_endpoint (endpoint_id, id): the endpoint's log newest first, filtered.
+  if (q.status) query = query.where('d.status', '=', q.status);
   return query.execute();
 }
 

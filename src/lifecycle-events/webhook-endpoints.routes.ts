@@ -104,7 +104,7 @@ export function webhookEndpointsRoutes(app: Api, ctx: AppContext): void {
     '/webhook-deliveries',
     {
       schema: {
-        summary: 'The delivery log, newest first, each delivery with its attempts',
+        summary: 'The delivery log, newest first, each delivery with its attempts (filters endpointId, status)',
         tags,
         operationId: 'listWebhookDeliveries',
         querystring: webhookDeliveryListQuery,

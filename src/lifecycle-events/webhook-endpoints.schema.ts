@@ -52,6 +52,9 @@ export type UpdateWebhookEndpointInput = z.infer<typeof updateWebhookEndpointSch
 export const webhookEndpointListQuery = pageQuerySchema;
 export const webhookEndpointListSchema = listSchema(webhookEndpointSchema);
 
+export const deliveryStatuses = ['pending', 'succeeded', 'failed'] as const;
+const deliveryStatusSchema = z.enum(deliveryStatuses);
+
 export const deliveryAttemptSchema = z.object({
   at: z.string(),
   /** The receiver's HTTP status; null when it did not answer (refused, unreachable, timed out). */
@@ -67,7 +70,7 @@ export const webhookDeliverySchema = z.object({
   eventId: idSchema,
   eventType: z.string(),
   /** `pending` while attempts remain, `succeeded` after a 2xx, `failed` after the last attempt. */
-  status: z.enum(['pending', 'succeeded', 'failed']),
+  status: deliveryStatusSchema,
   attemptCount: z.number().int(),
   nextAttemptAt: z.string().nullable(),
   lastStatusCode: z.number().int().nullable(),
@@ -79,5 +82,9 @@ export const webhookDeliverySchema = z.object({
 });
 export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>;
 
-export const webhookDeliveryListQuery = pageQuerySchema.extend({ endpointId: idSchema.optional() });
+export const webhookDeliveryListQuery = pageQuerySchema.extend({
+  endpointId: idSchema.optional(),
+  /** Only deliveries in this state (e.g. `failed`, to find what needs a redelivery). */
+  status: deliveryStatusSchema.optional(),
+});
 export const webhookDeliveryListSchema = listSchema(webhookDeliverySchema);

@@ -165,13 +165,19 @@ const toDelivery = (r: repo.WebhookDeliveryRow, attempts: repo.WebhookAttemptRow
 export async function listWebhookDeliveries(
   ctx: AppContext,
   actor: Actor,
-  q: { limit: number; cursor?: string | undefined; endpointId?: string | undefined },
+  q: {
+    limit: number;
+    cursor?: string | undefined;
+    endpointId?: string | undefined;
+    status?: WebhookDelivery['status'] | undefined;
+  },
 ): Promise<Page<WebhookDelivery>> {
   requireAdmin(actor);
   const rows = await repo.listDeliveries(ctx.db, {
     limit: q.limit,
     before: decodeCursor(q.cursor),
     endpointId: q.endpointId,
+    status: q.status,
   });
   const more = rows.length > q.limit;
   const page = more ? rows.slice(0, q.limit) : rows;

@@ -27,6 +27,8 @@ const en = {
   confirmDelete: 'Delete this webhook endpoint and its delivery log? This cannot be undone.',
   deliveries: 'Delivery log',
   noDeliveries: 'No events have been delivered to this endpoint yet.',
+  noMatchingDeliveries: 'No deliveries match the filter.',
+  allStatuses: 'All statuses',
   delivery: {
     eventType: 'Event',
     status: 'Status',
@@ -66,6 +68,8 @@ const da: typeof en = {
   confirmDelete: 'Slet dette webhook-endepunkt og dets leveringslog? Det kan ikke fortrydes.',
   deliveries: 'Leveringslog',
   noDeliveries: 'Der er endnu ikke leveret hændelser til dette endepunkt.',
+  noMatchingDeliveries: 'Ingen leveringer passer til filteret.',
+  allStatuses: 'Alle statusser',
   delivery: {
     eventType: 'Hændelse',
     status: 'Status',

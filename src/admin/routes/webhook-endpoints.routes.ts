@@ -6,6 +6,7 @@ import type { AppContext } from '../../context.ts';
 import type { Api } from '../../http/types.ts';
 import {
   createWebhookEndpointSchema,
+  deliveryStatuses,
   updateWebhookEndpointSchema,
   type WebhookEndpoint,
 } from '../../lifecycle-events/webhook-endpoints.schema.ts';
@@ -40,8 +41,18 @@ function endpointInput(pc: StaffPageContext, form: SubmittedForm) {
   return result.data;
 }
 
-async function deliveriesOf(ctx: AppContext, pc: StaffPageContext, endpointId: string) {
-  return (await listWebhookDeliveries(ctx, pc.actor, { limit: pageSize, endpointId })).items;
+/** One page of the endpoint's delivery log, newest first, filtered by status (?status=, ?cursor=). */
+async function deliveriesOf(ctx: AppContext, pc: StaffPageContext, endpointId: string, req: FastifyRequest) {
+  const query = viewQuery(req, ['status']);
+  const status = deliveryStatuses.find((s) => s === query.filters.status);
+  if (!status) delete query.filters.status;
+  const page = await listWebhookDeliveries(ctx, pc.actor, {
+    limit: pageSize,
+    endpointId,
+    status,
+    cursor: query.cursor,
+  });
+  return { query, items: page.items, nextCursor: page.nextCursor };
 }
 
 /** The form again after a refusal: what was typed and checked, each problem at its field (422). */
@@ -63,7 +74,7 @@ async function refusedEndpointForm(
     enabled: form.flag('enabled'),
     errors: errorsOf(pc.t, err, pc.locale === 'en'),
   };
-  const deliveries = endpoint ? await deliveriesOf(ctx, pc, endpoint.id) : [];
+  const deliveries = endpoint ? await deliveriesOf(ctx, pc, endpoint.id, req) : undefined;
   return sendPage(reply, 422, WebhookEndpointForm({ pc, endpoint, form: state, deliveries }));
 }
 
@@ -97,7 +108,7 @@ export function webhookEndpointRoutes(admin: Api, ctx: AppContext): void {
     const pc = await staffPageContext(ctx, req, reply);
     const endpoint = await getWebhookEndpoint(ctx, pc.actor, idParam(req));
     const form = { values: { url: endpoint.url }, events: endpoint.events, enabled: endpoint.enabled, errors: {} };
-    const deliveries = await deliveriesOf(ctx, pc, endpoint.id);
+    const deliveries = await deliveriesOf(ctx, pc, endpoint.id, req);
     return sendPage(reply, 200, WebhookEndpointForm({ pc, endpoint, form, deliveries }));
   });
 

@@ -1,18 +1,19 @@
 // Webhook endpoints (admins only): the view, the record form with its delivery log (Redeliver), and
 // the page that shows a `whsec_` secret once, after create and after Rotate secret.
 import { lifecycleEventTypes } from '../../../lifecycle-events/lifecycle-events.ts';
-import type {
-  WebhookDelivery,
-  WebhookEndpoint,
-  WebhookEndpointWithSecret,
+import {
+  deliveryStatuses,
+  type WebhookDelivery,
+  type WebhookEndpoint,
+  type WebhookEndpointWithSecret,
 } from '../../../lifecycle-events/webhook-endpoints.schema.ts';
 import { Csrf, Field } from '../../../web/form-kit.tsx';
 import { CommandBar, CommandLink } from '../../components/command-bar.tsx';
 import { CheckboxField, ErrorSummary, Section } from '../../components/fields.tsx';
-import { Grid } from '../../components/grid.tsx';
+import { Grid, ViewToolbar } from '../../components/grid.tsx';
 import type { FieldErrors } from '../../forms.ts';
 import type { AdminPageContext } from '../../page-context.ts';
-import type { ViewQuery } from '../../view-query.ts';
+import { type ViewQuery, viewHref } from '../../view-query.ts';
 import { formatTime } from '../format.ts';
 import { Layout, PageHeader } from '../layout.tsx';
 
@@ -76,7 +77,7 @@ export function WebhookEndpointForm(p: {
   pc: AdminPageContext;
   endpoint: WebhookEndpoint | null;
   form: WebhookFormState;
-  deliveries?: WebhookDelivery[];
+  deliveries?: DeliveryPage | undefined;
 }) {
   const { pc, endpoint, form } = p;
   const t = pc.t.webhooks;
@@ -144,18 +145,55 @@ export function WebhookEndpointForm(p: {
           <CheckboxField name="enabled" label={t.fields.enabled} checked={form.enabled} error={form.errors.enabled} />
         </Section>
       </form>
-      {endpoint ? <DeliveryLog pc={pc} deliveries={p.deliveries ?? []} /> : null}
+      {endpoint ? (
+        <DeliveryLog pc={pc} basePath={`${base}/${endpoint.id}`} page={p.deliveries ?? noDeliveries} />
+      ) : null}
     </Layout>
   );
 }
 
-function DeliveryLog(p: { pc: AdminPageContext; deliveries: WebhookDelivery[] }) {
-  const { pc } = p;
+/** One page of an endpoint's delivery log: the filter (?status=) and the cursor it was read with. */
+export interface DeliveryPage {
+  query: ViewQuery;
+  items: WebhookDelivery[];
+  nextCursor: string | null;
+}
+
+const noDeliveries: DeliveryPage = {
+  query: { view: undefined, q: undefined, sort: undefined, dir: 'asc', cursor: undefined, filters: {} },
+  items: [],
+  nextCursor: null,
+};
+
+function DeliveryLog(p: { pc: AdminPageContext; basePath: string; page: DeliveryPage }) {
+  const { pc, page } = p;
+  const { query } = page;
   const t = pc.t.webhooks;
+  const filtered = Boolean(query.filters.status) || Boolean(query.cursor);
+  const href = (cursor: string | undefined) => `${viewHref(p.basePath, query, { cursor })}#deliveries`;
   return (
     <Section title={t.deliveries} id="deliveries">
-      {p.deliveries.length === 0 ? (
-        <p class="hint">{t.noDeliveries}</p>
+      <ViewToolbar
+        pc={pc}
+        basePath={`${p.basePath}#deliveries`}
+        query={query}
+        search={false}
+        filters={
+          <div class="field inline">
+            <label for="filter-delivery-status">{t.delivery.status}</label>
+            <select id="filter-delivery-status" name="status">
+              <option value="">{t.allStatuses}</option>
+              {deliveryStatuses.map((s) => (
+                <option value={s} selected={query.filters.status === s}>
+                  {t.statuses[s]}
+                </option>
+              ))}
+            </select>
+          </div>
+        }
+      />
+      {page.items.length === 0 ? (
+        <p class="hint">{filtered ? t.noMatchingDeliveries : t.noDeliveries}</p>
       ) : (
         <section class="table-scroll" tabindex={0} aria-label={t.deliveries}>
           <table class="grid">
@@ -172,7 +210,7 @@ function DeliveryLog(p: { pc: AdminPageContext; deliveries: WebhookDelivery[] })
               </tr>
             </thead>
             <tbody>
-              {p.deliveries.map((d) => (
+              {page.items.map((d) => (
                 <tr data-delivery-id={d.id} data-status={d.status}>
                   <td>
                     <code>{d.eventType}</code>
@@ -203,6 +241,14 @@ function DeliveryLog(p: { pc: AdminPageContext; deliveries: WebhookDelivery[] })
           </table>
         </section>
       )}
+      <nav class="pager" aria-label={t.deliveries}>
+        {query.cursor ? <a href={href(undefined)}>{pc.t.grid.firstPage}</a> : null}
+        {page.nextCursor ? (
+          <a href={href(page.nextCursor)} rel="next">
+            {pc.t.grid.nextPage}
+          </a>
+        ) : null}
+      </nav>
     </Section>
   );
 }
