@@ -267,11 +267,20 @@ describe('on a running server (--url, --token)', () => {
       PORTAL_URL: url,
       PORTAL_TOKEN: t.adminToken,
     };
-    const created = await cli(['--json', 'invitations', 'create', '--contacts-from', file, '--locale', 'da'], remote);
+    await t.api('PUT', 'site-settings/Site%2FTimeZone', { body: { value: 'Europe/Copenhagen' } });
+    const created = await cli(
+      ['--json', 'invitations', 'create', '--contacts-from', file, '--locale', 'da', '--expires-at', '2099-06-30'],
+      remote,
+    );
     expect(created.code, created.stderr).toBe(0);
     const [item] = json(created).invitations;
     expect(item.contactId).toBe(c.id);
-    expect((await invitationsOf(c.id))[0]).toMatchObject({ id: item.id, locale: 'da', status: 'new' });
+    expect((await invitationsOf(c.id))[0]).toMatchObject({
+      id: item.id,
+      locale: 'da',
+      status: 'new',
+      expiresAt: endOfDayIn('2099-06-30', 'Europe/Copenhagen'),
+    });
 
     // The server's worker: this process works the queue while the CLI waits for the run.
     const transport = createSmtpTransport(smtp.url);
