@@ -4,6 +4,7 @@ import type { Actor } from '../context.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 import { prepared } from '../db/prepared.ts';
+import { insertMany } from '../db/insert-many.ts';
 
 export interface AuditEntryInput {
   actor: Actor;
@@ -58,12 +59,19 @@ export async function writeAudits(tx: Tx, entries: readonly AuditEntryInput[], a
     details: entry.details ? JSON.stringify(entry.details) : null,
     created_at: at,
   }));
-  for (let i = 0; i < rows.length; i += 1000)
-    await tx
-      .insertInto('audit_log')
-      .values(rows.slice(i, i + 1000))
-      .execute();
+  await insertMany(tx, 'audit_log', auditColumns, rows);
 }
+
+const auditColumns = [
+  'id',
+  'actor_type',
+  'actor_id',
+  'action',
+  'record_type',
+  'record_id',
+  'details',
+  'created_at',
+] as const;
 
 export async function listAudit(db: Db, recordId: string) {
   return db.selectFrom('audit_log').selectAll().where('record_id', '=', recordId).orderBy('id').execute();

@@ -8,6 +8,7 @@ import { nowIso } from '../shared/time.ts';
 import { containsCi, equalsCi, startsWithCi } from '../db/sql.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
 import { prepared } from '../db/prepared.ts';
+import { insertMany } from '../db/insert-many.ts';
 import { sortedPage } from '../db/keyset.ts';
 import type { SortedAfter, SortOrder } from '../shared/pagination.ts';
 
@@ -308,14 +309,41 @@ export async function insertContacts(tx: Tx, rows: readonly NewContact[]): Promi
       .execute();
 }
 
+const contactColumns = [
+  'id',
+  'first_name',
+  'last_name',
+  'emailaddress1',
+  'emailaddress2',
+  'emailaddress3',
+  'parent_account_id',
+  'locale',
+  'username',
+  'password_hash',
+  'email_confirmed',
+  'login_enabled',
+  'lockout_end',
+  'access_failed_count',
+  'security_stamp',
+  'last_sign_in_at',
+  'created_at',
+  'updated_at',
+  'emailaddress1_undeliverable',
+] as const satisfies ReadonlyArray<keyof ContactRow>;
+
+/** Many whole contact rows (newContactRow's), in multi-row inserts compiled once (an import). */
+export const insertContactRows = (tx: Tx, rows: readonly ContactRow[]): Promise<void> =>
+  insertMany(tx, 'contacts', contactColumns, rows);
+
 /** Gives contacts web roles, (contact, web role) pairs; links they have already stay. */
 export async function addWebRoles(tx: Tx, pairs: ReadonlyArray<readonly [string, string]>): Promise<void> {
-  for (let i = 0; i < pairs.length; i += 2000)
-    await tx
-      .insertInto('contact_web_roles')
-      .values(pairs.slice(i, i + 2000).map(([contact_id, web_role_id]) => ({ contact_id, web_role_id })))
-      .onConflict((oc) => oc.columns(['contact_id', 'web_role_id']).doNothing())
-      .execute();
+  await insertMany(
+    tx,
+    'contact_web_roles',
+    ['contact_id', 'web_role_id'],
+    pairs.map(([contact_id, web_role_id]) => ({ contact_id, web_role_id })),
+    { conflictDoNothing: ['contact_id', 'web_role_id'] },
+  );
 }
 
 /** Every contact in id order, a page at a time after `after` (an export). */

@@ -4,7 +4,7 @@
 // written, by the second pass, in transactions of 1,000 rows. Memory stays flat in the row count
 // but for the set of emails seen (duplicates in one file are refused).
 import type { Actor, AppContext } from '../context.ts';
-import type { ContactRow, NewContact } from '../db/schema.ts';
+import type { ContactRow } from '../db/schema.ts';
 import type { Db, Tx } from '../db/types.ts';
 import { isUuid, newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
@@ -15,6 +15,8 @@ import { newContactRow } from '../contacts/contacts.service.ts';
 import * as contacts from '../contacts/contacts.repo.ts';
 import * as accounts from '../accounts/accounts.repo.ts';
 import { allWebRoles } from '../web-roles/web-roles.repo.ts';
+import { recordLifecycleEvents } from '../lifecycle-events/lifecycle-events.ts';
+import { contactData } from '../lifecycle-events/event-data.ts';
 import { CsvError, readCsv, type CsvRecord, type CsvSource } from './csv-reader.ts';
 import {
   cellSchemas,
@@ -175,7 +177,7 @@ async function resolveAccounts(
 }
 
 type Plan =
-  | { kind: 'create'; row: NewContact; roles: string[] }
+  | { kind: 'create'; row: ContactRow; roles: string[] }
   | { kind: 'update'; id: string; changes: contacts.ContactFieldChanges; roles: string[]; fields: string[] }
   | { kind: 'unchanged' };
 
@@ -235,7 +237,7 @@ async function runBatch(
     db,
     [...existing.values()].map((r) => r.id),
   );
-  const inserts: NewContact[] = [];
+  const inserts: ContactRow[] = [];
   const links: Array<[string, string]> = [];
   const audits: AuditEntryInput[] = [];
   for (const c of batch) {
@@ -264,9 +266,15 @@ async function runBatch(
     });
   }
   if (!tx) return;
-  await contacts.insertContacts(tx, inserts);
+  await contacts.insertContactRows(tx, inserts);
   await contacts.addWebRoles(tx, links);
   await writeAudits(tx, audits);
+  // contact.created for each contact made, as an API create fires it (one read when nobody subscribes).
+  await recordLifecycleEvents(
+    tx,
+    'contact.created',
+    inserts.map((r) => ({ contactId: r.id, contact: contactData(r) })),
+  );
 }
 
 /** Imports contacts from a CSV source; see the module comment. Never throws for bad rows: they are in the report. */

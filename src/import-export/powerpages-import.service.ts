@@ -10,6 +10,8 @@ import { writeAudit } from '../audit/audit.repo.ts';
 import * as accountsRepo from '../accounts/accounts.repo.ts';
 import * as contactsRepo from '../contacts/contacts.repo.ts';
 import { newContactRow } from '../contacts/contacts.service.ts';
+import { recordLifecycleEvents } from '../lifecycle-events/lifecycle-events.ts';
+import { contactData } from '../lifecycle-events/event-data.ts';
 import { allWebRoles, upsertWebRole } from '../web-roles/web-roles.repo.ts';
 import { adminIds } from '../users/users.repo.ts';
 import { importInvitation } from '../invitations/invitations.import.ts';
@@ -221,6 +223,7 @@ export async function importPowerPages(
         ).map((c) => [c.id, c]),
       );
       const currentRoles = await contactsRepo.webRoleIdsOf(tx, [...existing.keys()]);
+      const createdContacts: ContactRow[] = [];
       for (const [i, r] of contactRecords.entries()) {
         where = { set: 'contacts', row: i + 1 };
         const cid = id(r, 'contactid');
@@ -245,9 +248,9 @@ export async function importPowerPages(
         if (!cid || errors.length) continue;
         const cur = existing.get(cid);
         if (!cur) {
-          await contactsRepo.insertContacts(tx, [
-            newContactRow({ ...fields, id: cid, created_at: now, updated_at: now }),
-          ]);
+          const row = newContactRow({ ...fields, id: cid, created_at: now, updated_at: now });
+          await contactsRepo.insertContacts(tx, [row]);
+          createdContacts.push(row);
           await contactsRepo.addWebRoles(
             tx,
             wanted.map((w) => [cid, w] as const),
@@ -266,6 +269,12 @@ export async function importPowerPages(
         count('contacts', Object.keys(changes).length || !rolesSame ? 'updated' : 'unchanged');
       }
       if (errors.length) throw new Bad();
+      // contact.created for each contact new here (docs/import-export.md: a site's move fires them).
+      await recordLifecycleEvents(
+        tx,
+        'contact.created',
+        createdContacts.map((r) => ({ contactId: r.id, contact: contactData(r) })),
+      );
 
       // Invitations, by id; then their redemptions.
       const users = new Set((await tx.selectFrom('system_users').select('id').execute()).map((u) => u.id));

@@ -99,7 +99,12 @@ export async function recordLifecycleEvent(
   return eventId;
 }
 
-/** Many events of one type in one transaction (a bulk create): one read of the endpoints for all. */
+/**
+ * Many events of one type in one transaction (a bulk create, an import): one read of the endpoints
+ * for all, and only when some endpoint takes `type` the events, their deliveries and jobs, each in
+ * multi-row inserts (500 rows: at most 10 columns a row, far below SQLite's 32,766 and PostgreSQL's
+ * 65,535 bound parameters). Nobody subscribed: one read and nothing written, as for one event.
+ */
 export async function recordLifecycleEvents(
   tx: Tx,
   type: LifecycleEventType,
@@ -107,6 +112,40 @@ export async function recordLifecycleEvents(
 ): Promise<void> {
   if (data.length === 0) return;
   const endpoints = await enabledEndpoints.execute(tx, { enabled: 1 });
-  if (!endpoints.some((e) => subscribes(JSON.parse(e.events) as string[], type))) return;
-  for (const d of data) await recordLifecycleEvent(tx, type, d);
+  const takers = endpoints.filter((e) => subscribes(JSON.parse(e.events) as string[], type));
+  if (takers.length === 0) return;
+  const now = nowIso();
+  const events = data.map((d) => ({ id: newId(), type, data: JSON.stringify(d), created_at: now }));
+  for (let i = 0; i < events.length; i += 500)
+    await tx
+      .insertInto('lifecycle_events')
+      .values(events.slice(i, i + 500))
+      .execute();
+  const deliveries = events.flatMap((ev) =>
+    takers.map((e) => ({
+      id: newId(),
+      endpoint_id: e.id,
+      event_id: ev.id,
+      status: 'pending' as const,
+      attempts: 0,
+      last_status_code: null,
+      last_error: null,
+      next_attempt_at: now,
+      created_at: now,
+      updated_at: now,
+    })),
+  );
+  for (let i = 0; i < deliveries.length; i += 500)
+    await tx
+      .insertInto('webhook_deliveries')
+      .values(deliveries.slice(i, i + 500))
+      .execute();
+  await enqueueJobs(
+    tx,
+    deliveries.map((d) => ({
+      type: DELIVER_WEBHOOK_JOB,
+      payload: { deliveryId: d.id, attempt: 1 },
+      maxAttempts: DELIVER_WEBHOOK_JOB_ATTEMPTS,
+    })),
+  );
 }

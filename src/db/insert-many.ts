@@ -1,0 +1,53 @@
+// Multi-row INSERTs of many rows of one shape (an import, a bulk create), without Kysely building
+// an operation tree per value: the SQL text for n rows is made once per dialect and kept, so
+// SQLite's statement cache and PostgreSQL's named statements see the same text for every full chunk.
+import { CompiledQuery, PostgresAdapter } from 'kysely';
+import type { Database } from './schema.ts';
+import type { Tx } from './types.ts';
+
+// SQLite binds at most 32,766 values a statement, PostgreSQL 65,535; 500 rows is the point past
+// which larger statements stopped paying (and stays below both for up to 65 columns).
+const MAX_PARAMETERS = 32_000;
+const MAX_ROWS = 500;
+
+const texts = new Map<string, string>();
+
+function insertText(postgres: boolean, table: string, columns: readonly string[], rows: number, tail: string): string {
+  const key = `${postgres ? 'pg' : 'sqlite'}|${table}|${columns.join(',')}|${rows}|${tail}`;
+  let text = texts.get(key);
+  if (!text) {
+    let n = 0;
+    const tuple = () => `(${columns.map(() => (postgres ? `$${++n}` : '?')).join(', ')})`;
+    const values = Array.from({ length: rows }, tuple).join(', ');
+    text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${values}${tail}`;
+    if (texts.size > 200) texts.clear();
+    texts.set(key, text);
+  }
+  return text;
+}
+
+/**
+ * Inserts `rows` (each with every one of `columns`; undefined is written as null) in statements of
+ * up to 500 rows. `conflictDoNothing` names the unique columns whose duplicates are left as they are.
+ */
+export async function insertMany<T extends keyof Database & string>(
+  tx: Tx,
+  table: T,
+  columns: readonly (keyof Database[T] & string)[],
+  rows: readonly object[],
+  options: { conflictDoNothing?: readonly (keyof Database[T] & string)[] } = {},
+): Promise<void> {
+  if (rows.length === 0) return;
+  const postgres = tx.getExecutor().adapter instanceof PostgresAdapter;
+  const tail = options.conflictDoNothing
+    ? ` on conflict (${options.conflictDoNothing.map((c) => `"${c}"`).join(', ')}) do nothing`
+    : '';
+  const chunk = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMETERS / columns.length)));
+  for (let i = 0; i < rows.length; i += chunk) {
+    const part = rows.slice(i, i + chunk) as ReadonlyArray<Record<string, unknown>>;
+    const parameters: unknown[] = new Array(part.length * columns.length);
+    let k = 0;
+    for (const row of part) for (const c of columns) parameters[k++] = row[c] ?? null;
+    await tx.executeQuery(CompiledQuery.raw(insertText(postgres, table, columns, part.length, tail), parameters));
+  }
+}
