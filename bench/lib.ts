@@ -108,3 +108,10 @@ export const fmt = (n: number, digits = 0): string =>
 export function heading(title: string): void {
   console.log(`\n## ${title}`);
 }
+
+/** The dialects a bench runs on: both, or the one `BENCH_DB` names (`sqlite` or `postgres`). */
+export function benchDialects(): Array<'sqlite' | 'postgres'> {
+  const only = process.env.BENCH_DB;
+  if (only === 'sqlite' || only === 'postgres') return [only];
+  return ['sqlite', 'postgres'];
+}

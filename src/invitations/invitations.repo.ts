@@ -26,6 +26,19 @@ export function lockInvitation(tx: Tx, dialect: Dialect, id: string): Promise<In
   return (dialect === 'postgres' ? q.forUpdate() : q).executeTakeFirst();
 }
 
+/**
+ * Locks the invitations of `ids` that no other transaction holds (PostgreSQL `FOR UPDATE SKIP
+ * LOCKED`: a batch job leaves the busy ones to its next round; SQLite's one writer holds them all).
+ */
+export function lockFreeInvitations(tx: Tx, dialect: Dialect, ids: readonly string[]): Promise<InvitationRow[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  const q = tx
+    .selectFrom('invitations')
+    .selectAll()
+    .where('id', 'in', [...ids]);
+  return (dialect === 'postgres' ? q.forUpdate().skipLocked() : q).execute();
+}
+
 const byCodeHash = prepared(['codeHash'], (db, p) =>
   db.selectFrom('invitations').selectAll().where('code_hash', '=', p('codeHash')),
 );

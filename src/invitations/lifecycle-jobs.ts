@@ -14,7 +14,8 @@ import { normalizeCode } from './codes.ts';
 import { getInvitation } from './invitations.service.ts';
 import * as repo from './invitations.repo.ts';
 import { queueInvitationNotices } from './notices.ts';
-import { claimReminder, dueReminders } from './reminders.repo.ts';
+import { claimReminders, dueReminders } from './reminders.repo.ts';
+import { BACKGROUND, writeTransaction } from '../db/group-commit.ts';
 
 export interface SweepOptions {
   now?: Date;
@@ -31,10 +32,37 @@ const isOpen = (
   (inv.expires_at === null || inv.expires_at > now) &&
   !(inv.type === 'single' && inv.redemption_count >= 1);
 
+/** Reminders claimed in one transaction (one guarded statement) with their emails and jobs. */
+export const REMINDER_BATCH = 100;
+/** Reminders rendered at once before their batch's transaction (PostgreSQL's pool serves them). */
+const RENDER_CONCURRENCY = 8;
+
+type ReminderPlan = { plan: Awaited<ReturnType<typeof planInvitationEmails>>; code: string } | null;
+
+/** The reminder's emails, rendered outside any transaction (reads of their own); null: nothing to send. */
+async function renderReminder(
+  ctx: AppContext,
+  templates: Awaited<ReturnType<typeof templatesOf>>,
+  invitationId: string,
+): Promise<ReminderPlan> {
+  try {
+    const invitation = await getInvitation(ctx, invitationId);
+    const e = await invitationEmailContext(ctx, invitation, 'real');
+    return { plan: await planInvitationEmails(ctx, templates, e), code: e.code };
+  } catch (err) {
+    if (err instanceof InvitationNotSendable || (err instanceof Error && /not found/i.test(err.message))) return null;
+    throw err;
+  }
+}
+
 /**
  * Sends the reminders due by `now`: rendered with the "Invitation reminder" templates (workflow
  * `send-invitation-reminder`; while it is deactivated for editing, due reminders wait) to each
  * invited contact's emailaddress1, never after redemption, deactivation, decline or expiry.
+ * In batches of REMINDER_BATCH: found through the due index, rendered, then one transaction locks
+ * their invitations (skipping those another transaction holds), claims the batch with one guarded
+ * statement and queues the emails with their jobs. A batch that claims nothing ends the call (other
+ * processes hold the rest; the next tick looks again).
  */
 export async function sendDueReminders(
   ctx: AppContext,
@@ -49,42 +77,64 @@ export async function sendDueReminders(
     .executeTakeFirst();
   if (wf?.state !== 'activated') return counts;
   const templates = await templatesOf(ctx.db, wf.id);
-  for (const due of await dueReminders(ctx.db, now, options.limit ?? 500)) {
-    // Rendered before the transaction (reads of their own); the transaction checks again and claims.
-    let plan: Awaited<ReturnType<typeof planInvitationEmails>> | null = null;
-    let code = '';
-    try {
-      const invitation = await getInvitation(ctx, due.invitation_id);
-      const e = await invitationEmailContext(ctx, invitation, 'real');
-      code = e.code;
-      plan = await planInvitationEmails(ctx, templates, e);
-    } catch (err) {
-      if (!(err instanceof InvitationNotSendable) && !(err instanceof Error && /not found/i.test(err.message)))
-        throw err;
-    }
-    const outcome = await ctx.db.transaction().execute(async (tx) => {
-      const inv = await repo.lockInvitation(tx, ctx.dialect, due.invitation_id);
-      if (!plan || plan.emails.length === 0 || !isOpen(inv, now)) {
-        return (await claimReminder(tx, due.id, 'skipped', now)) ? 'skipped' : 'taken';
-      }
-      // The guarded claim decides: another process that took this reminder first leaves it alone.
-      if (!(await claimReminder(tx, due.id, 'sent', now))) return 'taken';
-      for (const m of plan.emails)
-        await queueEmail(tx, {
-          toContactId: m.contactId,
-          toAddress: m.to,
-          fromAddress: m.from,
-          subject: m.rendered.subject,
-          html: m.rendered.html,
-          text: m.rendered.text,
-          secrets: { values: [code, encodeURIComponent(code), normalizeCode(code)], box: ctx.secrets },
-          regardingType: 'invitation',
-          regardingId: due.invitation_id,
-        });
-      return 'sent';
-    });
-    if (outcome === 'sent') counts.sent++;
-    else if (outcome === 'skipped') counts.skipped++;
+  let left = options.limit ?? 500;
+  while (left > 0) {
+    const due = await dueReminders(ctx.db, now, Math.min(REMINDER_BATCH, left));
+    if (due.length === 0) break;
+    left -= due.length;
+    const invitationIds = [...new Set(due.map((d) => d.invitation_id))];
+    const plans = new Map<string, ReminderPlan>();
+    for (let i = 0; i < invitationIds.length; i += RENDER_CONCURRENCY)
+      await Promise.all(
+        invitationIds
+          .slice(i, i + RENDER_CONCURRENCY)
+          .map(async (id) => plans.set(id, await renderReminder(ctx, templates, id))),
+      );
+    const claimed = await writeTransaction(
+      ctx.db,
+      ctx.dialect,
+      async (tx) => {
+        // The invitations first (the order every change of an invitation takes), then the claim.
+        const locked = new Map((await repo.lockFreeInvitations(tx, ctx.dialect, invitationIds)).map((i) => [i.id, i]));
+        const mine = due.filter((d) => locked.has(d.invitation_id));
+        const sending = new Set(
+          mine
+            .filter(
+              (d) =>
+                isOpen(locked.get(d.invitation_id), now) && (plans.get(d.invitation_id)?.plan.emails.length ?? 0) > 0,
+            )
+            .map((d) => d.id),
+        );
+        const rows = await claimReminders(
+          tx,
+          mine.map((d) => d.id),
+          sending,
+          now,
+        );
+        const invitationOf = new Map(mine.map((d) => [d.id, d.invitation_id]));
+        for (const r of rows) {
+          if (r.status !== 'sent') continue;
+          const invitationId = invitationOf.get(r.id) as string;
+          const p = plans.get(invitationId) as NonNullable<ReminderPlan>;
+          for (const m of p.plan.emails)
+            await queueEmail(tx, {
+              toContactId: m.contactId,
+              toAddress: m.to,
+              fromAddress: m.from,
+              subject: m.rendered.subject,
+              html: m.rendered.html,
+              text: m.rendered.text,
+              secrets: { values: [p.code, encodeURIComponent(p.code), normalizeCode(p.code)], box: ctx.secrets },
+              regardingType: 'invitation',
+              regardingId: invitationId,
+            });
+        }
+        return rows;
+      },
+      BACKGROUND,
+    );
+    for (const r of claimed) counts[r.status]++;
+    if (claimed.length === 0) break;
   }
   return counts;
 }

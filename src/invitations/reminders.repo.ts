@@ -1,5 +1,6 @@
 // Reminders of invitations (migration 0012): planned when Send Invitation sends one, claimed once
 // each by the reminder job with a guarded update, shown read-only on the invitation.
+import { sql } from 'kysely';
 import type { Db, Tx } from '../db/types.ts';
 import { newId } from '../shared/ids.ts';
 import { settingValueIn } from '../site-settings/site-settings.service.ts';
@@ -76,13 +77,37 @@ export function dueReminders(db: Db, now: string, limit: number) {
     .execute();
 }
 
-/** The guarded claim: true for exactly one caller, however many processes try the same reminder. */
-export async function claimReminder(tx: Tx, id: string, outcome: 'sent' | 'skipped', now: string): Promise<boolean> {
-  const r = await tx
+/**
+ * The guarded claim of a batch, one statement: each of `ids` still pending becomes `sent` (those in
+ * `sending`) or `skipped`; answers the ids it changed. However many processes try the same
+ * reminders, each changes for exactly one of them (the `pending` guard; on PostgreSQL a second
+ * claimer waits for the first's commit and then finds them no longer pending).
+ */
+export async function claimReminders(
+  tx: Tx,
+  ids: readonly string[],
+  sending: ReadonlySet<string>,
+  now: string,
+): Promise<Array<{ id: string; status: 'sent' | 'skipped' }>> {
+  if (ids.length === 0) return [];
+  const sent = [...sending];
+  return tx
     .updateTable('invitation_reminders')
-    .set({ status: outcome, sent_at: outcome === 'sent' ? now : null })
-    .where('id', '=', id)
+    .set((eb) =>
+      sent.length === 0
+        ? { status: 'skipped', sent_at: null }
+        : {
+            status: eb
+              .case()
+              .when('id', 'in', sent)
+              .then(sql.lit('sent'))
+              .else(sql.lit('skipped'))
+              .end() as unknown as 'sent',
+            sent_at: eb.case().when('id', 'in', sent).then(now).else(null).end(),
+          },
+    )
+    .where('id', 'in', [...ids])
     .where('status', '=', 'pending')
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+    .returning(['id', 'status'])
+    .execute() as Promise<Array<{ id: string; status: 'sent' | 'skipped' }>>;
 }

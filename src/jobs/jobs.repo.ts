@@ -18,6 +18,12 @@ export type JobRow = Selectable<JobsTable>;
  * is atomic, so the guard (status and lease re-checked in the statement itself) decides; no
  * read-then-write transaction that could fail with SQLITE_BUSY_SNAPSHOT between processes.
  */
+/** Which jobs a claim takes: of one type (a batch), all but some types, or any (the default). */
+export interface JobTypeFilter {
+  only?: string;
+  except?: readonly string[];
+}
+
 export async function claimDueJobs(
   db: Db,
   dialect: Dialect,
@@ -25,15 +31,22 @@ export async function claimDueJobs(
   limit: number,
   now: string,
   lockedUntil: string,
+  types: JobTypeFilter = {},
 ): Promise<JobRow[]> {
   if (limit <= 0) return [];
+  const ofType = (eb: ExpressionBuilder<Database, 'jobs'>) =>
+    types.only !== undefined
+      ? eb('type', '=', types.only)
+      : types.except && types.except.length > 0
+        ? eb('type', 'not in', [...types.except])
+        : eb.lit(true);
   const claim = { status: 'running' as const, locked_by: workerId, locked_until: lockedUntil, updated_at: now };
   // Two searches, each served by an index in order (status, run_at) without sorting the table:
   // queued jobs whose time has come, then running jobs whose lease ran out (their worker died).
   const queued = (eb: ExpressionBuilder<Database, 'jobs'>) =>
-    eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', now)]);
+    eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', now), ofType(eb)]);
   const abandoned = (eb: ExpressionBuilder<Database, 'jobs'>) =>
-    eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)]);
+    eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now), ofType(eb)]);
   if (dialect === 'postgres') {
     return db.transaction().execute(async (tx) => {
       const pick = (due: typeof queued, n: number) =>

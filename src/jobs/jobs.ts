@@ -145,7 +145,21 @@ export type JobHandler<P = any> = ((payload: P, job: JobRow, control: JobControl
    * work record the failure where people look (a workflow run, say).
    */
   onGiveUp?: (payload: P | undefined, error: string) => Promise<void>;
+  /**
+   * Jobs of this type run together (many small ones: webhook deliveries): a worker claims up to
+   * `size` due jobs of the type in one statement and gives them to `run` at once, in one of its
+   * slots. `run` answers, per job in order, undefined when it is done (recorded with its control's
+   * `complete`, or else recorded by the worker) or the error it failed with (retried or failed like
+   * a thrown one); a throw fails the whole batch that way. Follow-ups are not offered to batches.
+   */
+  batch?: { size: number; run(jobs: BatchJob<P>[]): Promise<Array<unknown | undefined>> };
 };
+// biome-ignore lint/suspicious/noExplicitAny: as JobHandler
+export interface BatchJob<P = any> {
+  payload: P;
+  job: JobRow;
+  control: JobControl;
+}
 export type JobHandlers = Record<string, JobHandler>;
 
 export interface Backoff {

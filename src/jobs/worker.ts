@@ -92,32 +92,29 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
   const nowIso = () => clock().toISOString();
   const inMs = (ms: number) => isoPlus(ms, clock());
 
-  const claim = (limit: number): Promise<JobRow[]> => {
+  const claim = (limit: number, types: repo.JobTypeFilter = {}): Promise<JobRow[]> => {
     const now = clock();
-    return ctx.dialect === 'sqlite'
-      ? autocommit(
-          ctx.db,
-          ctx.dialect,
-          (db) => repo.claimDueJobs(db, ctx.dialect, workerId, limit, now.toISOString(), isoPlus(leaseMs, now)),
-          BACKGROUND,
-        )
-      : repo.claimDueJobs(ctx.db, ctx.dialect, workerId, limit, now.toISOString(), isoPlus(leaseMs, now));
+    const take = (db: JobContext['db']) =>
+      repo.claimDueJobs(db, ctx.dialect, workerId, limit, now.toISOString(), isoPlus(leaseMs, now), types);
+    return ctx.dialect === 'sqlite' ? autocommit(ctx.db, ctx.dialect, take, BACKGROUND) : take(ctx.db);
   };
 
-  async function run(job: JobRow, followUps: JobRow[]): Promise<Outcome> {
-    const failFor = async (message: string): Promise<Outcome> => {
-      log.warn({ jobId: job.id, type: job.type, attempts: job.attempts, err: message }, 'job failed');
-      return (await autocommit(
-        ctx.db,
-        ctx.dialect,
-        (db) => repo.markFailed(db, job.id, workerId, message, nowIso()),
-        BACKGROUND,
-      ))
-        ? 'failed'
-        : 'lost';
-    };
+  const failFor = async (job: JobRow, message: string): Promise<Outcome> => {
+    log.warn({ jobId: job.id, type: job.type, attempts: job.attempts, err: message }, 'job failed');
+    return (await autocommit(
+      ctx.db,
+      ctx.dialect,
+      (db) => repo.markFailed(db, job.id, workerId, message, nowIso()),
+      BACKGROUND,
+    ))
+      ? 'failed'
+      : 'lost';
+  };
+
+  /** The parsed payload of a job about to run, or its outcome when it cannot run (given up). */
+  async function prepare(job: JobRow): Promise<{ payload: unknown } | { outcome: Outcome }> {
     const handler = handlers[job.type];
-    const giveUp = async (payload: unknown, message: string): Promise<Outcome> => {
+    const giveUp = async (payload: unknown, message: string): Promise<{ outcome: Outcome }> => {
       try {
         await handler?.onGiveUp?.(payload, message);
       } catch (err) {
@@ -126,7 +123,7 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
           'could not record a job that failed for good',
         );
       }
-      return failFor(message);
+      return { outcome: await failFor(job, message) };
     };
     let payload: unknown;
     try {
@@ -141,39 +138,42 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
         `No attempts left: the worker running attempt ${job.max_attempts} stopped before finishing it${job.last_error ? ` (earlier error: ${job.last_error})` : ''}.`,
       );
     }
+    return { payload };
+  }
 
-    // Keeps the lease while the handler runs (a slow server, a rate limit), so that no other
-    // worker takes a job that is still making progress.
-    const heartbeat = setInterval(
+  // Keeps the leases while a handler runs (a slow server, a rate limit), so that no other worker
+  // takes a job that is still making progress. Answers the function that stops it.
+  function heartbeat(jobs: readonly JobRow[]): () => void {
+    const timer = setInterval(
       () => {
-        autocommit(ctx.db, ctx.dialect, (db) => repo.extendLease(db, job.id, workerId, inMs(leaseMs)), BACKGROUND).then(
-          (mine) => {
-            if (!mine) log.warn({ jobId: job.id, type: job.type }, 'job lease lost while running');
-          },
-          (err: unknown) => log.error({ jobId: job.id, err: errorText(err) }, 'could not extend a job lease'),
-        );
+        for (const job of jobs)
+          autocommit(
+            ctx.db,
+            ctx.dialect,
+            (db) => repo.extendLease(db, job.id, workerId, inMs(leaseMs)),
+            BACKGROUND,
+          ).then(
+            (mine) => {
+              if (!mine) log.warn({ jobId: job.id, type: job.type }, 'job lease lost while running');
+            },
+            (err: unknown) => log.error({ jobId: job.id, err: errorText(err) }, 'could not extend a job lease'),
+          );
       },
       Math.max(10, Math.floor(leaseMs / 3)),
     );
-    // Set when the handler recorded its success in its own transaction (see JobControl).
-    let completed: boolean | undefined;
-    const control: JobControl = {
-      async complete(tx) {
-        completed = await repo.markSucceeded(tx, job.id, workerId, nowIso());
-      },
-      claimForFollowUp: () =>
-        followUps.length < MAX_FOLLOW_UPS ? { workerId, lockedUntil: inMs(leaseMs) } : undefined,
-      follow: (row) => void followUps.push(row),
-    };
-    try {
-      if (!handler) throw new Error(`No handler for job type "${job.type}" in worker ${workerId}.`);
-      await handler(payload, job, control);
-    } catch (err) {
-      clearInterval(heartbeat);
+    return () => clearInterval(timer);
+  }
+
+  /**
+   * The state after a run: `failed` is the error it failed with (undefined: done); `completed` is
+   * set when the handler recorded its success in its own transaction (see JobControl).
+   */
+  async function settle(job: JobRow, completed: boolean | undefined, failed: { error: unknown } | undefined) {
+    if (failed) {
       // The success it recorded committed after all (a later step of the handler failed): done.
       if (completed !== undefined && !(await runsHere(job.id))) return completed ? 'succeeded' : 'lost';
-      const message = errorText(err);
-      if (err instanceof PermanentJobError || job.attempts >= job.max_attempts) return failFor(message);
+      const message = errorText(failed.error);
+      if (failed.error instanceof PermanentJobError || job.attempts >= job.max_attempts) return failFor(job, message);
       const runAt = inMs(backoffDelay(backoff, job.attempts));
       log.info({ jobId: job.id, type: job.type, attempts: job.attempts, runAt, err: message }, 'job will be retried');
       return (await autocommit(
@@ -184,8 +184,6 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
       ))
         ? 'retried'
         : 'lost';
-    } finally {
-      clearInterval(heartbeat);
     }
     if (completed !== undefined) return completed ? 'succeeded' : 'lost';
     return (await autocommit(
@@ -196,6 +194,86 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
     ))
       ? 'succeeded'
       : 'lost';
+  }
+
+  function controlOf(job: JobRow, state: { completed?: boolean }, followUps: JobRow[] | undefined): JobControl {
+    return {
+      async complete(tx) {
+        state.completed = await repo.markSucceeded(tx, job.id, workerId, nowIso());
+      },
+      claimForFollowUp: () =>
+        followUps && followUps.length < MAX_FOLLOW_UPS ? { workerId, lockedUntil: inMs(leaseMs) } : undefined,
+      follow: (row) => void followUps?.push(row),
+    };
+  }
+
+  async function run(job: JobRow, followUps: JobRow[]): Promise<Outcome> {
+    const ready = await prepare(job);
+    if ('outcome' in ready) return ready.outcome;
+    const handler = handlers[job.type];
+    const state: { completed?: boolean } = {};
+    const stop = heartbeat([job]);
+    let failed: { error: unknown } | undefined;
+    try {
+      if (!handler) throw new Error(`No handler for job type "${job.type}" in worker ${workerId}.`);
+      await handler(ready.payload, job, controlOf(job, state, followUps));
+    } catch (error) {
+      failed = { error };
+    } finally {
+      stop();
+    }
+    return settle(job, state.completed, failed);
+  }
+
+  /** Runs claimed jobs of one batch type together (JobHandler.batch); never throws. */
+  async function runBatch(type: string, jobs: readonly JobRow[]): Promise<Outcome[]> {
+    const batch = handlers[type]?.batch;
+    const outcomes: Outcome[] = [];
+    const items: Array<{ index: number; job: JobRow; payload: unknown; state: { completed?: boolean } }> = [];
+    for (const job of jobs) {
+      try {
+        const ready = await prepare(job);
+        if ('outcome' in ready) outcomes.push(ready.outcome);
+        else items.push({ index: outcomes.push('lost') - 1, job, payload: ready.payload, state: {} });
+      } catch (err) {
+        log.error(
+          { jobId: job.id, type, err: errorText(err) },
+          'could not prepare a job; its lease will bring it back',
+        );
+        outcomes.push('lost');
+      }
+    }
+    if (items.length === 0) return outcomes;
+    const stop = heartbeat(items.map((i) => i.job));
+    let results: Array<unknown | undefined>;
+    try {
+      if (!batch) throw new Error(`No batch handler for job type "${type}" in worker ${workerId}.`);
+      results = await batch.run(
+        items.map((i) => ({ payload: i.payload, job: i.job, control: controlOf(i.job, i.state, undefined) })),
+      );
+    } catch (error) {
+      results = items.map(() => error);
+    } finally {
+      stop();
+    }
+    await Promise.all(
+      items.map(async (item, n) => {
+        const error = results[n];
+        try {
+          outcomes[item.index] = await settle(
+            item.job,
+            item.state.completed,
+            error === undefined ? undefined : { error },
+          );
+        } catch (err) {
+          log.error(
+            { jobId: item.job.id, type, err: errorText(err) },
+            'could not record the outcome of a job; its lease will bring it back',
+          );
+        }
+      }),
+    );
+    return outcomes;
   }
 
   /** True when the job exists and runs under this worker's claim. */
@@ -230,7 +308,17 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
     return outcome;
   }
 
-  return { workerId, log, claim, runSafely };
+  return { workerId, log, claim, runSafely, runBatch };
+}
+
+const BATCHES_PER_TYPE = 2;
+
+/** The job types whose handlers run in batches (JobHandler.batch), claimed apart from the others. */
+function batchTypesOf(handlers: JobHandlers) {
+  const batchTypes = Object.entries(handlers).flatMap(([type, h]) =>
+    h.batch ? [{ type, size: Math.max(1, h.batch.size) }] : [],
+  );
+  return { batchTypes, except: batchTypes.map((b) => b.type) };
 }
 
 export function createWorker(ctx: JobContext, handlers: JobHandlers, options: WorkerOptions = {}): Worker {
@@ -240,6 +328,9 @@ export function createWorker(ctx: JobContext, handlers: JobHandlers, options: Wo
   const refillAt = Math.max(1, Math.floor(concurrency / 4));
   const keepSucceededMs = options.keepSucceededMs ?? 7 * 24 * 3600_000;
   const PRUNE_EVERY_MS = 3600_000;
+  const { batchTypes, except } = batchTypesOf(handlers);
+  /** Batches of each batch type running now (two at most: one claims while the other records). */
+  const batchesRunning = new Map<string, number>();
 
   let started = false;
   let stopping = false;
@@ -264,11 +355,31 @@ export function createWorker(ctx: JobContext, handlers: JobHandlers, options: Wo
     do {
       pollAgain = false;
       wakeRequested = false;
+      for (const b of batchTypes) {
+        if ((batchesRunning.get(b.type) ?? 0) >= BATCHES_PER_TYPE || inFlight.size >= concurrency || stopping) continue;
+        let batch: JobRow[];
+        try {
+          batch = await exec.claim(b.size, { only: b.type });
+        } catch (err) {
+          exec.log.error({ workerId: exec.workerId, err: errorText(err) }, 'could not claim jobs');
+          continue;
+        }
+        if (batch.length === 0) continue;
+        batchesRunning.set(b.type, (batchesRunning.get(b.type) ?? 0) + 1);
+        const p = exec.runBatch(b.type, batch).finally(() => {
+          inFlight.delete(p);
+          batchesRunning.set(b.type, (batchesRunning.get(b.type) ?? 1) - 1);
+          // No sleep between rounds while work may be waiting: the next batch is claimed at once.
+          if (!stopping) void poll();
+        });
+        inFlight.add(p);
+        if (batch.length === b.size) pollAgain = true;
+      }
       const room = concurrency - inFlight.size;
       if (room <= 0) return;
       let jobs: JobRow[];
       try {
-        jobs = await exec.claim(room);
+        jobs = await exec.claim(room, { except });
       } catch (err) {
         exec.log.error({ workerId: exec.workerId, err: errorText(err) }, 'could not claim jobs');
         return;
@@ -355,9 +466,17 @@ export async function runDueJobsOnce(
   const exec = createExecutor(ctx, handlers, options);
   const concurrency = Math.max(1, options.concurrency ?? 10);
   const summary: RunSummary = { claimed: 0, succeeded: 0, retried: 0, failed: 0 };
+  const { batchTypes, except } = batchTypesOf(handlers);
   for (;;) {
-    const jobs = await exec.claim(concurrency);
-    if (jobs.length === 0) return summary;
+    let batched = 0;
+    for (const b of batchTypes) {
+      const batch = await exec.claim(b.size, { only: b.type });
+      batched += batch.length;
+      summary.claimed += batch.length;
+      for (const o of batch.length > 0 ? await exec.runBatch(b.type, batch) : []) if (o !== 'lost') summary[o]++;
+    }
+    const jobs = await exec.claim(concurrency, { except });
+    if (jobs.length === 0 && batched === 0) return summary;
     summary.claimed += jobs.length;
     const outcomes = await Promise.all(jobs.map((j) => exec.runSafely(j)));
     for (const o of outcomes) if (o !== 'lost') summary[o]++;

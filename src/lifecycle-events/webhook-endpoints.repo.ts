@@ -75,8 +75,18 @@ export async function attemptsOf(db: Db | Tx, deliveryIds: string[]): Promise<We
     .execute();
 }
 
-/** What one attempt needs: the delivery, its event and its endpoint in one read. */
-export const findDeliveryWork = (db: Db, id: string) =>
+/** What the attempts need: each delivery with its event and its endpoint, in one read, by id. */
+export async function findDeliveryWorks(db: Db, ids: readonly string[]) {
+  const rows =
+    ids.length === 0
+      ? []
+      : await deliveryWork(db)
+          .where('d.id', 'in', [...ids])
+          .execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+const deliveryWork = (db: Db) =>
   db
     .selectFrom('webhook_deliveries as d')
     .innerJoin('lifecycle_events as e', 'e.id', 'd.event_id')
@@ -92,9 +102,7 @@ export const findDeliveryWork = (db: Db, id: string) =>
       'w.url',
       'w.enabled',
       'w.secret_sealed',
-    ])
-    .where('d.id', '=', id)
-    .executeTakeFirst();
+    ]);
 
 /**
  * Records attempt `attempt` of a delivery, guarded by the count before it: false when another run
@@ -116,6 +124,40 @@ export async function recordAttempt(
   if (Number(r.numUpdatedRows) === 0) return false;
   await tx.insertInto('webhook_delivery_attempts').values(row).execute();
   return true;
+}
+
+/**
+ * Records many attempts (each as recordAttempt: guarded by the count before it), the log entries in
+ * one insert; answers the deliveries whose attempt was recorded.
+ */
+export async function recordAttempts(
+  tx: Tx,
+  attempts: ReadonlyArray<{
+    deliveryId: string;
+    attempt: number;
+    row: WebhookAttemptRow;
+    next: Pick<WebhookDeliveryRow, 'status' | 'last_status_code' | 'last_error' | 'next_attempt_at' | 'updated_at'>;
+  }>,
+): Promise<Set<string>> {
+  const recorded = new Set<string>();
+  const rows: WebhookAttemptRow[] = [];
+  for (const a of attempts) {
+    const r = await tx
+      .updateTable('webhook_deliveries')
+      .set({ ...a.next, attempts: a.attempt })
+      .where('id', '=', a.deliveryId)
+      .where('attempts', '=', a.attempt - 1)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 0) continue;
+    recorded.add(a.deliveryId);
+    rows.push(a.row);
+  }
+  for (let i = 0; i < rows.length; i += 500)
+    await tx
+      .insertInto('webhook_delivery_attempts')
+      .values(rows.slice(i, i + 500))
+      .execute();
+  return recorded;
 }
 
 /** Back to pending for one more attempt now (a redelivery); answers the attempt count before it. */

@@ -89,14 +89,14 @@ export function refusedUrlReason(rawUrl: string, allowPrivateNetworks: boolean):
   return undefined;
 }
 
-const refusedAddress = (host: string, address: string) =>
+export const refusedAddress = (host: string, address: string) =>
   new WebhookError(
     `Refused: ${host} resolves to ${address}, a loopback or private address (set the site setting Webhooks/AllowPrivateNetworks to "true" to allow it).`,
     false,
   );
 
 /** A DNS lookup that fails when any address of the name is not public. */
-function guardedLookup(host: string): LookupFunction {
+export function guardedLookup(host: string): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return (callback as (e: Error | null, a: LookupAddress[] | string, f?: number) => void)(err, []);
@@ -130,7 +130,7 @@ export interface WebhookResult {
   durationMs: number;
 }
 
-const MAX_RESPONSE_BYTES = 64 * 1024;
+export const MAX_RESPONSE_BYTES = 64 * 1024;
 
 /** Sends one signed webhook; resolves on 2xx, throws WebhookError otherwise. */
 export async function sendWebhook(call: WebhookCall): Promise<WebhookResult> {
