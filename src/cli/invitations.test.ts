@@ -188,13 +188,16 @@ describe('invitations create --contacts-from', () => {
         .select((eb) => eb.fn.countAll().as('n'))
         .executeTakeFirstOrThrow();
     const before = Number((await invitations()).n);
-    const [binding, role, past, owner, noFile, sendBoth] = await Promise.all([
+    const noColumn = join(dir, 'no-column.csv');
+    writeFileSync(noColumn, 'firstname;lastname\r\nAnn;Berg\r\n');
+    const [binding, role, past, owner, noFile, sendBoth, column] = await Promise.all([
       cli([...create, '--binding', 'nope']),
       cli([...create, '--web-role', 'No such role anywhere']),
       cli([...create, '--expires-at', '2001-01-01']),
       cli([...create, '--owner', 'nobody@example.com']),
       cli(['invitations', 'create', '--contacts-from', join(dir, 'missing.csv')]),
       cli(['invitations', 'send', '--status', 'new', '--ids', newId()]),
+      cli(['--json', 'invitations', 'create', '--contacts-from', noColumn]),
     ]);
     expect(binding.code).toBe(2);
     expect(binding.stderr).toContain('--binding: must be "any", "invited-email" or "email-domain"');
@@ -208,6 +211,13 @@ describe('invitations create --contacts-from', () => {
     expect(noFile.stderr).toContain('no such file');
     expect(sendBoth.code).toBe(2);
     expect(sendBoth.stderr).toContain('give either --status or --ids');
+    // A file without a column naming the contact is the file's error (row 0), exit 1.
+    expect(column.code).toBe(1);
+    expect(json(column)).toMatchObject({
+      ok: false,
+      created: 0,
+      errors: [{ row: 0, field: 'file', message: 'the file has no id, contactid or emailaddress1 column' }],
+    });
     expect(Number((await invitations()).n)).toBe(before);
   }, 180_000);
 });

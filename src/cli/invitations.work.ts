@@ -120,22 +120,34 @@ export async function createFromCsv(
   const refs: RowRef[] = [];
   const records = readCsv(fileSource(file));
   let columns: { id?: string; email?: string } | undefined;
+  const columnsOf = (names: string[]) => {
+    const find = (...keys: string[]) => names.find((n) => keys.includes(columnKey(n)));
+    columns = { id: find('contactid', 'id'), email: find('emailaddress1') };
+    if (columns.id || columns.email) return true;
+    fail({ row: 0, field: 'file', message: 'the file has no id, contactid or emailaddress1 column' });
+    return false;
+  };
   try {
-    for await (const rec of records) {
-      if (!columns) {
-        const names = Object.keys(rec.values);
-        const find = (...keys: string[]) => names.find((n) => keys.includes(columnKey(n)));
-        columns = { id: find('contactid', 'id'), email: find('emailaddress1') };
-        if (!columns.id && !columns.email) {
-          fail({ row: 0, field: 'file', message: 'the file has no id, contactid or emailaddress1 column' });
-          break;
-        }
+    for (;;) {
+      const next = await records.next();
+      if (next.done) {
+        // No data rows: the header alone (nothing to do) or not even that.
+        if (!columns && next.value.length === 0)
+          fail({ row: 0, field: 'file', message: 'the file has no header line' });
+        else if (!columns) columnsOf(next.value);
+        break;
       }
+      const rec = next.value;
+      if (!columns && !columnsOf(Object.keys(rec.values))) {
+        await records.return([]);
+        break;
+      }
+      const cols = columns as { id?: string; email?: string };
       report.rows = rec.row;
       const cell = (name?: string) => (name ? rec.values[name]?.trim() || undefined : undefined);
-      const ref = { row: rec.row, id: cell(columns.id), email: cell(columns.email) };
+      const ref = { row: rec.row, id: cell(cols.id), email: cell(cols.email) };
       if (!ref.id && !ref.email)
-        fail({ row: rec.row, field: columns.email ? 'emailaddress1' : 'contactid', message: 'names no contact' });
+        fail({ row: rec.row, field: cols.email ? 'emailaddress1' : 'contactid', message: 'names no contact' });
       else refs.push(ref);
       if (rec.row % 500 === 0) progress.update(rec.row);
     }
@@ -145,7 +157,6 @@ export async function createFromCsv(
     report.skipped = report.rows;
     return done();
   }
-  if (!columns && report.errorCount === 0) fail({ row: 0, field: 'file', message: 'the file has no header line' });
   const contactOf = await resolveRows(target, refs, fail);
   progress.finish(report.rows);
 
