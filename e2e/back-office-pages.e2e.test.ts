@@ -108,6 +108,8 @@ describe('the back office pages in a browser', () => {
       ['identity-providers-view', '/admin/identity-providers'],
       ['identity-provider-new', '/admin/identity-providers/new'],
       ['webhook-endpoint-new', '/admin/webhook-endpoints/new'],
+      ['contacts-import', '/admin/contacts/import'],
+      ['powerpages-export', '/admin/export/powerpages'],
     ];
     for (const [viewport, size] of [
       [desktop, 'desktop'],
@@ -138,8 +140,56 @@ describe('the back office pages in a browser', () => {
     expect(await seriousViolations(signIn)).toEqual([]);
     await screenshot(signIn, 'admin-sign-in-phone');
     await context.close();
-    // 25 pages at two sizes with axe each: minutes on a loaded 2-core machine.
+    // 27 pages at two sizes with axe each: minutes on a loaded 2-core machine.
   }, 300_000);
+
+  it('imports contacts from a CSV file chosen in the browser: mapping, dry run, report', async () => {
+    const d = `e2e-${newId().slice(-8)}.example`;
+    const csv =
+      '\uFEFFfirstname;lastname;emailaddress1;parentcustomerid;locale\r\n' +
+      `"Søren";"Kierkegaard; Æbelø";soren@${d};"Ørsted A/S";da\r\n` +
+      `Bad;Row;not-an-email;;xx\r\n` +
+      `Åse;Øberg;ase@${d};;en\r\n`;
+    for (const viewport of [desktop, phone]) {
+      const page = await signedInPage(viewport);
+      await page.goto(`${env.base}/admin/contacts`);
+      await page.getByRole('link', { name: 'Import from CSV' }).click();
+      await page.locator('#f-file').setInputFiles({
+        name: 'kontakter.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(csv, 'utf8'),
+      });
+      await Promise.all([
+        page.waitForURL(/\/admin\/contacts\/import\/[0-9a-f]{32}$/),
+        page.getByRole('button', { name: 'Next' }).click(),
+      ]);
+      expect(await page.locator('[data-fact="delimiter"]').getAttribute('data-value')).toBe(';');
+      expect(await page.locator('tr[data-column="parentcustomerid"]').innerText()).toContain('Account Name');
+      expect(await seriousViolations(page), `preview (${viewport.width})`).toEqual([]);
+      const sideways = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      expect(sideways, 'the preview scrolls sideways').toBeLessThanOrEqual(0);
+      await screenshot(page, `admin-contacts-import-preview-${viewport === phone ? 'phone' : 'desktop'}`);
+      await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Dry run' }).click()]);
+      await page.waitForSelector('[data-report-ok="false"][data-dry-run="true"]');
+      expect(await page.locator('[data-count="created"] strong').innerText()).toBe('2');
+      expect(await page.locator('tr[data-error-row="2"]').count()).toBe(2);
+      expect(await seriousViolations(page), `report (${viewport.width})`).toEqual([]);
+      await screenshot(page, `admin-contacts-import-report-${viewport === phone ? 'phone' : 'desktop'}`);
+      await page.context().close();
+    }
+    const page = await signedInPage();
+    await page.goto(`${env.base}/admin/contacts/import`);
+    await page.locator('#f-file').setInputFiles({ name: 'k.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await Promise.all([page.waitForURL(/import\/[0-9a-f]{32}$/), page.getByRole('button', { name: 'Next' }).click()]);
+    await page.getByLabel('Continue on error').check();
+    await Promise.all([page.waitForLoadState(), page.getByRole('button', { name: 'Import', exact: true }).click()]);
+    await page.waitForSelector('[data-dry-run="false"]');
+    expect(await page.locator('[data-count="created"] strong').innerText()).toBe('2');
+    expect((await t.api('GET', `contacts?q=${d}`)).json().items).toHaveLength(2);
+    await page.context().close();
+  }, 120_000);
 
   it('enables Create Invitation only with exactly one contact selected', async () => {
     const tag = `Sel${newId().slice(-8)}`;

@@ -59,7 +59,7 @@ export async function dropUpload(ctx: AppContext, id: string): Promise<void> {
   if (ID.test(id)) await rm(join(root(ctx), `${id}.json`), { force: true });
 }
 
-/** Removes every upload an hour old, and spool folders a crash left without a note. */
+/** Removes every upload an hour old, and spool folders a crash (or an upload under way elsewhere) left without a note. */
 export async function sweepUploads(ctx: AppContext, now = Date.now()): Promise<void> {
   let names: string[];
   try {
@@ -89,7 +89,7 @@ export async function holdUpload(
   limit = IMPORT_BODY_LIMIT,
 ): Promise<HeldUpload> {
   await mkdir(root(ctx), { recursive: true, mode: 0o700 });
-  await sweepUploads(ctx);
+  // Streamed at once (the sweep comes after): a part ended while we waited would never finish.
   const spooled = await spoolUpload(file, limit, root(ctx));
   const id = randomBytes(16).toString('hex');
   const meta: Meta = {
@@ -100,6 +100,7 @@ export async function holdUpload(
     dir: basename(dirname(spooled.path)),
   };
   await writeFile(join(root(ctx), `${id}.json`), JSON.stringify(meta), { mode: 0o600 });
+  await sweepUploads(ctx);
   return { id, fileName: meta.fileName, bytes: meta.bytes, createdAt: meta.createdAt, source: spooled.source };
 }
 

@@ -41,6 +41,16 @@ async function drain(parts: AsyncIterator<Multipart>): Promise<void> {
   }
 }
 
+/** A multipart body that cannot be read (no boundary, cut short) is the client's problem, not a 500. */
+function unreadable(err: unknown): unknown {
+  if (err instanceof AppError) return err;
+  const e = err as { statusCode?: number; code?: unknown } | undefined;
+  // The file system's own failures (ENOSPC, EACCES) stay what they are.
+  if (typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code)) return err;
+  if (e?.statusCode && e.statusCode < 500) return err;
+  return new AppError('malformed-request', 'The upload is not a readable multipart form.');
+}
+
 const uploadPage = (
   pc: StaffPageContext,
   reply: FastifyReply,
@@ -65,9 +75,15 @@ function today(timeZone: string | undefined): string {
 function uploadRoute(upload: Api, ctx: AppContext): void {
   upload.addHook('preValidation', async (req) => {
     if (!req.isMultipart()) return;
-    const parts = req.parts();
+    let parts: AsyncIterator<Multipart>;
+    let first: IteratorResult<Multipart>;
+    try {
+      parts = req.parts();
+      first = await parts.next();
+    } catch (err) {
+      throw unreadable(err);
+    }
     pendingParts.set(req, parts);
-    const first = await parts.next();
     if (first.done) return;
     if (first.value.type === 'field' && first.value.fieldname === '_csrf')
       req.body = { _csrf: String(first.value.value) };
@@ -88,21 +104,27 @@ function uploadRoute(upload: Api, ctx: AppContext): void {
     pendingParts.delete(req);
     if (!parts) return uploadPage(pc, reply, 422, 'no-file');
     let file: Extract<Multipart, { type: 'file' }> | undefined;
-    for (let next = await parts.next(); !next.done; next = await parts.next())
-      if (next.value.type === 'file') {
-        file = next.value;
-        break;
-      }
+    try {
+      for (let next = await parts.next(); !next.done; next = await parts.next())
+        if (next.value.type === 'file') {
+          file = next.value;
+          break;
+        }
+    } catch (err) {
+      throw unreadable(err);
+    }
     if (!file?.filename) {
       file?.file.resume();
       void drain(parts);
       return uploadPage(pc, reply, 422, 'no-file');
     }
+    // A body cut short before the handler took the file: busboy has already ended the part.
+    if (file.file.destroyed) throw unreadable(new Error('the multipart body ended inside the file'));
     let held: Awaited<ReturnType<typeof holdUpload>>;
     try {
       held = await holdUpload(ctx, pc.session, file.file, file.filename);
     } catch (err) {
-      if (!(err instanceof AppError) || err.code !== 'payload-too-large') throw err;
+      if (!(err instanceof AppError) || err.code !== 'payload-too-large') throw unreadable(err);
       file.file.resume();
       void drain(parts);
       return uploadPage(pc, reply, 413, 'too-large');

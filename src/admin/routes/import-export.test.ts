@@ -212,6 +212,45 @@ describe('Import from CSV in the back office', () => {
     expect(res.statusCode).toBe(401);
   });
 
+  it('answers a multipart body it cannot read with a page, never a 500', async () => {
+    const staff = await signedInStaff(t.app);
+    const cookie = [...staff.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const whole = multipartBody([
+      { name: '_csrf', value: staff.csrfToken },
+      { name: 'file', filename: 'a.csv', content: 'email\r\ncut@example.com\r\n' },
+    ]);
+    for (const [contentType, payload] of [
+      ['multipart/form-data', whole],
+      [`multipart/form-data; boundary=${BOUNDARY}`, whole.subarray(0, whole.length - 30)],
+      [`multipart/form-data; boundary=${BOUNDARY}`, Buffer.from('junk')],
+    ] as const) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/admin/contacts/import',
+        headers: { cookie, 'content-type': contentType },
+        remoteAddress: '127.0.0.1',
+        payload,
+      });
+      expect(res.statusCode, `${contentType}: ${res.body.slice(0, 200)}`).toBeLessThan(500);
+      expect(res.statusCode).toBeGreaterThanOrEqual(400);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+    }
+    // Multipart where the back office takes none: refused as such.
+    const id = uploadId(await upload(staff, { filename: 'a.csv', content: 'email\r\nm@example.com\r\n' }));
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/admin/contacts/import/${id}`,
+      headers: { cookie, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      remoteAddress: '127.0.0.1',
+      payload: multipartBody([
+        { name: '_csrf', value: staff.csrfToken },
+        { name: 'mode', value: 'import' },
+      ]),
+    });
+    expect([400, 403, 415]).toContain(res.statusCode);
+    expect((await t.api('GET', 'contacts?email=m@example.com')).json().items).toHaveLength(0);
+  });
+
   it('answers a readable page for no file, an empty file, not text, not CSV, no email column, and a file too large', async () => {
     const staff = await signedInStaff(t.app);
     const before = heldFiles().length;
