@@ -95,7 +95,10 @@ export function InvitationForm(p: {
                 <CommandLink href={`/admin/invitations/${inv.id}/resend`}>{t.lifecycle.resend}</CommandLink>
               ) : null}
               {pc.isAdmin ? (
-                <CommandLink href={`/admin/invitations/${inv.id}/card.svg`}>{t.lifecycle.card}</CommandLink>
+                <>
+                  <CommandLink href={`/admin/invitations/${inv.id}/card.svg`}>{t.lifecycle.card}</CommandLink>
+                  <CommandLink href={`/admin/invitations/${inv.id}/card.png`}>{t.lifecycle.cardPng}</CommandLink>
+                </>
               ) : null}
               {inv.status === 'new' && inv.sentAt === null && inv.redemptionCount === 0 ? (
                 <CommandLink href={`/admin/invitations/${inv.id}/delete`} danger>
