@@ -142,7 +142,7 @@ function centred(img: Raster, lines: string[][], y: number, scale: number, shade
 export interface CardText {
   siteName: string;
   name: string;
-  /** "Valid until … UTC" or "No expiry". */
+  /** The expiry line (card.ts expiryText: the invitation's language, Site/TimeZone). */
   expiry: string;
   /** The portal's address printed under the code (the link without its code). */
   footer: string;

@@ -20,6 +20,10 @@ export interface CardData {
   name: string;
   expiresAt: string | null;
   url: string;
+  /** The invitation's language (else the site's), as the email and redemption pages use. */
+  locale: 'da' | 'en';
+  /** Site/TimeZone: a printed card names the local time, the zone named beside it. */
+  timeZone: string;
 }
 
 /** The card's data, the code decrypted; audited. */
@@ -36,18 +40,33 @@ async function cardData(ctx: AppContext, actor: Actor, id: string, format: 'png'
       throw conflict('The code cannot be recovered with the current SECRET_KEY.');
     }
     const siteName = (await settingValueIn(tx, 'Site/Name')).trim();
+    const siteLocale = await settingValueIn(tx, 'Site/DefaultLocale');
+    const timeZone = (await settingValueIn(tx, 'Site/TimeZone')).trim() || 'UTC';
     await writeAudit(tx, { actor, action: 'card', recordType: 'invitation', recordId: id, details: { format } });
     return {
       siteName,
       name: row.name,
       expiresAt: row.expires_at,
       url: redeemUrl(ctx.config.publicUrl, code),
+      locale: (row.locale ?? siteLocale) === 'da' ? 'da' : 'en',
+      timeZone,
     };
   });
 }
 
-const expiryText = (d: CardData) =>
-  d.expiresAt ? `Valid until ${d.expiresAt.slice(0, 16).replace('T', ' ')} UTC` : 'No expiry';
+/** "Valid until 31 December 2026, 23:59 (Europe/Copenhagen)" in the card's language and zone. */
+export function expiryText(d: Pick<CardData, 'expiresAt' | 'locale' | 'timeZone'>): string {
+  if (!d.expiresAt) return d.locale === 'da' ? 'Ingen udløbsdato' : 'No expiry';
+  const when = new Intl.DateTimeFormat(d.locale === 'da' ? 'da-DK' : 'en-GB', {
+    dateStyle: 'long',
+    timeStyle: 'short',
+    timeZone: d.timeZone,
+  })
+    .format(new Date(d.expiresAt))
+    // ICU may put no-break spaces in; the bitmap font draws plain ones.
+    .replace(/[\u00a0\u202f]/g, ' ');
+  return d.locale === 'da' ? `Gyldig til ${when} (${d.timeZone})` : `Valid until ${when} (${d.timeZone})`;
+}
 
 /** The portal's address under the QR code: the link without its code. */
 const footerText = (d: CardData) => d.url.replace(/\?code=.*/, '');

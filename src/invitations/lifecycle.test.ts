@@ -285,6 +285,23 @@ describe('card', () => {
     const audit = await t.ctx.db.selectFrom('audit_log').select('action').where('record_id', '=', inv.id).execute();
     expect(audit.filter((a) => a.action === 'card')).toHaveLength(2);
   });
+
+  it('names the expiry in the invitation’s language and the site’s time zone', async () => {
+    const tz = `site-settings/${encodeURIComponent('Site/TimeZone')}`;
+    expect((await t.api('PUT', tz, { body: { value: 'Europe/Copenhagen' } })).statusCode).toBe(200);
+    try {
+      const expiresAt = '2030-06-30T21:59:00.000Z';
+      const da = await invitation({ name: 'Sommerfest', type: 'group', expiresAt, locale: 'da' });
+      const en = await invitation({ name: 'Summer party', type: 'group', expiresAt, locale: 'en' });
+      const open = await invitation({ name: 'Open house', type: 'group', locale: 'da' });
+      const svg = async (id: string) => (await t.api('GET', `invitations/${id}/card.svg`)).body;
+      expect(await svg(da.id)).toContain('Gyldig til 30. juni 2030 kl. 23.59 (Europe/Copenhagen)');
+      expect(await svg(en.id)).toContain('Valid until 30 June 2030 at 23:59 (Europe/Copenhagen)');
+      expect(await svg(open.id)).toContain('Ingen udløbsdato');
+    } finally {
+      await t.api('PUT', tz, { body: { value: 'UTC' } });
+    }
+  });
 });
 
 describe('the profile’s pending invitations', () => {
