@@ -1,11 +1,15 @@
-// `npm run bench -- import`: contacts from CSV through the real CLI (SQLite, a fresh data dir):
-// rows/s and peak RSS, against csv-parse alone reading the same file in this run; 10,000 vs N rows RSS.
+// `npm run bench -- import`: contacts from CSV through the real CLI on a fresh database (SQLite in a
+// new data dir, and PostgreSQL: a new database on the bench cluster): rows/s and peak RSS, against
+// csv-parse alone reading the same file in this run; 10,000 vs N rows RSS. BENCH_IMPORT_N rows
+// (100,000), BENCH_IMPORT_DB=sqlite|postgres to run one of them.
 import { spawnSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse';
+import pg from 'pg';
+import { postgresUrl } from './lib.ts';
 
 const bin = fileURLToPath(new URL('../bin/portal-invitations.js', import.meta.url));
 
@@ -22,12 +26,29 @@ async function csvParseAlone(file: string): Promise<number> {
   return (n - 1) / ((performance.now() - t) / 1000);
 }
 
-function cliRun(file: string, dir: string): { rate: number; rssMb: number } {
+/** A new, empty PostgreSQL database on the bench cluster: its URL and how to drop it. */
+async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = await postgresUrl();
+  const name = `bench_import_${Date.now()}`;
+  const run = async (q: string) => {
+    const c = new pg.Client({ connectionString: admin });
+    await c.connect();
+    await c.query(q);
+    await c.end();
+  };
+  await run(`create database ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`drop database if exists ${name} with (force)`) };
+}
+
+function cliRun(file: string, dir: string, databaseUrl: string): { rate: number; rssMb: number } {
   const t = performance.now();
   const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, bin, '--json', 'contacts', 'import', file], {
-    env: { ...process.env, DATA_DIR: dir, DATABASE_URL: '', LOG_LEVEL: 'silent', SECRET_KEY: 'b'.repeat(43) },
+    env: { ...process.env, DATA_DIR: dir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', SECRET_KEY: 'b'.repeat(43) },
     encoding: 'utf8',
   });
+  if (r.status !== 0) throw new Error(`the import failed (${r.status}): ${r.stderr}`);
   const seconds = (performance.now() - t) / 1000;
   const report = JSON.parse(r.stdout) as { created: number };
   const rss = Number(r.stderr.trim().split('\n').pop()) / 1024;
@@ -36,22 +57,32 @@ function cliRun(file: string, dir: string): { rate: number; rssMb: number } {
 
 export async function runImportBench(): Promise<void> {
   const n = Number(process.env.BENCH_IMPORT_N ?? 100_000);
-  const results: Record<number, { rate: number; rssMb: number; parse: number }> = {};
-  for (const rows of [10_000, n]) {
-    const dir = mkdtempSync(join(tmpdir(), 'bench-import-'));
-    const file = join(dir, 'contacts.csv');
-    writeFileSync(file, csvOf(rows));
-    const parseRate = await csvParseAlone(file);
-    results[rows] = { ...cliRun(file, join(dir, 'data')), parse: parseRate };
-    rmSync(dir, { recursive: true, force: true });
+  const dialects = process.env.BENCH_IMPORT_DB ? [process.env.BENCH_IMPORT_DB] : ['sqlite', 'postgres'];
+  for (const dialect of dialects) {
+    const results: Record<number, { rate: number; rssMb: number; parse: number }> = {};
+    for (const rows of [10_000, n]) {
+      const dir = mkdtempSync(join(tmpdir(), 'bench-import-'));
+      const file = join(dir, 'contacts.csv');
+      writeFileSync(file, csvOf(rows));
+      const parseRate = await csvParseAlone(file);
+      const database = dialect === 'postgres' ? await freshPostgres() : undefined;
+      try {
+        results[rows] = { ...cliRun(file, join(dir, 'data'), database?.url ?? ''), parse: parseRate };
+      } finally {
+        await database?.drop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+    const big = results[n] as { rate: number; rssMb: number; parse: number };
+    const small = results[10_000] as { rssMb: number };
+    console.log(
+      `\n## CSV contacts import through the CLI (${dialect === 'postgres' ? 'PostgreSQL' : 'SQLite'}), ${n} rows`,
+    );
+    console.log(
+      `import: ${Math.round(big.rate)} rows/s (whole command, migrations included); csv-parse alone: ${Math.round(big.parse)} rows/s; ratio ${(big.rate / big.parse).toFixed(3)}`,
+    );
+    console.log(
+      `peak RSS: ${big.rssMb.toFixed(0)} MB at ${n} rows, ${small.rssMb.toFixed(0)} MB at 10,000 rows; ratio ${(big.rssMb / small.rssMb).toFixed(2)}`,
+    );
   }
-  const big = results[n] as { rate: number; rssMb: number; parse: number };
-  const small = results[10_000] as { rssMb: number };
-  console.log(`\n## CSV contacts import through the CLI (SQLite), ${n} rows`);
-  console.log(
-    `import: ${Math.round(big.rate)} rows/s (whole command, migrations included); csv-parse alone: ${Math.round(big.parse)} rows/s; ratio ${(big.rate / big.parse).toFixed(3)}`,
-  );
-  console.log(
-    `peak RSS: ${big.rssMb.toFixed(0)} MB at ${n} rows, ${small.rssMb.toFixed(0)} MB at 10,000 rows; ratio ${(big.rssMb / small.rssMb).toFixed(2)}`,
-  );
 }
