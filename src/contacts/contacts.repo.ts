@@ -1,14 +1,14 @@
 // Queries on contacts and their web roles.
 import { failedSignInChanges } from '../db/lockout.ts';
 import { replaceLinks } from '../db/link-sets.ts';
-import { sql, type Updateable } from 'kysely';
+import { CompiledQuery, sql, type Updateable } from 'kysely';
 import type { ContactRow, ContactsTable, ContactUpdate, NewContact } from '../db/schema.ts';
 import type { Db, Tx } from '../db/types.ts';
 import { nowIso } from '../shared/time.ts';
 import { containsCi, equalsCi, startsWithCi } from '../db/sql.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
 import { prepared } from '../db/prepared.ts';
-import { insertMany } from '../db/insert-many.ts';
+import { insertMany, isPostgres, placeholders } from '../db/insert-many.ts';
 import { sortedPage } from '../db/keyset.ts';
 import type { SortedAfter, SortOrder } from '../shared/pagination.ts';
 
@@ -274,15 +274,14 @@ export async function recordSignIn(db: Db | Tx, contactId: string, now: string):
 /** Contacts whose primary email is one of `lowerEmails` (already lower-cased), by the lower(emailaddress1) index. */
 export async function contactsByEmails(db: Db | Tx, lowerEmails: readonly string[]): Promise<ContactRow[]> {
   const out: ContactRow[] = [];
-  for (let i = 0; i < lowerEmails.length; i += 1000)
-    out.push(
-      ...(await db
-        .selectFrom('contacts')
-        .selectAll()
-        .where(sql`lower(emailaddress1)`, 'in', lowerEmails.slice(i, i + 1000))
-        .orderBy('id')
-        .execute()),
-    );
+  const postgres = isPostgres(db);
+  // Raw SQL of one text per chunk length: an import asks this for every 1,000 rows, and Kysely
+  // building the 1,000-value list cost more than the indexed lookup (contacts_email1_ci).
+  for (let i = 0; i < lowerEmails.length; i += 1000) {
+    const part = lowerEmails.slice(i, i + 1000);
+    const text = `select * from "contacts" where lower("emailaddress1") in (${placeholders(postgres, part.length)}) order by "id"`;
+    out.push(...(await db.executeQuery(CompiledQuery.raw(text, [...part]) as CompiledQuery<ContactRow>)).rows);
+  }
   return out;
 }
 

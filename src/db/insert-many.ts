@@ -3,7 +3,7 @@
 // SQLite's statement cache and PostgreSQL's named statements see the same text for every full chunk.
 import { CompiledQuery, PostgresAdapter } from 'kysely';
 import type { Database } from './schema.ts';
-import type { Tx } from './types.ts';
+import type { Db, Tx } from './types.ts';
 
 // SQLite binds at most 32,766 values a statement, PostgreSQL 65,535; 500 rows is the point past
 // which larger statements stopped paying (and stays below both for up to 65 columns).
@@ -11,6 +11,12 @@ const MAX_PARAMETERS = 32_000;
 const MAX_ROWS = 500;
 
 const texts = new Map<string, string>();
+
+export const isPostgres = (db: Db | Tx): boolean => db.getExecutor().adapter instanceof PostgresAdapter;
+
+/** `?, ?, ?` (SQLite) or `$1, $2, $3` (PostgreSQL): n placeholders, for an `in` list of a fixed length. */
+export const placeholders = (postgres: boolean, n: number): string =>
+  Array.from({ length: n }, (_, i) => (postgres ? `$${i + 1}` : '?')).join(', ');
 
 function insertText(postgres: boolean, table: string, columns: readonly string[], rows: number, tail: string): string {
   const key = `${postgres ? 'pg' : 'sqlite'}|${table}|${columns.join(',')}|${rows}|${tail}`;
@@ -38,7 +44,7 @@ export async function insertMany<T extends keyof Database & string>(
   options: { conflictDoNothing?: readonly (keyof Database[T] & string)[] } = {},
 ): Promise<void> {
   if (rows.length === 0) return;
-  const postgres = tx.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = isPostgres(tx);
   const tail = options.conflictDoNothing
     ? ` on conflict (${options.conflictDoNothing.map((c) => `"${c}"`).join(', ')}) do nothing`
     : '';

@@ -181,7 +181,13 @@ type Plan =
   | { kind: 'update'; id: string; changes: contacts.ContactFieldChanges; roles: string[]; fields: string[] }
   | { kind: 'unchanged' };
 
-function plan(c: Checked, existing: ContactRow | undefined, have: string[], accountId: string | undefined): Plan {
+function plan(
+  c: Checked,
+  existing: ContactRow | undefined,
+  have: string[],
+  accountId: string | undefined,
+  now: string,
+): Plan {
   const f = c.fields;
   if (!existing) {
     const row = newContactRow({
@@ -192,6 +198,8 @@ function plan(c: Checked, existing: ContactRow | undefined, have: string[], acco
       emailaddress3: f.emailaddress3 ?? null,
       parent_account_id: accountId ?? null,
       locale: f.locale ?? null,
+      created_at: now,
+      updated_at: now,
     });
     return { kind: 'create', row, roles: c.roles };
   }
@@ -237,13 +245,14 @@ async function runBatch(
     db,
     [...existing.values()].map((r) => r.id),
   );
+  const now = nowIso();
   const inserts: ContactRow[] = [];
   const links: Array<[string, string]> = [];
   const audits: AuditEntryInput[] = [];
   for (const c of batch) {
     const found = existing.get(c.fields.emailaddress1.toLowerCase());
     const account = c.fields.account ? accountIds.get(c.fields.account) : undefined;
-    const p = plan(c, found, found ? (roles.get(found.id) ?? []) : [], account);
+    const p = plan(c, found, found ? (roles.get(found.id) ?? []) : [], account, now);
     if (p.kind === 'unchanged') {
       report.unchanged++;
       continue;
@@ -268,7 +277,7 @@ async function runBatch(
   if (!tx) return;
   await contacts.insertContactRows(tx, inserts);
   await contacts.addWebRoles(tx, links);
-  await writeAudits(tx, audits);
+  await writeAudits(tx, audits, now);
   // contact.created for each contact made, as an API create fires it (one read when nobody subscribes).
   await recordLifecycleEvents(
     tx,
