@@ -147,6 +147,20 @@ export async function markSucceeded(db: Db | Tx, id: string, workerId: string, n
   return (await succeed.affected(db, { id, workerId, now })) > 0;
 }
 
+/** markSucceeded for many jobs in one statement; answers the ids it marked. */
+export async function markManySucceeded(tx: Tx, ids: readonly string[], workerId: string, now: string) {
+  if (ids.length === 0) return new Set<string>();
+  const rows = await tx
+    .updateTable('jobs')
+    .set({ status: 'succeeded', locked_by: null, locked_until: null, last_error: null, updated_at: now })
+    .where('id', 'in', [...ids])
+    .where('locked_by', '=', workerId)
+    .where('status', '=', 'running')
+    .returning('id')
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
 /** Back to the queue for another attempt at `runAt`, keeping the error visible meanwhile. */
 export async function markForRetry(
   db: Db,

@@ -424,3 +424,64 @@ describe('jobs', () => {
     await w.stop();
   });
 });
+
+describe('batch handlers', () => {
+  it('run jobs of their type together, completed in one transaction; a failed item alone is retried', async () => {
+    const ids = await database.db
+      .transaction()
+      .execute(async (tx) =>
+        Promise.all(Array.from({ length: 5 }, (_, n) => enqueueJob(tx, { type: 'batched', payload: { n } }))),
+      );
+    const batches: number[][] = [];
+    const handler = Object.assign(async () => {}, {
+      batch: {
+        size: 3,
+        async run(jobs: Array<{ payload: { n: number }; control: { complete(tx: never): Promise<void> } }>) {
+          batches.push(jobs.map((j) => j.payload.n));
+          await writeTransaction(database.db, database.dialect, async (tx) => {
+            for (const j of jobs) if (j.payload.n !== 4) await j.control.complete(tx as never);
+          });
+          return jobs.map((j) => (j.payload.n === 4 ? new Error('item 4 failed') : undefined));
+        },
+      },
+    });
+    const summary = await runDueJobsOnce(ctx, { batched: handler }, { backoff: { baseMs: 60_000, maxMs: 60_000 } });
+    expect(summary).toMatchObject({ claimed: 5, succeeded: 4, retried: 1 });
+    expect(batches.map((b) => b.length)).toEqual([3, 2]);
+    const rows = await jobsOfType('batched');
+    expect(rows.filter((r) => r.status === 'succeeded')).toHaveLength(4);
+    const failed = rows.find((r) => r.id === ids[4]);
+    expect(failed).toMatchObject({ status: 'queued', last_error: 'item 4 failed' });
+  });
+
+  it('are claimed apart by a started worker, which takes the next batch at once while more are due', async () => {
+    await database.db
+      .transaction()
+      .execute(async (tx) =>
+        Promise.all(Array.from({ length: 7 }, (_, n) => enqueueJob(tx, { type: 'batched-2', payload: { n } }))),
+      );
+    const seen: number[] = [];
+    const handler = Object.assign(async () => {}, {
+      batch: {
+        size: 2,
+        async run(jobs: Array<{ payload: { n: number } }>) {
+          for (const j of jobs) seen.push(j.payload.n);
+          return jobs.map(() => undefined);
+        },
+      },
+    });
+    // A poll interval far longer than the test: only the worker's own wake-ups can finish it in time.
+    const worker = createWorker(ctx, { 'batched-2': handler }, { pollMs: 600_000 });
+    worker.start();
+    try {
+      await waitUntil(
+        async () => (await jobsOfType('batched-2')).every((r) => r.status === 'succeeded'),
+        10_000,
+        'all batches',
+      );
+    } finally {
+      await worker.stop();
+    }
+    expect(seen.sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+});

@@ -152,8 +152,13 @@ export type JobHandler<P = any> = ((payload: P, job: JobRow, control: JobControl
    * `complete`, or else recorded by the worker) or the error it failed with (retried or failed like
    * a thrown one); a throw fails the whole batch that way. Follow-ups are not offered to batches.
    */
-  batch?: { size: number; run(jobs: BatchJob<P>[]): Promise<Array<unknown | undefined>> };
+  batch?: { size: number; run(jobs: BatchJob<P>[], batch: BatchControl): Promise<Array<unknown | undefined>> };
 };
+/** What a batch handler may ask of its worker for the whole batch. */
+export interface BatchControl {
+  /** `control.complete(tx)` for every job of the batch, in one statement. */
+  completeAll(tx: Tx): Promise<void>;
+}
 // biome-ignore lint/suspicious/noExplicitAny: as JobHandler
 export interface BatchJob<P = any> {
   payload: P;

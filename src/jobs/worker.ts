@@ -250,6 +250,17 @@ function createExecutor(ctx: JobContext, handlers: JobHandlers, options: WorkerO
       if (!batch) throw new Error(`No batch handler for job type "${type}" in worker ${workerId}.`);
       results = await batch.run(
         items.map((i) => ({ payload: i.payload, job: i.job, control: controlOf(i.job, i.state, undefined) })),
+        {
+          async completeAll(tx) {
+            const done = await repo.markManySucceeded(
+              tx,
+              items.map((i) => i.job.id),
+              workerId,
+              nowIso(),
+            );
+            for (const i of items) i.state.completed = done.has(i.job.id);
+          },
+        },
       );
     } catch (error) {
       results = items.map(() => error);

@@ -6,7 +6,7 @@
 // the keep-alive pool (webhook-sender.ts), and every attempt and job outcome in one transaction.
 import type { AppContext } from '../context.ts';
 import { writeTransaction, BACKGROUND } from '../db/group-commit.ts';
-import { type BatchJob, enqueueJobs, type JobHandler } from '../jobs/jobs.ts';
+import { type BatchControl, type BatchJob, enqueueJobs, type JobHandler } from '../jobs/jobs.ts';
 import { newId } from '../shared/ids.ts';
 import { WebhookError } from '../shared/outbound-webhooks.ts';
 import { sendPooledWebhook } from './webhook-sender.ts';
@@ -135,7 +135,7 @@ export function deliverWebhookHandler(
       );
   }
 
-  const runBatch = async (jobs: BatchJob<DeliverWebhookPayload>[]): Promise<undefined[]> => {
+  const runBatch = async (jobs: BatchJob<DeliverWebhookPayload>[], batch: BatchControl): Promise<undefined[]> => {
     const works = await repo.findDeliveryWorks(
       ctx.db,
       jobs.map((j) => j.payload.deliveryId),
@@ -165,7 +165,7 @@ export function deliverWebhookHandler(
       ctx.dialect,
       async (tx) => {
         if (results.length > 0) await record(tx, results);
-        for (const j of jobs) await j.control.complete(tx);
+        await batch.completeAll(tx);
       },
       BACKGROUND,
     );
@@ -174,7 +174,7 @@ export function deliverWebhookHandler(
 
   // One job alone (a redelivery, a retry due by itself) is a batch of one.
   const handler: JobHandler<DeliverWebhookPayload> = async (payload, job, control) => {
-    await runBatch([{ payload, job, control }]);
+    await runBatch([{ payload, job, control }], { completeAll: (tx) => control.complete(tx) });
   };
   handler.batch = { size: DELIVERY_BATCH, run: runBatch };
   return handler;
