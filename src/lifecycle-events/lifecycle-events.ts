@@ -2,6 +2,7 @@
 // change itself, so that an event is delivered exactly for the changes that committed. Features
 // call `recordLifecycleEvent(tx, type, data)` beside their audit entry; delivery to the subscribed
 // endpoints (signing, retries, the delivery log) belongs to this folder alone.
+import { sql } from 'kysely';
 import type { Tx } from '../db/types.ts';
 import { prepared } from '../db/prepared.ts';
 import { enqueueJobs } from '../jobs/jobs.ts';
@@ -41,6 +42,14 @@ export const DELIVER_WEBHOOK_JOB_ATTEMPTS = 5;
 const enabledEndpoints = prepared(['enabled'], (db, p) =>
   db.selectFrom('webhook_endpoints').select(['id', 'events']).where('enabled', '=', p('enabled')),
 );
+
+/**
+ * "Some endpoint is enabled", as SQL, for a hot statement to answer beside its own work (the
+ * redemption's one statement on PostgreSQL): when it is false the change can skip
+ * `recordLifecycleEvent` and its round trip, since the read would find nothing either. It is read in
+ * the change's own transaction, so it misses nothing the separate read would have seen.
+ */
+export const someEndpointEnabledSql = sql<boolean>`exists (select 1 from webhook_endpoints where enabled = 1)`;
 
 /** Whether an endpoint's `events` (a JSON array of names, or ["*"]) take `type`. */
 export function subscribes(events: readonly string[], type: string): boolean {

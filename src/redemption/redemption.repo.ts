@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import { prepared } from '../db/prepared.ts';
 import type { Db, Tx } from '../db/types.ts';
+import { someEndpointEnabledSql } from '../lifecycle-events/lifecycle-events.ts';
 
 const insertOne = prepared(['id', 'invitationId', 'contactId', 'now', 'ip', 'userAgent', 'signInMethod'], (db, p) =>
   db.insertInto('redemptions').values({
@@ -59,7 +60,7 @@ const oneStatement = prepared(
     'details',
   ],
   (_db, p) =>
-    sql<{ assign_to_account_id: string | null; redeem_workflow_id: string | null }>`
+    sql<ClaimedInvitation & { some_endpoint_enabled: boolean }>`
     with claim as (
       update invitations
       set redemption_count = redemption_count + 1,
@@ -84,7 +85,7 @@ const oneStatement = prepared(
       insert into audit_log (id, actor_type, actor_id, action, record_type, record_id, details, created_at)
       select ${p('auditId')}, 'contact', ${p('contactId')}, 'redeem', 'invitation', ${p('invitationId')}, ${p('details')}, ${p('now')} from claim
     )
-    select assign_to_account_id, redeem_workflow_id from claim`,
+    select assign_to_account_id, redeem_workflow_id, ${someEndpointEnabledSql} as some_endpoint_enabled from claim`,
 );
 
 /** What the claim returns: what the invitation gives, as it is when claimed. */
@@ -93,7 +94,11 @@ export interface ClaimedInvitation {
   redeem_workflow_id: string | null;
 }
 
-/** The redemption in one statement (see above); undefined when it wrote nothing. */
+/**
+ * The redemption in one statement (see above); undefined when it wrote nothing. It also answers
+ * whether any webhook endpoint is enabled, so that the usual redemption (none is) needs no second
+ * round trip to find that no event is wanted.
+ */
 export async function redeemInOneStatement(
   tx: Tx,
   input: Omit<RedemptionInput, 'id'> & {
@@ -102,7 +107,7 @@ export async function redeemInOneStatement(
     auditId: string;
     details: string;
   },
-): Promise<ClaimedInvitation | undefined> {
+): Promise<(ClaimedInvitation & { some_endpoint_enabled: boolean }) | undefined> {
   const [claimed] = await oneStatement.execute(tx, input);
   return claimed;
 }

@@ -172,7 +172,8 @@ export async function redeemInTransaction(
       }),
     });
     if (claimed) {
-      await redeemedEvent();
+      // No endpoint enabled as the statement saw it: the event's own read would find none either.
+      if (claimed.some_endpoint_enabled) await redeemedEvent();
       return { invitationId: inv.id, contactId };
     }
     // The statement wrote nothing: no place left, or the invitation changed (see the claim).
