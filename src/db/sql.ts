@@ -4,14 +4,17 @@ import type { Db, Tx } from './types.ts';
 
 const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+// Both sides are lowered by the database's own lower(): SQLite's folds A–Z only, so a text lowered
+// in JavaScript ("Ø" → "ø") would never meet a stored "Ø" there (docs/architecture.md, letter case).
+
 /** `column` contains `text`, ignoring letter case (with an explicit ESCAPE, which SQLite lacks by default). */
 export function containsCi(column: string, text: string): RawBuilder<boolean> {
-  return sql<boolean>`lower(${sql.ref(column)}) like ${`%${escapeLike(text.toLowerCase())}%`} escape '\\'`;
+  return sql<boolean>`lower(${sql.ref(column)}) like lower(${`%${escapeLike(text)}%`}) escape '\\'`;
 }
 
 /** `column` equals `text`, ignoring letter case (served by the lower(...) indexes). */
 export function equalsCi(column: string, text: string): RawBuilder<boolean> {
-  return sql<boolean>`lower(${sql.ref(column)}) = ${text.toLowerCase()}`;
+  return sql<boolean>`lower(${sql.ref(column)}) = lower(${text})`;
 }
 
 /** Workflows whose step definitions (JSON text) name `id`: a step that adds a role, sets an account … */
@@ -36,13 +39,16 @@ function prefixEnd(prefix: string): string {
  * order, so that an index on the same expression serves it (migration 0010): SQLite compares text
  * by its bytes, PostgreSQL by the "C" collation given here. This is the back office's Quick Find
  * ("begins with", as in Dynamics 365), fast on 100,000 rows where `containsCi` reads them all.
+ * The text is lowered as the database lowers the column: on SQLite A–Z only (as its lower() does:
+ * ranges on bound values keep its index), on PostgreSQL by lower() itself (whose folding depends on
+ * the database's ctype), the end being the lowered prefix followed by U+10FFFF.
  */
 export function startsWithCi(db: Db | Tx, column: string, text: string): RawBuilder<boolean> {
-  const low = text.toLowerCase();
-  if (!low) return sql<boolean>`true`;
-  const value =
-    db.getExecutor().adapter instanceof SqliteAdapter
-      ? sql`lower(${sql.ref(column)})`
-      : sql`lower(${sql.ref(column)}) collate "C"`;
-  return sql<boolean>`(${value} >= ${low} and ${value} < ${prefixEnd(low)})`;
+  if (!text) return sql<boolean>`true`;
+  if (db.getExecutor().adapter instanceof SqliteAdapter) {
+    const low = text.replace(/[A-Z]+/g, (s) => s.toLowerCase());
+    return sql<boolean>`(lower(${sql.ref(column)}) >= ${low} and lower(${sql.ref(column)}) < ${prefixEnd(low)})`;
+  }
+  const value = sql`lower(${sql.ref(column)}) collate "C"`;
+  return sql<boolean>`(${value} >= lower(${text}) and ${value} < lower(${text}) || chr(1114111))`;
 }
