@@ -3,14 +3,12 @@
 // event), signed per Standard Webhooks and bound by the same rules as sendWebhook (the private-network
 // rule, no redirects, 2xx success, 5xx/408/429/network/time-out temporary, a bounded answer).
 import { STATUS_CODES } from 'node:http';
-import { isIP } from 'node:net';
 import { Agent, errors } from 'undici';
 import { Webhook } from 'standardwebhooks';
 import {
   guardedLookup,
-  isNonPublicAddress,
   MAX_RESPONSE_BYTES,
-  refusedAddress,
+  refuseLiteralPrivateHost,
   WebhookError,
   type WebhookCall,
   type WebhookResult,
@@ -48,10 +46,7 @@ const signerOf = (secret: string) => {
 /** Sends one signed delivery through the pool; resolves on 2xx, throws WebhookError otherwise. */
 export async function sendPooledWebhook(call: WebhookCall): Promise<WebhookResult> {
   const url = new URL(call.url);
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  if (!call.allowPrivateNetworks && isIP(host) && isNonPublicAddress(host)) throw refusedAddress(host, host);
-  if (!call.allowPrivateNetworks && (host === 'localhost' || host.endsWith('.localhost')))
-    throw refusedAddress(host, 'loopback');
+  refuseLiteralPrivateHost(url, call.allowPrivateNetworks);
   const body = JSON.stringify(call.payload);
   const timestamp = new Date();
   const headers = {

@@ -132,13 +132,22 @@ export interface WebhookResult {
 
 export const MAX_RESPONSE_BYTES = 64 * 1024;
 
+/**
+ * The send-time half of the private-network rule, for a URL's literal host (an IP address or a
+ * `localhost` name); a name's addresses are checked at lookup (guardedLookup). Answers the host.
+ */
+export function refuseLiteralPrivateHost(url: URL, allowPrivateNetworks: boolean): string {
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (!allowPrivateNetworks && isIP(host) && isNonPublicAddress(host)) throw refusedAddress(host, host);
+  if (!allowPrivateNetworks && (host === 'localhost' || host.endsWith('.localhost')))
+    throw refusedAddress(host, 'loopback');
+  return host;
+}
+
 /** Sends one signed webhook; resolves on 2xx, throws WebhookError otherwise. */
 export async function sendWebhook(call: WebhookCall): Promise<WebhookResult> {
   const url = new URL(call.url);
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  if (!call.allowPrivateNetworks && isIP(host) && isNonPublicAddress(host)) throw refusedAddress(host, host);
-  if (!call.allowPrivateNetworks && (host === 'localhost' || host.endsWith('.localhost')))
-    throw refusedAddress(host, 'loopback');
+  const host = refuseLiteralPrivateHost(url, call.allowPrivateNetworks);
 
   const body = JSON.stringify(call.payload);
   const timestamp = new Date();
