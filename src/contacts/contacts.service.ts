@@ -52,7 +52,8 @@ export const toContact = (r: ContactRow, webRoleIds: string[]): Contact => ({
 /** Checks the account and web roles the contact will refer to, and keeps them from being deleted meanwhile. */
 /** A new contact row: no portal identity yet unless `fields` give one. */
 export function newContactRow(fields: Partial<ContactRow>): ContactRow {
-  const now = nowIso();
+  // An import gives its batch's time: no clock read per row.
+  const now = fields.created_at ?? nowIso();
   return {
     id: newId(),
     first_name: null,

@@ -1,6 +1,7 @@
 // Secrets: random tokens, keyed hashes for lookup, authenticated encryption for what must be
 // shown again (invitation codes). Every key is derived from SECRET_KEY with HKDF, one per purpose.
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytesPooled } from './random-pool.ts';
 
 export type KeyPurpose =
   | 'api-token'
@@ -52,7 +53,7 @@ export function createSecrets(secretKey: string): Secrets {
 }
 
 /** A random secret of `bytes` bytes (default 32 = 256 bits), URL-safe. */
-export const randomToken = (bytes = 32): string => randomBytes(bytes).toString('base64url');
+export const randomToken = (bytes = 32): string => randomBytesPooled(bytes).toString('base64url');
 
 export function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);

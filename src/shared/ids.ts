@@ -1,24 +1,9 @@
 // Record identifiers: UUIDv7 (time-ordered), so that "order by id" is creation order and a
 // cursor is just the last id. Ids are not secrets; codes and tokens use shared/crypto.ts.
-import { randomFillSync } from 'node:crypto';
+import { randomBytesPooled } from './random-pool.ts';
 
 let lastMs = 0;
 let seq = 0;
-
-// Random bytes drawn 4 KiB at a time: one call into the system's generator per 256 ids instead of
-// two per id (that cost showed up in the sending benchmark).
-const pool = Buffer.alloc(4096);
-let poolOffset = pool.length;
-
-function randomSlice(n: number): Buffer {
-  if (poolOffset + n > pool.length) {
-    randomFillSync(pool);
-    poolOffset = 0;
-  }
-  const slice = pool.subarray(poolOffset, poolOffset + n);
-  poolOffset += n;
-  return slice;
-}
 
 export function newId(): string {
   let ms = Date.now();
@@ -28,11 +13,10 @@ export function newId(): string {
     seq = (seq + 1) & 0xfff;
     if (seq === 0) ms = ++lastMs;
   } else {
-    seq = randomSlice(2).readUInt16BE(0) & 0x7ff;
+    seq = randomBytesPooled(2).readUInt16BE(0) & 0x7ff;
   }
   lastMs = ms;
-  // A copy: the pool's bytes are written over on the next refill.
-  const b = Buffer.from(randomSlice(16));
+  const b = randomBytesPooled(16);
   b.writeUIntBE(ms, 0, 6);
   b[6] = 0x70 | (seq >> 8);
   b[7] = seq & 0xff;
