@@ -275,7 +275,7 @@ export async function recordSignIn(db: Db | Tx, contactId: string, now: string):
 export async function contactsByEmails(db: Db | Tx, lowerEmails: readonly string[]): Promise<ContactRow[]> {
   const out: ContactRow[] = [];
   const postgres = isPostgres(db);
-  // Raw SQL of one text per chunk length: an import asks this for every 1,000 rows, and Kysely
+  // Raw SQL of one text per chunk length: an import asks this for every batch of rows, and Kysely
   // building the 1,000-value list cost more than the indexed lookup (contacts_email1_ci).
   for (let i = 0; i < lowerEmails.length; i += 1000) {
     const part = lowerEmails.slice(i, i + 1000);

@@ -1,4 +1,4 @@
-// POST /contacts/import: a CSV body streamed to a temporary file, imported in two passes (see
+// POST /contacts/import: a CSV body streamed to a temporary file, checked, then written (see
 // contacts-import.service.ts); the answer is the import report.
 import type { AppContext } from '../context.ts';
 import type { Api } from '../http/types.ts';
