@@ -5,7 +5,7 @@ import { CompiledQuery, sql, type Updateable } from 'kysely';
 import type { ContactRow, ContactsTable, ContactUpdate, NewContact } from '../db/schema.ts';
 import type { Db, Tx } from '../db/types.ts';
 import { nowIso } from '../shared/time.ts';
-import { containsCi, equalsCi, startsWithCi } from '../db/sql.ts';
+import { containsCi, equalsCi, PLAN_EACH_TIME, startsWithCi } from '../db/sql.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
 import { prepared } from '../db/prepared.ts';
 import { insertMany, isPostgres, placeholders } from '../db/insert-many.ts';
@@ -276,10 +276,11 @@ export async function contactsByEmails(db: Db | Tx, lowerEmails: readonly string
   const out: ContactRow[] = [];
   const postgres = isPostgres(db);
   // Raw SQL of one text per chunk length: an import asks this for every batch of rows, and Kysely
-  // building the 1,000-value list cost more than the indexed lookup (contacts_email1_ci).
+  // building the 1,000-value list cost more than the indexed lookup (contacts_email1_ci). Planned
+  // each time on PostgreSQL: the import grows the table between its lookups (db/sql.ts).
   for (let i = 0; i < lowerEmails.length; i += 1000) {
     const part = lowerEmails.slice(i, i + 1000);
-    const text = `select * from "contacts" where lower("emailaddress1") in (${placeholders(postgres, part.length)}) order by "id"`;
+    const text = `${PLAN_EACH_TIME}select * from "contacts" where lower("emailaddress1") in (${placeholders(postgres, part.length)}) order by "id"`;
     out.push(...(await db.executeQuery(CompiledQuery.raw(text, [...part]) as CompiledQuery<ContactRow>)).rows);
   }
   return out;

@@ -9,6 +9,7 @@ import type { DatabaseConfig } from '../config.ts';
 import type { Database } from './schema.ts';
 import type { Db, Dialect } from './types.ts';
 import { withCommitHooks } from './transactions.ts';
+import { PLAN_EACH_TIME } from './sql.ts';
 
 export interface DatabaseHandle {
   db: Db;
@@ -77,7 +78,8 @@ function cachePreparedStatements(sqlite: SQLite.Database, max = 500): void {
  * connection. Statements with parameters get a name from their SQL text (the counterpart of the
  * SQLite cache above): that lifted redemptions over HTTP by a third, since every write of a group
  * commit runs on one connection, one after another. At most `max` texts are named; queries whose
- * text varies (`in` lists of every length) stay unnamed past that. A named statement whose result
+ * text varies (`in` lists of every length) stay unnamed past that, and so does a text that starts
+ * with PLAN_EACH_TIME (sql.ts): a lookup whose best plan changes as a bulk load grows its table. A named statement whose result
  * changed shape under it (a migration by another process altered its table: "cached plan must not
  * change result type") fails that once and is prepared anew under a new name.
  */
@@ -93,6 +95,7 @@ function nameStatements(pool: pg.Pool, max = 1000): void {
     ) => {
       if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || callback !== undefined)
         return query(text, values, callback);
+      if (text.startsWith(PLAN_EACH_TIME)) return query(text, values);
       let name = names.get(text);
       if (!name && names.size < max) {
         name = `pi_${++counter}`;

@@ -2,6 +2,14 @@
 import { SqliteAdapter, sql, type RawBuilder } from 'kysely';
 import type { Db, Tx } from './types.ts';
 
+/**
+ * Starts a query text that PostgreSQL must plan on every execution (connection.ts names other
+ * statements, and a named statement keeps the plan it got first). For a lookup of many values that
+ * a bulk import repeats while it grows the table: planned while the table was small, the kept plan
+ * reads the whole table ever after (a 100,000-row contacts import spent 95 s in its email lookups).
+ */
+export const PLAN_EACH_TIME = '/* plan each time */ ';
+
 const escapeLike = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 // Both sides are lowered by the database's own lower(): SQLite's folds A–Z only, so a text lowered

@@ -19,6 +19,7 @@ import { allWebRoles } from '../web-roles/web-roles.repo.ts';
 import { recordLifecycleEvents } from '../lifecycle-events/lifecycle-events.ts';
 import { contactData } from '../lifecycle-events/event-data.ts';
 import { BatchSpool } from './batch-spool.ts';
+import { refreshStatistics } from '../db/statistics.ts';
 import { CsvError, readCsv, type CsvRecord, type CsvSource } from './csv-reader.ts';
 import {
   cellSchemas,
@@ -363,8 +364,11 @@ export async function importContactsCsv(
     }
 
     // Pass 2: the good rows, written in transactions of BATCH rows.
+    let analyzed = false;
     for await (const rows of spool.read()) {
       await ctx.db.transaction().execute((tx) => runBatch(tx, tx, actor, rows, accountIds, report));
+      // The later batches' email lookups planned with the table's real statistics (db/statistics.ts).
+      if (!analyzed && report.created >= 1000) analyzed = await refreshStatistics(ctx.db, 'contacts');
       progress('write', rows[rows.length - 1]?.row ?? report.rows);
     }
     progress('write', report.rows);
