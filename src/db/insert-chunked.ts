@@ -16,9 +16,10 @@ export const rowsPerStatement = (postgres: boolean, columns: number): number =>
 
 /** The columns Kysely's `values()` writes for these rows: every key some row gives a defined value. */
 function columnCount(rows: readonly object[]): number {
-  const first = rows[0] as Record<string, unknown>;
-  const columns = new Set(Object.keys(first).filter((k) => first[k] !== undefined));
-  for (const row of rows) for (const [k, v] of Object.entries(row)) if (v !== undefined) columns.add(k);
+  const columns = new Set<string>();
+  // for…in allocates nothing a row: a run of 10,000 jobs walks 120,000 keys.
+  for (const row of rows as readonly Record<string, unknown>[])
+    for (const k in row) if (row[k] !== undefined) columns.add(k);
   return columns.size;
 }
 
