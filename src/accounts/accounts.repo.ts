@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import { containsCi, startsWithCi, workflowsNaming } from '../db/sql.ts';
 import type { Db, Tx } from '../db/types.ts';
+import { insertChunked } from '../db/insert-chunked.ts';
 import type { AccountRow } from '../db/schema.ts';
 import { sortedPage } from '../db/keyset.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
@@ -103,11 +104,7 @@ export async function accountsByIds(db: Db | Tx, ids: readonly string[]) {
 
 /** Inserts accounts (an import creating those it names). */
 export async function insertAccounts(tx: Tx, rows: readonly AccountRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 1000)
-    await tx
-      .insertInto('accounts')
-      .values(rows.slice(i, i + 1000))
-      .execute();
+  await insertChunked(tx, 'accounts', rows);
 }
 
 /** Sets an account's name and parent (an import updating one). */

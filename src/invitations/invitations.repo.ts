@@ -2,6 +2,7 @@
 import { insertLinks as insertLinkRows, replaceLinks } from '../db/link-sets.ts';
 import { type SelectQueryBuilder, sql } from 'kysely';
 import type { Db, Dialect, Tx } from '../db/types.ts';
+import { insertChunked } from '../db/insert-chunked.ts';
 import type { Database, InvitationRow } from '../db/schema.ts';
 import { containsCi, startsWithCi } from '../db/sql.ts';
 import type { InvitationStatus } from './invitations.schema.ts';
@@ -177,12 +178,7 @@ export const insertLinks = (
 
 /** Batched insert of invitation rows. */
 export async function insertInvitations(tx: Tx, rows: InvitationRow[]): Promise<void> {
-  // 22 columns a row: 500 rows stay under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
-  for (let i = 0; i < rows.length; i += 500)
-    await tx
-      .insertInto('invitations')
-      .values(rows.slice(i, i + 500))
-      .execute();
+  await insertChunked(tx, 'invitations', rows);
 }
 
 export function listRedemptions(db: Db, invitationId: string, limit: number, after?: string) {

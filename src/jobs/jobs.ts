@@ -5,6 +5,7 @@ import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
 import type { JobRow } from './jobs.repo.ts';
 import { prepared } from '../db/prepared.ts';
+import { insertChunked } from '../db/insert-chunked.ts';
 import { afterCommit } from '../db/transactions.ts';
 import { notifyWorkers } from './wake-up.ts';
 
@@ -84,15 +85,9 @@ export async function enqueueJobs(tx: Tx, inputs: readonly EnqueueJobInput[]): P
     if (claim) input.followUpOf?.follow(row);
     return row;
   });
-  // One job (an email, a run): the insert compiled once; many: multi-row inserts of 500 (12
-  // columns a row stays far below SQLite's and PostgreSQL's bound-parameter limits).
+  // One job (an email, a run): the insert compiled once; many: multi-row inserts (500 rows of 12 columns).
   if (rows.length === 1) await insertOne.affected(tx, rows[0] as JobRow);
-  else
-    for (let i = 0; i < rows.length; i += 500)
-      await tx
-        .insertInto('jobs')
-        .values(rows.slice(i, i + 500))
-        .execute();
+  else await insertChunked(tx, 'jobs', rows);
   // A follow-up is written claimed and runs in its job's slot: only queued jobs want a worker.
   if (rows.some((r) => r.status === 'queued')) afterCommit(tx, notifyWorkers);
   return rows.map((r) => r.id);

@@ -4,6 +4,7 @@
 // endpoints (signing, retries, the delivery log) belongs to this folder alone.
 import { sql } from 'kysely';
 import type { Tx } from '../db/types.ts';
+import { insertChunked } from '../db/insert-chunked.ts';
 import { prepared } from '../db/prepared.ts';
 import { enqueueJobs } from '../jobs/jobs.ts';
 import { newId } from '../shared/ids.ts';
@@ -113,11 +114,7 @@ async function writeEvents(
 ): Promise<void> {
   const now = nowIso();
   const rows = events.map((ev) => ({ ...ev, created_at: now }));
-  for (let i = 0; i < rows.length; i += 500)
-    await tx
-      .insertInto('lifecycle_events')
-      .values(rows.slice(i, i + 500))
-      .execute();
+  await insertChunked(tx, 'lifecycle_events', rows);
   const deliveries = events.flatMap((ev) =>
     takers.map((e) => ({
       id: newId(),
@@ -132,11 +129,7 @@ async function writeEvents(
       updated_at: now,
     })),
   );
-  for (let i = 0; i < deliveries.length; i += 500)
-    await tx
-      .insertInto('webhook_deliveries')
-      .values(deliveries.slice(i, i + 500))
-      .execute();
+  await insertChunked(tx, 'webhook_deliveries', deliveries);
   await enqueueJobs(
     tx,
     deliveries.map((d) => ({

@@ -1,6 +1,7 @@
 // Queries on webhook_endpoints, webhook_deliveries and their attempts.
 import type { Selectable } from 'kysely';
 import type { Db, Tx } from '../db/types.ts';
+import { insertChunked } from '../db/insert-chunked.ts';
 import type { WebhookDeliveriesTable, WebhookDeliveryAttemptsTable, WebhookEndpointsTable } from '../db/schema.ts';
 
 export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
@@ -152,11 +153,7 @@ export async function recordAttempts(
     recorded.add(a.deliveryId);
     rows.push(a.row);
   }
-  for (let i = 0; i < rows.length; i += 500)
-    await tx
-      .insertInto('webhook_delivery_attempts')
-      .values(rows.slice(i, i + 500))
-      .execute();
+  await insertChunked(tx, 'webhook_delivery_attempts', rows);
   return recorded;
 }
 

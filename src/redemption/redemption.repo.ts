@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import { prepared } from '../db/prepared.ts';
 import type { Db, Tx } from '../db/types.ts';
+import { insertChunked } from '../db/insert-chunked.ts';
 import { someEndpointEnabledSql } from '../lifecycle-events/lifecycle-events.ts';
 
 const insertOne = prepared(['id', 'invitationId', 'contactId', 'now', 'ip', 'userAgent', 'signInMethod'], (db, p) =>
@@ -209,16 +210,8 @@ export async function insertImportedRedemptions(
     sign_in_method: string | null;
   }>,
 ): Promise<number> {
-  let added = 0;
-  for (let i = 0; i < rows.length; i += 500) {
-    const r = await tx
-      .insertInto('redemptions')
-      .values(rows.slice(i, i + 500))
-      .onConflict((oc) => oc.doNothing())
-      .executeTakeFirst();
-    added += Number(r.numInsertedOrUpdatedRows ?? 0);
-  }
-  return added;
+  // Any constraint: a kept id already imported, or the contact's redemption of the invitation.
+  return insertChunked(tx, 'redemptions', rows, { conflictDoNothing: true });
 }
 
 /** Every redemption in id order (an export). */

@@ -2,6 +2,7 @@
 // activation, webhook secrets, "Run workflow" on chosen records, the dry run and the run history.
 import type { AppContext, Actor } from '../context.ts';
 import type { Tx } from '../db/types.ts';
+import { insertChunked } from '../db/insert-chunked.ts';
 import { AppError, conflict, notFound, validationFailed, type FieldError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
 import { nowIso } from '../shared/time.ts';
@@ -322,11 +323,7 @@ export async function runWorkflow(
       started_at: null,
       finished_at: null,
     }));
-    for (let i = 0; i < runs.length; i += 500)
-      await tx
-        .insertInto('workflow_runs')
-        .values(runs.slice(i, i + 500))
-        .execute();
+    await insertChunked(tx, 'workflow_runs', runs);
     await enqueueJobs(
       tx,
       runs.map((r) => ({ type: RUN_WORKFLOW_JOB, payload: { runId: r.id } })),
