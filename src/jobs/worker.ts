@@ -1,5 +1,7 @@
 // The job worker: claims due jobs with a lease, runs their handlers, retries with exponential
-// back-off and keeps failed jobs (with their error) visible. Idle cost is one claim query per poll.
+// back-off and keeps failed jobs (with their error) visible. Idle cost is a claim per poll (with
+// batch types: theirs, and the general one, which finds the queued types first and seeks each
+// one's due jobs, so a backlog of webhook deliveries is not read by it: jobs.repo.ts claimDueJobs).
 // This file is the loop and its scheduling; one job's claim and run is job-executor.ts, a batch's
 // batch-executor.ts.
 //
