@@ -1,6 +1,6 @@
 // Queries on accounts.
 import { sql } from 'kysely';
-import { containsCi, startsWithCi, workflowsNaming } from '../db/sql.ts';
+import { wordsMatchCi, workflowsNaming } from '../db/sql.ts';
 import type { Db, Tx } from '../db/types.ts';
 import { insertChunked } from '../db/insert-chunked.ts';
 import type { AccountRow } from '../db/schema.ts';
@@ -20,7 +20,10 @@ export function listAccounts(
     after?: string | undefined;
     q?: string | undefined;
     parentAccountId?: string | undefined;
-    /** How `q` matches the name: anywhere (the API), or at its start (the back office's Quick Find). */
+    /**
+     * How `q` matches the name: anywhere (the API), or at its start (the back office's Quick Find).
+     * Several words: each anywhere, or the first at its start and the others at the start of a word (db/sql.ts wordsMatchCi).
+     */
     match?: 'contains' | 'prefix' | undefined;
     /** A sorted view (the back office): by name, continuing after `sortedAfter`. */
     sort?: SortOrder<'name'> | undefined;
@@ -29,7 +32,7 @@ export function listAccounts(
 ) {
   let query = db.selectFrom('accounts').selectAll();
   if (q.parentAccountId) query = query.where('parent_account_id', '=', q.parentAccountId);
-  if (q.q) query = query.where(q.match === 'prefix' ? startsWithCi(db, 'name', q.q.trim()) : containsCi('name', q.q));
+  if (q.q) query = query.where(wordsMatchCi(db, 'name', q.q, q.match));
   if (q.sort) return sortedPage(query, 'name', q.sort.dir, q.sortedAfter, q.limit).execute();
   if (q.after) query = query.where('id', '>', q.after);
   return query

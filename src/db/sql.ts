@@ -60,3 +60,35 @@ export function startsWithCi(db: Db | Tx, column: string, text: string): RawBuil
   const value = sql`lower(${sql.ref(column)}) collate "C"`;
   return sql<boolean>`(${value} >= lower(${text}) and ${value} < lower(${text}) || chr(1114111))`;
 }
+
+/**
+ * A search of one text field (an invitation's or an account's name) by several words, as the
+ * contacts' search is of their fields (contacts.repo.ts): `contains` (the API's `q`, and `*` in
+ * Quick Find) — every word anywhere in it, in any order; `prefix` (Quick Find) — it begins with the
+ * first word and every other word begins a word of it (after a space), or it begins with the whole
+ * text. The first word's range stays a term of its own at the top, so the prefix index serves
+ * several words as it serves one (invitations- and accounts-quick-find.test.ts read the plans).
+ */
+export function wordsMatchCi(
+  db: Db | Tx,
+  column: string,
+  text: string,
+  match: 'contains' | 'prefix' | undefined,
+): RawBuilder<boolean> {
+  const whole = text.trim();
+  const words = whole.split(/\s+/).filter(Boolean);
+  const [first, ...others] = words;
+  if (first === undefined) return sql<boolean>`true`;
+  if (match !== 'prefix')
+    return sql<boolean>`(${sql.join(
+      words.map((w) => containsCi(column, w)),
+      sql` and `,
+    )})`;
+  if (others.length === 0) return startsWithCi(db, column, first);
+  // " word" anywhere: a word of the name that begins with it (the name's own start is the first word's).
+  const wordStarts = sql.join(
+    others.map((w) => containsCi(column, ` ${w}`)),
+    sql` and `,
+  );
+  return sql<boolean>`(${startsWithCi(db, column, first)} and (${startsWithCi(db, column, whole)} or (${wordStarts})))`;
+}

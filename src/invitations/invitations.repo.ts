@@ -4,7 +4,7 @@ import { type SelectQueryBuilder, sql } from 'kysely';
 import type { Db, Dialect, Tx } from '../db/types.ts';
 import { insertChunked } from '../db/insert-chunked.ts';
 import type { Database, InvitationRow } from '../db/schema.ts';
-import { containsCi, startsWithCi } from '../db/sql.ts';
+import { wordsMatchCi } from '../db/sql.ts';
 import type { InvitationStatus } from './invitations.schema.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
 import { prepared } from '../db/prepared.ts';
@@ -57,7 +57,10 @@ export interface ListFilter {
   ownerId?: string | undefined;
   expiringBefore?: string | undefined;
   q?: string | undefined;
-  /** How `q` matches the name: anywhere (the API), or at its start (the back office's Quick Find). */
+  /**
+   * How `q` matches the name: anywhere (the API), or at its start (the back office's Quick Find).
+   * Several words: each anywhere, or the first at its start and the others at the start of a word (db/sql.ts wordsMatchCi).
+   */
   match?: 'contains' | 'prefix' | undefined;
   now: string;
   /**
@@ -77,7 +80,7 @@ export async function listInvitations(db: Db, f: ListFilter): Promise<Invitation
   if (f.ownerId) query = query.where('owner_id', '=', f.ownerId);
   if (f.inviterContactId) query = query.where('inviter_contact_id', '=', f.inviterContactId);
   if (f.expiringBefore) query = query.where('expires_at', '<', f.expiringBefore);
-  if (f.q) query = query.where(f.match === 'prefix' ? startsWithCi(db, 'name', f.q.trim()) : containsCi('name', f.q));
+  if (f.q) query = query.where(wordsMatchCi(db, 'name', f.q, f.match));
   if (f.invitedContactId) {
     const contactId = f.invitedContactId;
     query = query.where('id', 'in', (eb) =>

@@ -1,7 +1,7 @@
 // Queries on the jobs table: insert, claim with a lease, and the guarded transitions after a run.
 // Every transition after a claim is guarded by `locked_by`, so a worker whose lease ran out (and
 // whose job another worker claimed) cannot overwrite the newer worker's outcome.
-import type { ExpressionBuilder, Selectable } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Selectable, type SqlBool, sql } from 'kysely';
 import type { Db, Dialect, Tx } from '../db/types.ts';
 import type { Database, JobsTable } from '../db/schema.ts';
 import { prepared } from '../db/prepared.ts';
@@ -17,11 +17,30 @@ export type JobRow = Selectable<JobsTable>;
  * SQLite: one guarded UPDATE … RETURNING. SQLite runs one writer at a time and a single statement
  * is atomic, so the guard (status and lease re-checked in the statement itself) decides; no
  * read-then-write transaction that could fail with SQLITE_BUSY_SNAPSHOT between processes.
+ *
+ * All but some types (the general claim beside batch types): the queued types are found first (one
+ * seek each), and each other type's earliest due jobs are read along (status, type, run_at) of
+ * migration 0018, merged by run_at. One search with `type not in (…)` on (status, run_at) read
+ * every due job of the left-out types queued ahead of the first other one: thousands of webhook
+ * deliveries on every claim while they wait (src/jobs/claim-plan.test.ts).
  */
 /** Which jobs a claim takes: of one type (a batch), all but some types, or any (the default). */
 export interface JobTypeFilter {
   only?: string;
   except?: readonly string[];
+}
+
+type Due = (eb: ExpressionBuilder<Database, 'jobs'>) => Expression<SqlBool>;
+
+/** The types of queued jobs, due or not: a loose index scan, one seek per type (jobs_due_by_type). */
+export async function queuedTypes(db: Db | Tx): Promise<string[]> {
+  const r = await sql<{ type: string }>`with recursive t(type) as (
+      select (select type from jobs where status = 'queued' order by type limit 1)
+      union all
+      select (select j.type from jobs j where j.status = 'queued' and j.type > t.type order by j.type limit 1)
+      from t where t.type is not null
+    ) select type from t where type is not null`.execute(db);
+  return r.rows.map((row) => row.type);
 }
 
 export async function claimDueJobs(
@@ -34,32 +53,48 @@ export async function claimDueJobs(
   types: JobTypeFilter = {},
 ): Promise<JobRow[]> {
   if (limit <= 0) return [];
+  const except = types.only === undefined ? (types.except ?? []) : [];
   const ofType = (eb: ExpressionBuilder<Database, 'jobs'>) =>
     types.only !== undefined
       ? eb('type', '=', types.only)
-      : types.except && types.except.length > 0
-        ? eb('type', 'not in', [...types.except])
+      : except.length > 0
+        ? eb('type', 'not in', [...except])
         : eb.lit(true);
   const claim = { status: 'running' as const, locked_by: workerId, locked_until: lockedUntil, updated_at: now };
-  // Two searches, each served by an index in order (status, run_at) without sorting the table:
-  // queued jobs whose time has come, then running jobs whose lease ran out (their worker died).
-  const queued = (eb: ExpressionBuilder<Database, 'jobs'>) =>
-    eb.and([eb('status', '=', 'queued'), eb('run_at', '<=', now), ofType(eb)]);
-  const abandoned = (eb: ExpressionBuilder<Database, 'jobs'>) =>
-    eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now), ofType(eb)]);
+  const queuedOf =
+    (type: string | undefined): Due =>
+    (eb) =>
+      eb.and([
+        eb('status', '=', 'queued'),
+        eb('run_at', '<=', now),
+        type === undefined ? eb.lit(true) : eb('type', '=', type),
+      ]);
+  // Searches served by an index in order without sorting the table: queued jobs whose time has
+  // come (all, of one type, or of each type not left out), then running jobs whose lease ran out.
+  const queued: Due[] =
+    types.only !== undefined
+      ? [queuedOf(types.only)]
+      : except.length > 0
+        ? (await queuedTypes(db)).filter((t) => !except.includes(t)).map(queuedOf)
+        : [queuedOf(undefined)];
+  const abandoned: Due = (eb) => eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now), ofType(eb)]);
+  const orderOf = (due: Due) => (due === abandoned ? 'locked_until' : 'run_at');
   if (dialect === 'postgres') {
     return db.transaction().execute(async (tx) => {
-      const pick = (due: typeof queued, n: number) =>
+      const pick = (due: Due, n: number) =>
         tx
           .selectFrom('jobs')
-          .select('id')
+          .select(['id', sql<string>`${sql.ref(orderOf(due))}`.as('at')])
           .where(due)
-          .orderBy(due === queued ? 'run_at' : 'locked_until')
+          .orderBy(orderOf(due))
           .limit(n)
           .forUpdate()
           .skipLocked()
           .execute();
-      const ids = await pick(queued, limit);
+      // Several types: each one's earliest, then the earliest of all (the rest unlock at commit).
+      const found = (await Promise.all(queued.map((due) => pick(due, limit)))).flat();
+      if (queued.length > 1) found.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+      const ids = found.slice(0, limit);
       if (ids.length < limit) ids.push(...(await pick(abandoned, limit - ids.length)));
       if (ids.length === 0) return [];
       return tx
@@ -74,25 +109,47 @@ export async function claimDueJobs(
         .execute();
     });
   }
-  const claimWhere = async (due: typeof queued, n: number) =>
-    db
-      .updateTable('jobs')
-      .set((eb) => ({ ...claim, attempts: eb('attempts', '+', 1) }))
-      // Only `id IN (…)`: one statement under SQLite's write lock sees one state, so the subquery's
-      // condition needs no repeating outside, and the ids drive the update (a repeated condition
-      // made SQLite walk every due job instead).
-      .where('id', 'in', (eb) =>
-        eb
-          .selectFrom('jobs')
-          .select('id')
-          .where(due)
-          .orderBy(due === queued ? 'run_at' : 'locked_until')
-          .limit(n),
-      )
-      .returningAll()
-      .execute();
+  const claimWhere = async (dues: readonly Due[], n: number): Promise<JobRow[]> => {
+    const [first, ...others] = dues;
+    if (first === undefined) return [];
+    const search = (due: Due) =>
+      db
+        .selectFrom('jobs')
+        .select(['id', sql<string>`${sql.ref(orderOf(due))}`.as('at')])
+        .where(due)
+        .orderBy(orderOf(due))
+        .limit(n);
+    // Several types: each one's earliest in a subquery of its own (a compound's parts take no
+    // ORDER BY on SQLite), then the earliest of all.
+    const ids =
+      others.length === 0
+        ? search(first).clearSelect().select('id')
+        : db
+            .selectFrom(
+              others
+                .reduce(
+                  (u, due) => u.unionAll(db.selectFrom(search(due).as('d')).select(['id', 'at'])),
+                  db.selectFrom(search(first).as('d')).select(['id', 'at']),
+                )
+                .orderBy('at')
+                .limit(n)
+                .as('due'),
+            )
+            .select('id');
+    return (
+      db
+        .updateTable('jobs')
+        .set((eb) => ({ ...claim, attempts: eb('attempts', '+', 1) }))
+        // Only `id IN (…)`: one statement under SQLite's write lock sees one state, so the subquery's
+        // condition needs no repeating outside, and the ids drive the update (a repeated condition
+        // made SQLite walk every due job instead).
+        .where('id', 'in', ids)
+        .returningAll()
+        .execute()
+    );
+  };
   const claimed = await claimWhere(queued, limit);
-  if (claimed.length < limit) claimed.push(...(await claimWhere(abandoned, limit - claimed.length)));
+  if (claimed.length < limit) claimed.push(...(await claimWhere([abandoned], limit - claimed.length)));
   return claimed;
 }
 

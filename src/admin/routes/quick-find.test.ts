@@ -1,6 +1,7 @@
 // Quick Find in the contacts, accounts and invitations views: the search is what the names or email begin with
 // (any letter case, as Dynamics 365's Quick Find), a leading * searches anywhere in them; the API's
-// `q` still matches anywhere. Several words must each match some field. Both databases.
+// `q` still matches anywhere. Several words must each match some field (invitations and accounts:
+// the first begins the name, the others a word of it). Both databases.
 import { describe, expect, it } from 'vitest';
 import { newId } from '../../shared/ids.ts';
 import { useTestApp } from '../../../test/helpers/app.ts';
@@ -104,5 +105,56 @@ describe('Quick Find in the back office views', () => {
     expect(await shows(`*${tag}`)).toEqual([first.name, second.name]);
     const api = (await t.api('GET', `accounts?q=${tag}`)).json().items.map((a: { id: string }) => a.id);
     expect(api.sort()).toEqual([first.id, second.id].sort());
+  });
+  it('finds invitations by several words: the first begins the name, each other begins a word of it (the API: anywhere)', async () => {
+    const tag = `QW${newId().slice(-8)}`;
+    const day = await make.invitation({ name: `${tag} Partner Day Aarhus`, type: 'group' });
+    const night = await make.invitation({ name: `${tag} Partner Night`, type: 'group' });
+    const spring = await make.invitation({ name: `Spring ${tag} partnerday`, type: 'group' });
+    const all = [day, night, spring];
+    const staff = await signedInStaff(t.app);
+    const shows = async (q: string) => {
+      const body = (await staff.get(`/admin/invitations?view=all&q=${encodeURIComponent(q)}`)).body;
+      return all.filter((i) => body.includes(`/admin/invitations/${i.id}"`)).map((i) => i.name);
+    };
+    expect(await shows(`${tag.toLowerCase()} partner`)).toEqual([day.name, night.name]);
+    expect(await shows(`  ${tag}   aarhus DAY `)).toEqual([day.name]);
+    expect(await shows(`${tag} part nig`)).toEqual([night.name]);
+    // The first word begins the name; the others begin a word of it, not anywhere in one.
+    expect(await shows(`partner ${tag}`)).toEqual([]);
+    expect(await shows(`${tag} artner`)).toEqual([]);
+    expect(await shows(`spring partner`)).toEqual([spring.name]);
+    expect(await shows(`*artner ${tag} ight`)).toEqual([night.name]);
+    const api = async (q: string) =>
+      (await t.api('GET', `invitations?q=${encodeURIComponent(q)}`)).json().items.map((i: { id: string }) => i.id);
+    expect(await api(`artner ${tag} ight`)).toEqual([night.id]);
+    expect((await api(`${tag} partner`)).sort()).toEqual(all.map((i) => i.id).sort());
+    expect(await api(`${tag} aarhus day`)).toEqual([day.id]);
+  });
+
+  it('finds accounts by several words: the first begins the name, each other begins a word of it (the API: anywhere)', async () => {
+    const tag = `QB${newId().slice(-8)}`;
+    const holding = await make.account({ name: `${tag} Nordic Holding` });
+    const bank = await make.account({ name: `${tag} Nordic Bank` });
+    const other = await make.account({ name: `Contoso ${tag}-Nordic` });
+    const all = [holding, bank, other];
+    const staff = await signedInStaff(t.app);
+    const shows = async (q: string, sorted = false) => {
+      const sort = sorted ? '&sort=name&dir=desc' : '';
+      const body = (await staff.get(`/admin/accounts?q=${encodeURIComponent(q)}${sort}`)).body;
+      return all.filter((a) => body.includes(`/admin/accounts/${a.id}"`)).map((a) => a.name);
+    };
+    expect(await shows(`${tag.toLowerCase()} nordic`)).toEqual([holding.name, bank.name]);
+    expect(await shows(`${tag} nordic`, true)).toEqual([holding.name, bank.name]);
+    expect(await shows(`${tag} HOLD nor`)).toEqual([holding.name]);
+    expect(await shows(`nordic ${tag}`)).toEqual([]);
+    expect(await shows(`contoso nordic`)).toEqual([]);
+    expect(await shows(`contoso ${tag}-nor`)).toEqual([other.name]);
+    expect(await shows(`*ordic ${tag} ank`)).toEqual([bank.name]);
+    const api = async (q: string) =>
+      (await t.api('GET', `accounts?q=${encodeURIComponent(q)}`)).json().items.map((a: { id: string }) => a.id);
+    expect(await api(`ordic ${tag} ank`)).toEqual([bank.id]);
+    expect(await api(`contoso nordic ${tag}`)).toEqual([other.id]);
+    expect((await api(`nordic ${tag}`)).sort()).toEqual(all.map((a) => a.id).sort());
   });
 });

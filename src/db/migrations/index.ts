@@ -17,6 +17,7 @@ import * as m0014 from './0014_external_sign_in.ts';
 import * as m0015 from './0015_saml_assertions.ts';
 import * as m0016 from './0016_partner_invitations.ts';
 import * as m0017 from './0017_invitation_templates_site_name.ts';
+import * as m0018 from './0018_job_claim_by_type.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_data_model': m0001,
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0015_saml_assertions': m0015,
   '0016_partner_invitations': m0016,
   '0017_invitation_templates_site_name': m0017,
+  '0018_job_claim_by_type': m0018,
 };
