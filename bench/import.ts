@@ -1,7 +1,8 @@
 // `npm run bench -- import`: contacts from CSV through the real CLI on a fresh database (SQLite in a
 // new data dir, and PostgreSQL: a new database on the bench cluster): rows/s and peak RSS, against
 // csv-parse alone reading the same file in this run; 10,000 vs N rows RSS. BENCH_IMPORT_N rows
-// (100,000), BENCH_IMPORT_DB=sqlite|postgres to run one of them.
+// (100,000), BENCH_IMPORT_DB=sqlite|postgres to run one of them. Also the CLI's start-up: the same
+// command on a 1-row file (median of 3 after a first run that migrates), against `node -e ""`.
 import { spawnSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,6 +78,38 @@ function cliRun(file: string, dir: string, databaseUrl: string): Rate & { rssMb:
   };
 }
 
+/** Wall and CPU (user + system, children included) milliseconds of one process, median of `runs`. */
+function medianRun(command: string[], env: NodeJS.ProcessEnv, runs = 3): { wallMs: number; cpuMs: number } {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const r = spawnSync('/usr/bin/time', ['-f', '%U %S', ...command], { env, encoding: 'utf8' });
+    wall.push(performance.now() - t);
+    if (r.status !== 0) throw new Error(`${command.join(' ')} failed (${r.status}): ${r.stderr}`);
+    const [user, system] = (r.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
+    cpu.push(((user ?? 0) + (system ?? 0)) * 1000);
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  return { wallMs: median(wall), cpuMs: median(cpu) };
+}
+
+/** `contacts import` of a 1-row file on a migrated database: what every command costs to start. */
+function startup(dir: string, databaseUrl: string) {
+  const file = join(dir, 'one.csv');
+  writeFileSync(file, 'firstname;lastname;emailaddress1\nAda;Lovelace;ada@bench.example\n');
+  const env = {
+    ...process.env,
+    DATA_DIR: join(dir, 'data'),
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'silent',
+    SECRET_KEY: 'b'.repeat(43),
+  };
+  const command = [process.execPath, bin, 'contacts', 'import', file];
+  medianRun(command, env, 1); // migrates the new database: not a start-up
+  return { cli: medianRun(command, env), node: medianRun([process.execPath, '-e', ''], env) };
+}
+
 export async function runImportBench(): Promise<void> {
   const n = Number(process.env.BENCH_IMPORT_N ?? 100_000);
   const dialects = process.env.BENCH_IMPORT_DB ? [process.env.BENCH_IMPORT_DB] : ['sqlite', 'postgres'];
@@ -95,6 +128,15 @@ export async function runImportBench(): Promise<void> {
         rmSync(dir, { recursive: true, force: true });
       }
     }
+    const startDir = mkdtempSync(join(tmpdir(), 'bench-startup-'));
+    const startDb = dialect === 'postgres' ? await freshPostgres() : undefined;
+    let start: ReturnType<typeof startup>;
+    try {
+      start = startup(startDir, startDb?.url ?? '');
+    } finally {
+      await startDb?.drop();
+      rmSync(startDir, { recursive: true, force: true });
+    }
     const big = results[n] as Rate & { rssMb: number; parse: Rate };
     const small = results[10_000] as { rssMb: number };
     console.log(
@@ -108,6 +150,10 @@ export async function runImportBench(): Promise<void> {
     );
     console.log(
       `peak RSS: ${big.rssMb.toFixed(0)} MB at ${n} rows, ${small.rssMb.toFixed(0)} MB at 10,000 rows; ratio ${(big.rssMb / small.rssMb).toFixed(2)}`,
+    );
+    const { cli, node } = start;
+    console.log(
+      `start-up (the same CLI on a 1-row file, median of 3): ${Math.round(cli.wallMs)} ms wall, ${Math.round(cli.cpuMs)} ms CPU; node -e "": ${Math.round(node.wallMs)} ms wall, ${Math.round(node.cpuMs)} ms CPU; ratio ${(cli.wallMs / node.wallMs).toFixed(1)}× wall, ${(cli.cpuMs / Math.max(node.cpuMs, 1)).toFixed(1)}× CPU; ${((100 * cli.wallMs) / 1000 / (n / big.rate)).toFixed(1)} % of the ${n}-row import's wall time`,
     );
   }
 }

@@ -14,6 +14,7 @@ import {
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { ConfigError } from './config-error.ts';
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -91,7 +92,7 @@ export interface Config {
   mailBounceDomain?: string | undefined;
 }
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 export function parseTrustProxy(value: string | undefined): boolean | string[] {
   if (value === undefined || value === 'false') return false;

@@ -1,12 +1,11 @@
 // The CLI as users run it: the real bin in a child process, on this project's database
 // (a SQLite file or a fresh PostgreSQL database), checked against the API built on the same data.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliBinary, type CliRan } from '../../test/helpers/cli.ts';
 import type { DatabaseConfig } from '../config.ts';
 import { buildApp } from '../app.ts';
 import { openDatabase, type DatabaseHandle } from '../db/connection.ts';
@@ -14,14 +13,7 @@ import { randomToken } from '../shared/crypto.ts';
 import { createEmptyDatabase } from '../../test/helpers/db.ts';
 import { testConfig } from '../../test/helpers/app.ts';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const bin = join(repoRoot, 'bin/portal-invitations.js');
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Ran = CliRan;
 
 let dataDir: string;
 let database: DatabaseConfig;
@@ -29,26 +21,15 @@ let removeDatabase: () => Promise<void>;
 const secretKey = randomToken(32);
 
 function cli(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}): Promise<Ran> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  // Nothing from the outer environment may steer the child: only what this test sets.
-  for (const key of Object.keys(env))
-    if (/^(INITIAL_|PORTAL_|DATABASE_URL$|SECRET_KEY$|DATA_DIR$|PORT$|HOST$)/.test(key)) delete env[key];
-  Object.assign(env, {
-    DATA_DIR: dataDir,
-    DATABASE_URL: database.dialect === 'postgres' ? database.url : database.file,
-    SECRET_KEY: secretKey,
-    LOG_LEVEL: 'silent',
-    ...options.env,
-  });
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.stdin ?? '');
+  return runCliBinary(args, {
+    stdin: options.stdin ?? '',
+    env: {
+      DATA_DIR: dataDir,
+      DATABASE_URL: database.dialect === 'postgres' ? database.url : database.file,
+      SECRET_KEY: secretKey,
+      LOG_LEVEL: 'silent',
+      ...options.env,
+    },
   });
 }
 

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { AppError, type FieldError } from '../shared/errors.ts';
+import type { CliContext } from './context.ts';
 import { writeResult, type CliIo, type CommandResult } from './io.ts';
 
 /** Shared by every command of one run: the streams, and whether --json was asked for. */
@@ -41,4 +42,13 @@ export function parseInput<S extends z.ZodType>(
     return { field: optionNames[key] ?? key, message: issue.message };
   });
   throw new AppError('validation-failed', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+}
+
+/**
+ * context.ts's withCliContext, loaded when a command first works on the local database: the files
+ * that register commands must not load the database drivers, migrations and services at start-up.
+ */
+export async function withCliContext<T>(env: NodeJS.ProcessEnv, work: (cli: CliContext) => Promise<T>): Promise<T> {
+  const context = await import('./context.ts');
+  return context.withCliContext(env, work);
 }

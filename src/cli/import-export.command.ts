@@ -1,5 +1,6 @@
 // `contacts import`, `import powerpages`, `export powerpages`: moving records in and out, on the
-// local database or a running server (--url/--token), with progress on stderr.
+// local database or a running server (--url/--token), with progress on stderr. Registering them
+// loads only commander: the target (services, database or HTTP) comes in when one runs.
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ImportReport } from '../import-export/import-export.schema.ts';
@@ -7,15 +8,16 @@ import { action, type CliRun } from './command.ts';
 import { ExitCode, UsageError, type CommandResult } from './io.ts';
 import { progressFor } from './progress.ts';
 import { remoteTarget as remoteOf } from './remote.ts';
-import { localTarget, remoteTarget, type ImportExportTarget } from './import-export.target.ts';
+import type { ImportExportTarget } from './import-export.target.ts';
 
 // biome-ignore lint/complexity/noBannedTypes: commands take no remote options of their own (--url/--token are global)
 type RemoteOptions = {};
 const addRemoteOptions = (cmd: Command): Command => cmd;
 
 /** The local database, or the server named by the global --url (with --token or PORTAL_TOKEN). */
-export function targetOf(run: CliRun, cmd: Command): ImportExportTarget {
+export async function targetOf(run: CliRun, cmd: Command): Promise<ImportExportTarget> {
   const remote = remoteOf(run, cmd);
+  const { localTarget, remoteTarget } = await import('./import-export.target.ts');
   return remote ? remoteTarget(remote) : localTarget(run.io, run.json);
 }
 
@@ -54,7 +56,7 @@ export function registerImportExportCommands(program: Command, run: CliRun): voi
       const file = String(cmd.args[0]);
       const opts = cmd.opts<RemoteOptions & { dryRun?: boolean; continueOnError?: boolean }>();
       if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
-      const target = targetOf(run, cmd);
+      const target = await targetOf(run, cmd);
       const report = await target.importContacts(
         { file, dryRun: Boolean(opts.dryRun), continueOnError: Boolean(opts.continueOnError) },
         progressFor(run.io),
@@ -77,7 +79,7 @@ export function registerImportExportCommands(program: Command, run: CliRun): voi
       const path = String(cmd.args[0]);
       const opts = cmd.opts<RemoteOptions & { dryRun?: boolean }>();
       if (!existsSync(path)) throw new UsageError(`no such file or directory: ${path}`);
-      const report = await targetOf(run, cmd).importPowerPages(path, Boolean(opts.dryRun));
+      const report = await (await targetOf(run, cmd)).importPowerPages(path, Boolean(opts.dryRun));
       const lines = [
         `${report.dataModel} data model: ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged.`,
         ...Object.entries(report.entities).map(
@@ -110,7 +112,7 @@ export function registerImportExportCommands(program: Command, run: CliRun): voi
       const opts = cmd.opts<RemoteOptions & { out: string; model: string }>();
       if (opts.model !== 'enhanced' && opts.model !== 'standard')
         throw new UsageError('--model must be "enhanced" or "standard"');
-      const result = await targetOf(run, cmd).exportPowerPages(opts.out, opts.model);
+      const result = await (await targetOf(run, cmd)).exportPowerPages(opts.out, opts.model);
       return {
         lines: [
           `Wrote ${result.files.join(', ')}.`,

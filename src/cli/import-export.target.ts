@@ -1,22 +1,21 @@
 // Where the import and export commands do their work: the local database (migrated first) or a
 // running server (--url, --token: then no local database is touched). Each command's work is one
-// method, so the remote side is a second implementation of the same interface.
+// method, so the remote side is a second implementation of the same interface. Each local method
+// loads its own service when it runs: `contacts import` need not load the Power Pages import.
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { createReadStream, existsSync } from 'node:fs';
 import { UsageError } from './io.ts';
-import { importPowerPages, type PowerPagesImportReport } from '../import-export/powerpages-import.service.ts';
-import { exportPowerPages, type PowerPagesDocument } from '../import-export/powerpages-export.service.ts';
-import { readPowerPagesCsv, writePowerPagesCsv } from '../import-export/powerpages-csv.ts';
+import type { PowerPagesImportReport } from '../import-export/powerpages-import.service.ts';
+import type { PowerPagesDocument } from '../import-export/powerpages-export.service.ts';
 import type { DataModel } from '../import-export/powerpages.model.ts';
 import { Readable } from 'node:stream';
 import { systemActor } from '../context.ts';
 import { problemError } from './remote.ts';
 import type { ImportReport } from '../import-export/import-export.schema.ts';
-import { importContactsCsv } from '../import-export/contacts-import.service.ts';
-import { fileSource } from '../import-export/spool.ts';
-import { withCliContext } from './context.ts';
+import { withCliContext } from './command.ts';
 import { note, type CliIo } from './io.ts';
 import type { Progress } from './progress.ts';
+import type { CliContext } from './context.ts';
 
 export interface ContactsImportRequest {
   file: string;
@@ -32,7 +31,8 @@ export interface ImportExportTarget {
 
 /** A Power Pages export: a JSON file, or a directory of CSV files. */
 async function readPowerPages(path: string): Promise<PowerPagesDocument> {
-  if ((await stat(path)).isDirectory()) return readPowerPagesCsv(path);
+  if ((await stat(path)).isDirectory())
+    return (await import('../import-export/powerpages-csv.ts')).readPowerPagesCsv(path);
   try {
     const doc = JSON.parse(await readFile(path, 'utf8')) as unknown;
     if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new Error('not an object');
@@ -48,7 +48,7 @@ export interface Remote {
 }
 
 export function localTarget(io: CliIo, json: boolean): ImportExportTarget {
-  const withCtx = <T>(work: (ctx: Parameters<Parameters<typeof withCliContext>[1]>[0]['ctx']) => Promise<T>) =>
+  const withCtx = <T>(work: (ctx: CliContext['ctx']) => Promise<T>) =>
     withCliContext(io.env, async ({ ctx, applied }) => {
       if (applied.length) note(io, json, `Applied migrations: ${applied.join(', ')}`);
       return work(ctx);
@@ -56,6 +56,8 @@ export function localTarget(io: CliIo, json: boolean): ImportExportTarget {
   return {
     importContacts: (req, progress) =>
       withCtx(async (ctx) => {
+        const { importContactsCsv } = await import('../import-export/contacts-import.service.ts');
+        const { fileSource } = await import('../import-export/spool.ts');
         let stage: 'check' | 'write' | undefined;
         let checked = 0;
         const report = await importContactsCsv(ctx, systemActor, fileSource(req.file), {
@@ -76,14 +78,19 @@ export function localTarget(io: CliIo, json: boolean): ImportExportTarget {
       }),
     importPowerPages: async (path, dryRun) => {
       const doc = await readPowerPages(path);
+      const { importPowerPages } = await import('../import-export/powerpages-import.service.ts');
       return withCtx((ctx) => importPowerPages(ctx, systemActor, doc, { dryRun }));
     },
     exportPowerPages: (out, model) =>
       withCtx(async (ctx) => {
+        const { exportPowerPages } = await import('../import-export/powerpages-export.service.ts');
         const doc = await exportPowerPages(ctx, model);
         const counts = Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, v.length]));
         if (out.endsWith('/') || (existsSync(out) && (await stat(out)).isDirectory()))
-          return { files: await writePowerPagesCsv(out, doc), counts };
+          return {
+            files: await (await import('../import-export/powerpages-csv.ts')).writePowerPagesCsv(out, doc),
+            counts,
+          };
         await writeFile(out, `${JSON.stringify(doc, null, 2)}\n`, 'utf8');
         return { files: [out], counts };
       }),

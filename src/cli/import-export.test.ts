@@ -1,40 +1,28 @@
 // `contacts import`, `import powerpages`, `export powerpages` as users run them: the real bin in a
 // child process on a test database; progress lines on stderr, one --json document, exit 0/1/2.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliBinary, type CliRan } from '../../test/helpers/cli.ts';
 import type { DatabaseConfig } from '../config.ts';
 import { randomToken } from '../shared/crypto.ts';
 import { createEmptyDatabase } from '../../test/helpers/db.ts';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const bin = join(repoRoot, 'bin/portal-invitations.js');
 let dir: string;
 let database: DatabaseConfig;
 let removeDatabase: () => Promise<void>;
 const secretKey = randomToken(32);
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(env))
-    if (/^(INITIAL_|PORTAL_|DATABASE_URL$|SECRET_KEY$|DATA_DIR$|PORT$|HOST$)/.test(key)) delete env[key];
-  Object.assign(env, {
-    DATA_DIR: join(dir, 'data'),
-    DATABASE_URL: database.dialect === 'postgres' ? database.url : database.file,
-    SECRET_KEY: secretKey,
-    LOG_LEVEL: 'silent',
-  });
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+function cli(args: string[]): Promise<CliRan> {
+  return runCliBinary(args, {
+    cwd: dir,
+    env: {
+      DATA_DIR: join(dir, 'data'),
+      DATABASE_URL: database.dialect === 'postgres' ? database.url : database.file,
+      SECRET_KEY: secretKey,
+      LOG_LEVEL: 'silent',
+    },
   });
 }
 

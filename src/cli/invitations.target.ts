@@ -2,26 +2,11 @@
 // services the API calls) or a running server (--url/--token, through the typed client; then no local
 // database is touched). The commands' logic (invitations.work.ts) sees only this interface.
 import type { Command } from 'commander';
-import type { AppContext } from '../context.ts';
-import { systemActor } from '../context.ts';
 import type { StaffApiClient } from '../api-client/index.ts';
 import type { BulkCreated, InvitationSettings } from '../invitations/invitations.schema.ts';
-import { bulkCreateInvitations, getInvitation, listInvitations } from '../invitations/invitations.service.ts';
-import { listWorkflows, runWorkflow, getRun } from '../workflows/workflows.service.ts';
 import type { RunStatus, WorkflowRun } from '../workflows/workflows.schema.ts';
-import { getWebRole, listWebRoles } from '../web-roles/web-roles.service.ts';
-import { getAccount, listAccounts } from '../accounts/accounts.service.ts';
-import { getUser, listUsers } from '../users/users.service.ts';
-import { getContact } from '../contacts/contacts.service.ts';
-import { listEmails } from '../email/email.service.ts';
-import { settingValue } from '../site-settings/site-settings.service.ts';
-import { contactsByEmails, contactsByIds } from '../contacts/contacts.repo.ts';
-import { createMailTransport, type MailTransport } from '../email/transport.ts';
-import { jobHandlers } from '../jobs/job-registry.ts';
-import { runDueJobsOnce } from '../jobs/worker.ts';
 import { AppError } from '../shared/errors.ts';
-import type { CliRun } from './command.ts';
-import { withCliContext } from './context.ts';
+import { withCliContext, type CliRun } from './command.ts';
 import { note } from './io.ts';
 import { answered, remoteTarget as remoteOf, withRemoteClient } from './remote.ts';
 
@@ -74,10 +59,12 @@ export interface InvitationsTarget {
   runStates(runIds: string[]): Promise<RunState[]>;
 }
 
-const notFound = (err: unknown) => err instanceof AppError && err.code === 'not-found';
+export const notFound = (err: unknown) => err instanceof AppError && err.code === 'not-found';
 const FINAL_EMAIL = new Set(['sent', 'failed', 'unknown', 'bounced']);
 
-async function allPages<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>) {
+export async function allPages<T>(
+  page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>,
+) {
   const out: T[] = [];
   let cursor: string | undefined;
   do {
@@ -98,7 +85,7 @@ interface EmailOfRun {
  * A run's state with the emails it queued. An email that failed for good fails its run (the
  * engine records that a moment after the email's own status): seen first, it counts already.
  */
-function stateOf(run: WorkflowRun, emails: EmailOfRun[]): RunState {
+export function stateOf(run: WorkflowRun, emails: EmailOfRun[]): RunState {
   const done = run.status === 'succeeded' || run.status === 'failed';
   const bad = emails.find((e) => e.status === 'failed' || e.status === 'bounced');
   if (run.status === 'succeeded' && bad)
@@ -123,7 +110,7 @@ function stateOf(run: WorkflowRun, emails: EmailOfRun[]): RunState {
 }
 
 /** Many calls, a few at a time. */
-async function eachLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function eachLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const lane = async () => {
@@ -134,61 +121,6 @@ async function eachLimited<T, R>(items: T[], limit: number, fn: (item: T) => Pro
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
   return out;
-}
-
-export function localTarget(ctx: AppContext): InvitationsTarget & { close(): Promise<void> } {
-  let transport: MailTransport | undefined;
-  const found = (r: { id: string; emailaddress1: string | null }) => ({ id: r.id, hasEmail: Boolean(r.emailaddress1) });
-  return {
-    timeZone: () => settingValue(ctx, 'Site/TimeZone'),
-    users: async (email) =>
-      (await listUsers(ctx, systemActor, { limit: 10, email })).items.map((u) => ({ id: u.id, name: u.email })),
-    webRoles: (q) => allPages((cursor) => listWebRoles(ctx, { limit: 500, q, cursor })),
-    accounts: (q) => allPages((cursor) => listAccounts(ctx, { limit: 500, q, cursor })),
-    contactsWithEmail: async (email) =>
-      (await contactsByEmails(ctx.db, [email.toLowerCase()])).map((c) => ({ id: c.id, name: email })),
-    workflows: () => allPages((cursor) => listWorkflows(ctx, { limit: 500, cursor })),
-    exists(kind, id) {
-      const get = {
-        user: () => getUser(ctx, systemActor, id),
-        webRole: () => getWebRole(ctx, id),
-        account: () => getAccount(ctx, id),
-        contact: () => getContact(ctx, id),
-      }[kind];
-      return get()
-        .then(() => true)
-        .catch((err) => (notFound(err) ? false : Promise.reject(err)));
-    },
-    contactsByIds: async (ids) => new Map((await contactsByIds(ctx.db, ids)).map((r) => [r.id, found(r)])),
-    async contactsByEmails(lowerEmails) {
-      const byEmail = new Map<string, FoundContact[]>();
-      for (const r of await contactsByEmails(ctx.db, lowerEmails)) {
-        const key = (r.emailaddress1 ?? '').toLowerCase();
-        byEmail.set(key, [...(byEmail.get(key) ?? []), found(r)]);
-      }
-      return byEmail;
-    },
-    bulkCreate: (contactIds, settings) => bulkCreateInvitations(ctx, systemActor, { contactIds, settings }),
-    invitations: (f) =>
-      allPages((cursor) => listInvitations(ctx, { limit: 500, cursor, status: f.status, q: f.nameContains })),
-    invitation: (id) => getInvitation(ctx, id).catch((err) => (notFound(err) ? undefined : Promise.reject(err))),
-    runWorkflow: async (workflowId, targetIds) => (await runWorkflow(ctx, systemActor, workflowId, targetIds)).items,
-    async work() {
-      transport ??= createMailTransport(ctx.config);
-      await runDueJobsOnce(ctx, jobHandlers(ctx, transport));
-    },
-    async runStates(runIds) {
-      return eachLimited(runIds, 4, async (id) => {
-        const run = await getRun(ctx, id);
-        const emails =
-          run.status === 'succeeded' ? (await listEmails(ctx, { limit: 500, workflowRunId: id })).items : [];
-        return stateOf(run, emails);
-      });
-    },
-    async close() {
-      await transport?.close();
-    },
-  };
 }
 
 export function remoteTarget(api: StaffApiClient): InvitationsTarget {
@@ -291,6 +223,8 @@ export async function withInvitationsTarget<T>(
   if (remote) return withRemoteClient(remote, (api) => work(remoteTarget(api)));
   return withCliContext(run.io.env, async ({ ctx, applied }) => {
     if (applied.length) note(run.io, run.json, `Applied migrations: ${applied.join(', ')}`);
+    // The services are loaded only for the local database: a remote run needs just the client.
+    const { localTarget } = await import('./invitations.local.ts');
     const target = localTarget(ctx);
     try {
       return await work(target);

@@ -1,11 +1,10 @@
 // `invitations create --contacts-from` and `invitations send` as users run them: the real bin in a
 // child process on the test app's database (and, with --url, against it listening on 127.0.0.1), a
 // real SMTP server receiving the invitations. Settings, row errors, --json, exit 0/1/2.
-import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCliBinary, type CliRan } from '../../test/helpers/cli.ts';
 import { useTestApp } from '../../test/helpers/app.ts';
 import { tempDir } from '../../test/helpers/temp.ts';
 import { startTestSmtpServer, type TestSmtpServer } from '../email/testing/smtp-test-server.ts';
@@ -15,43 +14,24 @@ import { runDueJobsOnce } from '../jobs/worker.ts';
 import { endOfDayIn } from '../import-export/powerpages.model.ts';
 import { newId } from '../shared/ids.ts';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const bin = join(repoRoot, 'bin/portal-invitations.js');
 const t = useTestApp();
 let smtp: TestSmtpServer;
 let dir: string;
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Ran = CliRan;
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<Ran> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(childEnv))
-    if (/^(INITIAL_|PORTAL_|DATABASE_URL$|SECRET_KEY$|DATA_DIR$|PORT$|HOST$|SMTP_URL$)/.test(key)) delete childEnv[key];
   const db = t.database.config;
-  Object.assign(childEnv, {
-    DATA_DIR: join(dir, 'data'),
-    DATABASE_URL: db.dialect === 'postgres' ? db.url : db.file,
-    SECRET_KEY: t.ctx.config.secretKey,
-    SMTP_URL: smtp.url,
-    LOG_LEVEL: 'silent',
-    ...env,
-  });
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: dir,
-      env: childEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  return runCliBinary(args, {
+    cwd: dir,
+    env: {
+      DATA_DIR: join(dir, 'data'),
+      DATABASE_URL: db.dialect === 'postgres' ? db.url : db.file,
+      SECRET_KEY: t.ctx.config.secretKey,
+      SMTP_URL: smtp.url,
+      LOG_LEVEL: 'silent',
+      ...env,
+    },
   });
 }
 

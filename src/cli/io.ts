@@ -1,7 +1,7 @@
 // The CLI's contact with the outside: streams and environment (injectable for tests), what a
 // command returns, and how failures become messages and exit statuses.
 import { AppError, type FieldError } from '../shared/errors.ts';
-import { ConfigError } from '../config.ts';
+import { ConfigError } from '../config-error.ts';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;

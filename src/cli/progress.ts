@@ -1,6 +1,7 @@
 // Progress of long commands on stderr: a bar with rate and time left in a terminal (cli-progress),
 // plain lines otherwise (a log, a pipe, a test), so stdout stays the result alone.
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgress from 'cli-progress';
 import type { CliIo } from './io.ts';
 
 export interface Progress {
@@ -20,6 +21,8 @@ export function progressFor(io: CliIo, unit = 'rows'): Progress {
 }
 
 function barProgress(stream: NodeJS.WriteStream, unit: string): Progress {
+  // Loaded only for a terminal: plain lines (logs, pipes, tests) need no bar library at start-up.
+  const bars = createRequire(import.meta.url)('cli-progress') as typeof cliProgress;
   let bar: cliProgress.SingleBar | undefined;
   let known = false;
   let started = Date.now();
@@ -27,7 +30,7 @@ function barProgress(stream: NodeJS.WriteStream, unit: string): Progress {
     stage(label, total) {
       bar?.stop();
       known = total !== undefined;
-      bar = new cliProgress.SingleBar(
+      bar = new bars.SingleBar(
         {
           stream,
           format: known
@@ -37,7 +40,7 @@ function barProgress(stream: NodeJS.WriteStream, unit: string): Progress {
           hideCursor: true,
           clearOnComplete: false,
         },
-        cliProgress.Presets.shades_classic,
+        bars.Presets.shades_classic,
       );
       bar.start(total ?? 0, 0, { rate: '0' });
       started = Date.now();

@@ -1,40 +1,20 @@
 // The CLI's remote mode as users run it: the real bin with --url/--token (or PORTAL_URL/PORTAL_TOKEN)
 // against a server listening on 127.0.0.1, through the typed API client; no local database is opened.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCliBinary } from '../../test/helpers/cli.ts';
 import { freePort } from '../../test/helpers/processes.ts';
 import { tempDir } from '../../test/helpers/temp.ts';
 import { useTestApp } from '../../test/helpers/app.ts';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const bin = join(repoRoot, 'bin/portal-invitations.js');
 const t = useTestApp();
 let url: string;
 /** Where a local database would be made: it must never appear. */
 let dataDir: string;
 
 function cli(args: string[], env: Record<string, string> = {}) {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(childEnv))
-    if (/^(INITIAL_|PORTAL_|DATABASE_URL$|SECRET_KEY$|DATA_DIR$|PORT$|HOST$)/.test(key)) delete childEnv[key];
-  Object.assign(childEnv, { DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: repoRoot,
-      env: childEnv,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end('');
-  });
+  return runCliBinary(args, { stdin: '', env: { DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env } });
 }
 
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 // The CLI's remote mode: with `--url` (or PORTAL_URL) a command talks to a running server through
 // the typed staff API client, with `--token` (or PORTAL_TOKEN), and no local database is opened.
 import type { Command } from 'commander';
-import { createStaffApiClient, type StaffApiClient } from '../api-client/index.ts';
+import type { StaffApiClient } from '../api-client/index.ts';
 import { AppError, type ErrorCode, errorCodes, type FieldError } from '../shared/errors.ts';
 import type { CliRun } from './command.ts';
 import { UsageError } from './io.ts';
@@ -63,6 +63,8 @@ export async function withRemoteClient<T>(
   target: RemoteTarget,
   work: (client: StaffApiClient) => Promise<T>,
 ): Promise<T> {
+  // Loaded here: the typed client is needed only once a command talks to a server.
+  const { createStaffApiClient } = await import('../api-client/index.ts');
   const client = createStaffApiClient({ baseUrl: target.url, token: target.token });
   try {
     return await work(client);

@@ -1,9 +1,8 @@
 // `serve` and `migrate`: running the service and bringing the database schema up to date.
+// Registering them loads only commander: the configuration, database and web app come in when one runs.
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { loadConfig } from '../config.ts';
-import { action, type CliRun } from './command.ts';
-import { withCliContext } from './context.ts';
+import { action, withCliContext, type CliRun } from './command.ts';
 
 function portNumber(value: string): string {
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('must be a port number (0–65535).');
@@ -27,6 +26,7 @@ export function registerServerCommands(program: Command, run: CliRun): void {
     .action(
       action(run, async (cmd) => {
         const opts = cmd.opts<{ port?: string; host?: string; worker: boolean }>();
+        const { loadConfig } = await import('../config.ts');
         const config = loadConfig({
           ...run.io.env,
           ...(opts.port !== undefined ? { PORT: opts.port } : {}),

@@ -1,19 +1,17 @@
 // `tokens create` and `tokens revoke`: API tokens, through the same services the API uses.
+// Registering them loads only commander: services, schemas and the database come in when one runs.
 import type { Command } from 'commander';
 import { systemActor, type AppContext } from '../context.ts';
 import { AppError, notFound } from '../shared/errors.ts';
 import { isUuid } from '../shared/ids.ts';
-import { createToken, revokeToken } from '../tokens/tokens.service.ts';
-import { createTokenSchema } from '../tokens/tokens.schema.ts';
-import { getUser, listUsers } from '../users/users.service.ts';
-import { action, parseInput, type CliRun } from './command.ts';
-import { withCliContext } from './context.ts';
+import { action, parseInput, withCliContext, type CliRun } from './command.ts';
 import { answered, remoteTarget, withRemoteClient } from './remote.ts';
 import type { StaffApiClient } from '../api-client/index.ts';
 import { note } from './io.ts';
 
 /** `--user` takes an email address (any letter case) or a user id. */
 async function resolveUserId(ctx: AppContext, emailOrId: string): Promise<string> {
+  const { getUser, listUsers } = await import('../users/users.service.ts');
   if (emailOrId.includes('@')) {
     const page = await listUsers(ctx, systemActor, { limit: 1, email: emailOrId });
     const user = page.items[0];
@@ -57,6 +55,7 @@ export function registerTokensCommands(program: Command, run: CliRun): void {
     .action(
       action(run, async (cmd) => {
         const opts = cmd.opts<{ user: string; name: string }>();
+        const { createTokenSchema } = await import('../tokens/tokens.schema.ts');
         const { name } = parseInput(createTokenSchema.pick({ name: true }), { name: opts.name }, { name: '--name' });
         const remote = remoteTarget(run, cmd);
         const created = remote
@@ -67,6 +66,7 @@ export function registerTokensCommands(program: Command, run: CliRun): void {
           : await withCliContext(run.io.env, async ({ ctx, applied }) => {
               if (applied.length) note(run.io, run.json, `Applied migrations: ${applied.join(', ')}`);
               const userId = await resolveUserId(ctx, opts.user);
+              const { createToken } = await import('../tokens/tokens.service.ts');
               return createToken(ctx, systemActor, { name, userId });
             });
         note(
@@ -98,6 +98,7 @@ export function registerTokensCommands(program: Command, run: CliRun): void {
         else
           await withCliContext(run.io.env, async ({ ctx, applied }) => {
             if (applied.length) note(run.io, run.json, `Applied migrations: ${applied.join(', ')}`);
+            const { revokeToken } = await import('../tokens/tokens.service.ts');
             await revokeToken(ctx, systemActor, id.toLowerCase());
           });
         return { lines: [`Revoked token ${id}.`], json: { id, revoked: true } };

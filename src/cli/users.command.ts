@@ -1,10 +1,8 @@
 // `users create`: a system user, through the same service the API uses.
+// Registering it loads only commander: the service, schema and database come in when it runs.
 import { Option, type Command } from 'commander';
 import { systemActor } from '../context.ts';
-import { createUser } from '../users/users.service.ts';
-import { createUserSchema } from '../users/users.schema.ts';
-import { action, parseInput, type CliRun } from './command.ts';
-import { withCliContext } from './context.ts';
+import { action, parseInput, withCliContext, type CliRun } from './command.ts';
 import { note, UsageError } from './io.ts';
 import { answered, remoteTarget, withRemoteClient } from './remote.ts';
 import { readSecretFromStdin } from './secret-input.ts';
@@ -53,6 +51,7 @@ export function registerUsersCommands(program: Command, run: CliRun): void {
       action(run, async (cmd) => {
         const opts = cmd.opts<CreateOptions>();
         const password = await passwordFrom(run, opts);
+        const { createUserSchema } = await import('../users/users.schema.ts');
         const input = parseInput(
           createUserSchema,
           { email: opts.email, fullName: opts.name, role: opts.role, ...(password !== undefined ? { password } : {}) },
@@ -68,6 +67,7 @@ export function registerUsersCommands(program: Command, run: CliRun): void {
           ? await withRemoteClient(remote, async (api) => answered(await api.POST('/users', { body: input })))
           : await withCliContext(run.io.env, async ({ ctx, applied }) => {
               if (applied.length) note(run.io, run.json, `Applied migrations: ${applied.join(', ')}`);
+              const { createUser } = await import('../users/users.service.ts');
               return createUser(ctx, systemActor, input);
             });
         return {
