@@ -72,6 +72,10 @@ describe('what the CLI loads to start', () => {
     expect(r.stdout).toContain('1 rows: 1 contacts were created');
     for (const needed of ['src/import-export/contacts-import.service.ts', 'kysely'])
       expect(matching(r.modules, [needed]), needed).not.toHaveLength(0);
+    // bin/ loads kysely and zod before tsx's hooks: the sources must find those very modules, not a
+    // second copy (Kysely's own instanceof checks would fail between two).
+    for (const entry of [/\/kysely\/dist\/[^/]+\/index\.js$/, /\/zod\/(v4\/)?index\.js$/])
+      expect(r.modules.filter((m) => entry.test(m)), String(entry)).toHaveLength(1);
     expect(
       matching(r.modules, [
         ...WEB_APP,
