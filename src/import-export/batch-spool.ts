@@ -1,7 +1,7 @@
-// Batches of checked import rows kept between an import's check and its write, so the write does
-// not read and check the CSV a second time. The first batch stays in memory (most imports are one
-// batch); from the second on every batch goes to a temporary file (mode 0600: it holds personal
-// data) as one JSON line, so memory stays one batch whatever the row count.
+// Parts of checked import rows kept between an import's check and its write, so the write does
+// not read and check the CSV a second time. One batch stays in memory (most imports are one batch);
+// when a second comes, every batch goes to a temporary file (mode 0600: it holds personal data) as
+// one JSON line, so memory stays one batch whatever the row count.
 import { createReadStream } from 'node:fs';
 import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,9 @@ export class BatchSpool<T> {
       const dir = await mkdtemp(join(tmpdir(), 'portal-import-batches-'));
       const path = join(dir, 'batches.jsonl');
       this.file = { dir, path, handle: await open(path, 'w', 0o600) };
+      // From the second batch on, none stays in memory (the first goes to the file before it).
+      await this.file.handle.write(`${JSON.stringify(this.first)}\n`);
+      this.first = [];
     }
     await this.file.handle.write(`${JSON.stringify(batch)}\n`);
   }
@@ -36,8 +39,10 @@ export class BatchSpool<T> {
 
   /** The batches in the order they were pushed. */
   async *read(): AsyncGenerator<T[]> {
-    if (this.first) yield this.first;
-    if (!this.file) return;
+    if (!this.file) {
+      if (this.first) yield this.first;
+      return;
+    }
     await this.file.handle.close();
     const lines = createInterface({ input: createReadStream(this.file.path, { highWaterMark: 1024 * 1024 }) });
     for await (const line of lines) if (line) yield JSON.parse(line) as T[];

@@ -43,4 +43,19 @@ describe('importContactsCsv in batches', () => {
     const again = await importContactsCsv(t.ctx, systemActor, source(csv(rows)), options);
     expect(again).toMatchObject({ ok: true, created: 0, updated: 0, unchanged: 7 });
   });
+
+  it('writes several parts in one transaction: a transaction of up to batchSize rows, parts of partSize', async () => {
+    const d = 'parts-import.example';
+    const csv = `firstname;emailaddress1\r\n${Array.from({ length: 7 }, (_, i) => `Navn ${i};q${i}@${d}`).join('\r\n')}\r\n`;
+    const writes: number[] = [];
+    const r = await importContactsCsv(t.ctx, systemActor, source(csv), {
+      batchSize: 4,
+      partSize: 2,
+      onProgress: (phase, n) => phase === 'write' && writes.push(n),
+    });
+    expect(r).toMatchObject({ ok: true, rows: 7, created: 7 });
+    // Parts of 2, 2 | 2, 1 rows: two transactions, ending at rows 4 and 7.
+    expect(writes).toEqual([4, 7, 7]);
+    expect(await emailsAt(d)).toEqual(Array.from({ length: 7 }, (_, i) => `q${i}@${d}`));
+  });
 });
