@@ -75,7 +75,10 @@ describe('what the CLI loads to start', () => {
     // bin/ loads kysely and zod before tsx's hooks: the sources must find those very modules, not a
     // second copy (Kysely's own instanceof checks would fail between two).
     for (const entry of [/\/kysely\/dist\/[^/]+\/index\.js$/, /\/zod\/(v4\/)?index\.js$/])
-      expect(r.modules.filter((m) => entry.test(m)), String(entry)).toHaveLength(1);
+      expect(
+        r.modules.filter((m) => entry.test(m)),
+        String(entry),
+      ).toHaveLength(1);
     expect(
       matching(r.modules, [
         ...WEB_APP,
