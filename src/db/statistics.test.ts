@@ -26,24 +26,37 @@ describe('statistics of a growing table', () => {
     } else expect(await refreshStatistics(database.db, 'web_roles')).toBe(false);
   });
 
-  it.runIf(onPostgres)(
-    'a query text starting with PLAN_EACH_TIME is not named (prepared) on the connection',
-    async () => {
-      const run = (text: string) => database.db.executeQuery(CompiledQuery.raw(text, ['probe@stats.example']));
-      const named = async (marker: string) =>
-        Number(
-          (
-            await sql<{
-              n: number;
-            }>`select count(*)::int as n from pg_prepared_statements where statement like ${`%${marker}%`}`.execute(
-              database.db,
-            )
-          ).rows[0]?.n,
-        );
-      await run(`select id from contacts where lower(emailaddress1) = $1 /* named-probe */`);
-      await run(`${PLAN_EACH_TIME}select id from contacts where lower(emailaddress1) = $1 /* each-time-probe */`);
-      expect(await named('named-probe')).toBe(1);
-      expect(await named('each-time-probe')).toBe(0);
-    },
-  );
+  it('a query text starting with PLAN_EACH_TIME answers as without it, and PostgreSQL never names (prepares) it', async () => {
+    await database.db
+      .insertInto('contacts')
+      .values({
+        id: '01900000-0000-7000-8000-000000000001',
+        emailaddress1: 'Probe@Stats.example',
+        created_at: '2026-01-01T00:00:00.000Z',
+        updated_at: '2026-01-01T00:00:00.000Z',
+      })
+      .execute();
+    const p = onPostgres ? '$1' : '?';
+    const run = async (text: string) =>
+      (await database.db.executeQuery(CompiledQuery.raw(text, ['probe@stats.example']))).rows;
+    const plain = await run(`select id from contacts where lower(emailaddress1) = ${p} /* named-probe */`);
+    const marked = await run(
+      `${PLAN_EACH_TIME}select id from contacts where lower(emailaddress1) = ${p} /* each-time-probe */`,
+    );
+    expect(plain).toEqual([{ id: '01900000-0000-7000-8000-000000000001' }]);
+    expect(marked).toEqual(plain);
+    if (!onPostgres) return;
+    const named = async (marker: string) =>
+      Number(
+        (
+          await sql<{
+            n: number;
+          }>`select count(*)::int as n from pg_prepared_statements where statement like ${`%${marker}%`}`.execute(
+            database.db,
+          )
+        ).rows[0]?.n,
+      );
+    expect(await named('named-probe')).toBe(1);
+    expect(await named('each-time-probe')).toBe(0);
+  });
 });
