@@ -1,8 +1,8 @@
 // CSV import of contacts (with their accounts by name and web roles by name), upserting by
 // emailaddress1 in any letter case. The stream is read once: every row is checked (a dry run also
-// finds what would change) and the checked rows are kept in batches (batch-spool.ts); only a file
-// without errors (or with continueOnError) is written, batch by batch, one transaction of 10,000
-// rows each. Memory stays flat in the row count but for the set of emails seen (duplicates in one
+// finds what would change) and the checked rows are kept in parts of 1,000 (batch-spool.ts); only a
+// file without errors (or with continueOnError) is written, part by part, ten parts to a
+// transaction. Memory stays flat in the row count but for the set of emails seen (duplicates in one
 // file are refused).
 import type { Actor, AppContext } from '../context.ts';
 import type { ContactRow } from '../db/schema.ts';
@@ -315,8 +315,8 @@ export async function importContactsCsv(
   const accountIds = new Map<string, string>();
   const progress = options.onProgress ?? (() => {});
 
-  // Pass 1: every row checked; a dry run plans each batch against the database, an import keeps
-  // the checked batches for pass 2 (while the file may still be written at all).
+  // Pass 1: every row checked; a dry run plans each part against the database, an import keeps
+  // the checked parts for pass 2 (while the file may still be written at all).
   const seen = new Map<string, number>();
   let columns: Map<string, ContactField> | undefined;
   let batch: Checked[] = [];
