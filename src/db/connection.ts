@@ -10,6 +10,7 @@ import type { Database } from './schema.ts';
 import type { Db, Dialect } from './types.ts';
 import { withCommitHooks } from './transactions.ts';
 import { PLAN_EACH_TIME } from './sql.ts';
+import { registerSqliteConnection } from './sqlite-connection.ts';
 
 export interface DatabaseHandle {
   db: Db;
@@ -41,6 +42,7 @@ export function openDatabase(config: DatabaseConfig, options: { poolSize?: numbe
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('synchronous = FULL');
   const db = new AppDatabase({ dialect: new SqliteDialect({ database: sqlite }) });
+  registerSqliteConnection(db, sqlite);
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
