@@ -230,6 +230,8 @@ export const contactWithPasswordByUsername = (db: Db | Tx, username: string) =>
   db
     .selectFrom('contacts')
     .selectAll()
+    // The unique index holds usernames only (migration 0019): the condition lets both databases use it.
+    .where('username', 'is not', null)
     .where(equalsCi('username', username))
     .where('password_hash', 'is not', null)
     .executeTakeFirst();

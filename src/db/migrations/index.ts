@@ -18,6 +18,7 @@ import * as m0015 from './0015_saml_assertions.ts';
 import * as m0016 from './0016_partner_invitations.ts';
 import * as m0017 from './0017_invitation_templates_site_name.ts';
 import * as m0018 from './0018_job_claim_by_type.ts';
+import * as m0019 from './0019_partial_username_index.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001_data_model': m0001,
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0016_partner_invitations': m0016,
   '0017_invitation_templates_site_name': m0017,
   '0018_job_claim_by_type': m0018,
+  '0019_partial_username_index': m0019,
 };
