@@ -1,6 +1,7 @@
 // The N:N link tables (a contact's web roles, an invitation's invited contacts and web roles, a
 // content page's web roles): one way to write a record's set of links, shared by the features that
-// own them. Inserts are batched so that a large set stays under both databases' parameter limits.
+// own them.
+import { insertMany } from './insert-many.ts';
 import type { Database } from './schema.ts';
 import type { Tx } from './types.ts';
 
@@ -15,19 +16,17 @@ export const linkTables = {
 
 export type LinkTable = keyof typeof linkTables;
 
-// Two columns a row: 2,000 rows stay well under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
-const BATCH = 2000;
-
 /** Adds links (owner → each id; duplicates among `pairs` must already be gone). */
 export async function insertLinks(tx: Tx, table: LinkTable, pairs: ReadonlyArray<readonly [string, string]>) {
   const { owner, other } = linkTables[table];
-  for (let i = 0; i < pairs.length; i += BATCH) {
-    const values = pairs.slice(i, i + BATCH).map(([o, x]) => ({ [owner]: o, [other]: x }));
-    await tx
-      .insertInto(table)
-      .values(values as never)
-      .execute();
-  }
+  // insert-many.ts keeps a large set under both databases' parameter limits; linkTables' `satisfies`
+  // checks the columns (a union of tables has no common columns for insertMany's type to name).
+  await insertMany(
+    tx,
+    table,
+    [owner, other] as never,
+    pairs.map(([o, x]) => ({ [owner]: o, [other]: x })),
+  );
 }
 
 /** Makes `ids` the owner's whole set of links in `table` (repeated ids count once). */
