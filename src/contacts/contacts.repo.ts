@@ -303,14 +303,6 @@ export async function contactsByIds(db: Db | Tx, ids: readonly string[]): Promis
 }
 
 /** Batched insert of contact rows (18 columns: 500 rows stay under both databases' parameter limits). */
-export async function insertContacts(tx: Tx, rows: readonly NewContact[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500)
-    await tx
-      .insertInto('contacts')
-      .values(rows.slice(i, i + 500))
-      .execute();
-}
-
 const contactColumns = [
   'id',
   'first_name',

@@ -249,7 +249,7 @@ export async function importPowerPages(
         const cur = existing.get(cid);
         if (!cur) {
           const row = newContactRow({ ...fields, id: cid, created_at: now, updated_at: now });
-          await contactsRepo.insertContacts(tx, [row]);
+          await contactsRepo.insertContactRows(tx, [row]);
           createdContacts.push(row);
           await contactsRepo.addWebRoles(
             tx,
