@@ -7,12 +7,12 @@ import { useTestApp } from '../../test/helpers/app.ts';
 import { testDialect } from '../../test/helpers/db.ts';
 import { plansOfRun } from '../../test/helpers/plans.ts';
 import { newId } from '../shared/ids.ts';
-import { listAccounts } from './accounts.repo.ts';
+import { accountsNamed, listAccounts } from './accounts.repo.ts';
 
 const t = useTestApp();
 
 describe('Quick Find on accounts', () => {
-  it('reads the name prefix index for one word and for several, sorted or not', async () => {
+  it('reads the name prefix index for one word, several, and an exact name, sorted or not', async () => {
     const now = new Date().toISOString();
     const rows = Array.from({ length: 3000 }, (_, i) => ({
       id: newId(),
@@ -36,5 +36,12 @@ describe('Quick Find on accounts', () => {
     const found = await listAccounts(t.ctx.db, { limit: 50, q: 'Company1234 hold 2', match: 'prefix' });
     expect(found.map((r) => r.name)).toEqual(['Company1234 Nordic Holding 2']);
     expect(await listAccounts(t.ctx.db, { limit: 50, q: 'Company1234 hold 3', match: 'prefix' })).toEqual([]);
+    // The exact name of a look-up (admin/lookups.ts) goes through the same index.
+    const plan = await plansOfRun(t.ctx.db, (db) => accountsNamed(db, 'company12 nordic holding 5', 2));
+    expect(plan).toContain('accounts_name_prefix');
+    expect(plan).not.toMatch(/SCAN accounts|Seq Scan/);
+    const named = await accountsNamed(t.ctx.db, 'COMPANY12 NORDIC HOLDING 5', 2);
+    expect(named.map((r) => r.name)).toEqual(['Company12 Nordic Holding 5']);
+    expect(await accountsNamed(t.ctx.db, 'company12 nordic holding', 2)).toEqual([]);
   });
 });

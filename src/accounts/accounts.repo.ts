@@ -1,6 +1,6 @@
 // Queries on accounts.
 import { sql } from 'kysely';
-import { wordsMatchCi, workflowsNaming } from '../db/sql.ts';
+import { equalsCiByPrefixIndex, wordsMatchCi, workflowsNaming } from '../db/sql.ts';
 import type { Db, Tx } from '../db/types.ts';
 import { insertChunked } from '../db/insert-chunked.ts';
 import type { AccountRow } from '../db/schema.ts';
@@ -40,6 +40,16 @@ export function listAccounts(
     .limit(q.limit + 1)
     .execute();
 }
+
+/** Accounts named `name` (any letter case), at most `limit`, by id. */
+export const accountsNamed = (db: Db | Tx, name: string, limit: number): Promise<AccountRow[]> =>
+  db
+    .selectFrom('accounts')
+    .selectAll()
+    .where(equalsCiByPrefixIndex(db, 'name', name))
+    .orderBy('id')
+    .limit(limit)
+    .execute();
 
 /** The ancestors of an account, nearest first (guards against cycles). */
 export async function ancestorIds(db: Db | Tx, id: string): Promise<string[]> {

@@ -102,6 +102,11 @@ export async function listAccounts(
   return toPage(rows, q.limit, toAccount);
 }
 
+/** The accounts named `name` in any letter case (at most `limit`): what a typed name names. */
+export async function accountsNamed(ctx: AppContext, name: string, limit: number): Promise<Account[]> {
+  return (await repo.accountsNamed(ctx.db, name, limit)).map(toAccount);
+}
+
 export async function updateAccount(
   ctx: AppContext,
   actor: Actor,

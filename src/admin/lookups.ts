@@ -2,14 +2,16 @@
 // searched and labelled, through its own service. A look-up field submits the text typed (and the
 // id it held); the server resolves the text to one record — an exact label (any letter case), an
 // email for people, or the id the suggestion carried when two records share a label — so choosing
-// works without JavaScript, and htmx only refreshes the suggestions while typing.
+// works without JavaScript, and htmx only refreshes the suggestions while typing. A label is looked
+// up as such (each kind asks its service for the records of that name), never among the suggestions,
+// which show only the first 20 of a search.
 import type { AppContext } from '../context.ts';
-import { getAccount, listAccounts } from '../accounts/accounts.service.ts';
-import { contactName, listContacts } from '../contacts/contacts.service.ts';
-import { getWebRole, listWebRoles } from '../web-roles/web-roles.service.ts';
-import { getInvitation, listInvitations } from '../invitations/invitations.service.ts';
-import { getWorkflow, listWorkflows } from '../workflows/workflows.service.ts';
-import { findOwner, searchOwners } from '../users/users.service.ts';
+import { accountsNamed, getAccount, listAccounts } from '../accounts/accounts.service.ts';
+import { contactName, contactsNamed, listContacts } from '../contacts/contacts.service.ts';
+import { getWebRole, listWebRoles, webRolesNamed } from '../web-roles/web-roles.service.ts';
+import { getInvitation, invitationsNamed, listInvitations } from '../invitations/invitations.service.ts';
+import { getWorkflow, listWorkflows, workflowsNamed } from '../workflows/workflows.service.ts';
+import { findOwner, findOwnerByEmail, searchOwners } from '../users/users.service.ts';
 import { AppError } from '../shared/errors.ts';
 
 export const lookupKinds = [
@@ -30,11 +32,20 @@ export interface LookupOption {
 }
 
 const SUGGESTIONS = 20;
+/** Records of one label read to resolve it: one is the answer, a second makes it ambiguous. */
+const ENOUGH_TO_TELL = 2;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL_IN = /<([^<>\s]+@[^<>\s]+)>\s*$/;
 const ID_SUFFIX = / — ([0-9a-f-]{36})$/i;
 
 const person = (name: string, email: string | null) => (email ? (name ? `${name} <${email}>` : email) : name || '—');
+/** A typed text that is an email by itself (as the contacts' search takes it). */
+const bareEmail = (text: string) => text.includes('@') && !text.includes(' ');
+/** "Name <email>": the name before the email, and the email; undefined for other text. */
+function nameAndEmail(text: string): { name: string; email: string } | undefined {
+  const m = EMAIL_IN.exec(text);
+  return m?.[1] ? { name: text.slice(0, m.index).trim(), email: m[1] } : undefined;
+}
 
 async function orUndefined<T>(p: Promise<T>): Promise<T | undefined> {
   try {
@@ -58,6 +69,8 @@ const workflowsOf = (primaryEntity?: 'invitation' | 'contact') => ({
     const w = await orUndefined(getWorkflow(ctx, id));
     return w && (!primaryEntity || w.primaryEntity === primaryEntity) ? { id: w.id, label: w.name } : undefined;
   },
+  byLabel: async (ctx: AppContext, text: string): Promise<LookupOption[]> =>
+    (await workflowsNamed(ctx, text, primaryEntity, ENOUGH_TO_TELL)).map((w) => ({ id: w.id, label: w.name })),
 });
 
 const kinds: Record<
@@ -65,6 +78,8 @@ const kinds: Record<
   {
     search(ctx: AppContext, text: string): Promise<LookupOption[]>;
     byId(ctx: AppContext, id: string): Promise<LookupOption | undefined>;
+    /** The records whose label is `text` in any letter case (people: or whose email is), at most ENOUGH_TO_TELL. */
+    byLabel(ctx: AppContext, text: string): Promise<LookupOption[]>;
   }
 > = {
   accounts: {
@@ -77,6 +92,8 @@ const kinds: Record<
       const a = await orUndefined(getAccount(ctx, id));
       return a && { id: a.id, label: a.name };
     },
+    byLabel: async (ctx, text) =>
+      (await accountsNamed(ctx, text, ENOUGH_TO_TELL)).map((a) => ({ id: a.id, label: a.name })),
   },
   contacts: {
     async search(ctx, text) {
@@ -91,6 +108,19 @@ const kinds: Record<
       const c = await contactName(ctx, id);
       return c && { id: c.id, label: person(c.fullName, c.emailaddress1) };
     },
+    async byLabel(ctx, text) {
+      const label = (c: { id: string; fullName: string; emailaddress1: string | null }) => ({
+        id: c.id,
+        label: person(c.fullName, c.emailaddress1),
+      });
+      // "Name <email>": that name with that email. Other text: the name of a contact without an
+      // email (whose label is the name alone), or, an email by itself, every contact with it.
+      const both = nameAndEmail(text);
+      if (both) return both.name ? (await contactsNamed(ctx, both.name, both.email, ENOUGH_TO_TELL)).map(label) : [];
+      const unmailed = await contactsNamed(ctx, text, null, ENOUGH_TO_TELL);
+      const mailed = bareEmail(text) ? (await listContacts(ctx, { limit: ENOUGH_TO_TELL, email: text })).items : [];
+      return [...unmailed, ...mailed].slice(0, ENOUGH_TO_TELL).map(label);
+    },
   },
   users: {
     search: async (ctx, text) =>
@@ -101,6 +131,14 @@ const kinds: Record<
     byId: async (ctx, id) => {
       const u = await findOwner(ctx, id);
       return u && { id: u.id, label: person(u.fullName, u.email) };
+    },
+    async byLabel(ctx, text) {
+      // Every user has an email (unique): its label is "Name <email>", or the email when it has no name.
+      const both = nameAndEmail(text);
+      let u: Awaited<ReturnType<typeof findOwnerByEmail>>;
+      if (both) u = both.name ? await findOwnerByEmail(ctx, both.email, both.name) : undefined;
+      else if (bareEmail(text)) u = await findOwnerByEmail(ctx, text);
+      return u ? [{ id: u.id, label: person(u.fullName, u.email) }] : [];
     },
   },
   'web-roles': {
@@ -113,6 +151,8 @@ const kinds: Record<
       const r = await orUndefined(getWebRole(ctx, id));
       return r && { id: r.id, label: r.name };
     },
+    byLabel: async (ctx, text) =>
+      (await webRolesNamed(ctx, text, ENOUGH_TO_TELL)).map((r) => ({ id: r.id, label: r.name })),
   },
   invitations: {
     search: async (ctx, text) =>
@@ -124,6 +164,8 @@ const kinds: Record<
       const i = await orUndefined(getInvitation(ctx, id));
       return i && { id: i.id, label: i.name };
     },
+    byLabel: async (ctx, text) =>
+      (await invitationsNamed(ctx, text, ENOUGH_TO_TELL)).map((i) => ({ id: i.id, label: i.name })),
   },
   workflows: workflowsOf(),
   'invitation-workflows': workflowsOf('invitation'),
@@ -168,11 +210,7 @@ export async function resolveLookup(
     const byId = await k.byId(ctx, idText);
     return byId ? { id: byId.id } : { problem: 'no-match' };
   }
-  const exact = (await k.search(ctx, typed)).filter((o) => {
-    const label = o.label.toLowerCase();
-    const t = typed.toLowerCase();
-    return label === t || EMAIL_IN.exec(o.label)?.[1]?.toLowerCase() === t;
-  });
-  if (exact.length === 1 && exact[0]) return { id: exact[0].id };
-  return { problem: exact.length > 1 ? 'ambiguous' : 'no-match' };
+  const named = await k.byLabel(ctx, typed);
+  if (named.length === 1 && named[0]) return { id: named[0].id };
+  return { problem: named.length > 1 ? 'ambiguous' : 'no-match' };
 }

@@ -4,13 +4,14 @@ import { CompiledQuery } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../../test/helpers/app.ts';
 import { testDialect } from '../../test/helpers/db.ts';
-import { contactsPageQuery } from './contacts.repo.ts';
+import { contactsNamed, contactsPageQuery } from './contacts.repo.ts';
+import { plansOfRun } from '../../test/helpers/plans.ts';
 import { listContacts, newContactRow } from './contacts.service.ts';
 
 const t = useTestApp();
 
 describe('Quick Find on contacts', () => {
-  it('reads the prefix indexes for one word and for several, sorted or not', async () => {
+  it('reads the prefix indexes for one word, several, and a full name, sorted or not', async () => {
     const rows = Array.from({ length: 3000 }, (_, i) =>
       newContactRow({ first_name: `F${i}`, last_name: `L${i}`, emailaddress1: `p${i}@example.com` }),
     );
@@ -35,6 +36,15 @@ describe('Quick Find on contacts', () => {
       }
     const found = await contactsPageQuery(t.ctx.db, { limit: 50, q: 'F1234 l123', match: 'prefix' }).execute();
     expect(found.map((r) => r.last_name)).toEqual(['L1234']);
+    // A full name of a look-up (admin/lookups.ts), with or without its email, goes through the indexes.
+    for (const email of [null, 'p1234@example.com']) {
+      const plan = await plansOfRun(t.ctx.db, (db) => contactsNamed(db, 'f1234 l1234', email, 2));
+      expect(plan, `${email}`).not.toMatch(/SCAN contacts|Seq Scan/);
+    }
+    const named = await contactsNamed(t.ctx.db, 'F1234 L1234', 'P1234@example.com', 2);
+    expect(named.map((r) => r.id)).toEqual([rows[1234]?.id]);
+    expect(await contactsNamed(t.ctx.db, 'F1234 L1234', null, 2)).toEqual([]);
+    expect(await contactsNamed(t.ctx.db, 'F1234 L123', 'p1234@example.com', 2)).toEqual([]);
   });
 });
 

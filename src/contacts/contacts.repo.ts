@@ -5,7 +5,7 @@ import { CompiledQuery, sql, type Updateable } from 'kysely';
 import type { ContactRow, ContactsTable, ContactUpdate, NewContact } from '../db/schema.ts';
 import type { Db, Tx } from '../db/types.ts';
 import { nowIso } from '../shared/time.ts';
-import { containsCi, equalsCi, PLAN_EACH_TIME, startsWithCi } from '../db/sql.ts';
+import { containsCi, equalsCi, equalsCiByPrefixIndex, PLAN_EACH_TIME, startsWithCi } from '../db/sql.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
 import { prepared } from '../db/prepared.ts';
 import { insertMany, isPostgres, placeholders } from '../db/insert-many.ts';
@@ -224,6 +224,47 @@ export async function setParentAccount(
 /** Contacts whose primary email is `email` (any letter case), at most 20, by id. */
 export const contactsWithEmail = (db: Db | Tx, email: string): Promise<ContactRow[]> =>
   db.selectFrom('contacts').selectAll().where(equalsCi('emailaddress1', email)).orderBy('id').limit(20).execute();
+
+/** Splitting a name at more spaces than this is not tried: it bounds the query, and no one's name has as many. */
+const MAX_NAME_SPACES = 50;
+
+/**
+ * Contacts whose full name, as the service's fullNameOf builds it (first and last name joined by a
+ * space, either alone, else the email), is `fullName` in any letter case, and whose primary email
+ * is `email` (any letter case; null: none), at most `limit`, by id. Each way the name can be split
+ * into a first and a last name at one of its spaces is a term of its own, found through the names'
+ * prefix indexes (migration 0010) or, for a contact without names, the email's.
+ */
+export function contactsNamed(
+  db: Db | Tx,
+  fullName: string,
+  email: string | null,
+  limit: number,
+): Promise<ContactRow[]> {
+  const blank = (column: 'first_name' | 'last_name' | 'emailaddress1') =>
+    sql<boolean>`coalesce(${sql.ref(column)}, '') = ''`;
+  const name = (column: 'first_name' | 'last_name', text: string) => equalsCiByPrefixIndex(db, column, text);
+  const splits: Array<[first: string, last: string]> = [];
+  for (let i = fullName.indexOf(' '); i >= 0 && splits.length < MAX_NAME_SPACES; i = fullName.indexOf(' ', i + 1)) {
+    // Both parts non-empty: an empty first or last name is left out of the full name (fullNameOf).
+    if (i > 0 && i < fullName.length - 1) splits.push([fullName.slice(0, i), fullName.slice(i + 1)]);
+  }
+  return db
+    .selectFrom('contacts')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb.and([name('first_name', fullName), blank('last_name')]),
+        eb.and([name('last_name', fullName), blank('first_name')]),
+        eb.and([equalsCi('emailaddress1', fullName), blank('first_name'), blank('last_name')]),
+        ...splits.map(([first, last]) => eb.and([name('first_name', first), name('last_name', last)])),
+      ]),
+    )
+    .where(email === null ? blank('emailaddress1') : equalsCi('emailaddress1', email))
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
 
 /** The contact with a password whose username is `username` (any letter case). */
 export const contactWithPasswordByUsername = (db: Db | Tx, username: string) =>

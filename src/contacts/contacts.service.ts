@@ -142,6 +142,21 @@ export async function contactName(
   return row && { id: row.id, fullName: fullNameOf(row), emailaddress1: row.emailaddress1 };
 }
 
+/**
+ * The contacts whose full name (as fullNameOf builds it) is `fullName` and whose primary email is
+ * `email` (null: none), both in any letter case, at most `limit`: what a typed name names, as
+ * contactName shows them.
+ */
+export async function contactsNamed(
+  ctx: AppContext,
+  fullName: string,
+  email: string | null,
+  limit: number,
+): Promise<{ id: string; fullName: string; emailaddress1: string | null }[]> {
+  const rows = await repo.contactsNamed(ctx.db, fullName, email, limit);
+  return rows.map((row) => ({ id: row.id, fullName: fullNameOf(row), emailaddress1: row.emailaddress1 }));
+}
+
 export type { ContactSortKey } from './contacts.repo.ts';
 
 /**

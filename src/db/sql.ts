@@ -62,6 +62,16 @@ export function startsWithCi(db: Db | Tx, column: string, text: string): RawBuil
 }
 
 /**
+ * `column` equals `text`, ignoring letter case, found through the prefix index Quick Find uses
+ * (migrations 0010, 0011): the range of startsWithCi narrows to the names that begin with the text,
+ * equalsCi keeps the equal ones. On PostgreSQL that index is in the "C" collation, which equalsCi
+ * alone (in the database's collation) would not use.
+ */
+export function equalsCiByPrefixIndex(db: Db | Tx, column: string, text: string): RawBuilder<boolean> {
+  return sql<boolean>`(${startsWithCi(db, column, text)} and ${equalsCi(column, text)})`;
+}
+
+/**
  * A search of one text field (an invitation's or an account's name) by several words, as the
  * contacts' search is of their fields (contacts.repo.ts): `contains` (the API's `q`, and `*` in
  * Quick Find) — every word anywhere in it, in any order; `prefix` (Quick Find) — it begins with the

@@ -7,12 +7,12 @@ import { useTestApp } from '../../test/helpers/app.ts';
 import { testDialect } from '../../test/helpers/db.ts';
 import { plansOfRun } from '../../test/helpers/plans.ts';
 import { newId } from '../shared/ids.ts';
-import { listInvitations } from './invitations.repo.ts';
+import { invitationsNamed, listInvitations } from './invitations.repo.ts';
 
 const t = useTestApp();
 
 describe('Quick Find on invitations', () => {
-  it('reads the name prefix index for one word and for several, sorted or not', async () => {
+  it('reads the name prefix index for one word, several, and an exact name, sorted or not', async () => {
     const now = new Date().toISOString();
     const rows = Array.from({ length: 3000 }, (_, i) => ({
       id: newId(),
@@ -44,5 +44,12 @@ describe('Quick Find on invitations', () => {
     expect(found.map((r) => r.name)).toEqual(['Event1234 Partner Day 2']);
     const none = await listInvitations(t.ctx.db, { limit: 50, q: 'Event1234 day 3', match: 'prefix', now });
     expect(none).toEqual([]);
+    // The exact name of a look-up (admin/lookups.ts) goes through the same index.
+    const plan = await plansOfRun(t.ctx.db, (db) => invitationsNamed(db, 'event12 partner day 5', 2));
+    expect(plan).toContain('invitations_name_prefix');
+    expect(plan).not.toMatch(/SCAN invitations|Seq Scan/);
+    const named = await invitationsNamed(t.ctx.db, 'EVENT12 PARTNER DAY 5', 2);
+    expect(named.map((r) => r.name)).toEqual(['Event12 Partner Day 5']);
+    expect(await invitationsNamed(t.ctx.db, 'event12 partner day', 2)).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { type SelectQueryBuilder, sql } from 'kysely';
 import type { Db, Dialect, Tx } from '../db/types.ts';
 import { insertChunked } from '../db/insert-chunked.ts';
 import type { Database, InvitationRow } from '../db/schema.ts';
-import { wordsMatchCi } from '../db/sql.ts';
+import { equalsCiByPrefixIndex, wordsMatchCi } from '../db/sql.ts';
 import type { InvitationStatus } from './invitations.schema.ts';
 import { byId, coalesced } from '../db/coalesce.ts';
 import { prepared } from '../db/prepared.ts';
@@ -127,6 +127,16 @@ export async function listInvitations(db: Db, f: ListFilter): Promise<Invitation
   }
   return inOrder(query, f);
 }
+
+/** Invitations named `name` (any letter case), at most `limit`, by id: their ids and names. */
+export const invitationsNamed = (db: Db | Tx, name: string, limit: number) =>
+  db
+    .selectFrom('invitations')
+    .select(['id', 'name'])
+    .where(equalsCiByPrefixIndex(db, 'name', name))
+    .orderBy('id')
+    .limit(limit)
+    .execute();
 
 /** A page of the filtered query in the list's order (the API's: by id), after the cursor. */
 function inOrder(query: InvitationQuery, f: ListFilter): Promise<InvitationRow[]> {

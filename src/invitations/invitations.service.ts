@@ -153,6 +153,13 @@ export async function listInvitations(
   return toSortedPage(rows, q.limit, value[sort.key], map);
 }
 
+/** The invitations named `name` in any letter case (at most `limit`), as ids and names. */
+export const invitationsNamed = (
+  ctx: AppContext,
+  name: string,
+  limit: number,
+): Promise<{ id: string; name: string }[]> => repo.invitationsNamed(ctx.db, name, limit);
+
 /** Finds an invitation by its code as a person typed it (any letter case, hyphens and spaces optional). */
 export async function findInvitationByCode(
   ctx: AppContext,

@@ -14,6 +14,15 @@ export const findUserById = coalesced(async (db: Db | Tx, ids: string[]) =>
 export const findUserByEmail = (db: Db | Tx, email: string) =>
   db.selectFrom('system_users').selectAll().where(equalsCi('email', email)).executeTakeFirst();
 
+/** The user whose email is `email` and whose full name is `fullName`, both in any letter case. */
+export const findUserByEmailAndName = (db: Db | Tx, email: string, fullName: string) =>
+  db
+    .selectFrom('system_users')
+    .selectAll()
+    .where(equalsCi('email', email))
+    .where(equalsCi('full_name', fullName))
+    .executeTakeFirst();
+
 export async function listUsers(
   db: Db,
   q: { limit: number; after?: string; email?: string },

@@ -171,6 +171,22 @@ export async function findOwner(
   return row ? { id: row.id, fullName: row.full_name, email: row.email } : undefined;
 }
 
+/**
+ * The owner whose email is `email` (emails are unique in any letter case) and, when `fullName` is
+ * given, whose full name is that too (any letter case); undefined when there is none.
+ */
+export async function findOwnerByEmail(
+  ctx: AppContext,
+  email: string,
+  fullName?: string,
+): Promise<{ id: string; fullName: string; email: string } | undefined> {
+  const row =
+    fullName === undefined
+      ? await repo.findUserByEmail(ctx.db, email)
+      : await repo.findUserByEmailAndName(ctx.db, email, fullName);
+  return row ? { id: row.id, fullName: row.full_name, email: row.email } : undefined;
+}
+
 /** Whether a user is locked out of the back office after repeated failed sign-ins, and until when. */
 export interface UserSignInState {
   accessFailedCount: number;

@@ -1,7 +1,7 @@
 // Queries on web_roles and their links.
 import type { Db, Tx } from '../db/types.ts';
 import type { WebRoleRow } from '../db/schema.ts';
-import { containsCi, workflowsNaming } from '../db/sql.ts';
+import { containsCi, equalsCi, workflowsNaming } from '../db/sql.ts';
 import { sortedPage } from '../db/keyset.ts';
 import { replaceLinks } from '../db/link-sets.ts';
 import type { SortedAfter, SortOrder } from '../shared/pagination.ts';
@@ -29,6 +29,10 @@ export function listWebRoles(
     .limit(q.limit + 1)
     .execute();
 }
+
+/** Web roles named `name` (any letter case: the unique name is case-sensitive), at most `limit`, by id. */
+export const webRolesNamed = (db: Db | Tx, name: string, limit: number) =>
+  db.selectFrom('web_roles').select(['id', 'name']).where(equalsCi('name', name)).orderBy('id').limit(limit).execute();
 
 /** The grantable roles of each role in `ids` (every id gets an entry), each set sorted. */
 export async function grantableIdsOf(db: Db | Tx, ids: readonly string[]): Promise<Map<string, string[]>> {

@@ -104,6 +104,10 @@ export async function getWebRole(ctx: AppContext, id: string): Promise<WebRole> 
   return (await present(ctx.db, [row]))[0] as WebRole;
 }
 
+/** The web roles named `name` in any letter case (at most `limit`), without their grantable sets. */
+export const webRolesNamed = (ctx: AppContext, name: string, limit: number): Promise<{ id: string; name: string }[]> =>
+  repo.webRolesNamed(ctx.db, name, limit);
+
 /** A page of web roles: by creation (the API), or by name (the back office's view, `sort`). */
 export async function listWebRoles(
   ctx: AppContext,

@@ -7,6 +7,7 @@ import type { EmailTemplatesTable, WorkflowRunsTable, WorkflowsTable } from '../
 import { byId, coalesced } from '../db/coalesce.ts';
 import { prepared } from '../db/prepared.ts';
 import { nowIso } from '../shared/time.ts';
+import { equalsCi } from '../db/sql.ts';
 
 export type WorkflowRow = Selectable<WorkflowsTable>;
 export type EmailTemplateRow = Selectable<EmailTemplatesTable>;
@@ -50,6 +51,18 @@ export function listWorkflows(
   query = query.orderBy('id').limit(q.limit + 1);
   if (q.after) query = query.where('id', '>', q.after);
   return query.execute();
+}
+
+/** Workflows named `name` (any letter case), of one primary entity or any, at most `limit`, by id. */
+export function workflowsNamed(
+  db: Db | Tx,
+  name: string,
+  primaryEntity: WorkflowRow['primary_entity'] | undefined,
+  limit: number,
+): Promise<WorkflowRow[]> {
+  let query = db.selectFrom('workflows').selectAll().where(equalsCi('name', name));
+  if (primaryEntity) query = query.where('primary_entity', '=', primaryEntity);
+  return query.orderBy('id').limit(limit).execute();
 }
 
 /** How a workflow is in use: runs, and invitations that run it on redemption. */

@@ -108,6 +108,16 @@ export async function getWorkflow(ctx: AppContext, id: string): Promise<Workflow
   return toWorkflow(row);
 }
 
+/** The workflows named `name` in any letter case, of `primaryEntity` when given (at most `limit`). */
+export async function workflowsNamed(
+  ctx: AppContext,
+  name: string,
+  primaryEntity: 'invitation' | 'contact' | undefined,
+  limit: number,
+): Promise<Workflow[]> {
+  return (await repo.workflowsNamed(ctx.db, name, primaryEntity, limit)).map(toWorkflow);
+}
+
 /** A new workflow is a draft with its own webhook secret, shown in this answer only. */
 export async function createWorkflow(
   ctx: AppContext,
